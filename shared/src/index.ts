@@ -1,0 +1,5 @@
+export * from "./protocol";
+export * from "./errors";
+export * from "./subjects";
+export * from "./schemas/index";
+export * from "./decode";

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { epochMs, nodeId, shortText } from "./common";
+
+export const SEVERITIES = ["info", "warning", "critical"] as const;
+export const severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severity>;
+
+/** Alert codes; one open alert per (code, subject). */
+export const ALERT_CODES = [
+  "route_flapping",
+  "mesh_path_flapping",
+  "neighbor_flapping",
+  "node_offline",
+  "link_degraded",
+  "bogus_mesh_path",
+  "slow_convergence",
+  "lint",
+] as const;
+export const alertCode = z.enum(ALERT_CODES);
+export type AlertCode = z.infer<typeof alertCode>;
+
+/** Controller -> sinks (NATS subject, webhooks): an alert opened, updated or resolved. */
+export const alert = z.object({
+  type: z.literal("alert"),
+  v: z.number().int().positive(),
+  id: z.string().min(1).max(64),
+  code: alertCode,
+  /** What the alert is about, e.g. `route:r1:2001:db8::/64`, `node:r3`, `link:r1-r2`. */
+  subject: z.string().min(1).max(256),
+  node: nodeId.nullable(),
+  severity,
+  state: z.enum(["open", "resolved"]),
+  openedAt: epochMs,
+  resolvedAt: epochMs.nullable(),
+  summary: z.string().max(1000),
+  /** The events and score history behind the alert. */
+  evidence: z.object({
+    eventIds: z.array(z.number().int()).max(1000),
+    scores: z.array(z.object({ ts: epochMs, score: z.number() })).max(1000),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+  extra: z.record(z.string(), shortText).optional(),
+});
+export type Alert = z.infer<typeof alert>;

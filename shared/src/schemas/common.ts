@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { NODE_ID_PATTERN } from "../subjects";
+
+export const nodeId = z.string().regex(NODE_ID_PATTERN, "node id must be a lower-case hostname (a-z, 0-9, - and _, up to 63 characters)");
+/** Milliseconds since the epoch. */
+export const epochMs = z.number().int().nonnegative();
+/**
+ * A MAC address as the router printed it, lower-cased. Public samples mask MACs
+ * (`xx`, `**`), so the wire accepts any short token; `isMac` tells a real one.
+ */
+export const macText = z.string().min(1).max(64);
+export const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+export function isMac(value: string): boolean {
+  return MAC_PATTERN.test(value);
+}
+export const ZERO_MAC = "00:00:00:00:00:00";
+
+export const shortText = z.string().max(256);
+export const nullableNumber = z.number().nullable();
+export const nullableInt = z.number().int().nullable();
+
+export const wireError = z.object({ code: z.string().max(64), message: z.string().max(2000) });
+
+/** One collector's problem in one cycle. */
+export const collectorError = z.object({
+  code: z.string().max(64),
+  message: z.string().max(2000),
+  /** The command that failed, argv joined for display. */
+  command: z.string().max(512).optional(),
+});
+export type CollectorError = z.infer<typeof collectorError>;
+
+/**
+ * One collector's result: the data (null when the collector could not produce any)
+ * and its own error list, so a failing `birdc` never hides station data.
+ */
+export function section<T extends z.ZodType>(data: T) {
+  return z.object({
+    data: data.nullable(),
+    errors: z.array(collectorError).max(100),
+    /** Lines the parsers skipped as unrecognised. */
+    skipped: z.number().int().nonnegative().default(0),
+    durationMs: z.number().nonnegative().optional(),
+  });
+}

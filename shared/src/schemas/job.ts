@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { epochMs, nodeId, shortText } from "./common";
+
+/** UCI package (file under /etc/config). */
+export const uciConfigName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "UCI config names are lower-case letters, digits, - and _");
+/** A named section, or an anonymous one addressed as `@type[index]`. */
+export const uciSectionName = z
+  .string()
+  .regex(/^([A-Za-z0-9_]{1,64}|@[A-Za-z0-9_-]{1,64}\[-?\d{1,4}\])$/, "UCI section names are letters, digits and _ (or @type[index])");
+export const uciOptionName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "UCI option names are letters, digits and _");
+/**
+ * A UCI value. Any printable text is allowed and stored literally (quotes, `;`,
+ * `$(…)` included — the agent never hands values to a shell); control characters,
+ * including newlines, are refused because the UCI file format cannot hold them.
+ */
+export const uciValue = z
+  .string()
+  .max(1024)
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "UCI values cannot contain control characters or newlines");
+
+export const uciOp = z.discriminatedUnion("op", [
+  /** `uci set config.section=type` (create/retype a named section). */
+  z.object({ op: z.literal("section"), config: uciConfigName, section: uciSectionName, type: uciOptionName }),
+  /** `uci set config.section.option=value` (a list value replaces the whole list). */
+  z.object({
+    op: z.literal("set"),
+    config: uciConfigName,
+    section: uciSectionName,
+    option: uciOptionName,
+    value: z.union([uciValue, z.array(uciValue).max(256)]),
+  }),
+  /** `uci delete config.section[.option]`. */
+  z.object({ op: z.literal("delete"), config: uciConfigName, section: uciSectionName, option: uciOptionName.optional() }),
+  z.object({ op: z.literal("add_list"), config: uciConfigName, section: uciSectionName, option: uciOptionName, value: uciValue }),
+  z.object({ op: z.literal("del_list"), config: uciConfigName, section: uciSectionName, option: uciOptionName, value: uciValue }),
+]);
+export type UciOp = z.infer<typeof uciOp>;
+
+export const RELOADS = ["wifi", "network", "firewall", "bird", "babeld"] as const;
+export const reload = z.enum(RELOADS);
+export type Reload = z.infer<typeof reload>;
+
+export const jobVerify = z.object({
+  /** The node must be back in touch with the controller within this many ms. */
+  deadlineMs: z.number().int().min(1000).max(3_600_000),
+  minMeshPeers: z.number().int().nonnegative().optional(),
+  minNeighbors: z.number().int().nonnegative().optional(),
+});
+export type JobVerify = z.infer<typeof jobVerify>;
+
+/** Controller -> agent: what one node must apply. */
+export const job = z.object({
+  type: z.literal("job"),
+  v: z.number().int().positive(),
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  node: nodeId,
+  /** Delivery attempt; the agent applies a job id once, whatever the attempt. */
+  attempt: z.number().int().positive(),
+  createdAt: epochMs,
+  expiresAt: epochMs,
+  description: shortText,
+  ops: z.array(uciOp).min(1).max(512),
+  reloads: z.array(reload).max(8),
+  verify: jobVerify,
+});
+export type Job = z.infer<typeof job>;
+
+/** Per-node job states, in the order a healthy job passes through them. */
+export const JOB_NODE_STATES = ["pending", "sent", "applying", "applied", "verified", "failed", "rolled_back", "skipped"] as const;
+export const jobNodeState = z.enum(JOB_NODE_STATES);
+export type JobNodeState = z.infer<typeof jobNodeState>;
+
+/** Agent -> controller: progress and result of a job on one node. */
+export const jobStatus = z.object({
+  type: z.literal("jobStatus"),
+  v: z.number().int().positive(),
+  jobId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  node: nodeId,
+  boot: z.string().min(8).max(64),
+  ts: epochMs,
+  state: z.enum(["received", "applying", "applied", "verified", "failed", "rolled_back", "duplicate"]),
+  /** Why it failed or rolled back; never contains secrets. */
+  reason: z.string().max(2000).nullable(),
+  /** Step detail for progress display ("reload wifi", "verify: 1/2 mesh peers"). */
+  step: shortText.nullable(),
+});
+export type JobStatus = z.infer<typeof jobStatus>;

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { epochMs, nodeId, section } from "./common";
+import { iwDev, mpathDump, stationDump } from "./wireless";
+import { routingView } from "./routing";
+import { nftCounters } from "./firewall";
+import { systemFacts } from "./system";
+import { wirelessConfig } from "./wireless-config";
+
+/**
+ * One telemetry message per cycle per node. `(node, boot, seq)` is unique: `boot` is
+ * random per agent start and `seq` counts from 1 within a boot.
+ */
+export const snapshot = z.object({
+  type: z.literal("snapshot"),
+  v: z.number().int().positive(),
+  node: nodeId,
+  boot: z.string().min(8).max(64),
+  seq: z.number().int().positive(),
+  ts: epochMs,
+  intervalMs: z.number().int().positive(),
+  /** Snapshots the agent dropped from its outage buffer since it last reported. */
+  dropped: z.number().int().nonnegative().default(0),
+  interfaces: section(iwDev),
+  stations: section(stationDump),
+  meshPaths: section(mpathDump),
+  routing: section(routingView),
+  counters: section(nftCounters),
+  system: section(systemFacts),
+  wireless: section(wirelessConfig),
+});
+export type Snapshot = z.infer<typeof snapshot>;
+export type SnapshotInput = z.input<typeof snapshot>;
+
+export const SNAPSHOT_SECTIONS = ["interfaces", "stations", "meshPaths", "routing", "counters", "system", "wireless"] as const;
+export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
+
+/** The largest message the controller accepts (bytes of JSON). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;

@@ -1,0 +1,66 @@
+import { SubjectTokenError } from "./errors";
+
+/**
+ * Every NATS subject meshfleet uses is built here, and only here. Tokens are validated
+ * so that a node id can never smuggle wildcards, dots or whitespace into a subject.
+ *
+ * Layout: `mf.<kind>.<node>`; the node is always the last token so that per-node
+ * permissions are one subject each.
+ */
+export const SUBJECT_PREFIX = "mf";
+
+/** Node ids: lower-case hostnames (letters, digits, `-`, `_`), 1–63 characters. */
+export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Alert codes and other identifiers used as tokens. */
+const CODE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function isValidNodeId(id: string): boolean {
+  return NODE_ID_PATTERN.test(id);
+}
+
+function token(value: string, what: string, pattern: RegExp = NODE_ID_PATTERN): string {
+  if (typeof value !== "string" || !pattern.test(value)) {
+    throw new SubjectTokenError(`invalid ${what} for a subject token: ${JSON.stringify(String(value).slice(0, 80))}`);
+  }
+  return value;
+}
+
+export const subjects = {
+  /** Agent -> controller: telemetry snapshot (JetStream, stream TELEMETRY). */
+  telemetry: (node: string) => `${SUBJECT_PREFIX}.tel.${token(node, "node id")}`,
+  /** Agent -> controller: hello on every (re)connect (JetStream, stream TELEMETRY). */
+  hello: (node: string) => `${SUBJECT_PREFIX}.hello.${token(node, "node id")}`,
+  /** Agent -> controller: job progress and result (JetStream, stream TELEMETRY). */
+  jobStatus: (node: string) => `${SUBJECT_PREFIX}.jobstatus.${token(node, "node id")}`,
+  /** Controller -> agent: a configuration job for this node. */
+  job: (node: string) => `${SUBJECT_PREFIX}.job.${token(node, "node id")}`,
+  /** Controller -> anyone: an alert opened or resolved. */
+  alert: (code: string) => `${SUBJECT_PREFIX}.alert.${token(code, "alert code", CODE_PATTERN)}`,
+} as const;
+
+/** Wildcards for the controller's consumers and the stream definition. */
+export const subjectWildcards = {
+  telemetry: `${SUBJECT_PREFIX}.tel.*`,
+  hello: `${SUBJECT_PREFIX}.hello.*`,
+  jobStatus: `${SUBJECT_PREFIX}.jobstatus.*`,
+  job: `${SUBJECT_PREFIX}.job.*`,
+  alert: `${SUBJECT_PREFIX}.alert.*`,
+} as const;
+
+/** The JetStream stream that carries everything agents publish. */
+export const TELEMETRY_STREAM = "MESHFLEET_TELEMETRY";
+export const TELEMETRY_STREAM_SUBJECTS = [subjectWildcards.telemetry, subjectWildcards.hello, subjectWildcards.jobStatus] as const;
+
+export type SubjectKind = "telemetry" | "hello" | "jobStatus" | "job" | "alert";
+
+/** Splits a received subject into its kind and node id; null when it is not one of ours. */
+export function parseSubject(subject: string): { kind: SubjectKind; node: string } | null {
+  const parts = subject.split(".");
+  if (parts.length !== 3 || parts[0] !== SUBJECT_PREFIX) return null;
+  const [, kind, node] = parts as [string, string, string];
+  const kinds: Record<string, SubjectKind> = { tel: "telemetry", hello: "hello", jobstatus: "jobStatus", job: "job", alert: "alert" };
+  const k = kinds[kind];
+  if (k === undefined) return null;
+  if (k !== "alert" && !isValidNodeId(node)) return null;
+  return { kind: k, node };
+}

@@ -1,0 +1,31 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createConnection } from "node:net";
+import { startNatsServer, type RunningNatsServer } from "./nats-server";
+
+function info(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection({ port, host: "127.0.0.1" });
+    s.once("data", (b) => {
+      s.destroy();
+      resolve(b.toString());
+    });
+    s.once("error", reject);
+  });
+}
+
+describe("startNatsServer", () => {
+  let srv: RunningNatsServer | null = null;
+  afterAll(async () => srv?.dispose());
+
+  it("starts a JetStream server on a free port and restarts it on the same port", async () => {
+    srv = await startNatsServer();
+    expect(srv.url).toBe(`nats://127.0.0.1:${srv.port}`);
+    const first = await info(srv.port);
+    expect(first).toMatch(/^INFO /);
+    expect(first).toContain('"jetstream":true');
+    await srv.stop();
+    await expect(info(srv.port)).rejects.toThrow();
+    await srv.restart();
+    expect(await info(srv.port)).toContain(`"port":${srv.port}`);
+  });
+});
