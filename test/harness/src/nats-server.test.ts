@@ -29,3 +29,22 @@ describe("startNatsServer", () => {
     expect(await info(srv.port)).toContain(`"port":${srv.port}`);
   });
 });
+
+describe("createTelemetryStream", () => {
+  it("creates the telemetry stream once and is idempotent", async () => {
+    const { createTelemetryStream } = await import("./stream");
+    const { connect } = await import("@nats-io/transport-node");
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const srv = await startNatsServer();
+    try {
+      await createTelemetryStream(srv.url);
+      await createTelemetryStream(srv.url);
+      const nc = await connect({ servers: srv.url });
+      const info = await (await jetstreamManager(nc)).streams.info("MESHFLEET_TELEMETRY");
+      expect(info.config.subjects).toEqual(["mf.tel.*", "mf.hello.*", "mf.jobstatus.*"]);
+      await nc.close();
+    } finally {
+      await srv.dispose();
+    }
+  });
+});
