@@ -16,7 +16,6 @@ export const uciOptionName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "UCI optio
 export const uciValue = z
   .string()
   .max(1024)
-  // eslint-disable-next-line no-control-regex
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "UCI values cannot contain control characters or newlines");
 
 export const uciOp = z.discriminatedUnion("op", [
