@@ -1,0 +1,1 @@
+export { parseJsonKeepDuplicates, jsonGet, jsonGetAll, toPlainJson, isJsonObject, type JsonValue, type JsonObject } from "./json";
