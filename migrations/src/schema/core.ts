@@ -1,0 +1,135 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Core storage: the fleet's nodes, their current state, raw telemetry and rollups.
+ * Time is integer milliseconds since the epoch everywhere.
+ *
+ * Raw samples are stored compactly: ONE row per accepted snapshot, holding a packed JSON
+ * document (arrays of fixed-order tuples, format version in `fmt`) with the station,
+ * mesh path, neighbour, route and counter samples of that snapshot. At 5,000 snapshots/s
+ * one row per sample would be ~300,000 rows/s plus their indexes, which SQLite on a small
+ * machine cannot sustain; one row per snapshot keeps the write rate at 5,000 rows/s.
+ * Rollups are packed the same way: one row per node and bucket with every series'
+ * [min, max, sum, count].
+ */
+
+/** Every node the controller has heard from (hello or snapshot). */
+export const nodes = sqliteTable("nodes", {
+  id: text("id").primaryKey(),
+  firstSeen: integer("first_seen").notNull(),
+  /** Receive time (controller clock) of the last hello or snapshot. */
+  lastSeen: integer("last_seen").notNull(),
+  lastHelloAt: integer("last_hello_at"),
+  lastBoot: text("last_boot"),
+  agentVersion: text("agent_version"),
+  protocolVersion: integer("protocol_version"),
+  /** JSON array of capability names. */
+  capabilities: text("capabilities").notNull().default("[]"),
+  mode: text("mode"),
+  hostname: text("hostname"),
+  boardName: text("board_name"),
+  model: text("model"),
+  release: text("release"),
+  intervalMs: integer("interval_ms"),
+  /** JSON array of tags. */
+  tags: text("tags").notNull().default("[]"),
+  /** The last hello, as received (validated JSON). */
+  hello: text("hello"),
+});
+
+/** MAC -> node, from the interfaces announced in hellos. */
+export const nodeMacs = sqliteTable(
+  "node_macs",
+  {
+    mac: text("mac").primaryKey(),
+    nodeId: text("node_id").notNull(),
+    iface: text("iface").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("node_macs_node_idx").on(t.nodeId)],
+);
+
+/** Link-local addresses per node and interface, from hellos. */
+export const nodeAddresses = sqliteTable(
+  "node_addresses",
+  {
+    nodeId: text("node_id").notNull(),
+    iface: text("iface").notNull(),
+    address: text("address").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.iface, t.address] }), index("node_addresses_address_idx").on(t.address)],
+);
+
+/** The latest accepted snapshot per node: identity, counts and a pointer to its raw row. */
+export const nodeState = sqliteTable("node_state", {
+  nodeId: text("node_id").primaryKey(),
+  ts: integer("ts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+  boot: text("boot").notNull(),
+  seq: integer("seq").notNull(),
+  intervalMs: integer("interval_ms").notNull(),
+  rawId: integer("raw_id").notNull(),
+  stations: integer("stations").notNull(),
+  peers: integer("peers").notNull(),
+  meshPaths: integer("mesh_paths").notNull(),
+  neighbors: integer("neighbors").notNull(),
+  routes: integer("routes").notNull(),
+  counters: integer("counters").notNull(),
+  /** Collector errors in the latest snapshot. */
+  errors: integer("errors").notNull(),
+  /** Total snapshots the agent reported as dropped from its outage buffer. */
+  droppedTotal: integer("dropped_total").notNull().default(0),
+});
+
+/**
+ * Raw telemetry, one row per accepted snapshot. `(node, boot, seq)` is unique: the
+ * ingest's duplicate filter (`INSERT OR IGNORE`).
+ */
+export const rawSnapshots = sqliteTable(
+  "raw_snapshots",
+  {
+    id: integer("id").primaryKey(),
+    nodeId: text("node_id").notNull(),
+    boot: text("boot").notNull(),
+    seq: integer("seq").notNull(),
+    ts: integer("ts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    /** Packing format version of `data`. */
+    fmt: integer("fmt").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [
+    uniqueIndex("raw_snapshots_dedupe_idx").on(t.nodeId, t.boot, t.seq),
+    index("raw_snapshots_node_ts_idx").on(t.nodeId, t.ts),
+    index("raw_snapshots_ts_idx").on(t.ts),
+  ],
+);
+
+/** Per-minute rollups: one row per node and minute, `data` = {series: [min, max, sum, count]}. */
+export const rollupsMinute = sqliteTable(
+  "rollups_minute",
+  {
+    nodeId: text("node_id").notNull(),
+    bucket: integer("bucket").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.bucket] }), index("rollups_minute_bucket_idx").on(t.bucket)],
+);
+
+/** Per-hour rollups, same shape as the minute rollups. */
+export const rollupsHour = sqliteTable(
+  "rollups_hour",
+  {
+    nodeId: text("node_id").notNull(),
+    bucket: integer("bucket").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.bucket] }), index("rollups_hour_bucket_idx").on(t.bucket)],
+);
+
+/** Small key/value state of the store (rollup watermarks). */
+export const storeMeta = sqliteTable("store_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

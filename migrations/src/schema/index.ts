@@ -1,0 +1,2 @@
+// Every schema file, one line each (the controller's store and drizzle-kit read them all).
+export * from "./core";
