@@ -1,0 +1,169 @@
+import type { Database, Statement } from "better-sqlite3";
+import { HOUR_MS, MINUTE_MS, type RetentionConfig } from "./types";
+import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
+import type { RollupsRepository } from "./rollups-repo";
+import type { TelemetryRepository } from "./telemetry-repo";
+
+const KEYS = {
+  minuteNext: "rollup.minute.next",
+  minuteRedo: "rollup.minute.redo",
+  hourNext: "rollup.hour.next",
+  hourRedo: "rollup.hour.redo",
+} as const;
+
+export interface MaintenanceOptions {
+  retention: RetentionConfig;
+  /** A minute is rolled up this long after it ended (late snapshots). */
+  graceMs: number;
+  /** Nodes per rollup transaction; rows per delete. Small, so ingest never waits long. */
+  nodesPerChunk: number;
+  rowsPerChunk: number;
+}
+
+export interface MaintenanceReport {
+  minuteBuckets: number;
+  hourBuckets: number;
+  prunedRaw: number;
+  prunedMinute: number;
+  prunedHour: number;
+}
+
+const pause = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Rollups and retention, in small transactions with a pause between them so that the
+ * ingest's batches interleave. Everything it does is recomputed from the store (the
+ * watermarks live in `store_meta`), so a crash in the middle only redoes work.
+ */
+export class Maintenance {
+  private readonly nodeIds: Statement;
+  private readonly minRawTs: Statement;
+  private readonly pruneRaw: Statement;
+  private minuteNextCache: number | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly telemetry: TelemetryRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly opts: MaintenanceOptions,
+  ) {
+    this.nodeIds = db.prepare("SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?").pluck();
+    this.minRawTs = db.prepare("SELECT min(ts) FROM raw_snapshots").pluck();
+    // The latest row of every node is kept whatever its age: it is the node's current state.
+    this.pruneRaw = db.prepare(`DELETE FROM raw_snapshots WHERE id IN (SELECT id FROM raw_snapshots WHERE ts < ?
+      AND id NOT IN (SELECT raw_id FROM node_state) LIMIT ?)`);
+    this.minuteNextCache = rollups.getNumber(KEYS.minuteNext);
+  }
+
+  /** Inside the ingest transaction: a snapshot older than the rolled-up minutes asks for a redo. */
+  noteSnapshotTs(ts: number): void {
+    const next = this.minuteNextCache;
+    if (next === null || ts >= next) return;
+    const b = bucketOf(ts, MINUTE_MS);
+    const redo = this.rollups.getNumber(KEYS.minuteRedo);
+    if (redo === null || b < redo) this.rollups.setNumber(KEYS.minuteRedo, b);
+  }
+
+  private async forEachNodeChunk(fn: (ids: string[]) => void): Promise<void> {
+    let after = "";
+    for (;;) {
+      const ids = this.nodeIds.all(after, this.opts.nodesPerChunk) as string[];
+      if (ids.length === 0) return;
+      this.db.transaction(() => fn(ids))();
+      after = ids[ids.length - 1]!;
+      await pause();
+    }
+  }
+
+  private async rollMinutes(now: number): Promise<number> {
+    let next = this.rollups.getNumber(KEYS.minuteNext);
+    if (next === null) {
+      const first = this.minRawTs.get() as number | null;
+      if (first === null) return 0;
+      next = bucketOf(first, MINUTE_MS);
+    }
+    const redo = this.rollups.getNumber(KEYS.minuteRedo);
+    const start = redo === null ? next : Math.min(redo, next);
+    const target = Math.min(bucketOf(now - this.opts.graceMs, MINUTE_MS), start + 60 * MINUTE_MS);
+    if (start >= target) return 0;
+    let buckets = 0;
+    await this.forEachNodeChunk((ids) => {
+      for (const id of ids) {
+        for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, start, target), MINUTE_MS)) {
+          this.rollups.put("minute", id, bucket, data);
+          buckets++;
+        }
+      }
+    });
+    this.db.transaction(() => {
+      this.rollups.setNumber(KEYS.minuteNext, Math.max(next, target));
+      if (redo !== null && this.rollups.getNumber(KEYS.minuteRedo) === redo) this.rollups.setNumber(KEYS.minuteRedo, null);
+      const hourNext = this.rollups.getNumber(KEYS.hourNext);
+      if (hourNext !== null && start < hourNext) {
+        const hr = this.rollups.getNumber(KEYS.hourRedo);
+        const b = bucketOf(start, HOUR_MS);
+        if (hr === null || b < hr) this.rollups.setNumber(KEYS.hourRedo, b);
+      }
+    })();
+    this.minuteNextCache = Math.max(next, target);
+    return buckets + (target < bucketOf(now - this.opts.graceMs, MINUTE_MS) ? await this.rollMinutes(now) : 0);
+  }
+
+  private async rollHours(): Promise<number> {
+    const minuteNext = this.rollups.getNumber(KEYS.minuteNext);
+    if (minuteNext === null) return 0;
+    const target = bucketOf(minuteNext, HOUR_MS);
+    const next = this.rollups.getNumber(KEYS.hourNext);
+    const redo = this.rollups.getNumber(KEYS.hourRedo);
+    const first = this.minRawTs.get() as number | null;
+    const base = next ?? (first === null ? target : bucketOf(first, HOUR_MS));
+    const start = redo === null ? base : Math.min(redo, base);
+    if (start >= target) {
+      if (next === null) this.rollups.setNumber(KEYS.hourNext, target);
+      return 0;
+    }
+    let buckets = 0;
+    await this.forEachNodeChunk((ids) => {
+      for (const id of ids) {
+        for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), HOUR_MS)) {
+          this.rollups.put("hour", id, bucket, data);
+          buckets++;
+        }
+      }
+    });
+    this.db.transaction(() => {
+      this.rollups.setNumber(KEYS.hourNext, Math.max(base, target));
+      if (redo !== null && this.rollups.getNumber(KEYS.hourRedo) === redo) this.rollups.setNumber(KEYS.hourRedo, null);
+    })();
+    return buckets;
+  }
+
+  private async pruneLoop(del: () => number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = del();
+      total += n;
+      if (n < this.opts.rowsPerChunk) return total;
+      await pause();
+    }
+  }
+
+  /** One full pass: roll up what is due, then prune what retention lets go. */
+  async run(now: number): Promise<MaintenanceReport> {
+    const minuteBuckets = await this.rollMinutes(now);
+    const hourBuckets = await this.rollHours();
+    const { retention, rowsPerChunk } = this.opts;
+    // Never prune raw rows that are not rolled up yet.
+    const rolled = this.rollups.getNumber(KEYS.minuteNext) ?? 0;
+    const rawCutoff = Math.min(now - retention.rawMs, rolled);
+    const prunedRaw = await this.pruneLoop(() => this.pruneRaw.run(rawCutoff, rowsPerChunk).changes);
+    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", now - retention.minuteMs, rowsPerChunk));
+    const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
+    return { minuteBuckets, hourBuckets, prunedRaw, prunedMinute, prunedHour };
+  }
+
+  /** The first minute bucket not rolled up yet (null before the first pass). */
+  watermarks(): { minute: number | null; hour: number | null } {
+    return { minute: this.rollups.getNumber(KEYS.minuteNext), hour: this.rollups.getNumber(KEYS.hourNext) };
+  }
+}

@@ -1,0 +1,121 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { Hello } from "@meshfleet/shared";
+
+export interface NodeRow {
+  id: string;
+  firstSeen: number;
+  lastSeen: number;
+  lastHelloAt: number | null;
+  lastBoot: string | null;
+  agentVersion: string | null;
+  protocolVersion: number | null;
+  capabilities: string[];
+  mode: string | null;
+  hostname: string | null;
+  boardName: string | null;
+  model: string | null;
+  release: string | null;
+  intervalMs: number | null;
+  tags: string[];
+}
+
+interface RawNodeRow extends Omit<NodeRow, "capabilities" | "tags"> {
+  capabilities: string;
+  tags: string;
+}
+
+const SELECT = `SELECT id, first_seen AS firstSeen, last_seen AS lastSeen, last_hello_at AS lastHelloAt, last_boot AS lastBoot,
+  agent_version AS agentVersion, protocol_version AS protocolVersion, capabilities, mode, hostname, board_name AS boardName,
+  model, release, interval_ms AS intervalMs, tags FROM nodes`;
+
+function toRow(r: RawNodeRow): NodeRow {
+  return { ...r, capabilities: JSON.parse(r.capabilities) as string[], tags: JSON.parse(r.tags) as string[] };
+}
+
+/** Nodes, their MACs and link-local addresses (from hellos). */
+export class NodesRepository {
+  private readonly s: Record<"upsertHello" | "touch" | "delMacs" | "putMac" | "delAddrs" | "putAddr" | "get" | "list" | "mac" | "address" | "allMacs", Statement>;
+
+  constructor(db: Database) {
+    this.s = {
+      upsertHello: db.prepare(`INSERT INTO nodes (id, first_seen, last_seen, last_hello_at, last_boot, agent_version, protocol_version,
+          capabilities, mode, hostname, board_name, model, release, interval_ms, tags, hello)
+        VALUES (@id, @now, @now, @now, @boot, @agentVersion, @protocolVersion, @capabilities, @mode, @hostname, @boardName, @model,
+          @release, @intervalMs, @tags, @hello)
+        ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), last_hello_at = excluded.last_hello_at,
+          last_boot = excluded.last_boot, agent_version = excluded.agent_version, protocol_version = excluded.protocol_version,
+          capabilities = excluded.capabilities, mode = excluded.mode, hostname = excluded.hostname, board_name = excluded.board_name,
+          model = excluded.model, release = excluded.release, interval_ms = excluded.interval_ms, tags = excluded.tags, hello = excluded.hello`),
+      touch: db.prepare(`INSERT INTO nodes (id, first_seen, last_seen, interval_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), interval_ms = coalesce(excluded.interval_ms, interval_ms)`),
+      delMacs: db.prepare("DELETE FROM node_macs WHERE node_id = ?"),
+      putMac: db.prepare(`INSERT INTO node_macs (mac, node_id, iface, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (mac) DO UPDATE SET node_id = excluded.node_id, iface = excluded.iface, updated_at = excluded.updated_at`),
+      delAddrs: db.prepare("DELETE FROM node_addresses WHERE node_id = ?"),
+      putAddr: db.prepare("INSERT OR REPLACE INTO node_addresses (node_id, iface, address, updated_at) VALUES (?, ?, ?, ?)"),
+      get: db.prepare(`${SELECT} WHERE id = ?`),
+      list: db.prepare(`${SELECT} ORDER BY id`),
+      mac: db.prepare("SELECT node_id AS nodeId FROM node_macs WHERE mac = ?"),
+      address: db.prepare("SELECT node_id AS nodeId FROM node_addresses WHERE address = ? ORDER BY updated_at DESC LIMIT 1"),
+      allMacs: db.prepare("SELECT mac, node_id AS nodeId FROM node_macs"),
+    };
+  }
+
+  /** Records a hello: node identity, versions, board, MACs and link-local addresses (call inside a transaction). */
+  applyHello(h: Hello, now: number): void {
+    const rel = h.board?.release;
+    this.s.upsertHello.run({
+      id: h.node,
+      now,
+      boot: h.boot,
+      agentVersion: h.agentVersion,
+      protocolVersion: h.protocolVersion,
+      capabilities: JSON.stringify(h.capabilities),
+      mode: h.mode,
+      hostname: h.hostname,
+      boardName: h.board?.boardName ?? null,
+      model: h.board?.model ?? null,
+      release: rel ? [rel.distribution, rel.version].filter(Boolean).join(" ") || null : null,
+      intervalMs: h.intervalMs,
+      tags: JSON.stringify(h.tags),
+      hello: JSON.stringify(h),
+    });
+    this.s.delMacs.run(h.node);
+    this.s.delAddrs.run(h.node);
+    for (const i of h.interfaces) {
+      if (i.mac) this.s.putMac.run(i.mac.toLowerCase(), h.node, i.name, now);
+      for (const a of i.linkLocal) this.s.putAddr.run(h.node, i.name, a.toLowerCase(), now);
+    }
+  }
+
+  /** Marks a node as heard from (creates it on its first snapshot). */
+  touch(id: string, now: number, intervalMs: number | null): void {
+    this.s.touch.run(id, now, now, intervalMs);
+  }
+
+  get(id: string): NodeRow | null {
+    const r = this.s.get.get(id) as RawNodeRow | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  list(): NodeRow[] {
+    return (this.s.list.all() as RawNodeRow[]).map(toRow);
+  }
+
+  /** The fleet node that announced this MAC in its hello, or null. */
+  resolveMac(mac: string): string | null {
+    const r = this.s.mac.get(mac.toLowerCase()) as { nodeId: string } | undefined;
+    return r?.nodeId ?? null;
+  }
+
+  /** The fleet node owning this (link-local) address, or null. */
+  resolveAddress(address: string): string | null {
+    const r = this.s.address.get(address.toLowerCase().replace(/%.*$/, "")) as { nodeId: string } | undefined;
+    return r?.nodeId ?? null;
+  }
+
+  /** The whole MAC -> node map (for building a topology in one pass). */
+  macMap(): Map<string, string> {
+    return new Map((this.s.allMacs.all() as { mac: string; nodeId: string }[]).map((r) => [r.mac, r.nodeId]));
+  }
+}

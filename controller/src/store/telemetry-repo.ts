@@ -1,0 +1,146 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { Snapshot } from "@meshfleet/shared";
+import { counterBaseOf, countsOf, pack, PACK_FORMAT, type CounterBase, type PackedCounts, type PackedSnapshot } from "./pack";
+
+export interface NodeStateRow extends PackedCounts {
+  nodeId: string;
+  ts: number;
+  receivedAt: number;
+  boot: string;
+  seq: number;
+  intervalMs: number;
+  rawId: number;
+  droppedTotal: number;
+}
+
+export interface RawRow {
+  id: number;
+  nodeId: string;
+  boot: string;
+  seq: number;
+  ts: number;
+  receivedAt: number;
+  data: PackedSnapshot;
+}
+
+type RawDbRow = Omit<RawRow, "data"> & { fmt: number; data: string };
+const RAW_COLS = "id, node_id AS nodeId, boot, seq, ts, received_at AS receivedAt, fmt, data";
+const STATE_SELECT = `SELECT node_id AS nodeId, ts, received_at AS receivedAt, boot, seq, interval_ms AS intervalMs, raw_id AS rawId,
+  stations, peers, mesh_paths AS meshPaths, neighbors, routes, counters, errors, dropped_total AS droppedTotal FROM node_state`;
+
+function decodeRaw(r: RawDbRow): RawRow {
+  if (r.fmt !== PACK_FORMAT) throw new Error(`raw row ${r.id} has unknown pack format ${r.fmt}`);
+  return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: JSON.parse(r.data) as PackedSnapshot };
+}
+
+/**
+ * Raw telemetry (one packed row per snapshot) and the current state per node.
+ * Counter bases (the previous cumulative values, to compute rates) are cached per node;
+ * the cache is rebuilt from the latest stored row on a miss and only updated after commit.
+ */
+export class TelemetryRepository {
+  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range", Statement>;
+  private readonly bases = new Map<string, CounterBase>();
+  private readonly pending = new Map<string, CounterBase>();
+
+  constructor(db: Database) {
+    this.s = {
+      insert: db.prepare("INSERT OR IGNORE INTO raw_snapshots (node_id, boot, seq, ts, received_at, fmt, data) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      state: db.prepare(`INSERT INTO node_state (node_id, ts, received_at, boot, seq, interval_ms, raw_id, stations, peers, mesh_paths,
+          neighbors, routes, counters, errors, dropped_total)
+        VALUES (@nodeId, @ts, @receivedAt, @boot, @seq, @intervalMs, @rawId, @stations, @peers, @meshPaths, @neighbors, @routes,
+          @counters, @errors, @dropped)
+        ON CONFLICT (node_id) DO UPDATE SET dropped_total = dropped_total + excluded.dropped_total,
+          ts = CASE WHEN excluded.ts >= ts THEN excluded.ts ELSE ts END,
+          received_at = CASE WHEN excluded.ts >= ts THEN excluded.received_at ELSE received_at END,
+          boot = CASE WHEN excluded.ts >= ts THEN excluded.boot ELSE boot END,
+          seq = CASE WHEN excluded.ts >= ts THEN excluded.seq ELSE seq END,
+          interval_ms = CASE WHEN excluded.ts >= ts THEN excluded.interval_ms ELSE interval_ms END,
+          raw_id = CASE WHEN excluded.ts >= ts THEN excluded.raw_id ELSE raw_id END,
+          stations = CASE WHEN excluded.ts >= ts THEN excluded.stations ELSE stations END,
+          peers = CASE WHEN excluded.ts >= ts THEN excluded.peers ELSE peers END,
+          mesh_paths = CASE WHEN excluded.ts >= ts THEN excluded.mesh_paths ELSE mesh_paths END,
+          neighbors = CASE WHEN excluded.ts >= ts THEN excluded.neighbors ELSE neighbors END,
+          routes = CASE WHEN excluded.ts >= ts THEN excluded.routes ELSE routes END,
+          counters = CASE WHEN excluded.ts >= ts THEN excluded.counters ELSE counters END,
+          errors = CASE WHEN excluded.ts >= ts THEN excluded.errors ELSE errors END`),
+      stateOf: db.prepare(`${STATE_SELECT} WHERE node_id = ?`),
+      states: db.prepare(STATE_SELECT),
+      raw: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE id = ?`),
+      at: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1`),
+      range: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts`),
+    };
+  }
+
+  private baseOf(node: string): CounterBase | null {
+    const staged = this.pending.get(node) ?? this.bases.get(node);
+    if (staged) return staged;
+    const st = this.stateOf(node);
+    if (!st) return null;
+    const raw = this.rawById(st.rawId);
+    if (!raw) return null;
+    const b = counterBaseOf(raw.ts, raw.data);
+    this.bases.set(node, b);
+    return b;
+  }
+
+  /**
+   * Stores one snapshot (call inside a transaction). Returns false when `(node, boot, seq)`
+   * was already stored (a duplicate), true when it was written.
+   */
+  write(s: Snapshot, receivedAt: number): boolean {
+    const base = this.baseOf(s.node);
+    const packed = pack(s, base && base.ts < s.ts ? base : null);
+    const r = this.s.insert.run(s.node, s.boot, s.seq, s.ts, receivedAt, PACK_FORMAT, JSON.stringify(packed));
+    if (r.changes === 0) return false;
+    this.s.state.run({
+      nodeId: s.node,
+      ts: s.ts,
+      receivedAt,
+      boot: s.boot,
+      seq: s.seq,
+      intervalMs: s.intervalMs,
+      rawId: Number(r.lastInsertRowid),
+      dropped: s.dropped,
+      ...countsOf(packed),
+    });
+    if (!base || s.ts >= base.ts) this.pending.set(s.node, counterBaseOf(s.ts, packed));
+    return true;
+  }
+
+  /** Called by the store after a transaction: keep (commit) or drop the staged counter bases. */
+  settle(committed: boolean): void {
+    if (committed) for (const [k, v] of this.pending) this.bases.set(k, v);
+    this.pending.clear();
+  }
+
+  stateOf(node: string): NodeStateRow | null {
+    return (this.s.stateOf.get(node) as NodeStateRow | undefined) ?? null;
+  }
+
+  states(): NodeStateRow[] {
+    return this.s.states.all() as NodeStateRow[];
+  }
+
+  rawById(id: number): RawRow | null {
+    const r = this.s.raw.get(id) as RawDbRow | undefined;
+    return r ? decodeRaw(r) : null;
+  }
+
+  /** The node's latest snapshot (packed), or null. */
+  latest(node: string): { state: NodeStateRow; raw: RawRow | null } | null {
+    const state = this.stateOf(node);
+    return state ? { state, raw: this.rawById(state.rawId) } : null;
+  }
+
+  /** The node's last snapshot taken at or before `at`. */
+  at(node: string, at: number): RawRow | null {
+    const r = this.s.at.get(node, at) as RawDbRow | undefined;
+    return r ? decodeRaw(r) : null;
+  }
+
+  /** The node's raw rows with from <= ts < to, oldest first. */
+  *range(node: string, from: number, to: number): Generator<RawRow> {
+    for (const r of this.s.range.iterate(node, from, to) as IterableIterator<RawDbRow>) yield decodeRaw(r);
+  }
+}
