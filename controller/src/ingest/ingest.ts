@@ -1,0 +1,232 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { nanos } from "@nats-io/transport-node";
+import { AckPolicy, DeliverPolicy, DiscardPolicy, StorageType, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import type { Store, Clock } from "../store/index";
+import type { Logger } from "../log";
+import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
+import { writeBatch, type TransactionWriter } from "./writer";
+import type { IngestMetrics, IngestStats } from "./metrics";
+
+export type CommittedListener = (items: readonly IngestItem[]) => void | Promise<void>;
+
+export interface IngestOptions {
+  nc: NatsConnection;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  metrics: IngestMetrics;
+  /** Durable consumer name (controllers sharing it split the work). */
+  durable?: string;
+  /** Most messages written per transaction. */
+  batchMax?: number;
+  /** Most messages delivered and not yet acknowledged. */
+  maxAckPending?: number;
+  /** Stream limits, used when the stream is created. */
+  streamMaxAgeMs?: number;
+  streamMaxBytes?: number;
+  maxMessageBytes?: number;
+  /** Delay before a batch the store could not commit is redelivered. */
+  retryDelayMs?: number;
+}
+
+export const DEFAULT_DURABLE = "meshfleet-controller";
+
+/**
+ * Durable ingest: JetStream pull consumer -> decode/validate -> one transaction per batch
+ * -> acknowledge after commit -> notify listeners. Invalid messages are terminated (never
+ * redelivered, never blocking the ones behind), counted by reason and logged.
+ */
+export class Ingest {
+  private readonly o: Required<Omit<IngestOptions, "nc" | "store" | "clock" | "log" | "metrics">> & IngestOptions;
+  private readonly listeners: CommittedListener[] = [];
+  private readonly writers: TransactionWriter[] = [];
+  private readonly buf: JsMsg[] = [];
+  private messages: ConsumerMessages | null = null;
+  private consumer: Consumer | null = null;
+  private scheduled = false;
+  private busy: Promise<void> = Promise.resolve();
+  private lagTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
+  /** The last store error (cleared by the next commit). */
+  lastStoreError: string | null = null;
+
+  constructor(opts: IngestOptions) {
+    this.o = {
+      durable: DEFAULT_DURABLE,
+      batchMax: 500,
+      maxAckPending: 20_000,
+      streamMaxAgeMs: 24 * 3600_000,
+      streamMaxBytes: 1024 ** 3,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      retryDelayMs: 2000,
+      ...opts,
+    };
+  }
+
+  /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
+  onCommitted(listener: CommittedListener): () => void {
+    this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
+  }
+
+  /** Inside each batch's transaction (synchronous): write your rows atomically with the batch. */
+  onTransaction(writer: TransactionWriter): () => void {
+    this.writers.push(writer);
+    return () => this.writers.splice(this.writers.indexOf(writer), 1);
+  }
+
+  /** Creates the stream and the durable consumer if missing. */
+  async ensureStream(): Promise<void> {
+    const jsm = await jetstreamManager(this.o.nc);
+    try {
+      await jsm.streams.info(TELEMETRY_STREAM);
+    } catch {
+      await jsm.streams.add({
+        name: TELEMETRY_STREAM,
+        subjects: [...TELEMETRY_STREAM_SUBJECTS],
+        storage: StorageType.File,
+        max_age: nanos(this.o.streamMaxAgeMs),
+        max_bytes: this.o.streamMaxBytes,
+        max_msg_size: this.o.maxMessageBytes * 2,
+        discard: DiscardPolicy.Old,
+      });
+      this.o.log.info({ stream: TELEMETRY_STREAM }, "created the telemetry stream");
+    }
+    try {
+      await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
+    } catch {
+      await jsm.consumers.add(TELEMETRY_STREAM, {
+        durable_name: this.o.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        max_ack_pending: this.o.maxAckPending,
+        ack_wait: nanos(60_000),
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.ensureStream();
+    const js = jetstream(this.o.nc);
+    this.consumer = await js.consumers.get(TELEMETRY_STREAM, this.o.durable);
+    this.messages = await this.consumer.consume({
+      max_messages: Math.min(this.o.batchMax * 4, this.o.maxAckPending),
+      callback: (m) => {
+        this.buf.push(m);
+        this.schedule();
+      },
+    });
+    this.lagTimer = setInterval(() => void this.refreshLag(), 5000);
+    this.lagTimer.unref();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.busy = this.busy.then(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buf.length > 0 && !this.stopped) {
+      await this.processBatch(this.buf.splice(0, this.o.batchMax));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  private reject(m: JsMsg, reason: RejectReason, message: string): void {
+    this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
+    this.o.metrics.rejected.inc({ reason });
+    this.o.metrics.messages.inc({ kind: "unknown", result: "rejected" });
+    this.o.log.warn({ subject: m.subject.slice(0, 120), seq: m.seq, reason, error: message.slice(0, 300) }, "rejected a telemetry message");
+    // No reason text: `+TERM <reason>` needs nats-server 2.10; Debian ships 2.9.
+    m.term();
+  }
+
+  /** Decodes, writes and acknowledges one batch. */
+  async processBatch(msgs: JsMsg[]): Promise<void> {
+    const t0 = performance.now();
+    const items: IngestItem[] = [];
+    const kept: JsMsg[] = [];
+    for (const m of msgs) {
+      const d = decodeMessage(m.subject, m.data, this.o.maxMessageBytes);
+      if (d.ok) {
+        items.push(d.item);
+        kept.push(m);
+      } else this.reject(m, d.reason, d.message);
+    }
+    if (items.length === 0) return;
+    const now = this.o.clock.now();
+    let results;
+    try {
+      results = writeBatch(this.o.store, items, now, this.writers);
+    } catch (err) {
+      this.stats.storeErrors++;
+      this.o.metrics.storeErrors.inc();
+      this.lastStoreError = (err as Error).message;
+      this.o.log.error({ error: this.lastStoreError, messages: kept.length }, "the store could not commit a batch; it will be redelivered");
+      for (const m of kept) m.nak(this.o.retryDelayMs);
+      return;
+    }
+    this.lastStoreError = null;
+    for (const m of kept) m.ack();
+    const accepted: IngestItem[] = [];
+    let lastSnapshotTs: number | null = null;
+    results.forEach((r, i) => {
+      const it = items[i]!;
+      this.o.metrics.messages.inc({ kind: it.kind, result: r });
+      if (r === "accepted") {
+        this.stats.accepted++;
+        accepted.push(it);
+        if (it.kind === "snapshot") lastSnapshotTs = it.msg.ts;
+      } else this.stats.duplicates++;
+    });
+    this.stats.batches++;
+    this.stats.lastCommitAt = now;
+    this.o.metrics.batches.inc();
+    this.o.metrics.lastCommit.set({}, now / 1000);
+    if (lastSnapshotTs !== null) this.o.metrics.delay.set({}, (now - lastSnapshotTs) / 1000);
+    this.o.metrics.batchSeconds.inc({}, (performance.now() - t0) / 1000);
+    for (const l of this.listeners) {
+      try {
+        await l(accepted);
+      } catch (err) {
+        this.o.log.error({ error: (err as Error).message }, "an ingest listener failed");
+      }
+    }
+  }
+
+  private async refreshLag(): Promise<void> {
+    if (!this.consumer || this.stopped) return;
+    try {
+      const info = await this.consumer.info();
+      this.stats.pending = info.num_pending;
+      this.stats.ackPending = info.num_ack_pending;
+      this.o.metrics.pending.set({}, info.num_pending);
+      this.o.metrics.ackPending.set({}, info.num_ack_pending);
+    } catch (err) {
+      this.o.log.debug({ error: (err as Error).message }, "consumer info failed");
+    }
+  }
+
+  /** Latest lag figures (asks the server). */
+  async lag(): Promise<{ pending: number | null; ackPending: number | null }> {
+    await this.refreshLag();
+    return { pending: this.stats.pending, ackPending: this.stats.ackPending };
+  }
+
+  /** Stops pulling, finishes the batch in hand; unacknowledged messages are redelivered later. */
+  async stop(): Promise<void> {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    const msgs = this.messages;
+    this.messages = null;
+    if (msgs) await msgs.close();
+    await this.busy;
+    this.stopped = true;
+    this.buf.length = 0;
+  }
+}
