@@ -8,6 +8,8 @@ export const uciSectionName = z
   .string()
   .regex(/^([A-Za-z0-9_]{1,64}|@[A-Za-z0-9_-]{1,64}\[-?\d{1,4}\])$/, "UCI section names are letters, digits and _ (or @type[index])");
 export const uciOptionName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "UCI option names are letters, digits and _");
+/** A section type (`wifi-iface`, `rule`): letters, digits, _ and -. */
+export const uciSectionType = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "UCI section types are letters, digits, _ and -");
 /**
  * A UCI value. Any printable text is allowed and stored literally (quotes, `;`,
  * `$(…)` included — the agent never hands values to a shell); control characters,
@@ -20,7 +22,7 @@ export const uciValue = z
 
 export const uciOp = z.discriminatedUnion("op", [
   /** `uci set config.section=type` (create/retype a named section). */
-  z.object({ op: z.literal("section"), config: uciConfigName, section: uciSectionName, type: uciOptionName }),
+  z.object({ op: z.literal("section"), config: uciConfigName, section: uciSectionName, type: uciSectionType }),
   /** `uci set config.section.option=value` (a list value replaces the whole list). */
   z.object({
     op: z.literal("set"),
