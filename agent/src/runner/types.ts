@@ -14,6 +14,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Text written to the command's stdin (e.g. `uci batch`). */
   stdin?: string;
+  /**
+   * The collector (snapshot section name, e.g. `routing`) or job step asking. Runners may
+   * use it to pick per-collector overrides (PrefixedRunner); others ignore it.
+   */
+  collector?: string;
 }
 
 export interface CommandRunner {

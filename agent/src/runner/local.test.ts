@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ERROR_CODES, errorCode } from "@meshfleet/shared";
+import { LocalRunner } from "./local";
+import { runnerContract } from "./runner-contract";
+
+runnerContract("local", {
+  make: () => new LocalRunner(),
+  cases: [
+    { what: "echo", argv: ["echo", "hello", "mesh"], stdout: "hello mesh\n" },
+    { what: "a failing program", argv: ["false"], stdout: "", exitCode: 1 },
+  ],
+  realPrograms: true,
+  timeout: { argv: ["sleep", "10"], timeoutMs: 300 },
+});
+
+describe("LocalRunner", () => {
+  it("never runs a shell: a `$(...)` argument is printed, not executed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mf-local-"));
+    try {
+      const marker = join(dir, "pwned");
+      const res = await new LocalRunner().run(["echo", `$(touch ${marker})`]);
+      expect(res.stdout).toBe(`$(touch ${marker})\n`);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("kills the whole process group on timeout (grandchildren too)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mf-local-"));
+    try {
+      const marker = join(dir, "late");
+      const r = new LocalRunner();
+      const e = await r.run(["sh", "-c", `(sleep 1; touch ${marker}) & sleep 10`], { timeoutMs: 200 }).catch((x: unknown) => x);
+      expect(errorCode(e)).toBe(ERROR_CODES.commandTimeout);
+      await new Promise((res) => setTimeout(res, 1500));
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("caps the output and says so", async () => {
+    const r = new LocalRunner({ maxOutputBytes: 10_000 });
+    const e = (await r.run(["head", "-c", "100000", "/dev/zero"]).catch((x: unknown) => x)) as { code: string; message: string; argv: string[] };
+    expect(e.code).toBe(ERROR_CODES.commandFailed);
+    expect(e.message).toContain("more than 10000 bytes");
+    expect(e.argv).toEqual(["head", "-c", "100000", "/dev/zero"]);
+  });
+
+  it("carries argv and stderr in a timeout error", async () => {
+    const e = (await new LocalRunner({ timeoutMs: 150 }).run(["sh", "-c", "echo starting >&2; sleep 5"]).catch((x: unknown) => x)) as {
+      code: string;
+      argv: string[];
+      stderr: string;
+      exitCode: number | null;
+    };
+    expect(e.code).toBe(ERROR_CODES.commandTimeout);
+    expect(e.argv).toEqual(["sh", "-c", "echo starting >&2; sleep 5"]);
+    expect(e.stderr).toBe("starting\n");
+    expect(e.exitCode).toBeNull();
+  });
+});
