@@ -34,7 +34,7 @@ function toRow(r: RawNodeRow): NodeRow {
 
 /** Nodes, their MACs and link-local addresses (from hellos). */
 export class NodesRepository {
-  private readonly s: Record<"upsertHello" | "touch" | "delMacs" | "putMac" | "delAddrs" | "putAddr" | "get" | "list" | "mac" | "address" | "allMacs", Statement>;
+  private readonly s: Record<"upsertHello" | "touch" | "delMacs" | "putMac" | "delAddrs" | "putAddr" | "get" | "list" | "mac" | "address" | "allMacs" | "macsOf" | "addrsOf" | "addrAll", Statement>;
 
   constructor(db: Database) {
     this.s = {
@@ -58,6 +58,9 @@ export class NodesRepository {
       mac: db.prepare("SELECT node_id AS nodeId FROM node_macs WHERE mac = ?"),
       address: db.prepare("SELECT node_id AS nodeId FROM node_addresses WHERE address = ? ORDER BY updated_at DESC LIMIT 1"),
       allMacs: db.prepare("SELECT mac, node_id AS nodeId FROM node_macs"),
+      macsOf: db.prepare("SELECT mac, iface FROM node_macs WHERE node_id = ? ORDER BY iface, mac"),
+      addrAll: db.prepare("SELECT address, node_id AS nodeId FROM node_addresses ORDER BY updated_at"),
+      addrsOf: db.prepare("SELECT iface, address FROM node_addresses WHERE node_id = ? ORDER BY iface, address"),
     };
   }
 
@@ -112,6 +115,21 @@ export class NodesRepository {
   resolveAddress(address: string): string | null {
     const r = this.s.address.get(address.toLowerCase().replace(/%.*$/, "")) as { nodeId: string } | undefined;
     return r?.nodeId ?? null;
+  }
+
+  macsOf(id: string): { mac: string; iface: string }[] {
+    return this.s.macsOf.all(id) as { mac: string; iface: string }[];
+  }
+
+  addressesOf(id: string): { iface: string; address: string }[] {
+    return this.s.addrsOf.all(id) as { iface: string; address: string }[];
+  }
+
+  /** The whole address -> node map (link-local addresses from hellos). */
+  addressMap(): Map<string, string> {
+    const m = new Map<string, string>();
+    for (const r of this.s.addrAll.all() as { address: string; nodeId: string }[]) m.set(r.address, r.nodeId);
+    return m;
   }
 
   /** The whole MAC -> node map (for building a topology in one pass). */

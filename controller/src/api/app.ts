@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { ERROR_CODES } from "@meshfleet/shared";
+import type { ApiDeps } from "./deps";
+import { errorHandler } from "./errors";
+import { healthRoutes } from "./health-routes";
+import { nodesRoutes } from "./nodes-routes";
+import { openApiDocument } from "./openapi";
+import { viewsRoutes } from "./views-routes";
+
+export type { ApiDeps } from "./deps";
+
+/**
+ * The controller's HTTP API. Route modules are mounted under /api, one line each
+ * (`app.route("/api", xRoutes(deps))`); modules built elsewhere can also be passed in
+ * `deps.routes`.
+ */
+export function createApi(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(deps.log));
+  app.notFound((c) => c.json({ code: ERROR_CODES.notFound, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  const doc = openApiDocument();
+  app.get("/api/openapi.json", (c) => c.json(doc));
+  app.route("/", healthRoutes(deps));
+  app.route("/api", nodesRoutes(deps));
+  app.route("/api", viewsRoutes(deps));
+  for (const r of deps.routes ?? []) app.route("/api", r);
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { Hono } from "hono";
+import type { Clock, Store } from "../store/index";
+import type { Logger } from "../log";
+import type { Registry } from "../metrics/registry";
+
+/** What the ingest tells the health check. */
+export interface IngestHealth {
+  readonly lastStoreError: string | null;
+}
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Prometheus registry rendered at /metrics. */
+  registry: Registry;
+  ingest?: IngestHealth;
+  /** True while the NATS connection is up (health). */
+  natsConnected?: () => boolean;
+  /** Open alert count per node; detection provides it (0 everywhere without it). */
+  openAlertCounts?: () => ReadonlyMap<string, number>;
+  /** A node is offline after this many missed intervals (default 3). */
+  offlineAfterIntervals?: number;
+  /** More route modules mounted under /api (detection, jobs, ...). */
+  routes?: readonly Hono[];
+}

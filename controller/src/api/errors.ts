@@ -1,0 +1,52 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { ERROR_CODES, MeshfleetError, ValidationError, errorCode, zodIssues } from "@meshfleet/shared";
+import type { Logger } from "../log";
+
+const STATUS: Record<string, ContentfulStatusCode> = {
+  [ERROR_CODES.validation]: 400,
+  [ERROR_CODES.unauthorized]: 401,
+  [ERROR_CODES.forbidden]: 403,
+  [ERROR_CODES.notFound]: 404,
+  [ERROR_CODES.conflict]: 409,
+  [ERROR_CODES.tooLarge]: 413,
+  [ERROR_CODES.storage]: 503,
+};
+
+export function statusOf(code: string): ContentfulStatusCode {
+  return STATUS[code] ?? 500;
+}
+
+export function notFound(what: string): MeshfleetError {
+  return new MeshfleetError(ERROR_CODES.notFound, `${what} not found`);
+}
+
+/** Every error leaves as JSON `{code, message}` with its status; never a stack, never an unknown error's text. */
+export function errorHandler(log: Logger) {
+  return (err: Error, c: Context) => {
+    const code = errorCode(err);
+    const status = statusOf(code);
+    if (status >= 500) log.error({ code, error: err.message }, "API request failed");
+    const message = err instanceof MeshfleetError && status < 500 ? err.message : status === 503 ? "storage unavailable" : "internal error";
+    return c.json({ code: status === 500 ? ERROR_CODES.internal : code, message }, status);
+  };
+}
+
+/** Validates a request part with a zod schema; a ValidationError (400) names the fields. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = zodIssues(r.error);
+  throw new ValidationError(`invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`.slice(0, 1000), issues);
+}
+
+/** `validate` for the query string. */
+export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return validate(schema, c.req.query(), "query parameters");
+}
+
+/** `validate` for the path parameters. */
+export function params<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return validate(schema, c.req.param(), "path parameters");
+}

@@ -1,0 +1,174 @@
+import { z } from "zod";
+import { nodeId } from "@meshfleet/shared";
+import { HISTORY_METRIC_NAMES } from "../store/index";
+
+/** Request and response schemas of the API; the OpenAPI document is generated from them. */
+export const errorBody = z.object({ code: z.string(), message: z.string() });
+
+export const nodeParams = z.object({ id: nodeId });
+
+const msInt = z.coerce.number().int().nonnegative().max(8_640_000_000_000_000);
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A step in ms (`60000`) or as a duration (`30s`, `5m`, `1h`); 0 = raw samples. */
+export const stepParam = z.union([
+  z.string().regex(/^\d+$/).transform(Number),
+  z
+    .string()
+    .regex(DURATION, "a step is milliseconds or a duration such as 30s, 5m, 1h")
+    .transform((s) => {
+      const m = DURATION.exec(s)!;
+      return Number(m[1]) * UNIT[m[2]!]!;
+    }),
+]);
+
+export const historyQuery = z
+  .object({
+    node: nodeId,
+    metric: z.enum(HISTORY_METRIC_NAMES as [string, ...string[]]),
+    key: z.string().min(1).max(256),
+    from: msInt.optional(),
+    to: msInt.optional(),
+    step: stepParam.optional(),
+  })
+  .strict();
+
+export const topologyQuery = z.object({ at: msInt.optional() }).strict();
+
+export const nodeStatus = z.enum(["online", "offline", "unknown"]);
+
+export const nodeSummary = z.object({
+  id: z.string(),
+  status: nodeStatus,
+  lastSeen: z.number().int().describe("controller receive time of the last message (ms)"),
+  lastSnapshotTs: z.number().int().nullable().describe("the agent's timestamp of its last snapshot (ms)"),
+  model: z.string().nullable(),
+  boardName: z.string().nullable(),
+  release: z.string().nullable(),
+  agentVersion: z.string().nullable(),
+  protocolVersion: z.number().int().nullable(),
+  intervalMs: z.number().int().nullable(),
+  stations: z.number().int(),
+  peers: z.number().int(),
+  neighbors: z.number().int(),
+  meshPaths: z.number().int(),
+  routes: z.number().int(),
+  errors: z.number().int().describe("collector errors in the last snapshot"),
+  openAlerts: z.number().int(),
+});
+
+const station = z.object({
+  iface: z.string(),
+  mac: z.string(),
+  signalDbm: z.number().nullable(),
+  signalAvgDbm: z.number().nullable(),
+  txBitrateMbps: z.number().nullable(),
+  rxBitrateMbps: z.number().nullable(),
+  expectedThroughputMbps: z.number().nullable(),
+  inactiveMs: z.number().nullable(),
+  meshPlink: z.string().nullable(),
+  airtimeMetric: z.number().nullable(),
+  node: z.string().nullable().describe("fleet node owning this MAC"),
+});
+const meshPath = z.object({
+  dest: z.string(),
+  nextHop: z.string(),
+  iface: z.string(),
+  metric: z.number().nullable(),
+  hopCount: z.number().nullable(),
+  flags: z.number().nullable(),
+  sn: z.number().nullable(),
+  destNode: z.string().nullable(),
+  nextHopNode: z.string().nullable(),
+});
+const neighbor = z.object({
+  protocol: z.string(),
+  kind: z.string(),
+  address: z.string(),
+  iface: z.string().nullable(),
+  metric: z.number().nullable(),
+  rxcost: z.number().nullable(),
+  txcost: z.number().nullable(),
+  rttMs: z.number().nullable(),
+  seenSec: z.number().nullable(),
+  node: z.string().nullable(),
+});
+const route = z.object({
+  prefix: z.string(),
+  protocol: z.string().nullable(),
+  type: z.string().nullable(),
+  primary: z.boolean(),
+  metric: z.number().nullable(),
+  via: z.string().nullable(),
+  iface: z.string().nullable(),
+  nextHops: z.number().int(),
+});
+const counter = z.object({
+  key: z.string(),
+  packets: z.number(),
+  bytes: z.number(),
+  packetsPerSec: z.number().nullable(),
+  bytesPerSec: z.number().nullable(),
+});
+
+/** `/api/nodes/:id/<list>` answers: `{node, ts, items}`. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ node: z.string(), ts: z.number().int().nullable(), items: z.array(item) });
+}
+export const lists = { stations: station, "mesh-paths": meshPath, neighbors: neighbor, routes: route, counters: counter } as const;
+
+export const nodeDetail = nodeSummary.extend({
+  firstSeen: z.number().int(),
+  hostname: z.string().nullable(),
+  mode: z.string().nullable(),
+  capabilities: z.array(z.string()),
+  tags: z.array(z.string()),
+  macs: z.array(z.object({ mac: z.string(), iface: z.string() })),
+  linkLocal: z.array(z.object({ iface: z.string(), address: z.string() })),
+  droppedTotal: z.number().int().describe("snapshots the agent reported dropped from its outage buffer"),
+  latest: z
+    .object({
+      ts: z.number().int(),
+      receivedAt: z.number().int(),
+      boot: z.string(),
+      seq: z.number().int(),
+      system: z.object({ uptimeSec: z.number().nullable(), load1: z.number().nullable(), memFreeKb: z.number().nullable(), memTotalKb: z.number().nullable(), hostname: z.string().nullable() }).nullable(),
+      interfaces: z.array(
+        z.object({ name: z.string(), type: z.string().nullable(), mac: z.string().nullable(), channel: z.number().nullable(), freqMhz: z.number().nullable(), ssid: z.string().nullable(), meshId: z.string().nullable() }),
+      ),
+      errors: z.array(z.object({ section: z.string(), code: z.string(), message: z.string() })),
+      stations: z.array(station),
+      meshPaths: z.array(meshPath),
+      neighbors: z.array(neighbor),
+      routes: z.array(route),
+      counters: z.array(counter),
+    })
+    .nullable(),
+});
+
+export const historyAnswer = z.object({
+  node: z.string(),
+  metric: z.string(),
+  key: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  step: z.number().int(),
+  source: z.enum(["raw", "minute", "hour"]),
+  points: z.array(z.object({ ts: z.number().int(), min: z.number(), avg: z.number(), max: z.number(), count: z.number().int() })),
+});
+
+export const netjsonGraph = z.object({
+  type: z.literal("NetworkGraph"),
+  protocol: z.string(),
+  version: z.string(),
+  metric: z.string(),
+  label: z.string(),
+  timestamp: z.number().int(),
+  nodes: z.array(z.object({ id: z.string(), label: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
+  links: z.array(z.object({ source: z.string(), target: z.string(), cost: z.number(), cost_text: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
+});
+
+export const healthAnswer = z.object({
+  status: z.enum(["ok", "unhealthy"]),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});

@@ -1,0 +1,81 @@
+import type { z } from "zod";
+import type { PackedSnapshot } from "../store/index";
+import type { netjsonGraph } from "./schemas";
+import type { NodeStatus } from "./status";
+
+export type NetJsonGraph = z.infer<typeof netjsonGraph>;
+
+export interface TopologyInput {
+  timestamp: number;
+  nodes: { id: string; status: NodeStatus; model: string | null; data: PackedSnapshot | null }[];
+  macToNode: ReadonlyMap<string, string>;
+  addressToNode: ReadonlyMap<string, string>;
+}
+
+interface LinkAcc {
+  source: string;
+  target: string;
+  type: "mesh" | "routing";
+  costs: Record<string, number>;
+  props: Record<string, unknown>;
+}
+
+/**
+ * Builds the fleet's NetJSON NetworkGraph (pure). Links: 802.11s mesh peerings (a mesh
+ * peer station, or a direct mesh path, whose MAC a hello maps to another node; cost = the
+ * airtime metric) and routing adjacencies (a RIPng/Babel neighbour whose link-local
+ * address maps to another node; cost = its metric). One link per node pair and kind, its
+ * cost the mean of the directions seen, the per-direction costs in properties. Peers
+ * outside the fleet appear as nodes named by their MAC.
+ */
+export function buildTopology(t: TopologyInput): NetJsonGraph {
+  const nodes = new Map<string, NetJsonGraph["nodes"][number]>();
+  for (const n of t.nodes) nodes.set(n.id, { id: n.id, label: n.id, properties: { status: n.status, model: n.model, fleet: true } });
+  const links = new Map<string, LinkAcc>();
+  const add = (type: "mesh" | "routing", from: string, to: string, cost: number | null, props: Record<string, unknown>) => {
+    if (from === to) return;
+    const [a, b] = from < to ? [from, to] : [to, from];
+    const key = `${type}|${a}|${b}`;
+    let l = links.get(key);
+    if (!l) links.set(key, (l = { source: a, target: b, type, costs: {}, props: {} }));
+    if (cost !== null && Number.isFinite(cost)) l.costs[`${from}>${to}`] = Math.min(l.costs[`${from}>${to}`] ?? Infinity, cost);
+    Object.assign(l.props, props);
+  };
+  const peerId = (mac: string) => {
+    const id = t.macToNode.get(mac.toLowerCase());
+    if (id) return id;
+    if (!nodes.has(mac)) nodes.set(mac, { id: mac, label: mac, properties: { fleet: false } });
+    return mac;
+  };
+  for (const n of t.nodes) {
+    if (!n.data) continue;
+    for (const s of n.data.st) {
+      if (s[8] === null) continue; // not a mesh peer
+      add("mesh", n.id, peerId(s[1]), s[9], { plink: s[8] });
+    }
+    for (const p of n.data.mp) {
+      if (p[0] !== p[1]) continue; // relayed path: not an adjacency
+      add("mesh", n.id, peerId(p[0]), p[3], {});
+    }
+    for (const nb of n.data.nb) {
+      const other = t.addressToNode.get(nb[2].toLowerCase().replace(/%.*$/, ""));
+      if (other) add("routing", n.id, other, nb[4], { protocol: nb[0] });
+    }
+  }
+  const out: NetJsonGraph["links"] = [];
+  for (const l of [...links.values()].sort((x, y) => `${x.type}${x.source}${x.target}`.localeCompare(`${y.type}${y.source}${y.target}`))) {
+    const cs = Object.values(l.costs);
+    const cost = cs.length ? Math.round((cs.reduce((a, b) => a + b, 0) / cs.length) * 1000) / 1000 : 0;
+    out.push({ source: l.source, target: l.target, cost, properties: { type: l.type, costs: l.costs, ...l.props } });
+  }
+  return {
+    type: "NetworkGraph",
+    protocol: "meshfleet",
+    version: "1",
+    metric: "airtime/routing",
+    label: "meshfleet fleet",
+    timestamp: t.timestamp,
+    nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    links: out,
+  };
+}

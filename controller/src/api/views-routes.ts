@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { HISTORY_METRICS, MINUTE_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
+import type { ApiDeps } from "./deps";
+import { query } from "./errors";
+import { historyQuery, topologyQuery } from "./schemas";
+import { nodeStatus } from "./status";
+import { buildTopology } from "./topology";
+import { ValidationError } from "@meshfleet/shared";
+
+/** The most buckets one history answer may ask for. */
+const MAX_BUCKETS = 10_000;
+const MAC_KEYED = new Set<string>(["signal", "signalAvg", "txBitrate", "rxBitrate", "expectedThroughput", "pathMetric", "pathHops"]);
+
+/** `/history` and `/topology`. */
+export function viewsRoutes(d: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.get("/history", (c) => {
+    const q = query(c, historyQuery);
+    const to = q.to ?? d.clock.now();
+    const from = q.from ?? to - 3600_000;
+    const step = q.step ?? 0;
+    if (from >= to) throw new ValidationError("invalid query parameters: from must be before to");
+    if (step > 0 && (to - from) / step > MAX_BUCKETS) throw new ValidationError(`invalid query parameters: more than ${MAX_BUCKETS} buckets; use a larger step`);
+    if (step === 0 && to - from > 24 * 3600_000) throw new ValidationError("invalid query parameters: raw samples (no step) cover at most 24 h; give a step");
+    if (step > 0 && step < 1000) throw new ValidationError("invalid query parameters: step must be 0 (raw) or at least 1000 ms");
+    return c.json(d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
+  });
+
+  app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, hour: 60 * MINUTE_MS } }));
+
+  app.get("/topology", (c) => {
+    const { at } = query(c, topologyQuery);
+    const now = d.clock.now();
+    const missed = d.offlineAfterIntervals ?? 3;
+    const states = new Map(d.store.telemetry.states().map((s) => [s.nodeId, s]));
+    const nodes = d.store.nodes.list().map((n) => {
+      const st = states.get(n.id) ?? null;
+      let data: PackedSnapshot | null = null;
+      let status = nodeStatus(st, now, missed);
+      if (at === undefined) {
+        if (st && status === "online") data = d.store.telemetry.rawById(st.rawId)?.data ?? null;
+      } else {
+        const row = d.store.telemetry.at(n.id, at);
+        const fresh = row !== null && at - row.ts <= missed * (st?.intervalMs ?? n.intervalMs ?? 10_000);
+        data = fresh ? row.data : null;
+        status = row === null ? "unknown" : fresh ? "online" : "offline";
+      }
+      return { id: n.id, status, model: n.model, data };
+    });
+    return c.json(buildTopology({ timestamp: at ?? now, nodes, macToNode: d.store.nodes.macMap(), addressToNode: d.store.nodes.addressMap() }));
+  });
+  return app;
+}
