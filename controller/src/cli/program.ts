@@ -1,0 +1,34 @@
+import { Command } from "commander";
+import { serveOptions, type ServeOptions } from "./options";
+
+export interface ProgramActions {
+  serve(opts: ServeOptions): Promise<void>;
+}
+
+/**
+ * The `meshfleet-controller` command line. Other features add their subcommands with a
+ * `registerXCommand(program)` function imported here, one line each.
+ */
+export function createProgram(actions: ProgramActions): Command {
+  const program = new Command("meshfleet-controller").description("meshfleet controller: telemetry ingest, history, API").showHelpAfterError();
+
+  program
+    .command("serve")
+    .description("run the controller: ingest telemetry from NATS into SQLite and serve the API")
+    .requiredOption("--db <file>", "SQLite database file (created and migrated if missing)")
+    .option("--nats <url>", "NATS server URL", "nats://127.0.0.1:4222")
+    .option("--listen <host:port>", "API listen address", "127.0.0.1:8080")
+    .option("--raw-retention <duration>", "keep raw samples this long", "48h")
+    .option("--minute-retention <duration>", "keep per-minute rollups this long", "30d")
+    .option("--hour-retention <duration>", "keep per-hour rollups this long", "365d")
+    .option("--stream-max-age <duration>", "telemetry stream age limit (when the controller creates it)", "24h")
+    .option("--stream-max-bytes <bytes>", "telemetry stream size limit (when the controller creates it)", String(1024 ** 3))
+    .option("--batch <n>", "most messages per transaction", "500")
+    .option("--log-level <level>", "log level", "info")
+    .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
+    .action(async (raw: Record<string, string>) => {
+      await actions.serve(serveOptions.parse(raw));
+    });
+
+  return program;
+}

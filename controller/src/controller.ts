@@ -1,0 +1,133 @@
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Clock, Store } from "./store/index";
+import type { Logger } from "./log";
+import { Registry } from "./metrics/registry";
+import { registerFleetMetrics } from "./metrics/fleet";
+import { Ingest, type IngestOptions } from "./ingest/ingest";
+import { ingestMetrics } from "./ingest/metrics";
+import { createApi } from "./api/app";
+import type { ApiDeps } from "./api/deps";
+
+/**
+ * A feature that plugs into the controller (detection, alerts, jobs, ...): it gets the
+ * controller's parts, may subscribe to the ingest, may serve routes under /api.
+ */
+export interface ControllerModule {
+  readonly name: string;
+  /** Route module mounted under /api. */
+  routes?(deps: ApiDeps): Hono;
+  /** Called before the ingest starts (subscribe to `controller.ingest` here). */
+  start?(controller: Controller): void | Promise<void>;
+  stop?(): void | Promise<void>;
+  /** Open alerts per node (the alerts module provides it). */
+  openAlertCounts?(): ReadonlyMap<string, number>;
+}
+
+export interface ControllerOptions {
+  nc: NatsConnection;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** HTTP listen address; port 0 picks a free port. Omit to serve no HTTP. */
+  listen?: { host: string; port: number };
+  modules?: readonly ControllerModule[];
+  ingest?: Partial<Omit<IngestOptions, "nc" | "store" | "clock" | "log" | "metrics">>;
+  /** How often rollups and retention run (default 30 s). */
+  maintenanceIntervalMs?: number;
+  offlineAfterIntervals?: number;
+}
+
+/** Composes NATS + store + ingest + API + HTTP server. Everything is injected; `main.ts` builds the real parts. */
+export class Controller {
+  readonly registry = new Registry();
+  readonly ingest: Ingest;
+  readonly api: Hono;
+  readonly store: Store;
+  private server: ReturnType<typeof createAdaptorServer> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private maintaining: Promise<void> | null = null;
+  private addr: { host: string; port: number } | null = null;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.store = o.store;
+    this.ingest = new Ingest({ nc: o.nc, store: o.store, clock: o.clock, log: o.log, metrics: ingestMetrics(this.registry), ...o.ingest });
+    registerFleetMetrics(this.registry, o.store, o.clock, { offlineAfterIntervals: o.offlineAfterIntervals });
+    const modules = o.modules ?? [];
+    const alertModule = modules.find((m) => m.openAlertCounts);
+    const deps: ApiDeps = {
+      store: o.store,
+      clock: o.clock,
+      log: o.log,
+      registry: this.registry,
+      ingest: this.ingest,
+      natsConnected: () => !o.nc.isClosed(),
+      openAlertCounts: alertModule ? () => alertModule.openAlertCounts!() : undefined,
+      offlineAfterIntervals: o.offlineAfterIntervals,
+    };
+    deps.routes = modules.flatMap((m) => (m.routes ? [m.routes(deps)] : []));
+    this.api = createApi(deps);
+  }
+
+  get nc(): NatsConnection {
+    return this.o.nc;
+  }
+
+  /** The HTTP address actually bound (after start). */
+  get address(): { host: string; port: number } | null {
+    return this.addr;
+  }
+
+  async start(): Promise<void> {
+    for (const m of this.o.modules ?? []) await m.start?.(this);
+    await this.ingest.start();
+    if (this.o.listen) {
+      const server = createAdaptorServer({ fetch: this.api.fetch });
+      this.server = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(this.o.listen!.port, this.o.listen!.host, () => resolve());
+      });
+      const a = server.address() as AddressInfo;
+      this.addr = { host: a.address, port: a.port };
+      this.o.log.info({ host: a.address, port: a.port }, "API listening");
+    }
+    const every = this.o.maintenanceIntervalMs ?? 30_000;
+    this.timer = setInterval(() => void this.maintain(), every);
+    this.timer.unref();
+  }
+
+  /** One rollup + retention pass (skipped when one is running). */
+  async maintain(): Promise<void> {
+    if (this.maintaining) return this.maintaining;
+    this.maintaining = (async () => {
+      try {
+        const r = await this.o.store.maintenance.run(this.o.clock.now());
+        if (r.minuteBuckets + r.hourBuckets + r.prunedRaw + r.prunedMinute + r.prunedHour > 0) this.o.log.debug({ ...r }, "maintenance pass");
+      } catch (err) {
+        this.o.log.error({ error: (err as Error).message }, "maintenance failed");
+      } finally {
+        this.maintaining = null;
+      }
+    })();
+    return this.maintaining;
+  }
+
+  /** Stops HTTP, the ingest (finishing its batch) and maintenance; the caller closes nc and store. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    }
+    await this.ingest.stop();
+    await this.maintaining;
+    for (const m of [...(this.o.modules ?? [])].reverse()) await m.stop?.();
+  }
+}

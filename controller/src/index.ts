@@ -1,0 +1,11 @@
+export * from "./store/index";
+export * from "./log";
+export * from "./controller";
+export * from "./metrics/registry";
+export { registerFleetMetrics } from "./metrics/fleet";
+export { Ingest, DEFAULT_DURABLE, type IngestOptions, type CommittedListener } from "./ingest/ingest";
+export { decodeMessage, REJECT_REASONS, type IngestItem, type RejectReason } from "./ingest/decode";
+export { writeBatch, type TransactionWriter } from "./ingest/writer";
+export { buildSnapshot, buildHello, macOf, BENCH_PROFILE, type SnapshotProfile } from "./ingest/fixtures";
+export { createApi, type ApiDeps } from "./api/app";
+export { createProgram } from "./cli/program";

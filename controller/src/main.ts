@@ -1,0 +1,59 @@
+import { pathToFileURL } from "node:url";
+import { pino } from "pino";
+import { connect } from "@nats-io/transport-node";
+import { toWireError } from "@meshfleet/shared";
+import { openStore, systemClock } from "./store/index";
+import { Controller, type ControllerModule } from "./controller";
+import { createProgram } from "./cli/program";
+import type { ServeOptions } from "./cli/options";
+import type { Logger } from "./log";
+
+/** Feature modules plugged into the controller (detection, alerts, jobs add one line each). */
+function modules(): ControllerModule[] {
+  return [];
+}
+
+/** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */
+export async function runServe(o: ServeOptions): Promise<void> {
+  const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel });
+  const clock = systemClock;
+  const store = openStore({
+    file: o.db,
+    clock,
+    retention: { rawMs: o.rawRetention, minuteMs: o.minuteRetention, hourMs: o.hourRetention },
+    synchronous: o.synchronous,
+  });
+  const nc = await connect({ servers: o.nats, name: "meshfleet-controller", maxReconnectAttempts: -1 });
+  const controller = new Controller({
+    nc,
+    store,
+    clock,
+    log,
+    listen: o.listen,
+    modules: modules(),
+    ingest: { batchMax: o.batch, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
+  });
+  await controller.start();
+  log.info({ db: o.db, nats: o.nats, listen: controller.address }, "controller started");
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+  log.info({}, "stopping");
+  await controller.stop();
+  await nc.drain();
+  store.checkpoint();
+  store.close();
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await createProgram({ serve: runServe }).parseAsync(argv);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv).catch((err: unknown) => {
+    process.stderr.write(`meshfleet-controller: ${JSON.stringify(toWireError(err))}\n`);
+    process.exit(1);
+  });
+}
