@@ -1,0 +1,228 @@
+import { randomUUID } from "node:crypto";
+import { PROTOCOL_VERSION, CAPABILITIES, SNAPSHOT_SECTIONS, decodeJson, job as jobSchema, subjects, toWireError, type JobStatus, type Snapshot } from "@meshfleet/shared";
+import { collectAll } from "../collect/index";
+import type { CollectContext, Collection, RoutingSetting } from "../collect/types";
+import type { Log } from "../log/types";
+import type { Publisher } from "../publish/types";
+import type { CommandRunner } from "../runner/types";
+import { Outbox } from "./outbox";
+import { buildHello, buildSnapshot } from "./snapshot";
+import { systemClock, type AgentMode, type Clock, type JobHandler } from "./types";
+
+export interface AgentOptions {
+  nodeId: string;
+  runner: CommandRunner;
+  clock?: Clock;
+  log: Log;
+  /** Where snapshots go; without one the agent only collects (`collect --once`). */
+  publisher?: Publisher;
+  intervalMs: number;
+  /** Snapshots kept while the broker is unreachable (oldest dropped first). */
+  bufferSize: number;
+  mode: AgentMode;
+  routing?: RoutingSetting;
+  babeldDumpArgv?: readonly string[];
+  tags?: readonly string[];
+  agentVersion: string;
+  /** Fixed boot id (tests); by default a random UUID per start. */
+  bootId?: string;
+  /** Timeout per command (default 5000 ms, never more than the interval). */
+  commandTimeoutMs?: number;
+  /** Timeout for one JetStream publish ack (default 5000 ms). */
+  publishTimeoutMs?: number;
+  jobHandler?: JobHandler;
+  /** Replaces the collectors (benchmarks, special fleets); default: collectAll. */
+  collect?: (ctx: CollectContext) => Promise<Collection>;
+}
+
+/**
+ * The agent: every interval it collects a snapshot, queues it in its outage buffer and
+ * drains the buffer to the broker in order. It sends a hello on every (re)connect and,
+ * with a job handler, receives jobs on its own job subject.
+ */
+export class Agent {
+  readonly nodeId: string;
+  readonly #o: AgentOptions;
+  readonly #clock: Clock;
+  readonly #log: Log;
+  readonly #ctx: CollectContext;
+  readonly #outbox: Outbox;
+  #boot: string;
+  #seq = 0;
+  #last: Collection | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #running = false;
+  #cycle: Promise<void> | null = null;
+  #helloPending = false;
+  #unsubs: (() => void)[] = [];
+  #jobs: Promise<void> = Promise.resolve();
+
+  constructor(opts: AgentOptions) {
+    subjects.telemetry(opts.nodeId); // validates the node id as a subject token
+    this.nodeId = opts.nodeId;
+    this.#o = opts;
+    this.#clock = opts.clock ?? systemClock;
+    this.#log = opts.log.child({ node: opts.nodeId });
+    this.#boot = opts.bootId ?? randomUUID();
+    this.#outbox = new Outbox(opts.bufferSize);
+    this.#ctx = {
+      runner: opts.runner,
+      timeoutMs: Math.min(opts.commandTimeoutMs ?? 5000, opts.intervalMs),
+      routing: opts.routing ?? "auto",
+      memo: {},
+      ...(opts.babeldDumpArgv ? { babeldDumpArgv: opts.babeldDumpArgv } : {}),
+    };
+  }
+
+  get bootId(): string {
+    return this.#boot;
+  }
+  get seq(): number {
+    return this.#seq;
+  }
+  /** Snapshots waiting in the outage buffer. */
+  get buffered(): number {
+    return this.#outbox.size;
+  }
+  get droppedTotal(): number {
+    return this.#outbox.totalDropped;
+  }
+  get connected(): boolean {
+    return this.#o.publisher?.connected ?? false;
+  }
+
+  /** Runs every collector once and returns the snapshot (seq advances; nothing is published). */
+  async collectOnce(): Promise<Snapshot> {
+    const ts = this.#clock.now();
+    const c = await (this.#o.collect ?? collectAll)(this.#ctx);
+    this.#last = c;
+    this.#seq += 1;
+    return buildSnapshot({ node: this.nodeId, boot: this.#boot, seq: this.#seq, ts, intervalMs: this.#o.intervalMs, dropped: 0 }, c);
+  }
+
+  /** Starts the cycle (first one at once). A restart after stop() gets a new boot id and seq 1. */
+  start(): void {
+    if (this.#running) return;
+    if (this.#seq > 0 && this.#o.bootId === undefined) this.#boot = randomUUID();
+    if (this.#seq > 0) this.#seq = 0;
+    this.#running = true;
+    this.#helloPending = true;
+    const p = this.#o.publisher;
+    if (p) {
+      this.#unsubs.push(
+        p.onConnect(() => {
+          this.#log.info({ event: "connected" }, "broker connected");
+          this.#helloPending = true;
+          void this.#flush();
+        }),
+      );
+      if (this.#o.jobHandler) this.#unsubs.push(p.subscribe(subjects.job(this.nodeId), (d) => this.#onJob(d)));
+    }
+    this.#log.info({ event: "start", boot: this.#boot, intervalMs: this.#o.intervalMs, runner: this.#o.runner.description }, "agent started");
+    this.#schedule(0);
+  }
+
+  /** Finishes the running cycle, tries a last drain, and stops. Does not close a shared publisher. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#cycle;
+    for (const u of this.#unsubs.splice(0)) u();
+    await this.#flush();
+    await this.#jobs;
+    this.#log.info({ event: "stop", seq: this.#seq, buffered: this.#outbox.size }, "agent stopped");
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      const started = this.#clock.now();
+      this.#cycle = this.#runCycle().finally(() => {
+        this.#cycle = null;
+        this.#schedule(Math.max(0, started + this.#o.intervalMs - this.#clock.now()));
+      });
+    }, delayMs);
+  }
+
+  async #runCycle(): Promise<void> {
+    try {
+      const snap = await this.collectOnce();
+      const errors = SNAPSHOT_SECTIONS.reduce((n, k) => n + snap[k].errors.length, 0);
+      this.#log.debug({ event: "cycle", seq: snap.seq, errors }, "collected");
+      if (!this.#o.publisher) return;
+      this.#outbox.pushSnapshot(subjects.telemetry(this.nodeId), snap);
+      await this.#flush();
+    } catch (e) {
+      this.#log.error({ event: "cycle_failed", err: toWireError(e) }, "cycle failed");
+    }
+  }
+
+  /** Sends the hello when one is due, then drains the buffer in order. */
+  async #flush(): Promise<void> {
+    const p = this.#o.publisher;
+    if (!p || !p.connected) return;
+    if (this.#helloPending && this.#last) {
+      const hello = buildHello(
+        {
+          node: this.nodeId,
+          boot: this.#boot,
+          ts: this.#clock.now(),
+          agentVersion: this.#o.agentVersion,
+          intervalMs: this.#o.intervalMs,
+          mode: this.#o.mode,
+          tags: this.#o.tags ?? [],
+          extraCapabilities: this.#o.jobHandler ? [CAPABILITIES.uciJobs] : [],
+        },
+        this.#last,
+      );
+      try {
+        await p.publish(subjects.hello(this.nodeId), new TextEncoder().encode(JSON.stringify(hello)), { timeoutMs: this.#publishTimeout() });
+        this.#helloPending = false;
+        this.#log.info({ event: "hello", boot: this.#boot }, "hello sent");
+      } catch (e) {
+        this.#log.warn({ event: "hello_failed", err: toWireError(e) }, "hello not sent");
+        return;
+      }
+    }
+    const before = this.#outbox.size;
+    const sent = await this.#outbox.drain(p, this.#publishTimeout());
+    if (sent < before && this.#outbox.size > 0) {
+      this.#log.warn({ event: "buffering", buffered: this.#outbox.size, dropped: this.#outbox.totalDropped }, "broker unreachable; buffering");
+    }
+  }
+
+  #publishTimeout(): number {
+    return this.#o.publishTimeoutMs ?? 5000;
+  }
+
+  #onJob(data: Uint8Array): void {
+    const decoded = decodeJson(jobSchema, data, "job");
+    if (!decoded.ok) {
+      this.#log.warn({ event: "job_invalid", err: decoded.error.toWire() }, "invalid job ignored");
+      return;
+    }
+    const job = decoded.value;
+    if (job.node !== this.nodeId) {
+      this.#log.warn({ event: "job_wrong_node", jobId: job.id, jobNode: job.node }, "job for another node ignored");
+      return;
+    }
+    const handler = this.#o.jobHandler;
+    if (!handler) return;
+    const report = async (s: JobStatus): Promise<void> => {
+      const status: JobStatus = { ...s, v: PROTOCOL_VERSION, node: this.nodeId, boot: this.#boot };
+      this.#outbox.pushMessage(subjects.jobStatus(this.nodeId), `${this.nodeId}:${job.id}:${status.state}:${status.ts}`, status);
+      await this.#flush();
+    };
+    // Jobs run one at a time, in arrival order.
+    this.#jobs = this.#jobs.then(async () => {
+      try {
+        await handler.handle(job, report);
+      } catch (e) {
+        this.#log.error({ event: "job_failed", jobId: job.id, err: toWireError(e) }, "job handler failed");
+      }
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export { Agent, type AgentOptions } from "./agent";
+export { Outbox } from "./outbox";
+export { buildHello, buildSnapshot, capabilitiesOf } from "./snapshot";
+export { systemClock, type AgentMode, type Clock, type JobHandler } from "./types";

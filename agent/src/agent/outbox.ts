@@ -1,0 +1,99 @@
+import type { Snapshot } from "@meshfleet/shared";
+import type { Publisher } from "../publish/types";
+
+export type OutboxEntry =
+  | { kind: "snapshot"; subject: string; msgId: string; snapshot: Snapshot }
+  | { kind: "message"; subject: string; msgId: string; data: Uint8Array };
+
+const encoder = new TextEncoder();
+
+/**
+ * The agent's outage buffer: everything it publishes goes through here, strictly in
+ * order. Bounded: when full, the oldest snapshot is dropped (job statuses are kept
+ * ahead of snapshots) and the count travels in the next snapshot's `dropped` field.
+ */
+export class Outbox {
+  readonly #capacity: number;
+  readonly #entries: OutboxEntry[] = [];
+  /** Drops not yet reported in a queued snapshot. */
+  #unreported = 0;
+  #totalDropped = 0;
+  #draining: Promise<number> | null = null;
+  /** The entry being published right now: never dropped under it. */
+  #inflight: OutboxEntry | null = null;
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("buffer size must be a positive integer");
+    this.#capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+  get totalDropped(): number {
+    return this.#totalDropped;
+  }
+  /** Snapshots dropped and not yet reported (the next snapshot will carry them). */
+  get unreported(): number {
+    return this.#unreported;
+  }
+
+  #makeRoom(): void {
+    while (this.#entries.length >= this.#capacity) {
+      let i = this.#entries.findIndex((e) => e.kind === "snapshot" && e !== this.#inflight);
+      if (i === -1) i = this.#entries[0] === this.#inflight ? 1 : 0;
+      if (i >= this.#entries.length) return;
+      const [gone] = this.#entries.splice(i, 1);
+      if (gone?.kind === "snapshot") {
+        // It may itself have been carrying earlier drops: keep them counted.
+        this.#unreported += 1 + gone.snapshot.dropped;
+        this.#totalDropped += 1;
+      }
+    }
+  }
+
+  /** Queues a snapshot; sets its `dropped` to the drops not yet reported. */
+  pushSnapshot(subject: string, snapshot: Snapshot): void {
+    this.#makeRoom();
+    snapshot.dropped = this.#unreported;
+    this.#unreported = 0;
+    this.#entries.push({ kind: "snapshot", subject, msgId: `${snapshot.node}:${snapshot.boot}:${snapshot.seq}`, snapshot });
+  }
+
+  pushMessage(subject: string, msgId: string, payload: unknown): void {
+    this.#makeRoom();
+    this.#entries.push({ kind: "message", subject, msgId, data: encoder.encode(JSON.stringify(payload)) });
+  }
+
+  /**
+   * Publishes queued entries oldest first until one fails (it stays at the head) or the
+   * queue is empty. Concurrent calls share one drain. Resolves with how many went out.
+   */
+  drain(publisher: Publisher, timeoutMs: number): Promise<number> {
+    if (this.#draining) return this.#draining;
+    this.#draining = this.#drain(publisher, timeoutMs).finally(() => {
+      this.#draining = null;
+    });
+    return this.#draining;
+  }
+
+  async #drain(publisher: Publisher, timeoutMs: number): Promise<number> {
+    let sent = 0;
+    while (this.#entries.length > 0 && publisher.connected) {
+      const head = this.#entries[0]!;
+      const data = head.kind === "snapshot" ? encoder.encode(JSON.stringify(head.snapshot)) : head.data;
+      this.#inflight = head;
+      try {
+        await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs });
+      } catch {
+        return sent;
+      } finally {
+        this.#inflight = null;
+      }
+      // The head may have been dropped while we waited (buffer overflow): only remove what we sent.
+      if (this.#entries[0] === head) this.#entries.shift();
+      sent++;
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,2 @@
+export type { Publisher, PublishOptions } from "./types";
+export { NatsPublisher, type NatsPublisherOptions } from "./nats";

@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs";
+import { connect, credsAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { ERROR_CODES, MeshfleetError, toWireError } from "@meshfleet/shared";
+import type { Log } from "../log/types";
+import { silentLog } from "../log/types";
+import type { PublishOptions, Publisher } from "./types";
+
+export interface NatsPublisherOptions {
+  servers: readonly string[];
+  /** A `.creds` file (JWT + nkey seed). */
+  credsFile?: string;
+  user?: string;
+  /** Never logged. */
+  password?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Connection name shown by the server (`meshfleet-agent r1`). */
+  name?: string;
+  /** Wait between connection attempts (default 2000 ms). */
+  reconnectWaitMs?: number;
+  /** Default timeout for a publish ack (default 5000 ms). */
+  publishTimeoutMs?: number;
+  log?: Log;
+}
+
+interface Sub {
+  subject: string;
+  handler: (data: Uint8Array) => void;
+  live: Subscription | null;
+}
+
+function delay(ms: number, signal: { stopped: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const poll = setInterval(() => {
+      if (signal.stopped) {
+        clearTimeout(t);
+        clearInterval(poll);
+        resolve();
+      }
+    }, 50);
+    setTimeout(() => clearInterval(poll), ms + 10);
+  });
+}
+
+/**
+ * One NATS connection with JetStream publishing. Construction returns at once and
+ * connects in the background, retrying forever: an agent that starts while the broker
+ * is down collects and buffers until it comes. nats.js handles reconnects after the
+ * first connect; `connected` follows its status events, and publishes while not
+ * connected fail at once (so the agent's buffer, not the client, holds the backlog).
+ */
+export class NatsPublisher implements Publisher {
+  readonly #o: NatsPublisherOptions;
+  readonly #log: Log;
+  #nc: NatsConnection | null = null;
+  #js: JetStreamClient | null = null;
+  #up = false;
+  readonly #stop = { stopped: false };
+  readonly #listeners = new Set<() => void>();
+  readonly #subs = new Set<Sub>();
+  /** Resolves when the background connect loop has ended. */
+  readonly #loop: Promise<void>;
+
+  constructor(opts: NatsPublisherOptions) {
+    if (opts.servers.length === 0) throw new MeshfleetError(ERROR_CODES.config, "no NATS server given");
+    this.#o = opts;
+    this.#log = (opts.log ?? silentLog).child({ component: "nats" });
+    this.#loop = this.#connectLoop();
+  }
+
+  get connected(): boolean {
+    return this.#up && this.#nc !== null && !this.#nc.isClosed();
+  }
+
+  async #connectLoop(): Promise<void> {
+    const o = this.#o;
+    let attempt = 0;
+    while (!this.#stop.stopped) {
+      try {
+        const nc = await connect({
+          servers: [...o.servers],
+          name: o.name ?? "meshfleet-agent",
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: o.reconnectWaitMs ?? 2000,
+          reconnectJitter: 100,
+          timeout: 5000,
+          pingInterval: 30_000,
+          ...(o.credsFile ? { authenticator: credsAuthenticator(readFileSync(o.credsFile)) } : {}),
+          ...(o.user !== undefined ? { user: o.user, pass: o.password ?? "" } : {}),
+          ...(o.tls ? { tls: o.tls satisfies TlsOptions } : {}),
+        });
+        if (this.#stop.stopped) {
+          await nc.close();
+          return;
+        }
+        this.#nc = nc;
+        this.#js = jetstream(nc, { timeout: o.publishTimeoutMs ?? 5000 });
+        for (const s of this.#subs) this.#attach(s);
+        void this.#watch(nc);
+        this.#setUp(true);
+        return;
+      } catch (e) {
+        attempt += 1;
+        if (attempt === 1 || attempt % 30 === 0) this.#log.warn({ event: "connect_failed", attempt, err: toWireError(e) }, "cannot reach NATS yet; retrying");
+        await delay(o.reconnectWaitMs ?? 2000, this.#stop);
+      }
+    }
+  }
+
+  async #watch(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect") {
+        this.#up = false;
+        this.#log.warn({ event: "disconnected" }, "NATS connection lost");
+      } else if (s.type === "reconnect") {
+        this.#setUp(true);
+      } else if (s.type === "close") {
+        this.#up = false;
+      }
+    }
+  }
+
+  #setUp(up: boolean): void {
+    this.#up = up;
+    if (!up) return;
+    for (const l of [...this.#listeners]) {
+      try {
+        l();
+      } catch (e) {
+        this.#log.error({ event: "listener_failed", err: toWireError(e) }, "connect listener threw");
+      }
+    }
+  }
+
+  #attach(s: Sub): void {
+    if (!this.#nc) return;
+    s.live = this.#nc.subscribe(s.subject, {
+      callback: (err, msg) => {
+        if (err) {
+          this.#log.warn({ event: "subscription_error", subject: s.subject, err: toWireError(err) }, "subscription error");
+          return;
+        }
+        s.handler(msg.data);
+      },
+    });
+  }
+
+  async publish(subject: string, data: Uint8Array, opts: PublishOptions = {}): Promise<void> {
+    const js = this.#js;
+    if (!this.connected || js === null) throw new MeshfleetError(ERROR_CODES.internal, "not connected to NATS");
+    const timeoutMs = opts.timeoutMs ?? this.#o.publishTimeoutMs ?? 5000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const guard = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MeshfleetError(ERROR_CODES.internal, `no JetStream ack within ${timeoutMs} ms`)), timeoutMs + 250);
+    });
+    try {
+      await Promise.race([js.publish(subject, data, { timeout: timeoutMs, ...(opts.msgId ? { msgID: opts.msgId } : {}) }), guard]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  onConnect(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  subscribe(subject: string, handler: (data: Uint8Array) => void): () => void {
+    const s: Sub = { subject, handler, live: null };
+    this.#subs.add(s);
+    this.#attach(s);
+    return () => {
+      this.#subs.delete(s);
+      s.live?.unsubscribe();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#stop.stopped = true;
+    await this.#loop;
+    const nc = this.#nc;
+    this.#up = false;
+    if (!nc || nc.isClosed()) return;
+    try {
+      await Promise.race([nc.flush(), new Promise((r) => setTimeout(r, 2000))]);
+    } catch {
+      // closing anyway
+    }
+    await nc.close();
+  }
+}

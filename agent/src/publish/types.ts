@@ -1,0 +1,27 @@
+/**
+ * What the agent needs from the broker. One Publisher is one NATS connection; many
+ * agents may share one (simulated fleet, benchmark) — each agent keeps its own
+ * outage buffer, boot id and seq.
+ */
+export interface PublishOptions {
+  /** JetStream de-duplication id (`node:boot:seq`), so a retried publish is stored once. */
+  msgId?: string;
+  /** Give up waiting for the JetStream ack after this many ms (default 5000). */
+  timeoutMs?: number;
+}
+
+export interface Publisher {
+  /** True when a publish can be attempted now (connected, not reconnecting, not closed). */
+  readonly connected: boolean;
+  /**
+   * Publishes to JetStream and waits for the ack. Rejects fast when not connected, and
+   * within `timeoutMs` when no ack arrives; never hangs.
+   */
+  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void>;
+  /** Calls `listener` on every (re)connect, the first one included. Returns an unsubscribe. */
+  onConnect(listener: () => void): () => void;
+  /** A core NATS subscription that survives reconnects. Returns an unsubscribe. */
+  subscribe(subject: string, handler: (data: Uint8Array) => void): () => void;
+  /** Flushes and closes the connection. */
+  close(): Promise<void>;
+}
