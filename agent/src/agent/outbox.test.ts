@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "@meshfleet/shared";
+import { Outbox } from "./outbox";
+import type { Publisher } from "../publish/types";
+
+function snap(seq: number): Snapshot {
+  const empty = { data: null, errors: [], skipped: 0 };
+  return {
+    type: "snapshot", v: 1, node: "r1", boot: "boot-0001", seq, ts: 1000 * seq, intervalMs: 1000, dropped: 0,
+    interfaces: empty, stations: empty, meshPaths: empty, routing: empty, counters: empty, system: empty, wireless: empty,
+  };
+}
+
+function recorder(): Publisher & { sent: unknown[]; up: boolean; failNext: number } {
+  const p = {
+    sent: [] as unknown[],
+    up: true,
+    failNext: 0,
+    get connected() {
+      return p.up;
+    },
+    publish: (_s: string, data: Uint8Array) => {
+      if (p.failNext > 0) {
+        p.failNext--;
+        return Promise.reject(new Error("no ack"));
+      }
+      p.sent.push(JSON.parse(new TextDecoder().decode(data)));
+      return Promise.resolve();
+    },
+    onConnect: () => () => {},
+    subscribe: () => () => {},
+    close: () => Promise.resolve(),
+  };
+  return p;
+}
+
+describe("Outbox", () => {
+  it("drops the oldest when full and reports the count in the next snapshot", async () => {
+    const o = new Outbox(3);
+    for (let i = 1; i <= 5; i++) o.pushSnapshot("mf.tel.r1", snap(i));
+    expect(o.size).toBe(3);
+    expect(o.totalDropped).toBe(2);
+    const p = recorder();
+    expect(await o.drain(p, 100)).toBe(3);
+    expect((p.sent as Snapshot[]).map((s) => [s.seq, s.dropped])).toEqual([
+      [3, 0],
+      [4, 1],
+      [5, 1],
+    ]);
+  });
+
+  it("keeps the drop count when the snapshot carrying it is dropped too", async () => {
+    const o = new Outbox(1);
+    o.pushSnapshot("s", snap(1));
+    o.pushSnapshot("s", snap(2)); // drops 1 -> 2 carries 1
+    o.pushSnapshot("s", snap(3)); // drops 2 (carrying 1) -> 3 carries 2
+    const p = recorder();
+    await o.drain(p, 100);
+    expect((p.sent as Snapshot[]).map((s) => [s.seq, s.dropped])).toEqual([[3, 2]]);
+  });
+
+  it("stops at the first failure and resumes in order", async () => {
+    const o = new Outbox(10);
+    for (let i = 1; i <= 4; i++) o.pushSnapshot("s", snap(i));
+    const p = recorder();
+    p.failNext = 1;
+    expect(await o.drain(p, 100)).toBe(0);
+    p.up = false;
+    expect(await o.drain(p, 100)).toBe(0);
+    p.up = true;
+    expect(await o.drain(p, 100)).toBe(4);
+    expect((p.sent as Snapshot[]).map((s) => s.seq)).toEqual([1, 2, 3, 4]);
+    expect(o.size).toBe(0);
+  });
+
+  it("drops snapshots before job statuses", async () => {
+    const o = new Outbox(2);
+    o.pushMessage("mf.jobstatus.r1", "j1", { state: "applied" });
+    o.pushSnapshot("s", snap(1));
+    o.pushSnapshot("s", snap(2));
+    const p = recorder();
+    await o.drain(p, 100);
+    expect(p.sent).toEqual([{ state: "applied" }, expect.objectContaining({ seq: 2, dropped: 1 })]);
+  });
+});
