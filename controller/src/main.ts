@@ -31,7 +31,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     log,
     listen: o.listen,
     modules: modules(),
-    ingest: { batchMax: o.batch, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
+    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
   });
   await controller.start();
   log.info({ db: o.db, nats: o.nats, listen: controller.address }, "controller started");

@@ -28,6 +28,7 @@ export const serveOptions = z.object({
   hourRetention: z.string().transform((s) => parseDuration(s, "--hour-retention")),
   streamMaxAge: z.string().transform((s) => parseDuration(s, "--stream-max-age")),
   streamMaxBytes: z.coerce.number().int().positive(),
+  ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
   synchronous: z.enum(["NORMAL", "FULL"]),

@@ -23,6 +23,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--hour-retention <duration>", "keep per-hour rollups this long", "365d")
     .option("--stream-max-age <duration>", "telemetry stream age limit (when the controller creates it)", "24h")
     .option("--stream-max-bytes <bytes>", "telemetry stream size limit (when the controller creates it)", String(1024 ** 3))
+    .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")

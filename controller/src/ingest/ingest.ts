@@ -28,6 +28,8 @@ export interface IngestOptions {
   maxMessageBytes?: number;
   /** Delay before a batch the store could not commit is redelivered. */
   retryDelayMs?: number;
+  /** Redelivery of a message delivered but not acknowledged (e.g. the controller died), when the consumer is created. */
+  ackWaitMs?: number;
 }
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
@@ -61,6 +63,7 @@ export class Ingest {
       streamMaxBytes: 1024 ** 3,
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retryDelayMs: 2000,
+      ackWaitMs: 30_000,
       ...opts,
     };
   }
@@ -102,7 +105,7 @@ export class Ingest {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         max_ack_pending: this.o.maxAckPending,
-        ack_wait: nanos(60_000),
+        ack_wait: nanos(this.o.ackWaitMs),
       });
     }
   }

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { waitFor } from "@meshfleet/testkit";
+
+export const repoRoot = join(import.meta.dirname, "..", "..");
+
+export interface ControllerProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Spawns `node --import tsx controller/src/main.ts serve ...` and waits for its API. */
+export async function spawnController(db: string, nats: string, port: number): Promise<ControllerProcess> {
+  let out = "";
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (b: Buffer) => (out = (out + b.toString()).slice(-8000)));
+  child.stderr?.on("data", (b: Buffer) => (out = (out + b.toString()).slice(-8000)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}: ${out}`);
+      const r = await fetch(`${url}/healthz`).catch(() => null);
+      return r?.status === 200;
+    },
+    { timeoutMs: 30_000, what: "controller API", intervalMs: 100 },
+  );
+  return { child, url, output: () => out };
+}
+
+export async function killHard(p: ControllerProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.child.once("exit", () => resolve());
+    p.child.kill("SIGKILL");
+  });
+}
+
+export async function stopGracefully(p: ControllerProcess): Promise<number | null> {
+  if (p.child.exitCode !== null) return p.child.exitCode;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+    p.child.once("exit", (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+    p.child.kill("SIGTERM");
+  });
+}
+
+/** Reads one counter of the Prometheus text. */
+export function metricValue(text: string, line: string): number {
+  const l = text.split("\n").find((x) => x.startsWith(`${line} `));
+  return l ? Number(l.slice(line.length + 1)) : 0;
+}
