@@ -1,0 +1,3 @@
+export { agentConfig, runnerConfig, type AgentConfig, type AgentConfigInput, type RunnerConfig } from "./schema";
+export { loadConfig, parseDuration, type ConfigFlags, type LoadedConfig } from "./load";
+export { buildRunner } from "./runner";
