@@ -43,9 +43,9 @@ describe("Outbox", () => {
     const p = recorder();
     expect(await o.drain(p, 100)).toBe(3);
     expect((p.sent as Snapshot[]).map((s) => [s.seq, s.dropped])).toEqual([
-      [3, 0],
-      [4, 1],
-      [5, 1],
+      [3, 2],
+      [4, 0],
+      [5, 0],
     ]);
   });
 

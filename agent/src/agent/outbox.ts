@@ -10,7 +10,8 @@ const encoder = new TextEncoder();
 /**
  * The agent's outage buffer: everything it publishes goes through here, strictly in
  * order. Bounded: when full, the oldest snapshot is dropped (job statuses are kept
- * ahead of snapshots) and the count travels in the next snapshot's `dropped` field.
+ * ahead of snapshots) and the count travels in the next snapshot's `dropped` field:
+ * a snapshot's `dropped` is exactly the gap in seq before it.
  */
 export class Outbox {
   readonly #capacity: number;
@@ -45,8 +46,12 @@ export class Outbox {
       if (i >= this.#entries.length) return;
       const [gone] = this.#entries.splice(i, 1);
       if (gone?.kind === "snapshot") {
-        // It may itself have been carrying earlier drops: keep them counted.
-        this.#unreported += 1 + gone.snapshot.dropped;
+        // The next snapshot in seq order announces the gap (plus what the dropped one
+        // was itself announcing), so `dropped` always equals the seq gap before it.
+        const carried = 1 + gone.snapshot.dropped;
+        const next = this.#entries.slice(i).find((e) => e.kind === "snapshot");
+        if (next?.kind === "snapshot") next.snapshot.dropped += carried;
+        else this.#unreported += carried;
         this.#totalDropped += 1;
       }
     }

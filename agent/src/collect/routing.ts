@@ -63,18 +63,26 @@ interface Probe {
  * none. A client that exists but cannot reach its daemon is reported, not hidden.
  */
 async function detect(s: SectionRun): Promise<Probe> {
-  const bird2 = await s.attempt(["birdc", "show", "protocols"]);
-  if ("text" in bird2 && parseBirdProtocols(bird2.text).ok) return { daemon: "bird2", text: bird2.text, failure: null };
-  const bird1 = await s.attempt(["birdc6", "show", "protocols"]);
-  if ("text" in bird1 && parseBirdProtocols(bird1.text).ok) return { daemon: "bird1", text: bird1.text, failure: null };
+  const failures: CollectorError[] = [];
+  for (const [daemon, birdc] of [["bird2", "birdc"], ["bird1", "birdc6"]] as const) {
+    const argv = [birdc, "show", "protocols"];
+    const r = await s.attempt(argv);
+    if ("text" in r) {
+      const p = parseBirdProtocols(r.text);
+      if (p.ok) return { daemon, text: r.text, failure: null };
+      failures.push({ code: p.error.code, message: p.error.message, command: argv.join(" ") });
+    } else if (r.error.code !== ERROR_CODES.commandNotFound) {
+      failures.push(r.error);
+    }
+  }
   const babeld = await s.attempt(BABELD_UBUS);
   if ("text" in babeld) return { daemon: "babeld", text: babeld.text, failure: null };
   if (s.ctx.babeldDumpArgv) {
     const dump = await s.attempt(s.ctx.babeldDumpArgv, { stdin: "dump\nquit\n" });
     if ("text" in dump && parseBabeldDump(dump.text).ok) return { daemon: "babeld", text: null, failure: null };
   }
-  const installed = [bird2, bird1].find((r) => "error" in r && r.error.code !== ERROR_CODES.commandNotFound);
-  return { daemon: "none", text: null, failure: installed && "error" in installed ? installed.error : null };
+  // A BIRD client that exists but does not answer sensibly is reported, not hidden.
+  return { daemon: "none", text: null, failure: failures[0] ?? null };
 }
 
 /** The routing daemon's view: protocols, interfaces, neighbours and routes. */
