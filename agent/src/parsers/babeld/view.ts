@@ -1,0 +1,57 @@
+import type { Route, RoutingInterface, RoutingNeighbor, RoutingView } from "@meshfleet/shared";
+import type { BabeldDump } from "./dump";
+
+const cmp = (a: string | null, b: string | null): number => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
+const DEFAULT_SOURCE = new Set(["::/0", "0.0.0.0/0"]);
+
+/**
+ * babeld's dump as the routing view every daemon shares: interfaces (Up/Down, with the
+ * number of neighbours seen on each), neighbours (cost as metric, rx/tx cost, RTT, hello
+ * history as `reach`) and learned routes (the installed one is primary; a source-specific
+ * route's prefix reads `dst from src`). Exported xroutes are the node's own prefixes and
+ * are not routes it learned, so they stay in the dump only.
+ */
+export function babeldToRoutingView(dump: BabeldDump): RoutingView {
+  const routesVia = (address: string, iface: string | null): number => dump.routes.filter((r) => r.via === address && r.iface === iface).length;
+  const neighbors: RoutingNeighbor[] = dump.neighbours.slice(0, 4096).map((n) => ({
+    protocol: "babeld",
+    kind: "babel",
+    address: n.address,
+    iface: n.iface,
+    metric: n.cost,
+    routes: routesVia(n.address, n.iface),
+    seenSec: null,
+    helloSec: null,
+    expiresSec: null,
+    rttMs: n.rttMs,
+    rxcost: n.rxcost,
+    txcost: n.txcost,
+    reach: n.reach,
+    auth: null,
+  }));
+  const interfaces: RoutingInterface[] = dump.interfaces.slice(0, 1024).map((i) => ({
+    protocol: "babeld",
+    iface: i.name,
+    state: i.up === null ? null : i.up ? "Up" : "Down",
+    metric: null,
+    neighbors: dump.neighbours.filter((n) => n.iface === i.name).length,
+    timerSec: null,
+  }));
+  const routes: Route[] = dump.routes.slice(0, 65536).map((r) => {
+    const specific = r.from !== null && !DEFAULT_SOURCE.has(r.from) && r.prefix.length + r.from.length < 250;
+    return {
+      prefix: specific ? `${r.prefix} from ${r.from as string}` : r.prefix,
+      protocol: "babeld",
+      type: "unicast",
+      primary: r.installed === true,
+      preference: null,
+      metric: r.metric,
+      nextHops: r.via === null && r.iface === null ? [] : [{ via: r.via, iface: r.iface, weight: null }],
+      table: null,
+      since: null,
+    };
+  });
+  routes.sort((a, b) => cmp(a.prefix, b.prefix) || Number(b.primary) - Number(a.primary) || cmp(a.nextHops[0]?.via ?? null, b.nextHops[0]?.via ?? null) || cmp(a.nextHops[0]?.iface ?? null, b.nextHops[0]?.iface ?? null));
+  neighbors.sort((a, b) => cmp(a.address, b.address) || cmp(a.iface, b.iface));
+  return { daemon: "babeld", protocols: [], interfaces, neighbors, routes };
+}
