@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createTelemetryStream, startNatsServer } from "@meshfleet/testkit";
+import { subjects } from "@meshfleet/shared";
+import { Agent, LocalRunner, NatsPublisher, Outbox, silentLog, type CommandResult, type CommandRunner } from "@meshfleet/agent";
+import { CannedRouter, routerOutputs, type RouterProfile } from "../../agent/src/agent/canned-router";
+
+/**
+ * Agent cost per cycle for one node with 50 stations, 20 mesh paths, 50 routes and 30
+ * nft counters (router text generated in the formats iw 6.x / BIRD 2 / nft 1.0 JSON /
+ * OpenWrt ubus print), measured three ways:
+ *   1. collect + parse + build + serialise, outputs served from memory (the agent's own work);
+ *   2. the same with every command a real process (`cat` of the text: spawn cost included);
+ *   3. 1 + JetStream publish with ack to a real nats-server.
+ * CPU is process.cpuUsage() (user+system of this process), wall is per cycle; RSS after the run.
+ *
+ *   npm run bench -- agent-cycle [--cycles 1000] [--warmup 100]
+ */
+const PROFILE: RouterProfile = { node: 7, stations: 50, meshPaths: 20, routes: 50, counters: 30 };
+
+/** Serves each command's text by running `cat` on a file holding it: real spawns, same text. */
+class CatRunner implements CommandRunner {
+  readonly description = "cat files";
+  readonly #local = new LocalRunner();
+  readonly #files = new Map<string, string>();
+  constructor(dir: string) {
+    let i = 0;
+    for (const [cmd, text] of routerOutputs(PROFILE)) {
+      const f = join(dir, `out-${i++}.txt`);
+      writeFileSync(f, text);
+      this.#files.set(cmd, f);
+    }
+  }
+  run(argv: readonly string[]): Promise<CommandResult> {
+    const f = this.#files.get(argv.join(" "));
+    return this.#local.run(f ? ["cat", f] : argv);
+  }
+}
+
+interface Figures {
+  name: string;
+  cycles: number;
+  cpuMsPerCycle: number;
+  wallMsPerCycle: number;
+  bytes: number;
+}
+
+async function measure(name: string, cycles: number, warmup: number, cycle: () => Promise<number>): Promise<Figures> {
+  let bytes = 0;
+  for (let i = 0; i < warmup; i++) bytes = await cycle();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < cycles; i++) bytes = await cycle();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { name, cycles, cpuMsPerCycle: (cpu.user + cpu.system) / 1000 / cycles, wallMsPerCycle: wall / cycles, bytes };
+}
+
+function agentFor(runner: CommandRunner): Agent {
+  return new Agent({ nodeId: "r7", runner, log: silentLog, intervalMs: 10_000, bufferSize: 10, mode: "local", agentVersion: "bench", routing: "bird2" });
+}
+
+export default async function agentCycle(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { cycles: { type: "string", default: "1000" }, warmup: { type: "string", default: "100" } } });
+  const cycles = Number(values.cycles);
+  const warmup = Number(values.warmup);
+  const results: Figures[] = [];
+
+  const inMemory = agentFor(new CannedRouter(PROFILE));
+  const first = await inMemory.collectOnce();
+  const counts = `${first.stations.data?.stations.length} stations, ${first.meshPaths.data?.paths.length} mesh paths, ${first.routing.data?.routes.length} routes, ${first.counters.data?.counters.length} counters`;
+  const errors = Object.values(first).flatMap((v) => (v as { errors?: unknown[] } | null)?.errors ?? []);
+  if (errors.length > 0) throw new Error(`the profile does not parse cleanly: ${JSON.stringify(errors)}`);
+
+  results.push(await measure("collect+parse+serialise (in-memory outputs)", cycles, warmup, async () => JSON.stringify(await inMemory.collectOnce()).length));
+
+  const dir = mkdtempSync(join(tmpdir(), "mf-bench-"));
+  try {
+    const spawning = agentFor(new CatRunner(dir));
+    results.push(await measure("same, each command a real process (cat)", Math.max(50, Math.round(cycles / 10)), Math.round(warmup / 10), async () => JSON.stringify(await spawning.collectOnce()).length));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const srv = await startNatsServer();
+  try {
+    await createTelemetryStream(srv.url);
+    const publisher = new NatsPublisher({ servers: [srv.url] });
+    const deadline = Date.now() + 10_000;
+    while (!publisher.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const agent = agentFor(new CannedRouter(PROFILE));
+    const outbox = new Outbox(10);
+    results.push(
+      await measure("collect+serialise+JetStream publish with ack", cycles, warmup, async () => {
+        const s = await agent.collectOnce();
+        outbox.pushSnapshot(subjects.telemetry("r7"), s);
+        const sent = await outbox.drain(publisher, 5000);
+        if (sent !== 1) throw new Error("publish failed");
+        return 0;
+      }),
+    );
+    await publisher.close();
+  } finally {
+    await srv.dispose();
+  }
+
+  const mem = process.memoryUsage();
+  process.stdout.write(`agent-cycle: profile ${counts}; snapshot ${results[0]!.bytes} bytes of JSON\n`);
+  for (const r of results) {
+    process.stdout.write(`  ${r.name.padEnd(48)} ${r.cpuMsPerCycle.toFixed(3).padStart(8)} ms CPU/cycle  ${r.wallMsPerCycle.toFixed(3).padStart(8)} ms wall/cycle  (${r.cycles} cycles)\n`);
+  }
+  process.stdout.write(`  resident memory after the run: ${(mem.rss / 1048576).toFixed(1)} MiB (heap used ${(mem.heapUsed / 1048576).toFixed(1)} MiB)\n`);
+  process.stdout.write(`  target: < 5 ms CPU per cycle -> ${results[0]!.cpuMsPerCycle < 5 ? "met" : "NOT met"} (in-memory), ${results[2]!.cpuMsPerCycle < 5 ? "met" : "NOT met"} (with publish)\n`);
+}
