@@ -1,16 +1,25 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { detectFormat, stripCommentHeader, type FormatName } from "./detect";
+import { FORMAT_NAMES, detectFormat, stripCommentHeader, type FormatName } from "./detect";
+import { mutatedInputs } from "./fuzz";
 
 const here = fileURLToPath(new URL("./", import.meta.url));
 
 /**
+ * Outputs kept as fixtures that are no parse format (BIRD error replies, `show route
+ * count`, `show babel interfaces`): detection must answer null for them.
+ */
+const NOT_A_FORMAT = /access-restricted|no-such-command|syntax-error|not-found|protocol-disabled|no-(rip|babel)-protocol|route-count|babel-interfaces/;
+
+/**
  * Which format a fixture holds, from its parser folder and file name. Fixture names
  * follow the command they captured (`…station-dump…`, `…show-rip-neighbors…`).
+ * null: not a format (see NOT_A_FORMAT); undefined: no mapping (the test fails).
  */
-function expectedFormat(folder: string, name: string): FormatName | null {
+function expectedFormat(folder: string, name: string): FormatName | null | undefined {
   const n = name.toLowerCase();
+  if (NOT_A_FORMAT.test(n)) return null;
   switch (folder) {
     case "nft":
       return "nft";
@@ -18,12 +27,12 @@ function expectedFormat(folder: string, name: string): FormatName | null {
       if (n.startsWith("system-board")) return "ubus-board";
       if (n.startsWith("network-wireless")) return "ubus-wireless";
       if (n.startsWith("hostapd")) return "hostapd-clients";
-      return null;
+      return undefined;
     case "iw":
       if (n.includes("station")) return "station-dump";
       if (n.includes("mpath")) return "mpath-dump";
       if (/(^|[-_])(iw-dev|dev|info)([-_.]|$)/.test(n)) return "iw-dev";
-      return null;
+      return undefined;
     case "bird":
       if (/rip-neighbou?rs/.test(n)) return "bird-rip-neighbors";
       if (n.includes("rip-interfaces")) return "bird-rip-interfaces";
@@ -31,13 +40,13 @@ function expectedFormat(folder: string, name: string): FormatName | null {
       if (/babel-(entries|routes)/.test(n)) return "bird-babel-entries";
       if (n.includes("protocols")) return "bird-protocols";
       if (n.includes("route")) return "bird-route";
-      return null;
+      return undefined;
     case "babeld":
       if (n.includes("ubus") || n.includes("get-neighbours")) return "babeld-ubus";
       if (/dump|monitor|lines/.test(n)) return "babeld-dump";
-      return null;
+      return undefined;
     default:
-      return null;
+      return undefined;
   }
 }
 
@@ -68,7 +77,7 @@ describe("detectFormat on every parser fixture", () => {
 
   it.each(all.map((f) => [`${f.folder}/${f.name}`, f] as const))("%s", (_label, f) => {
     const expected = expectedFormat(f.folder, f.name);
-    expect(expected, `no format mapping for ${f.folder}/${f.name}: name it after its command`).not.toBeNull();
+    expect(expected, `no format mapping for ${f.folder}/${f.name}: name it after its command`).not.toBeUndefined();
     const { text } = stripCommentHeader(readFileSync(f.path, "utf8"));
     expect(detectFormat(text)).toBe(expected);
   });
@@ -106,6 +115,18 @@ describe("detectFormat markers", () => {
 
   it.each(["", "   \n\t\n", "hello world\n", "{}", '{"a": 1}', "[1,2]", "x".repeat(200_000), "Interface wlan0\n"])("%j -> null", (text) => {
     expect(detectFormat(text)).toBeNull();
+  });
+
+  it("never throws on 3,000 mutated fixtures and answers a format name or null", () => {
+    const seeds = fixtures().map((f) => readFileSync(f.path, "utf8"));
+    const seen = new Set<string | null>();
+    for (const { text } of mutatedInputs(seeds, 3000, 77)) {
+      const f = detectFormat(text);
+      expect(f === null || (FORMAT_NAMES as readonly string[]).includes(f)).toBe(true);
+      seen.add(f);
+    }
+    expect(seen.has(null)).toBe(true);
+    expect(seen.has("nft")).toBe(true);
   });
 
   it("reads only the head of very long inputs", () => {
