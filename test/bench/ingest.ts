@@ -1,0 +1,180 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager, StorageType, DiscardPolicy } from "@nats-io/jetstream";
+import { startNatsServer } from "@meshfleet/testkit";
+import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjectWildcards } from "@meshfleet/shared";
+import { Controller, openStore, silentLogger, systemClock } from "@meshfleet/controller";
+import { runPublisher, type PublisherArgs } from "./ingest-publisher";
+
+/**
+ * Ingest benchmark: bench-profile snapshots (20 stations, 10 mesh paths, 20 routes,
+ * 10 counters) through the real pipeline (JetStream publish -> controller ingest ->
+ * SQLite), with the machine's ceiling measured in the same run (core NATS publish ->
+ * subscribe -> JSON.parse of the same messages) and the API visibility latency at 1,000/s.
+ *
+ *   npm run bench -- ingest [--duration 60] [--rate 6000] [--nodes 2000] [--ceiling 15]
+ *                          [--latency-duration 30] [--latency-rate 1000]
+ */
+interface PubReport {
+  published: number;
+  acked: number;
+  errors: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<PubReport> {
+  const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", a.url, "--mode", a.mode, "--rate", String(a.rate)];
+  args.push("--duration", String(a.durationMs / 1000), "--nodes", String(a.nodes), "--boot", a.boot);
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let last: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false };
+  let buf = "";
+  child.stdout.on("data", (b: Buffer) => {
+    buf += b.toString();
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      last = JSON.parse(buf.slice(0, i)) as PubReport;
+      buf = buf.slice(i + 1);
+      onReport(last);
+    }
+  });
+  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(last) : reject(new Error(`publisher exited with ${code}`)))));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+
+export default async function ingestBench(argv: string[]): Promise<void> {
+  const { values: f } = parseArgs({
+    args: argv,
+    options: {
+      role: { type: "string" },
+      url: { type: "string" },
+      mode: { type: "string" },
+      boot: { type: "string", default: "bench-boot" },
+      duration: { type: "string", default: "60" },
+      rate: { type: "string", default: "6000" },
+      nodes: { type: "string", default: "2000" },
+      ceiling: { type: "string", default: "15" },
+      "latency-duration": { type: "string", default: "30" },
+      "latency-rate": { type: "string", default: "1000" },
+    },
+  });
+  if (f.role === "publisher") {
+    return runPublisher({ url: f.url!, mode: f.mode as "js" | "core", rate: Number(f.rate), durationMs: Number(f.duration) * 1000, nodes: Number(f.nodes), boot: f.boot! });
+  }
+  const durationMs = Number(f.duration) * 1000;
+  const rate = Number(f.rate);
+  const nodes = Number(f.nodes);
+  const dir = mkdtempSync(join(tmpdir(), "mf-bench-"));
+  const srv = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(dir, "js")}", max_memory_store: 256MB, max_file_store: 40GB }` });
+  const nc = await connect({ servers: srv.url });
+  try {
+    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, node ${process.version}`);
+
+    // 1. Ceiling: core NATS publish -> subscribe -> JSON.parse, same messages, same machine.
+    let parsed = 0;
+    let firstAt = 0;
+    let lastAt = 0;
+    const sub = nc.subscribe(subjectWildcards.telemetry, {
+      callback: (_e, m) => {
+        JSON.parse(m.string());
+        if (parsed++ === 0) firstAt = performance.now();
+        lastAt = performance.now();
+      },
+    });
+    const ceilingMs = Number(f.ceiling) * 1000;
+    const cp = await publisher({ url: srv.url, mode: "core", rate: 50_000, durationMs: ceilingMs, nodes, boot: "ceiling-run" }, () => {});
+    await sleep(1000);
+    sub.unsubscribe();
+    const ceiling = parsed / ((lastAt - firstAt) / 1000);
+    console.log(`ceiling: published ${cp.published} in ${(cp.elapsedMs / 1000).toFixed(1)} s, received+parsed ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
+
+    // 2. Sustained ingest through the real pipeline.
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: TELEMETRY_STREAM, subjects: [...TELEMETRY_STREAM_SUBJECTS], storage: StorageType.File, max_bytes: 30 * 1024 ** 3, discard: DiscardPolicy.Old });
+    const store = openStore({ file: join(dir, "bench.sqlite"), clock: systemClock });
+    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 } });
+    await controller.start();
+    const accepted = () => controller.ingest.stats.accepted;
+    const size0 = store.sizeBytes();
+    const samples: { t: number; accepted: number; rss: number; heap: number; db: number; published: number }[] = [];
+    let pub: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false };
+    const t0 = performance.now();
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      samples.push({ t: (performance.now() - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.sizeBytes(), published: pub.acked });
+    }, 5000);
+    const run = publisher({ url: srv.url, mode: "js", rate, durationMs, nodes, boot: "sustained-run" }, (r) => (pub = r));
+    pub = await run;
+    const pubEnd = performance.now();
+    const accAtPubEnd = accepted();
+    // let the backlog drain (bounded)
+    const drainStart = performance.now();
+    while (accepted() < pub.acked && performance.now() - drainStart < 120_000) await sleep(200);
+    const end = performance.now();
+    clearInterval(sampler);
+    const total = accepted();
+    const warm = samples.find((s) => s.t >= 10) ?? samples[0]!;
+    const lastS = samples[samples.length - 1]!;
+    const sustained = (lastS.accepted - warm.accepted) / (lastS.t - warm.t);
+    console.log(`publish (JetStream, acked): ${pub.acked} in ${(pub.elapsedMs / 1000).toFixed(1)} s = ${(pub.acked / (pub.elapsedMs / 1000)).toFixed(0)}/s, errors ${pub.errors}`);
+    console.log(`ingested: ${total} (${accAtPubEnd} when publishing stopped; backlog drained in ${((end - pubEnd) / 1000).toFixed(1)} s)`);
+    console.log(`sustained ingest: ${sustained.toFixed(0)} snapshots/s (samples ${warm.t.toFixed(0)}-${lastS.t.toFixed(0)} s), overall ${(total / ((end - t0) / 1000)).toFixed(0)}/s`);
+    console.log(`rejected: ${JSON.stringify(controller.ingest.stats.rejected)}, duplicates: ${controller.ingest.stats.duplicates}`);
+    console.log(`ratio to the ceiling: ${((sustained / ceiling) * 100).toFixed(0)} %`);
+    console.log("t(s)   accepted   rate/s   rss        heapUsed   db");
+    let prev = { t: 0, accepted: 0 };
+    for (const s of samples) {
+      console.log(`${s.t.toFixed(0).padStart(4)} ${String(s.accepted).padStart(10)} ${((s.accepted - prev.accepted) / (s.t - prev.t)).toFixed(0).padStart(8)}   ${mb(s.rss).padEnd(10)} ${mb(s.heap).padEnd(10)} ${mb(s.db)}`);
+      prev = s;
+    }
+    store.checkpoint();
+    const grown = store.sizeBytes() - size0;
+    console.log(`database: ${mb(store.sizeBytes())} after ${total} snapshots = ${mb((grown / total) * 1000)} per 1,000 snapshots`);
+
+    // 3. API visibility latency at the latency rate.
+    const latRate = Number(f["latency-rate"]);
+    const latNodes = Math.min(nodes, latRate);
+    const base = `http://127.0.0.1:${controller.address!.port}`;
+    const probes = Array.from({ length: 5 }, (_, i) => `bench-${i * Math.floor(latNodes / 5)}`);
+    const lastSeq = new Map<string, number>();
+    const lat: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        for (const p of probes) {
+          const r = await fetch(`${base}/api/nodes/${p}`);
+          if (r.status !== 200) continue;
+          const b = (await r.json()) as { latest: { seq: number; ts: number; boot: string } | null };
+          if (b.latest && b.latest.boot === "latency-run" && b.latest.seq !== lastSeq.get(p)) {
+            if (lastSeq.has(p)) lat.push(Date.now() - b.latest.ts);
+            lastSeq.set(p, b.latest.seq);
+          }
+        }
+        await sleep(10);
+      }
+    })();
+    const lp = await publisher({ url: srv.url, mode: "js", rate: latRate, durationMs: Number(f["latency-duration"]) * 1000, nodes: latNodes, boot: "latency-run" }, () => {});
+    polling = false;
+    await poller;
+    if (lat.length === 0) console.log("no latency observation; last answer:", JSON.stringify(((await (await fetch(`${base}/api/nodes/${probes[0]}`)).json()) as { latest: { boot: string; seq: number; ts: number } }).latest).slice(0, 200), Date.now());
+    console.log(
+      `API visibility latency at ${latRate}/s (${lp.acked} published, ${lat.length} observations, publish -> GET /api/nodes/:id, 10 ms polling): p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${Math.max(...lat)} ms`,
+    );
+    await controller.stop();
+    store.close();
+  } finally {
+    await nc.close();
+    await srv.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
