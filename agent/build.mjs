@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = join(here, "dist", "meshfleet-agent.mjs");
+// `node build.mjs [outfile]` (tests build into a temp dir).
+const outfile = process.argv[2] ?? join(here, "dist", "meshfleet-agent.mjs");
 
 await build({
   stdin: {
@@ -17,6 +18,8 @@ await build({
   },
   bundle: true,
   platform: "node",
+  // Prefer ESM builds: jsonc-parser's UMD build require()s its own files at run time.
+  mainFields: ["module", "main"],
   format: "esm",
   target: "node18",
   outfile,

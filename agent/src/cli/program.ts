@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerCollectCommand } from "./collect-command";
+import { registerParseCommand } from "./parse-command";
 import { registerRunCommand } from "./run-command";
 import { AGENT_VERSION } from "./version";
 
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommand(program);
   registerCollectCommand(program);
+  registerParseCommand(program);
   return program;
 }

@@ -16,7 +16,7 @@ export function registerRunCommand(program: Command): void {
   addConfigOptions(program.command("run").description("collect every interval and publish to NATS")).action(async (flags: ConfigFlags) => {
     const { config, password } = loadConfig(flags);
     if (!config.nats) throw new ConfigError("config: nats.servers: required for `run` (--nats or MESHFLEET_NATS_URL)");
-    const log = createLogger({ level: config.logLevel }).child({ node: config.nodeId });
+    const log = createLogger({ level: config.logLevel });
     const { runner, mode } = buildRunner(config.runner, config.commandTimeoutMs);
     const publisher = new NatsPublisher({
       servers: config.nats.servers,
@@ -43,7 +43,7 @@ export function registerRunCommand(program: Command): void {
       ...(config.babeldDumpArgv ? { babeldDumpArgv: config.babeldDumpArgv } : {}),
     });
     log.info(
-      { event: "config", servers: config.nats.servers, runner: runner.description, intervalMs: config.intervalMs, bufferSize: config.bufferSize, auth: config.nats.credsFile ? "creds" : config.nats.user ? "user" : "none" },
+      { event: "config", node: config.nodeId, servers: config.nats.servers, runner: runner.description, intervalMs: config.intervalMs, bufferSize: config.bufferSize, auth: config.nats.credsFile ? "creds" : config.nats.user ? "user" : "none" },
       "starting",
     );
     agent.start();
