@@ -1,10 +1,15 @@
 import type { ParseOutcome } from "./types";
 import type { FormatName } from "./detect";
+import { parseBabeldDump, parseBabeldUbus } from "./babeld/index";
+import { parseBirdBabelEntries, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./bird/index";
 import { parseNft } from "./nft/index";
 import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/index";
 
+/** Every parser of the project, and the registry the `parse` CLI uses. */
 export * from "./types";
 export { FORMAT_NAMES, detectFormat, isFormatName, stripCommentHeader, type FormatName } from "./detect";
+export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
+export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";
 export { parseJsonKeepDuplicates, parseHostapdClients, parseUbusBoard, parseUbusWireless, wirelessConfigFromStatus, redactWirelessStatus } from "./ubus/index";
 
@@ -12,6 +17,14 @@ export type Parser = (text: string) => ParseOutcome<unknown>;
 
 /** The `parse` CLI's format names mapped to their parsers. */
 export const PARSE_FORMATS: { readonly [K in FormatName]?: Parser } = {
+  "bird-rip-neighbors": parseBirdRipNeighbors,
+  "bird-rip-interfaces": parseBirdRipInterfaces,
+  "bird-babel-neighbors": parseBirdBabelNeighbors,
+  "bird-babel-entries": parseBirdBabelEntries,
+  "bird-route": parseBirdRoutes,
+  "bird-protocols": parseBirdProtocols,
+  "babeld-dump": parseBabeldDump,
+  "babeld-ubus": parseBabeldUbus,
   nft: parseNft,
   "ubus-board": parseUbusBoard,
   "ubus-wireless": parseUbusWireless,
