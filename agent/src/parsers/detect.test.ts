@@ -94,6 +94,8 @@ describe("detectFormat markers", () => {
     ["rip1:\nIP address                Interface  Metric Routes    Seen\n", "bird-rip-neighbors"],
     ["Interface  State  Metric   Nbrs   Timer\nbr-lan     Up          1      0   0.961\n", "bird-rip-interfaces"],
     ["babel1:\nIP address                Interface  Metric Routes Hellos Expires\n", "bird-babel-neighbors"],
+    ["babel_mesh:\nIP address                Interface  Metric Routes Next hello\n", "bird-babel-neighbors"],
+    ["name     proto    table    state  since       info\nrip1     RIP      master   up     23:30:41\n", "bird-protocols"],
     ["babel1:\nPrefix                   Router ID               Metric Seqno  Routes Sources\n", "bird-babel-entries"],
     ["babel1:\nPrefix                   Nexthop                   Interface Metric F Seqno Expires\n", "bird-babel-entries"],
     ["BIRD 2.0.12 ready.\nTable master6:\n2001:db8::/64        unicast [rip1 10:00:00.000] * (120/2)\n", "bird-route"],

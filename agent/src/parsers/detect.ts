@@ -37,9 +37,9 @@ const TEXT_RULES: readonly [FormatName, RegExp][] = [
   ["nft", /^table[ \t]+(?:ip|ip6|inet|arp|bridge|netdev)[ \t]+\S+[ \t]*\{/],
   ["nft", /^chain[ \t]+\S+[ \t]*\{/],
   ["bird-route", /^Table[ \t]+\S+:$/],
-  ["bird-protocols", /^Name[ \t]+Proto[ \t]+Table[ \t]+State[ \t]+Since/],
+  ["bird-protocols", /^name[ \t]+proto[ \t]+table[ \t]+state[ \t]+since/i], // 1.6 prints it in lower case
   ["bird-rip-interfaces", /^Interface[ \t]+State[ \t]+Metric[ \t]+Nbrs[ \t]+Timer/],
-  ["bird-babel-neighbors", /^IP address[ \t]+Interface[ \t]+Metric[ \t]+Routes[ \t]+Hellos/],
+  ["bird-babel-neighbors", /^IP address[ \t]+Interface[ \t]+Metric[ \t]+Routes[ \t]+(?:Hellos|Next hello)/], // 2.x | 1.6
   ["bird-rip-neighbors", /^IP address[ \t]+Interface[ \t]+Metric[ \t]+Routes[ \t]+Seen/],
   ["bird-babel-entries", /^Prefix[ \t]+(?:Router ID|Nexthop)[ \t]/],
   ["babeld-dump", /^(?:add|change|flush)[ \t]+(?:neighbour|route|xroute|interface)[ \t]/],
