@@ -1,0 +1,106 @@
+import type { Snapshot } from "@meshfleet/shared";
+import { DEFAULT_CHURN, type ChurnConfig } from "./churn-score";
+import { DEFAULT_CONVERGENCE, type ConvergenceConfig } from "./convergence";
+import { DEFAULT_LINK_QUALITY, stepMeshPeers, type LinkQualityConfig, type MeshPeersState } from "./mesh-peers";
+import { stepMeshPaths, type MeshPathsState } from "./mesh-paths";
+import { stepNeighbors, type NeighborsState } from "./neighbors";
+import { stepNodeSeen, tickNodes, type NodesState } from "./nodes";
+import { stepPrefixes, type PrefixesState } from "./prefixes";
+import { stepRoutes, type RoutesState } from "./routes";
+import { DEFAULT_ROAM_WINDOW_MS, stepStations, tickStations, type StationsState } from "./stations";
+import type { DetectEvent, Resolver, Step } from "./types";
+
+export interface DetectConfig {
+  churn: ChurnConfig;
+  convergence: ConvergenceConfig;
+  linkQuality: LinkQualityConfig;
+  /** A node is offline after this many missed intervals. */
+  offlineAfterIntervals: number;
+  roamWindowMs: number;
+}
+
+export const DEFAULT_DETECT: DetectConfig = {
+  churn: DEFAULT_CHURN,
+  convergence: DEFAULT_CONVERGENCE,
+  linkQuality: DEFAULT_LINK_QUALITY,
+  offlineAfterIntervals: 3,
+  roamWindowMs: DEFAULT_ROAM_WINDOW_MS,
+};
+
+/** Deep-ish merge of partial settings over the defaults. */
+export function detectConfig(over: { [K in keyof DetectConfig]?: Partial<DetectConfig[K]> | DetectConfig[K] } = {}): DetectConfig {
+  return {
+    churn: { ...DEFAULT_CHURN, ...(over.churn as Partial<ChurnConfig>) },
+    convergence: { ...DEFAULT_CONVERGENCE, ...(over.convergence as Partial<ConvergenceConfig>) },
+    linkQuality: { ...DEFAULT_LINK_QUALITY, ...(over.linkQuality as Partial<LinkQualityConfig>) },
+    offlineAfterIntervals: (over.offlineAfterIntervals as number | undefined) ?? DEFAULT_DETECT.offlineAfterIntervals,
+    roamWindowMs: (over.roamWindowMs as number | undefined) ?? DEFAULT_DETECT.roamWindowMs,
+  };
+}
+
+/** One node's per-section detector states (null: never observed). */
+export interface NodeDetectState {
+  routes: RoutesState | null;
+  neighbors: NeighborsState | null;
+  meshPaths: MeshPathsState | null;
+  meshPeers: MeshPeersState | null;
+  prefixes: PrefixesState | null;
+}
+
+export interface FleetState {
+  nodes: Record<string, NodeDetectState>;
+  presence: NodesState;
+  stations: StationsState;
+}
+
+export const emptyFleet = (): FleetState => ({ nodes: {}, presence: {}, stations: {} });
+const emptyNode = (): NodeDetectState => ({ routes: null, neighbors: null, meshPaths: null, meshPeers: null, prefixes: null });
+
+/**
+ * Runs every per-snapshot detector on one node's snapshot. A section whose collector
+ * produced no data leaves that detector's state alone (a failing `birdc` is not a
+ * withdrawal of every route). Events carry the snapshot's time.
+ */
+export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resolve: Resolver, cfg: DetectConfig = DEFAULT_DETECT): Step<FleetState> {
+  const events: DetectEvent[] = [];
+  const { node, ts } = s;
+  const presence = stepNodeSeen(prev.presence, { node, boot: s.boot, ts, intervalMs: s.intervalMs, uptimeSec: s.system.data?.uptimeSec ?? null }, nowMs);
+  events.push(...presence.events);
+  const n = { ...(prev.nodes[node] ?? emptyNode()) };
+  const routing = s.routing.data;
+  if (routing) {
+    const r = stepRoutes(n.routes, routing.routes, node, ts, resolve);
+    const nb = stepNeighbors(n.neighbors, routing.neighbors, node, ts, resolve);
+    n.routes = r.state;
+    n.neighbors = nb.state;
+    events.push(...nb.events, ...r.events);
+  }
+  if (s.meshPaths.data) {
+    const r = stepMeshPaths(n.meshPaths, s.meshPaths.data.paths, node, ts, resolve);
+    n.meshPaths = r.state;
+    events.push(...r.events);
+  }
+  let stations = prev.stations;
+  if (s.stations.data) {
+    const p = stepMeshPeers(n.meshPeers, s.stations.data.stations, node, ts, resolve, cfg.linkQuality);
+    n.meshPeers = p.state;
+    events.push(...p.events);
+    const st = stepStations(stations, s.stations.data.stations, node, ts, nowMs, cfg.roamWindowMs);
+    stations = st.state;
+    events.push(...st.events);
+  }
+  if (s.system.data) {
+    const r = stepPrefixes(n.prefixes, s.system.data.delegatedPrefixes, node, ts);
+    n.prefixes = r.state;
+    events.push(...r.events);
+  }
+  return { state: { nodes: { ...prev.nodes, [node]: n }, presence: presence.state, stations }, events };
+}
+
+/** Time passed (no snapshot needed): nodes going offline, stations that left. */
+export function tickFleet(prev: FleetState, nowMs: number, cfg: DetectConfig = DEFAULT_DETECT): Step<FleetState> {
+  const p = tickNodes(prev.presence, nowMs, cfg.offlineAfterIntervals);
+  const s = tickStations(prev.stations, nowMs, cfg.roamWindowMs);
+  if (p.events.length === 0 && s.events.length === 0) return { state: prev, events: [] };
+  return { state: { ...prev, presence: p.state, stations: s.state }, events: [...p.events, ...s.events] };
+}

@@ -1,0 +1,49 @@
+import { subjectOf, type NodeEvent, type Step } from "./types";
+
+export interface NodePresence {
+  boot: string;
+  /** Snapshot time of the last snapshot. */
+  lastTs: number;
+  /** Controller time when it arrived. */
+  lastRecv: number;
+  intervalMs: number;
+  online: boolean;
+}
+
+/** Fleet-wide: presence per node id. */
+export type NodesState = Record<string, NodePresence>;
+
+export interface NodeObservation {
+  node: string;
+  boot: string;
+  ts: number;
+  intervalMs: number;
+  uptimeSec: number | null;
+}
+
+/** A snapshot arrived: online again (or first seen) and rebooted when the boot id changed. */
+export function stepNodeSeen(prev: NodesState, o: NodeObservation, nowMs: number): Step<NodesState, NodeEvent> {
+  const before = prev[o.node];
+  const events: NodeEvent[] = [];
+  const subject = subjectOf.node(o.node);
+  if (!before || !before.online) {
+    events.push({ code: "node_online", node: o.node, ts: o.ts, subject, before: before ? { lastSeenTs: before.lastTs } : null, after: { boot: o.boot } });
+  }
+  if (before && before.boot !== o.boot) {
+    events.push({ code: "node_rebooted", node: o.node, ts: o.ts, subject, before: { boot: before.boot }, after: { boot: o.boot, uptimeSec: o.uptimeSec } });
+  }
+  const lastTs = Math.max(before?.boot === o.boot ? before.lastTs : 0, o.ts);
+  return { state: { ...prev, [o.node]: { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true } }, events };
+}
+
+/** Time passed: nodes with no snapshot for `afterIntervals` intervals go offline. */
+export function tickNodes(prev: NodesState, nowMs: number, afterIntervals = 3): Step<NodesState, NodeEvent> {
+  const events: NodeEvent[] = [];
+  let state = prev;
+  for (const [node, p] of Object.entries(prev).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!p.online || nowMs - p.lastRecv <= afterIntervals * p.intervalMs) continue;
+    state = { ...state, [node]: { ...p, online: false } };
+    events.push({ code: "node_offline", node, ts: nowMs, subject: subjectOf.node(node), before: { lastSeenTs: p.lastTs }, after: null });
+  }
+  return { state, events };
+}

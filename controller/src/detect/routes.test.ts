@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { stepRoutes } from "./routes";
+import { route } from "./testing";
+import { noResolver, type Resolver } from "./types";
+
+const resolve: Resolver = { mac: () => null, address: (a) => ({ "fe80::2": "r2", "fe80::4": "r4" })[a] ?? null };
+const T = 1_700_000_000_000;
+
+describe("stepRoutes", () => {
+  it("takes the first observation as a baseline", () => {
+    const r = stepRoutes(null, [route("::/0", "fe80::2")], "r1", T, resolve);
+    expect(r.events).toEqual([]);
+    expect(r.state["::/0"]).toEqual({ protocol: "rip1", type: "unicast", nextHop: "fe80::2%eth0", metric: 2, viaNode: "r2" });
+  });
+
+  it("reports added, withdrawn, next hop and metric changes per prefix with before/after", () => {
+    const s0 = stepRoutes(null, [route("::/0", "fe80::2"), route("2001:db8:2::/64", "fe80::2"), route("2001:db8:3::/64", "fe80::2", { metric: 3 })], "r1", T, resolve).state;
+    const r = stepRoutes(s0, [route("::/0", "fe80::4", { iface: "eth1" }), route("2001:db8:3::/64", "fe80::2", { metric: 5 }), route("2001:db8:4::/64", "fe80::4", { iface: "eth1" })], "r1", T + 10_000, resolve);
+    expect(r.events.map((e) => [e.code, e.prefix, e.subject])).toEqual([
+      ["route_withdrawn", "2001:db8:2::/64", "route:r1:2001:db8:2::/64"],
+      ["route_metric_changed", "2001:db8:3::/64", "route:r1:2001:db8:3::/64"],
+      ["route_added", "2001:db8:4::/64", "route:r1:2001:db8:4::/64"],
+      ["route_nexthop_changed", "::/0", "route:r1:::/0"],
+    ]);
+    const nh = r.events[3]!;
+    expect(nh.before).toMatchObject({ nextHop: "fe80::2%eth0", viaNode: "r2" });
+    expect(nh.after).toMatchObject({ nextHop: "fe80::4%eth1", viaNode: "r4" });
+    expect(r.events[1]!.before?.metric).toBe(3);
+    expect(r.events[1]!.after?.metric).toBe(5);
+    expect(r.events.every((e) => e.node === "r1" && e.ts === T + 10_000)).toBe(true);
+  });
+
+  it("looks at the best route only and ignores alternates", () => {
+    const s0 = stepRoutes(null, [route("::/0", "fe80::2"), route("::/0", "fe80::4", { primary: false, metric: 9 })], "r1", T, noResolver).state;
+    const r = stepRoutes(s0, [route("::/0", "fe80::2"), route("::/0", "fe80::4", { primary: false, metric: 3 })], "r1", T + 1, noResolver);
+    expect(r.events).toEqual([]);
+  });
+
+  it("treats ECMP next hops as a set (order does not matter)", () => {
+    const ecmp = (hops: string[]) => ({ ...route("::/0", null), nextHops: hops.map((v) => ({ via: v, iface: "eth0", weight: 1 })) });
+    const s0 = stepRoutes(null, [ecmp(["fe80::2", "fe80::4"])], "r1", T, noResolver).state;
+    expect(stepRoutes(s0, [ecmp(["fe80::4", "fe80::2"])], "r1", T + 1, noResolver).events).toEqual([]);
+    expect(stepRoutes(s0, [ecmp(["fe80::4"])], "r1", T + 1, noResolver).events.map((e) => e.code)).toEqual(["route_nexthop_changed"]);
+  });
+});

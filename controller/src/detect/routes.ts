@@ -1,0 +1,48 @@
+import type { Route } from "@meshfleet/shared";
+import { subjectOf, type Resolver, type RouteEvent, type RouteState, type Step } from "./types";
+
+/** Per node: the best route per prefix at the last observation. */
+export type RoutesState = Record<string, RouteState>;
+
+function hopText(r: Route): string {
+  if (r.nextHops.length === 0) return r.type ?? "none";
+  return r.nextHops
+    .map((h) => (h.via ? `${h.via.toLowerCase()}%${h.iface ?? ""}` : `dev ${h.iface ?? "?"}`))
+    .sort()
+    .join(",");
+}
+
+/** The best route per prefix (BIRD's `*`); the first one wins when several tables list it. */
+export function bestRoutes(routes: readonly Route[], resolve: Resolver): RoutesState {
+  const out: RoutesState = {};
+  for (const r of routes) {
+    if (!r.primary || Object.hasOwn(out, r.prefix)) continue;
+    const via = r.nextHops.find((h) => h.via)?.via ?? null;
+    out[r.prefix] = { protocol: r.protocol, type: r.type, nextHop: hopText(r), metric: r.metric, viaNode: via ? resolve.address(via.toLowerCase()) : null };
+  }
+  return out;
+}
+
+/**
+ * Route changes on one node between two observations of its routing table: added,
+ * withdrawn, next hop changed, metric changed (best route only). `prev === null` is the
+ * first observation: a baseline, no events.
+ */
+export function stepRoutes(prev: RoutesState | null, routes: readonly Route[], node: string, ts: number, resolve: Resolver): Step<RoutesState, RouteEvent> {
+  const next = bestRoutes(routes, resolve);
+  const events: RouteEvent[] = [];
+  if (prev === null) return { state: next, events };
+  const prefixes = [...new Set([...Object.keys(prev), ...Object.keys(next)])].sort();
+  for (const prefix of prefixes) {
+    const before = prev[prefix];
+    const after = next[prefix];
+    const base = { node, ts, subject: subjectOf.route(node, prefix), prefix };
+    if (!before && after) events.push({ ...base, code: "route_added", before: null, after });
+    else if (before && !after) events.push({ ...base, code: "route_withdrawn", before, after: null });
+    else if (before && after) {
+      if (before.nextHop !== after.nextHop) events.push({ ...base, code: "route_nexthop_changed", before, after });
+      else if (before.metric !== after.metric) events.push({ ...base, code: "route_metric_changed", before, after });
+    }
+  }
+  return { state: next, events };
+}

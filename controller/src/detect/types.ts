@@ -1,0 +1,132 @@
+/**
+ * Detection events: what changed between two observations of the fleet. Each event has a
+ * stable `code`, the node it happened on (by id), the time of the observation that showed
+ * it (`ts`, ms), a `subject` naming the thing that changed (`route:r1:::/0`), and the
+ * values before and after (null when the thing did not exist on that side).
+ */
+
+/** A node's best route for one prefix, reduced to what churn cares about. */
+export interface RouteState {
+  protocol: string | null;
+  type: string | null;
+  /** Next hops as `via%iface` (or `dev iface`), sorted, joined with `,`. */
+  nextHop: string;
+  metric: number | null;
+  /** The fleet node behind the (first) next-hop address, when known. */
+  viaNode: string | null;
+}
+
+export interface NeighborState {
+  protocol: string;
+  kind: "rip" | "babel";
+  address: string;
+  iface: string | null;
+  /** The fleet node owning the neighbour's address, when known. */
+  neighborNode: string | null;
+}
+
+export interface MeshPathState {
+  nextHop: string;
+  /** The fleet node behind the next-hop MAC, when known. */
+  nextHopNode: string | null;
+  direct: boolean;
+  metric: number | null;
+  iface: string;
+}
+
+export interface PeerQuality {
+  signalDbm: number | null;
+  expectedThroughputMbps: number | null;
+}
+
+interface Base<C extends string, B, A> {
+  code: C;
+  node: string;
+  ts: number;
+  subject: string;
+  before: B;
+  after: A;
+}
+
+export type RouteEvent =
+  | (Base<"route_added", null, RouteState> & { prefix: string })
+  | (Base<"route_withdrawn", RouteState, null> & { prefix: string })
+  | (Base<"route_nexthop_changed", RouteState, RouteState> & { prefix: string })
+  | (Base<"route_metric_changed", RouteState, RouteState> & { prefix: string });
+
+export type NeighborEvent = (Base<"neighbor_up", null, NeighborState> | Base<"neighbor_down", NeighborState, null>) & { address: string; iface: string | null };
+
+export type MeshPathEvent =
+  | (Base<"mesh_path_changed", MeshPathState, MeshPathState> & { dest: string; destNode: string | null })
+  | (Base<"mesh_path_lost", MeshPathState, null> & { dest: string; destNode: string | null })
+  | (Base<"mesh_path_bogus", MeshPathState | null, MeshPathState> & { dest: string; destNode: string | null });
+
+export type MeshPeerEvent =
+  | (Base<"mesh_peer_up", { plink: string | null } | null, { plink: string }> & { peer: string; peerNode: string | null; iface: string })
+  | (Base<"mesh_peer_down", { plink: string }, { plink: string | null } | null> & { peer: string; peerNode: string | null; iface: string })
+  | (Base<"link_degraded", PeerQuality, PeerQuality> & { peer: string; peerNode: string | null; iface: string; sinceTs: number })
+  | (Base<"link_recovered", PeerQuality, PeerQuality> & { peer: string; peerNode: string | null; iface: string });
+
+export type NodeEvent =
+  | Base<"node_online", { lastSeenTs: number } | null, { boot: string }>
+  | Base<"node_offline", { lastSeenTs: number }, null>
+  | Base<"node_rebooted", { boot: string }, { boot: string; uptimeSec: number | null }>;
+
+export type StationEvent =
+  | (Base<"station_associated", null, { node: string; iface: string }> & { mac: string })
+  | (Base<"station_left", { node: string; iface: string; lastSeenTs: number }, null> & { mac: string })
+  | (Base<"station_roamed", { node: string; iface: string; lastSeenTs: number }, { node: string; iface: string }> & { mac: string; gapMs: number });
+
+export type PrefixEvent = Base<"delegated_prefix_changed", string[], string[]>;
+
+export type DetectEvent = RouteEvent | NeighborEvent | MeshPathEvent | MeshPeerEvent | NodeEvent | StationEvent | PrefixEvent;
+export type EventCode = DetectEvent["code"];
+
+export const EVENT_CODES = [
+  "route_added",
+  "route_withdrawn",
+  "route_nexthop_changed",
+  "route_metric_changed",
+  "neighbor_up",
+  "neighbor_down",
+  "mesh_path_changed",
+  "mesh_path_lost",
+  "mesh_path_bogus",
+  "mesh_peer_up",
+  "mesh_peer_down",
+  "link_degraded",
+  "link_recovered",
+  "node_online",
+  "node_offline",
+  "node_rebooted",
+  "station_associated",
+  "station_left",
+  "station_roamed",
+  "delegated_prefix_changed",
+] as const satisfies readonly EventCode[];
+
+/** A detector's result: its next state and what it saw change. */
+export interface Step<S, E = DetectEvent> {
+  state: S;
+  events: E[];
+}
+
+/** Resolves a MAC or an address seen in one node's data to the fleet node that owns it. */
+export interface Resolver {
+  mac(mac: string): string | null;
+  address(address: string): string | null;
+}
+
+export const noResolver: Resolver = { mac: () => null, address: () => null };
+
+/** Subjects, built in one place. */
+export const subjectOf = {
+  route: (node: string, prefix: string) => `route:${node}:${prefix}`,
+  neighbor: (node: string, address: string, iface: string | null) => `neighbor:${node}:${address}%${iface ?? ""}`,
+  meshPath: (node: string, dest: string) => `mpath:${node}:${dest}`,
+  meshPeer: (node: string, peer: string) => `peer:${node}:${peer}`,
+  node: (node: string) => `node:${node}`,
+  station: (mac: string) => `station:${mac}`,
+  prefix: (node: string) => `prefix:${node}`,
+  link: (a: string, b: string) => (a < b ? `link:${a}-${b}` : `link:${b}-${a}`),
+} as const;
