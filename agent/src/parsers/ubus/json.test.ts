@@ -60,3 +60,11 @@ describe("parseJsonKeepDuplicates", () => {
     expect(ok("[".repeat(200) + "]".repeat(200))).toBeInstanceOf(Array);
   });
 });
+
+describe("parseJsonKeepDuplicates on hostile nesting", () => {
+  it("does not let a broken string hide deep nesting", () => {
+    const r = parseJsonKeepDuplicates('{"a": "unterminated\n' + "[".repeat(50_000));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe("E_PARSE_FORMAT");
+  });
+});

@@ -73,7 +73,7 @@ function nestingDepth(text: string, limit: number): { depth: number; offset: num
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92) i++; // backslash: skip the escaped char
-      else if (c === 34) inString = false;
+      else if (c === 34 || c === 10 || c === 13) inString = false; // the reader ends broken strings at a line break too
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
       depth++;
@@ -124,5 +124,9 @@ export function parseJsonKeepDuplicates(text: string): ParseOutcome<JsonValue> {
   const first = errors[0];
   if (first) return notFormat(`not JSON: ${printParseErrorCode(first.error)}`, lineOf(text, first.offset));
   if (!root) return notFormat("not JSON: empty input", 1);
-  return parsed(toValue(root));
+  try {
+    return parsed(toValue(root));
+  } catch {
+    return notFormat("not JSON: too deeply nested");
+  }
 }
