@@ -1,0 +1,86 @@
+import type { NeighborView, RouteView } from "../views";
+import type { SimNode } from "../types";
+
+/**
+ * BIRD 2.0.x `birdc` output (captured from a real BIRD 2.0.12 with RIPng and Babel in
+ * network namespaces): the `BIRD 2.0.12 ready.` greeting, then fixed printf columns
+ * (`%-10s`, `%6u`, `%7t` ...) that long values push out of alignment. Times are UTC,
+ * `hh:mm:ss.mmm`, or `YYYY-MM-DD hh:mm:ss.mmm` when older than 20 hours.
+ */
+export const BIRD_GREETING = "BIRD 2.0.12 ready.\n";
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+export function birdTime(ms: number, now: number): string {
+  const d = new Date(ms);
+  const hms = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, "0")}`;
+  if (now - ms <= 20 * 3_600_000) return hms;
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hms}`;
+}
+
+const left = (s: string, w: number) => s.padEnd(w);
+const right = (s: string | number, w: number) => String(s).padStart(w);
+/** BIRD's `%t`: seconds with three decimals. */
+const secs = (s: number) => s.toFixed(3);
+
+/** `birdc show protocols`. */
+export function renderBirdProtocols(node: SimNode, now: number): string {
+  const since = birdTime(node.bootAt + 1_432, now);
+  const row = (name: string, proto: string, table: string) => `${left(name, 10)} ${left(proto, 10)} ${left(table, 10)} ${left("up", 6)} ${left(since, 12)}  \n`;
+  let out = BIRD_GREETING + "Name       Proto      Table      State  Since         Info\n";
+  out += row("device1", "Device", "---");
+  out += row("direct1", "Direct", "---");
+  out += row("kernel1", "Kernel", "master6");
+  if (node.gateway) out += row("static1", "Static", "master6");
+  out += node.routing === "rip" ? row("rip1", "RIP", "master6") : row("babel1", "Babel", "---");
+  return out;
+}
+
+/** What birdc prints (exit 1) when asked about a protocol that does not run. */
+export function noProtocol(name: "RIP" | "Babel"): string {
+  return `${BIRD_GREETING}There is no ${name} protocol running\n`;
+}
+
+/** `birdc show rip neighbors`. */
+export function renderRipNeighbors(node: SimNode, neighbors: NeighborView[]): string {
+  let out = `${BIRD_GREETING}rip1:\nIP address                Interface  Metric Routes    Seen\n`;
+  for (const n of neighbors) out += `${left(n.address, 25)} ${left(n.iface, 10)} ${right(n.metric, 6)} ${right(n.routes, 6)} ${right(secs(n.seenSec), 7)}\n`;
+  return out;
+}
+
+/** `birdc show rip interfaces`. */
+export function renderRipInterfaces(node: SimNode, neighbors: NeighborView[], now: number): string {
+  const timer = secs(((now + node.index * 977) % 30_000) / 1000);
+  return `${BIRD_GREETING}rip1:\nInterface  State  Metric   Nbrs   Timer\n${left("mesh0", 10)} ${left("Up", 6)} ${right(1, 6)} ${right(neighbors.length, 6)} ${right(timer, 7)}\n`;
+}
+
+/** `birdc show babel neighbors` (BIRD 2.0.12 columns, with Auth). */
+export function renderBabelNeighbors(node: SimNode, neighbors: NeighborView[]): string {
+  let out = `${BIRD_GREETING}babel1:\nIP address                Interface  Metric Routes Hellos Expires Auth\n`;
+  for (const n of neighbors) {
+    out += `${left(n.address, 25)} ${left(n.iface, 10)} ${right(n.metric, 6)} ${right(n.routes, 6)} ${right(n.hellos, 6)} ${right(secs(n.expiresSec), 7)} ${left("No", 4)}\n`;
+  }
+  return out;
+}
+
+/** `birdc show route`: BIRD 2 two-line form, `Table master6:` first. */
+export function renderBirdRoutes(routes: RouteView[], now: number): string {
+  let out = `${BIRD_GREETING}Table master6:\n`;
+  for (const r of routes) {
+    let info: string;
+    if (r.protocol === "rip1") info = ` (${r.preference}/${r.metric ?? 0})`;
+    else if (r.protocol === "babel1") info = ` (${r.preference}/${r.metric ?? 0}) [${babelId(r)}]`;
+    else info = ` (${r.preference})`;
+    out += `${left(r.prefix, 20)} unicast [${r.protocol} ${birdTime(r.since, now)}] *${info}\n`;
+    out += r.via === null ? `\tdev ${r.iface}\n` : `\tvia ${r.via} on ${r.iface}\n`;
+  }
+  return out;
+}
+
+function babelId(r: RouteView): string {
+  const v = (r.routerId?.index ?? 0) + 1;
+  const h = (x: number) => (x & 0xff).toString(16).padStart(2, "0");
+  return `00:00:00:00:0a:${h(v >>> 16)}:${h(v >>> 8)}:${h(v)}`;
+}
