@@ -54,6 +54,8 @@ export class Agent {
   #running = false;
   #cycle: Promise<void> | null = null;
   #helloPending = false;
+  #flushing: Promise<void> | null = null;
+  #flushAgain = false;
   #unsubs: (() => void)[] = [];
   #jobs: Promise<void> = Promise.resolve();
 
@@ -160,8 +162,27 @@ export class Agent {
     }
   }
 
-  /** Sends the hello when one is due, then drains the buffer in order. */
-  async #flush(): Promise<void> {
+  /**
+   * Sends the hello when one is due, then drains the buffer in order. Calls while a
+   * flush runs (a cycle and a reconnect at once) share it and cause one more pass.
+   */
+  #flush(): Promise<void> {
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#flushAgain = false;
+        await this.#flushOnce();
+      } while (this.#flushAgain);
+    })().finally(() => {
+      this.#flushing = null;
+    });
+    return this.#flushing;
+  }
+
+  async #flushOnce(): Promise<void> {
     const p = this.#o.publisher;
     if (!p || !p.connected) return;
     if (this.#helloPending && this.#last) {
