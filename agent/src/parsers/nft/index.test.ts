@@ -77,6 +77,12 @@ describe("parseNftJson variants", () => {
     expect(counters[3]?.summary).toBe('udp sport 6696 udp dport 6696 log prefix "babel " accept');
   });
 
+  it("leaves out rules whose counter has no values (`nft -s -j`: {\"counter\": null})", () => {
+    const { counters, skipped } = value(parseNftJson(fixture("fw4-json-stateless-null-counters.json.txt")));
+    expect(skipped).toBe(0);
+    expect(counters).toEqual([{ kind: "named", family: "inet", table: "fw4", chain: null, name: "rip_in", comment: "RIPng packets in", handle: 15, packets: 0, bytes: 0, summary: null }]);
+  });
+
   it("accepts null values and skips malformed entries, counting them", () => {
     const doc = {
       nftables: [
@@ -145,6 +151,11 @@ describe("parseNftText variants", () => {
       ["rule", "acct_in", 7, 420],
       ["rule", "acct_in", 0, 0],
     ]);
+  });
+
+  it("reads a stateless listing (`nft -s`): counters without values are left out, not skipped", () => {
+    const r = parseNftText(fixture("fw4-text-stateless-no-counter-values.txt"));
+    expect(r.ok && [r.value.counters, r.skipped]).toEqual([[], 0]);
   });
 
   it("skips multi-line set elements and counts stray lines", () => {

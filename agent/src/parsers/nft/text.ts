@@ -63,9 +63,9 @@ export function parseNftText(text: string): ParseOutcome<NftCounters> {
   let pending = 0; // open braces of a multi-line set/map element list
 
   const closeBlock = (): void => {
-    if (block?.kind === "counter") {
-      if (block.packets === null || block.bytes === null) skipped++;
-      else counters.push({ kind: "named", family, table, chain: null, name: block.name, comment: block.comment, handle: block.handle, packets: block.packets, bytes: block.bytes, summary: null });
+    // A counter block without values (`nft -s`, stateless listing) has nothing to report.
+    if (block?.kind === "counter" && block.packets !== null && block.bytes !== null) {
+      counters.push({ kind: "named", family, table, chain: null, name: block.name, comment: block.comment, handle: block.handle, packets: block.packets, bytes: block.bytes, summary: null });
     }
     block = null;
   };
