@@ -1,0 +1,100 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError, ValidationError } from "@meshfleet/shared";
+import { publicPlan } from "../jobs/plan";
+import type { JobService } from "../jobs/service";
+import type { RolloutState } from "../jobs/rollout";
+import { notFound, params } from "./errors";
+
+const jobIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid job id") });
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/** A job as the API shows it: parameters masked, per-node states and timings, never the ops' secrets. */
+export function jobView(service: JobService, id: string) {
+  const row = service.repo.job(id);
+  const state = service.repo.rollout(id);
+  if (!row || !state) return null;
+  const basis = new Map(service.repo.nodeRows(id).map((r) => [r.nodeId, r.basis]));
+  const counts = Object.fromEntries(JOB_NODE_STATES.map((s) => [s, state.nodes.filter((n) => n.state === s).length]));
+  return {
+    ...row,
+    status: state.status,
+    reason: state.reason,
+    rollout: { policy: state.policy, batch: state.batch, batchCount: state.batchCount, nextBatchAt: state.nextBatchAt },
+    counts,
+    nodes: state.nodes.map((n) => ({
+      node: n.id,
+      batch: n.batch,
+      state: n.state,
+      basis: basis.get(n.id) ?? null,
+      attempts: n.attempts,
+      firstSentAt: n.firstSentAt,
+      lastSentAt: n.lastSentAt,
+      receivedAt: n.receivedAt,
+      appliedAt: n.appliedAt,
+      finishedAt: n.finishedAt,
+      durationMs: n.finishedAt !== null && n.firstSentAt !== null ? n.finishedAt - n.firstSentAt : null,
+      reason: n.reason,
+      step: n.step,
+    })),
+  };
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
+  }
+}
+
+/**
+ * `/jobs`: create (or dry-run) configuration jobs, list them, show one with its per-node
+ * states and timings, cancel and resume. Wi-Fi keys never leave: parameters, UCI ops
+ * and diffs are masked (`********`).
+ */
+export function jobsRoutes(service: JobService): Hono {
+  const app = new Hono();
+
+  app.post("/jobs", async (c) => {
+    const body = await jsonBody(c);
+    const planned = service.plan(body);
+    if (!planned.ok) {
+      const msg = planned.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+      return c.json({ code: ERROR_CODES.validation, message: `invalid job: ${msg}`.slice(0, 2000), issues: planned.issues }, 400);
+    }
+    const dry = c.req.query("dryRun");
+    if (dry === "1" || dry === "true") {
+      return c.json({ dryRun: true, template: planned.value.request.template, target: planned.value.request.target, nodes: planned.plans.map(publicPlan) });
+    }
+    const id = service.create(planned);
+    return c.json(jobView(service, id), 201);
+  });
+
+  app.get("/jobs", (c) => {
+    const q = listQuery.safeParse(c.req.query());
+    const limit = q.success ? q.data.limit : 50;
+    return c.json({ jobs: service.repo.list(limit).map((j) => ({ ...j, counts: jobView(service, j.id)?.counts ?? {} })) });
+  });
+
+  app.get("/jobs/:id", (c) => {
+    const { id } = params(c, jobIdParams);
+    const v = jobView(service, id);
+    if (!v) throw notFound(`job ${id}`);
+    return c.json(v);
+  });
+
+  const action = (name: "cancel" | "resume", ok: (s: RolloutState) => boolean, run: (id: string) => RolloutState | null) =>
+    app.post(`/jobs/:id/${name}`, (c) => {
+      const { id } = params(c, jobIdParams);
+      const before = service.repo.rollout(id);
+      if (!before) throw notFound(`job ${id}`);
+      if (!ok(before)) throw new MeshfleetError(ERROR_CODES.conflict, `job ${id} is ${before.status}; cannot ${name}`);
+      run(id);
+      return c.json(jobView(service, id));
+    });
+  action("cancel", (s) => s.status === "running" || s.status === "halted", (id) => service.cancel(id));
+  action("resume", (s) => s.status === "halted", (id) => service.resume(id));
+
+  return app;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { job as jobSchema, PROTOCOL_VERSION, subjects, toWireError, type Job } from "@meshfleet/shared";
+import type { IngestItem } from "../ingest/decode";
+import type { Logger } from "../log";
+import type { Clock, Store } from "../store/index";
+import { baselineWireless } from "./baseline";
+import { maskParams } from "./mask";
+import { planNode, type NodePlan } from "./plan";
+import { JobsRepository, type JobNodeExtra, type JobRow } from "./repo";
+import { initRollout, step, type RolloutInput, type RolloutState } from "./rollout";
+import { validateJobRequest, type ValidatedJob } from "./spec";
+import { TEMPLATES, type Issue } from "./templates/index";
+
+export interface JobServiceOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** How often live jobs are stepped (pauses, re-sends, expiry); default 1000 ms. */
+  tickMs?: number;
+  /** A node counts as online (and goes first) when seen within this many of its intervals. */
+  onlineIntervals?: number;
+}
+
+/** What the ingest offers the service (the controller's Ingest satisfies it). */
+export interface IngestFeed {
+  onCommitted(listener: (items: readonly IngestItem[]) => void | Promise<void>): () => void;
+  onTransaction?(writer: (items: readonly IngestItem[]) => void): () => void;
+}
+
+export type PlanResult = { ok: true; value: ValidatedJob; plans: NodePlan[] } | { ok: false; issues: Issue[] };
+
+/**
+ * Runs configuration jobs: plans them, keeps every job and per-node state in SQLite,
+ * delivers each node's job on `subjects.job(node)` (at least once: re-sent while the
+ * node has not answered, and at once when it says hello again, until the job expires),
+ * follows the agents' statuses from the ingest and drives the rollout state machine.
+ * All state is in the database, so a restarted controller carries on where it stopped.
+ */
+export class JobService {
+  readonly repo: JobsRepository;
+  #nc: NatsConnection | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #unsubs: (() => void)[] = [];
+
+  constructor(private readonly o: JobServiceOptions) {
+    this.repo = new JobsRepository(o.store);
+  }
+
+  /** Connects the service to NATS and the ingest, and starts stepping live jobs. */
+  start(nc: NatsConnection, ingest: IngestFeed): void {
+    this.#nc = nc;
+    this.#unsubs.push(ingest.onCommitted((items) => this.onItems(items)));
+    this.#timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+    this.#timer.unref();
+    this.tick();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const u of this.#unsubs.splice(0)) u();
+    this.#nc = null;
+  }
+
+  /** Validates and renders a job for every target node (nothing is stored or sent). */
+  plan(body: unknown): PlanResult {
+    const now = this.o.clock.now();
+    const rows = this.o.store.nodes.list();
+    const v = validateJobRequest(
+      body,
+      rows.map((n) => ({ id: n.id, tags: n.tags })),
+    );
+    if (!v.ok) return v;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const online = (id: string) => {
+      const r = byId.get(id);
+      return r !== undefined && now - r.lastSeen <= (this.o.onlineIntervals ?? 3) * (r.intervalMs ?? 10_000);
+    };
+    // Online nodes first, so the canary is a node that can answer now.
+    const ordered = [...v.value.nodes].sort((a, b) => Number(online(b)) - Number(online(a)) || a.localeCompare(b));
+    const template = TEMPLATES[v.value.request.template]!;
+    const plans = ordered.map((id) => {
+      const release = byId.get(id)?.release ?? null;
+      const reported = this.repo.wireless(id);
+      return planNode(template, v.value.params, { id, release, wireless: reported ?? baselineWireless(release), baseline: reported === null });
+    });
+    return { ok: true, value: v.value, plans };
+  }
+
+  /** Creates the job (after `plan` succeeded) and starts its rollout. */
+  create(planned: Extract<PlanResult, { ok: true }>): string {
+    const now = this.o.clock.now();
+    const { request: req, params } = planned.value;
+    const template = TEMPLATES[req.template]!;
+    const id = `job-${randomUUID()}`;
+    const row: JobRow = {
+      id,
+      createdAt: now,
+      updatedAt: now,
+      description: req.description ?? `${req.template} on ${req.target}`,
+      template: req.template,
+      params: maskParams(params as Record<string, unknown>, template.secretParams),
+      target: req.target,
+      verify: req.verify,
+      expiresAt: now + req.expiresInMs,
+      status: "running",
+      finishedAt: null,
+    };
+    const state = initRollout(
+      planned.plans.map((p) => ({ id: p.node, skip: p.skip })),
+      req.rollout,
+      row.expiresAt,
+    );
+    const extras = new Map<string, JobNodeExtra>(planned.plans.map((p) => [p.node, { ops: p.ops, reloads: p.reloads, basis: p.basis }]));
+    this.repo.insert(row, state, extras);
+    this.o.log.info({ jobId: id, template: req.template, target: req.target, nodes: planned.plans.length }, "job created");
+    this.drive(id, { type: "tick" });
+    return id;
+  }
+
+  cancel(id: string): RolloutState | null {
+    return this.drive(id, { type: "cancel" });
+  }
+
+  resume(id: string): RolloutState | null {
+    return this.drive(id, { type: "resume" });
+  }
+
+  /** Steps every live job (pauses, re-sends, expiry). */
+  tick(): void {
+    for (const id of this.repo.liveJobIds()) this.drive(id, { type: "tick" });
+  }
+
+  /** Job statuses move the rollouts; a hello re-delivers jobs the node has not answered. */
+  onItems(items: readonly IngestItem[]): void {
+    for (const it of items) {
+      try {
+        if (it.kind === "jobStatus") {
+          const m = it.msg;
+          this.drive(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason, step: m.step });
+        } else if (it.kind === "hello") {
+          for (const id of this.repo.jobsAwaiting(it.msg.node)) this.drive(id, { type: "online", node: it.msg.node });
+        } else if (it.kind === "snapshot" && it.msg.wireless.data !== null) {
+          this.repo.putWireless(it.msg.node, it.msg.ts, it.msg.wireless.data);
+        }
+      } catch (e) {
+        this.o.log.error({ kind: it.kind, error: toWireError(e).message }, "job service could not handle an ingest item");
+      }
+    }
+  }
+
+  /** One state machine step, persisted, then its effects (deliveries) performed. */
+  drive(id: string, input: RolloutInput): RolloutState | null {
+    const prev = this.repo.rollout(id);
+    if (prev === null) return null;
+    const now = this.o.clock.now();
+    const { state, effects } = step(prev, input, now);
+    this.repo.save(id, prev, state, now);
+    for (const e of effects) {
+      if (e.type === "job") this.o.log.info({ jobId: id, status: e.status, reason: e.reason }, "job status changed");
+      else this.deliver(id, e.node, e.attempt);
+    }
+    return state;
+  }
+
+  private deliver(id: string, node: string, attempt: number): void {
+    const row = this.repo.job(id);
+    const extra = this.repo.extra(id, node);
+    const nc = this.#nc;
+    if (!row || !extra || !nc || nc.isClosed()) return; // the next re-send or hello delivers it
+    const msg: Job = jobSchema.parse({
+      type: "job",
+      v: PROTOCOL_VERSION,
+      id,
+      node,
+      attempt,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      description: row.description.slice(0, 256),
+      ops: extra.ops,
+      reloads: extra.reloads,
+      verify: row.verify,
+    });
+    try {
+      nc.publish(subjects.job(node), JSON.stringify(msg));
+      this.o.log.debug({ jobId: id, node, attempt }, "job delivered");
+    } catch (e) {
+      this.o.log.warn({ jobId: id, node, error: toWireError(e).message }, "job delivery failed; will retry");
+    }
+  }
+}
