@@ -16,22 +16,11 @@ const CODE = /^(\d{4})([ -])/;
 const BANNER = /^BIRD [\w.+~-]+ ready\.\s*$/;
 
 /** Replies that are errors: the command was refused or not understood. */
-const ERRORS: RegExp[] = [
-  /^Access restricted/,
-  /^Access denied/,
-  /^syntax error/i,
-  /^Unknown command/,
-  /^No such command/,
-  /^There are multiple \S+ protocols running/,
-  /^Unable to connect to server control socket/,
-  /^Command too long/,
-  /^Reply too long/,
-  /^Protocol is down => cannot dump/,
-  /^Server closed connection/,
-];
+const ERROR =
+  /^(?:Access restricted|Access denied|[Ss]yntax error|Unknown command|No such command|There are multiple \S+ protocols running|Unable to connect to server control socket|Command too long|Reply too long|Protocol is down => cannot dump|Server closed connection)/;
 
 /** Replies that mean "nothing to show": a true, empty answer. */
-const EMPTY: RegExp[] = [/^No protocols match/, /^There is no \S+ protocol running/, /^Network not found/];
+const EMPTY = /^(?:No protocols match|There is no \S+ protocol running|Network not found)/;
 
 /**
  * Normalises what `birdc` printed: strips `birdc -v` reply codes (`1022-`, `0001 `, the
@@ -59,13 +48,13 @@ export function readReply(text: string): Reply {
     }
     if (t.startsWith("#") || BANNER.test(t)) continue;
     const body = t.trim();
-    if (code !== null && code >= 8000 && !EMPTY.some((re) => re.test(body))) {
+    if (code !== null && code >= 8000 && !EMPTY.test(body)) {
       return { ok: false, error: new ParseError(ERROR_CODES.parseInvalid, `BIRD replied with error ${code}: ${body.slice(0, 200)}`, i + 1) };
     }
-    if (ERRORS.some((re) => re.test(body))) {
+    if (ERROR.test(body)) {
       return { ok: false, error: new ParseError(ERROR_CODES.parseInvalid, `BIRD replied with an error: ${body.slice(0, 200)}`, i + 1) };
     }
-    if (EMPTY.some((re) => re.test(body))) {
+    if (EMPTY.test(body)) {
       empty = true;
       continue;
     }

@@ -107,14 +107,13 @@ export function parseBirdRoutes(text: string): ParseOutcome<RouteTable> {
       recognised++;
       continue;
     }
-    if (/^(Total: )?\d+ of \d+ routes for \d+ networks/.test(trimmed)) {
+    if (/ routes for \d+ networks/.test(trimmed) && /^(Total: )?\d+ of \d+ routes for/.test(trimmed)) {
       recognised++;
       continue;
     }
-    const indented = /^\s/.test(t);
-    const toks = tokens(trimmed);
-    if (indented && (toks[0] === "via" || toks[0] === "dev") && !trimmed.includes("[")) {
-      const hop = nextHop(toks);
+    const indented = t.charCodeAt(0) === 9 || t.charCodeAt(0) === 32;
+    if (indented && (trimmed.startsWith("via ") || trimmed.startsWith("dev ")) && !trimmed.includes("[")) {
+      const hop = nextHop(tokens(trimmed));
       if (!cur || !hop) {
         skipped++;
         continue;

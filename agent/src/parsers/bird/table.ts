@@ -19,6 +19,10 @@ export interface TableSpec<T> {
   max: number;
 }
 
+/** First titles of BIRD's tables; a header starting with one of them that a spec rejects is foreign. */
+const TITLES = new Set(["IP_address", "Interface", "Prefix", "Name", "name"]);
+const FOREIGN: string[] = [];
+
 export function parseTable<T>(text: string, spec: TableSpec<T>): ParseOutcome<T[]> {
   const reply = readReply(text);
   if (!reply.ok) return reply;
@@ -37,17 +41,25 @@ export function parseTable<T>(text: string, spec: TableSpec<T>): ParseOutcome<T[
     if (p) {
       protocol = p.name;
       columns = null;
-      recognised++;
+      // A name line alone says nothing about the table kind; `name: is not up` is an answer.
+      if (!p.up) recognised++;
       continue;
     }
-    const titles = spec.header(headerTokens(t));
+    const heading = headerTokens(t);
+    const titles = spec.header(heading);
     if (titles) {
       columns = titles;
       recognised++;
       continue;
     }
+    if (TITLES.has(heading[0] ?? "")) {
+      // Another table's header (RIP under a Babel parser, …): its rows are not ours.
+      columns = FOREIGN;
+      skipped++;
+      continue;
+    }
     const cells = tokens(t);
-    const cols = columns ?? spec.guess(cells);
+    const cols = columns === FOREIGN ? null : (columns ?? spec.guess(cells));
     const item = cols ? spec.row(cells, cols, protocol) : null;
     if (item === null) {
       skipped++;

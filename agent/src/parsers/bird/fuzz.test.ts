@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { babelEntries, routeTable, routingInterfaces, routingNeighbors, routingProtocols } from "@meshfleet/shared";
+import { mutatedInputs } from "../fuzz";
+import type { ParseOutcome } from "../types";
+import { parseBirdBabelEntries, parseBirdBabelInterfaces, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./index";
+
+const dir = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const seeds = readdirSync(dir)
+  .filter((f) => f.endsWith(".txt"))
+  .map((f) => readFileSync(dir + f, "utf8"));
+
+const cases: [string, (t: string) => ParseOutcome<unknown>, z.ZodType, number][] = [
+  ["parseBirdRipNeighbors", parseBirdRipNeighbors, routingNeighbors, 1],
+  ["parseBirdRipInterfaces", parseBirdRipInterfaces, routingInterfaces, 2],
+  ["parseBirdBabelNeighbors", parseBirdBabelNeighbors, routingNeighbors, 3],
+  ["parseBirdBabelInterfaces", parseBirdBabelInterfaces, routingInterfaces, 4],
+  ["parseBirdBabelEntries", parseBirdBabelEntries, babelEntries, 5],
+  ["parseBirdRoutes", parseBirdRoutes, routeTable, 6],
+  ["parseBirdProtocols", parseBirdProtocols, routingProtocols, 7],
+];
+
+describe.each(cases)("%s on 3,000 mutated BIRD fixtures", (_name, parse, schema, seed) => {
+  it("never throws; ok values pass the shared schema; errors carry a parse code", () => {
+    let good = 0;
+    for (const { text, how } of mutatedInputs(seeds, 3000, 20261123 + seed)) {
+      let r: ParseOutcome<unknown>;
+      try {
+        r = parse(text);
+      } catch (err) {
+        throw new Error(`threw on mutation ${how}: ${String(err)}`);
+      }
+      if (r.ok) {
+        good++;
+        const check = schema.safeParse(r.value);
+        if (!check.success) throw new Error(`schema failed after ${how}: ${check.error.message}`);
+        expect(r.skipped).toBeGreaterThanOrEqual(0);
+      } else {
+        expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
+      }
+    }
+    // Each parser recognises enough of the mutated fixtures of its own kind.
+    expect(good).toBeGreaterThan(100);
+  });
+});
