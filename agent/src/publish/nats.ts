@@ -29,20 +29,6 @@ interface Sub {
   live: Subscription | null;
 }
 
-function delay(ms: number, signal: { stopped: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    const poll = setInterval(() => {
-      if (signal.stopped) {
-        clearTimeout(t);
-        clearInterval(poll);
-        resolve();
-      }
-    }, 50);
-    setTimeout(() => clearInterval(poll), ms + 10);
-  });
-}
-
 /**
  * One NATS connection with JetStream publishing. Construction returns at once and
  * connects in the background, retrying forever: an agent that starts while the broker
@@ -57,6 +43,8 @@ export class NatsPublisher implements Publisher {
   #js: JetStreamClient | null = null;
   #up = false;
   readonly #stop = { stopped: false };
+  /** Cuts the wait between connection attempts short (close()). */
+  #wake: (() => void) | null = null;
   readonly #listeners = new Set<() => void>();
   readonly #subs = new Set<Sub>();
   /** Resolves when the background connect loop has ended. */
@@ -103,7 +91,14 @@ export class NatsPublisher implements Publisher {
       } catch (e) {
         attempt += 1;
         if (attempt === 1 || attempt % 30 === 0) this.#log.warn({ event: "connect_failed", attempt, err: toWireError(e) }, "cannot reach NATS yet; retrying");
-        await delay(o.reconnectWaitMs ?? 2000, this.#stop);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, o.reconnectWaitMs ?? 2000);
+          this.#wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.#wake = null;
       }
     }
   }
@@ -178,6 +173,7 @@ export class NatsPublisher implements Publisher {
 
   async close(): Promise<void> {
     this.#stop.stopped = true;
+    this.#wake?.();
     await this.#loop;
     const nc = this.#nc;
     this.#up = false;
