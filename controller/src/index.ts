@@ -9,3 +9,4 @@ export { writeBatch, type TransactionWriter } from "./ingest/writer";
 export { buildSnapshot, buildHello, macOf, BENCH_PROFILE, type SnapshotProfile } from "./ingest/fixtures";
 export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
+export { jobsModule } from "./jobs/module";

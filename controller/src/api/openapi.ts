@@ -44,6 +44,12 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: ok("series", historyAnswer), 400: err("invalid parameters") },
         },
       },
+      "/api/history/metrics": {
+        get: {
+          summary: "The metrics /api/history serves and what their key names",
+          responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), hour: z.number().int() }) })) },
+        },
+      },
       "/api/topology": {
         get: {
           summary: "The mesh as a NetJSON NetworkGraph: fleet nodes, mesh peerings and routing adjacencies with their metrics",

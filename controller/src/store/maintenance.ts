@@ -84,7 +84,7 @@ export class Maintenance {
     }
     const redo = this.rollups.getNumber(KEYS.minuteRedo);
     const start = redo === null ? next : Math.min(redo, next);
-    const target = Math.min(bucketOf(now - this.opts.graceMs, MINUTE_MS), start + 60 * MINUTE_MS);
+    const target = Math.min(bucketOf(now - this.opts.graceMs, MINUTE_MS), start + 10 * MINUTE_MS);
     if (start >= target) return 0;
     let buckets = 0;
     await this.forEachNodeChunk((ids) => {

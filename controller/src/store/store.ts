@@ -72,7 +72,7 @@ export class Store {
     this.maintenance = new Maintenance(this.sqlite, this.telemetry, this.rollups, {
       retention: this.retention,
       graceMs: opts.rollupGraceMs ?? 120_000,
-      nodesPerChunk: 200,
+      nodesPerChunk: 50,
       rowsPerChunk: 2000,
     });
   }

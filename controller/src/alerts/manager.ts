@@ -1,0 +1,125 @@
+import { alert as alertSchema, type Alert, type AlertCode } from "@meshfleet/shared";
+import type { Logger } from "../log";
+import type { AlertsRepository } from "./repo";
+import type { AlertInput, AlertSink } from "./types";
+
+export type AlertChange = { type: "opened" | "resolved"; alert: Alert };
+
+const MAX_EVIDENCE = 1000;
+const key = (code: string, subject: string) => `${code}\u0000${subject}`;
+const merge = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean) => [...a, ...b.filter((y) => !a.some((x) => same(x, y)))].slice(-MAX_EVIDENCE);
+
+/**
+ * Alert lifecycle: open -> resolved, at most one open alert per (code, subject). Every
+ * change is written to the database first, then handed to the sinks (NATS, webhooks)
+ * without blocking detection. Open alerts are reloaded from the database on start.
+ */
+export class AlertManager {
+  private readonly open = new Map<string, Alert>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly o: { repo: AlertsRepository; sinks?: readonly AlertSink[]; log: Logger }) {}
+
+  /** Rebuilds the open set from the database. */
+  load(): void {
+    this.open.clear();
+    for (const a of this.o.repo.list({ state: "open", limit: 5000 })) this.open.set(key(a.code, a.subject), a);
+  }
+
+  isOpen(code: AlertCode, subject: string): boolean {
+    return this.open.has(key(code, subject));
+  }
+
+  get(code: AlertCode, subject: string): Alert | null {
+    return this.open.get(key(code, subject)) ?? null;
+  }
+
+  /** Opens an alert, or adds the new evidence to the one already open (returns the change, if any). */
+  raise(input: AlertInput, ts: number): AlertChange | null {
+    const cur = this.open.get(key(input.code, input.subject));
+    if (cur) {
+      const evidence = {
+        eventIds: merge(cur.evidence.eventIds, input.evidence.eventIds, (a, b) => a === b),
+        scores: merge(cur.evidence.scores, input.evidence.scores, (a, b) => a.ts === b.ts),
+        detail: { ...cur.evidence.detail, ...input.evidence.detail },
+      };
+      const next: Alert = { ...cur, evidence, summary: input.summary, severity: input.severity };
+      this.open.set(key(input.code, input.subject), next);
+      this.o.repo.update(next, ts);
+      return null;
+    }
+    const a = this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null }, ts);
+    this.open.set(key(a.code, a.subject), a);
+    this.emit(a);
+    return { type: "opened", alert: a };
+  }
+
+  /** Resolves the open alert about (code, subject), if there is one. */
+  resolve(code: AlertCode, subject: string, ts: number, more?: Partial<Alert["evidence"]> & { summary?: string }): AlertChange | null {
+    const cur = this.open.get(key(code, subject));
+    if (!cur) return null;
+    const evidence = {
+      eventIds: merge(cur.evidence.eventIds, more?.eventIds ?? [], (a, b) => a === b),
+      scores: merge(cur.evidence.scores, more?.scores ?? [], (a, b) => a.ts === b.ts),
+      detail: { ...cur.evidence.detail, ...more?.detail },
+    };
+    const a: Alert = { ...cur, state: "resolved", resolvedAt: ts, evidence, summary: more?.summary ?? cur.summary };
+    this.open.delete(key(code, subject));
+    this.o.repo.update(a, ts);
+    this.emit(a);
+    return { type: "resolved", alert: a };
+  }
+
+  /**
+   * For conditions (lint findings, offline nodes, degraded links, bogus paths): opens what
+   * is active and not open, resolves open alerts of `code` (within `scope`) that are no
+   * longer active.
+   */
+  reconcile(code: AlertCode, active: readonly AlertInput[], ts: number, scope: (subject: string) => boolean = () => true): AlertChange[] {
+    const changes: AlertChange[] = [];
+    const want = new Set(active.map((a) => a.subject));
+    for (const a of [...this.open.values()]) {
+      if (a.code === code && scope(a.subject) && !want.has(a.subject)) {
+        const c = this.resolve(code, a.subject, ts);
+        if (c) changes.push(c);
+      }
+    }
+    for (const input of active) {
+      if (this.isOpen(code, input.subject)) continue;
+      const c = this.raise(input, ts);
+      if (c) changes.push(c);
+    }
+    return changes;
+  }
+
+  openAlerts(): Alert[] {
+    return [...this.open.values()].sort((a, b) => a.openedAt - b.openedAt || Number(a.id) - Number(b.id));
+  }
+
+  /** Open alerts per node. */
+  openCounts(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const a of this.open.values()) if (a.node) m.set(a.node, (m.get(a.node) ?? 0) + 1);
+    return m;
+  }
+
+  /** Waits until the sinks have delivered (or given up on) everything handed to them so far. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private emit(a: Alert): void {
+    const checked = alertSchema.safeParse(a);
+    if (!checked.success) {
+      this.o.log.error({ code: a.code, subject: a.subject, error: checked.error.message.slice(0, 300) }, "an alert does not match the alert schema; not sent to sinks");
+      return;
+    }
+    for (const sink of this.o.sinks ?? []) {
+      const p: Promise<void> = sink
+        .deliver(checked.data)
+        .catch((err: unknown) => this.o.log.warn({ sink: sink.name, alert: a.id, code: a.code, error: (err as Error).message }, "an alert sink gave up"))
+        .finally(() => this.pending.delete(p));
+      this.pending.add(p);
+    }
+  }
+}
