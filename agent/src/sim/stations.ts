@@ -4,7 +4,7 @@ import type { SimSite, SimStation } from "./types";
 
 /** Stations re-pick their AP on this grid of time (ms). */
 export const ROAM_EPOCH_MS = 5_000;
-/** How far back (epochs) a first look searches for when a station attached. */
+/** How far before the world's start (epochs) a first look searches for when a station attached. */
 const LOOKBACK_EPOCHS = 120;
 
 /** Where a station is at `t`: its home (or last scripted move), circling if mobile. */
@@ -59,8 +59,10 @@ export interface SiteAssociations {
  * Associations at `t`, stepping each station forward epoch by epoch from what was last
  * known (so connected times and roams are exact whatever the query pattern).
  */
-export function siteAssociations(m: WorldModel, site: SimSite, memos: Map<number, StationMemo>, cache: { current: SiteAssociations | null }, t: number): SiteAssociations {
+export function siteAssociations(m: WorldModel, site: SimSite, memos: Map<number, StationMemo>, cache: { current: SiteAssociations | null }, t: number, startMs: number): SiteAssociations {
   const epoch = Math.floor(t / ROAM_EPOCH_MS);
+  // A fixed floor (not relative to the first query) keeps results independent of when one asks first.
+  const floor = Math.floor(startMs / ROAM_EPOCH_MS) - LOOKBACK_EPOCHS;
   if (cache.current && cache.current.epoch === epoch) return cache.current;
   const ap = new Int32Array(site.stations.length);
   const since = new Float64Array(site.stations.length);
@@ -71,7 +73,7 @@ export function siteAssociations(m: WorldModel, site: SimSite, memos: Map<number
       // First look: search back for when the station came to its current AP.
       const cur = nearestAp(m, site, s, epoch * ROAM_EPOCH_MS);
       let e = epoch;
-      while (e > epoch - LOOKBACK_EPOCHS && nearestAp(m, site, s, (e - 1) * ROAM_EPOCH_MS) === cur) e--;
+      while (e > floor && nearestAp(m, site, s, (e - 1) * ROAM_EPOCH_MS) === cur) e--;
       memo = { epoch, ap: cur, since: e * ROAM_EPOCH_MS };
     }
     for (let e = memo.epoch + 1; e <= epoch; e++) {

@@ -48,6 +48,7 @@ export interface SiteRuntime {
   meshChangedAt: Float64Array;
   routeChangedAt: Float64Array;
   lastT: number;
+  lastVersion: number;
 }
 
 export function newSiteRuntime(site: SimSite): SiteRuntime {
@@ -59,6 +60,7 @@ export function newSiteRuntime(site: SimSite): SiteRuntime {
     meshChangedAt: new Float64Array(n * n),
     routeChangedAt: new Float64Array(n * n),
     lastT: Number.NaN,
+    lastVersion: -1,
   };
 }
 
@@ -146,8 +148,9 @@ function compute(m: WorldModel, site: SimSite, t: number, key: string): SiteTabl
 
 /** The site's tables at `t`, recomputed only when the topology changed since the last call. */
 export function siteTables(m: WorldModel, site: SimSite, rt: SiteRuntime, t: number): SiteTables {
-  if (rt.tables && rt.lastT === t) return rt.tables;
+  if (rt.tables && rt.lastT === t && rt.lastVersion === site.version) return rt.tables;
   rt.lastT = t;
+  rt.lastVersion = site.version;
   const key = siteKey(m, site, rt, t);
   if (rt.tables && rt.tables.key === key) return rt.tables;
   const next = compute(m, site, t, key);

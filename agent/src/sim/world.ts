@@ -146,7 +146,7 @@ export class World {
   }
 
   associations(node: SimNode, t = this.#now): SiteAssociations {
-    return siteAssociations(this.model, this.model.sites[node.site]!, this.#memos, this.#assoc[node.site]!, t);
+    return siteAssociations(this.model, this.model.sites[node.site]!, this.#memos, this.#assoc[node.site]!, t, this.startMs);
   }
 
   /** Marks a node's site as changed (e.g. after its configuration moved its radio). */
