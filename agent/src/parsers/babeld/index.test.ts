@@ -62,18 +62,18 @@ describe("parseBabeldDump", () => {
     const m = ok(parseBabeldDump(fixture("babeld-monitor-change-flush.txt")));
     expect(m.events.map((e) => `${e.kind} ${e.object} ${e.id}`)).toEqual([
       "add interface wlan0",
-      "add neighbour 7ff812d8a020",
-      "add route 7ff812d8b100",
-      "change neighbour 7ff812d8a020",
-      "change neighbour 7ff812d8a020",
-      "add neighbour 7ff812d8a0f8",
-      "change route 7ff812d8b100",
-      "flush route 7ff812d8b100",
-      "flush neighbour 7ff812d8a020",
-      "add route 7ff812d8b1a8",
+      "add neighbour 5605e1a3c2b0",
+      "add route 5605e1a3d100",
+      "change neighbour 5605e1a3c2b0",
+      "change neighbour 5605e1a3c2b0",
+      "add neighbour 5605e1a3c388",
+      "change route 5605e1a3d100",
+      "flush route 5605e1a3d100",
+      "flush neighbour 5605e1a3c2b0",
+      "add route 5605e1a3d1a8",
     ]);
-    expect(m.neighbours.map((n) => [n.id, n.address, n.cost])).toEqual([["7ff812d8a0f8", "fe80::88:12ff:fe00:7", 65535]]);
-    expect(m.routes.map((r) => [r.id, r.via, r.metric])).toEqual([["7ff812d8b1a8", "fe80::88:12ff:fe00:7", 65535]]);
+    expect(m.neighbours.map((n) => [n.id, n.address, n.cost])).toEqual([["5605e1a3c388", "fe80::88:12ff:fe00:7", 65535]]);
+    expect(m.routes.map((r) => [r.id, r.via, r.metric])).toEqual([["5605e1a3d1a8", "fe80::88:12ff:fe00:7", 65535]]);
   });
 
   it("counts lines it cannot read and refuses other formats", () => {
