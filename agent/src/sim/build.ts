@@ -14,7 +14,7 @@ export interface BuildOptions {
   stationsPerNode?: number;
   /** Share of stations that move around (and so roam). */
   mobileShare?: number;
-  /** Typical distance between neighbouring nodes (m). */
+  /** Typical distance between neighbouring nodes (m); default 65, which gives interior nodes about 8 usable mesh peers. */
   spacingM?: number;
   startMs: number;
   wireless?: Partial<WirelessSettings>;
@@ -66,7 +66,7 @@ export function buildWorld(o: BuildOptions): WorldModel {
   const seed = o.seed >>> 0;
   const rand = seededRandom(seed);
   const siteSize = o.siteSize ?? (n <= 40 ? n : 25);
-  const spacing = o.spacingM ?? 50;
+  const spacing = o.spacingM ?? 65;
   const routing = o.routing ?? "rip";
   const wireless = { ...DEFAULT_WIRELESS, ...o.wireless };
   const siteCount = Math.ceil(n / siteSize);

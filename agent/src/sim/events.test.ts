@@ -44,13 +44,13 @@ describe("scripted link cut (seed 42, 3x3 grid, RIPng)", () => {
 });
 
 describe("the demo scenario (seed 1, 7 nodes, Babel)", () => {
-  it("degrades node-1 <-> node-2 into a relayed path and recovers it", () => {
+  it("degrades node-1 <-> node-2 into a path relayed by node-4 (3 hops) and recovers it", () => {
     const w = new World({ seed: 1, nodes: 7, routing: "babel", scenario: DEMO_SCENARIO });
-    const relay = w.node("node-5").macs.mesh;
+    const relay = w.node("node-4").macs.mesh;
     expect(pathTo(w, "node-1", "node-2")!.next.id).toBe("node-2");
     w.advance(40_000);
-    expect(w.signal("node-1", "node-2")).toBeCloseTo(-86, 5);
-    expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { macs: { mesh: relay } }, hops: 2 });
+    expect(w.signal("node-1", "node-2")).toBeCloseTo(-87.5, 5);
+    expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { macs: { mesh: relay } }, hops: 3, flags: 0x5 });
     w.advance(50_000); // restoreLink at 80 s
     expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { id: "node-2" }, hops: 1, pathChange: 2 });
   });

@@ -22,6 +22,7 @@ export interface SimulatedRunnerOptions {
 
 const ok = (stdout: string): CommandResult => ({ stdout, stderr: "", exitCode: 0 });
 const failed = (stderr: string, exitCode: number): CommandResult => ({ stdout: "", stderr, exitCode });
+const UPTIME_MARK = 987_654_321;
 const NO_DEVICE = failed("command failed: No such device (-19)\n", 237);
 
 /**
@@ -36,6 +37,8 @@ export class SimulatedRunner implements CommandRunner {
   readonly #node: SimNode;
   readonly #uci: UciFileRunner | null;
   #routes: { t: number; routes: RouteView[] } | null = null;
+  /** Outputs that only change with the node's configuration, by command (with a key to invalidate). */
+  readonly #static = new Map<string, { key: string; text: string }>();
 
   constructor(
     private readonly world: World,
@@ -66,6 +69,15 @@ export class SimulatedRunner implements CommandRunner {
     const out = this.answer(argv);
     if (out === null) throw new CommandError(ERROR_CODES.commandNotFound, `${argv[0] ?? ""}: not found in the simulated router`, { argv, exitCode: 127, stderr: "" });
     return out;
+  }
+
+  /** Renders once per `key` (board, addresses and radio settings rarely change). */
+  private cached(cmd: string, key: string, render: () => string): string {
+    const have = this.#static.get(cmd);
+    if (have && have.key === key) return have.text;
+    const text = render();
+    this.#static.set(cmd, { key, text });
+    return text;
   }
 
   private routes(t: number): RouteView[] {
@@ -104,11 +116,14 @@ export class SimulatedRunner implements CommandRunner {
       case "nft -j list ruleset":
         return ok(renderNftJson(node, t, m.seed));
       case "ubus call system board":
-        return ok(renderBoard(node));
+        return ok(this.cached(cmd, "", () => renderBoard(node)));
       case "ubus call network.wireless status":
-        return ok(renderWirelessStatus(m, node, true));
-      case "ubus call network.interface dump":
-        return ok(renderInterfaceDump(m, node, t));
+        return ok(this.cached(cmd, `${node.meshChannel}/${node.meshId}/${node.apChannel}`, () => renderWirelessStatus(m, node, true)));
+      case "ubus call network.interface dump": {
+        // Only the interfaces' uptime moves: render once with a marker and fill it in.
+        const parts = this.cached(cmd, "", () => renderInterfaceDump(m, node, node.bootAt + (UPTIME_MARK + 8) * 1000)).split(String(UPTIME_MARK));
+        return ok(parts.join(String(Math.max(0, Math.floor((t - node.bootAt) / 1000) - 8))));
+      }
       case "cat /proc/uptime":
         return ok(renderUptime(node, t));
       case "cat /proc/loadavg":
@@ -118,7 +133,7 @@ export class SimulatedRunner implements CommandRunner {
       case "cat /proc/sys/kernel/hostname":
         return ok(renderHostname(node));
       case "ip -j addr show":
-        return ok(renderIpAddr(m, node));
+        return ok(this.cached(cmd, "", () => renderIpAddr(m, node)));
     }
     if (argv[0] === "iw" && argv[1] === "dev" && (argv[3] === "station" || argv[3] === "mpath") && argv[4] === "dump") return NO_DEVICE;
     if (argv[0] === "ubus" && argv[1] === "call") return failed("Command failed: Not found\n", 4);

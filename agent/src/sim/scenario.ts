@@ -62,7 +62,7 @@ export function loadScenarioFile(path: string): Scenario {
 
 /**
  * The built-in demo (7 nodes, Babel) — everything a dashboard should show within three
- * minutes: node-1 <-> node-2 degrades so their mesh path goes through a relay and comes
+ * minutes: node-1 <-> node-2 degrades so their mesh path goes through relays (node-4, node-5) and comes
  * back direct when the link recovers; node-4's default route changes next hop every 8 s
  * for 64 s (8 changes: a flapping alert that later resolves); stations roam; node-5
  * reboots for 40 s.
@@ -73,7 +73,7 @@ export const DEMO_SCENARIO: Scenario = {
   nodes: 7,
   routing: "babel",
   events: [
-    { type: "degradeLink", atMs: 20_000, a: "node-1", b: "node-2", toSignal: -86, overMs: 15_000 },
+    { type: "degradeLink", atMs: 20_000, a: "node-1", b: "node-2", toSignal: -87.5, overMs: 15_000 },
     { type: "flapRoute", atMs: 30_000, node: "node-4", prefix: "::/0", periodMs: 8_000, count: 8 },
     { type: "roamStation", atMs: 45_000, station: "node-3/0", toNode: "node-6" },
     { type: "restoreLink", atMs: 80_000, a: "node-1", b: "node-2" },

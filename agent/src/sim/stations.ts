@@ -47,6 +47,12 @@ export interface StationMemo {
   since: number;
 }
 
+/** Per site: the last association table, and the nearest AP of non-moving stations (all APs up) with the move count it was computed for. */
+export interface AssociationCache {
+  current: SiteAssociations | null;
+  staticAp: Map<number, { moves: number; ap: number }>;
+}
+
 /** One site's association table for one epoch. */
 export interface SiteAssociations {
   epoch: number;
@@ -59,25 +65,43 @@ export interface SiteAssociations {
  * Associations at `t`, stepping each station forward epoch by epoch from what was last
  * known (so connected times and roams are exact whatever the query pattern).
  */
-export function siteAssociations(m: WorldModel, site: SimSite, memos: Map<number, StationMemo>, cache: { current: SiteAssociations | null }, t: number, startMs: number): SiteAssociations {
+export function siteAssociations(m: WorldModel, site: SimSite, memos: Map<number, StationMemo>, cache: AssociationCache, t: number, startMs: number): SiteAssociations {
+  const staticAp = cache.staticAp;
   const epoch = Math.floor(t / ROAM_EPOCH_MS);
   // A fixed floor (not relative to the first query) keeps results independent of when one asks first.
   const floor = Math.floor(startMs / ROAM_EPOCH_MS) - LOOKBACK_EPOCHS;
   if (cache.current && cache.current.epoch === epoch) return cache.current;
   const ap = new Int32Array(site.stations.length);
   const since = new Float64Array(site.stations.length);
+  // With every AP up, a station that does not move keeps its nearest AP: compute it once.
+  const allUp = (e: number) => site.nodes.every((gi) => nodeUp(m.nodes[gi]!, e * ROAM_EPOCH_MS));
+  const upCache = new Map<number, boolean>();
+  const everyoneUp = (e: number) => {
+    let v = upCache.get(e);
+    if (v === undefined) upCache.set(e, (v = allUp(e)));
+    return v;
+  };
+  const apAt = (s: SimStation, e: number): number => {
+    const t = e * ROAM_EPOCH_MS;
+    if (s.radius === 0 && (s.moves.length === 0 || s.moves[s.moves.length - 1]!.at <= t) && everyoneUp(e)) {
+      let st = staticAp.get(s.index);
+      if (st === undefined || st.moves !== s.moves.length) staticAp.set(s.index, (st = { moves: s.moves.length, ap: nearestAp(m, site, s, t) }));
+      return st.ap;
+    }
+    return nearestAp(m, site, s, t);
+  };
   site.stations.forEach((si, k) => {
     const s = m.stations[si]!;
     let memo = memos.get(si);
     if (!memo || memo.epoch > epoch) {
       // First look: search back for when the station came to its current AP.
-      const cur = nearestAp(m, site, s, epoch * ROAM_EPOCH_MS);
+      const cur = apAt(s, epoch);
       let e = epoch;
-      while (e > floor && nearestAp(m, site, s, (e - 1) * ROAM_EPOCH_MS) === cur) e--;
+      while (e > floor && apAt(s, e - 1) === cur) e--;
       memo = { epoch, ap: cur, since: e * ROAM_EPOCH_MS };
     }
     for (let e = memo.epoch + 1; e <= epoch; e++) {
-      const next = nearestAp(m, site, s, e * ROAM_EPOCH_MS);
+      const next = apAt(s, e);
       if (next !== memo.ap) {
         memo.ap = next;
         memo.since = e * ROAM_EPOCH_MS;

@@ -68,7 +68,7 @@ function siteKey(m: WorldModel, site: SimSite, rt: SiteRuntime, t: number): stri
   let k = `${site.version}|`;
   for (const i of site.nodes) if (!nodeUp(m.nodes[i]!, t)) k += `${i},`;
   k += "|";
-  for (const id of rt.overridden) k += `${id}:${Math.round(linkSignal(m, m.links[id]!, t) ?? -999)},`;
+  for (const id of rt.overridden) k += `${id}:${Math.round((linkSignal(m, m.links[id]!, t) ?? -999) * 10)},`;
   return k;
 }
 

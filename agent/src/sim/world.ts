@@ -1,7 +1,7 @@
 import { ConfigError } from "@meshfleet/shared";
 import { buildWorld, linkBetween, type BuildOptions, type WorldModel } from "./build";
 import type { Scenario, SimEvent } from "./scenario";
-import { siteAssociations, type SiteAssociations, type StationMemo } from "./stations";
+import { siteAssociations, type AssociationCache, type SiteAssociations, type StationMemo } from "./stations";
 import { linkSignal, newSiteRuntime, nodeUp, siteTables, type SiteRuntime, type SiteTables } from "./topology";
 import { SimulatedRunner, type SimulatedRunnerOptions } from "./runner";
 import { NodeConfig } from "./uci-config";
@@ -43,7 +43,7 @@ export class World {
   #now: number;
   #pending: SimEvent[] = [];
   readonly #sites: SiteRuntime[];
-  readonly #assoc: { current: SiteAssociations | null }[];
+  readonly #assoc: AssociationCache[];
   readonly #memos = new Map<number, StationMemo>();
   readonly #byId = new Map<string, SimNode>();
   readonly #listeners = new Set<(e: WorldEvent) => void>();
@@ -54,7 +54,7 @@ export class World {
     this.#now = this.startMs;
     for (const n of this.model.nodes) this.#byId.set(n.id, n);
     this.#sites = this.model.sites.map((s) => newSiteRuntime(s));
-    this.#assoc = this.model.sites.map(() => ({ current: null }));
+    this.#assoc = this.model.sites.map(() => ({ current: null, staticAp: new Map() }));
     this.configs = opts.configRoot === undefined ? null : this.model.nodes.map((n) => new NodeConfig(this, n, opts.configRoot!));
     if (opts.scenario) this.schedule(...opts.scenario.events);
   }
