@@ -10,3 +10,4 @@ export { buildSnapshot, buildHello, macOf, BENCH_PROFILE, type SnapshotProfile }
 export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
 export { jobsModule } from "./jobs/module";
+export { detectionModule } from "./detect/module";

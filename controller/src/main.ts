@@ -6,12 +6,13 @@ import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
 import { jobsModule } from "./jobs/module";
+import { detectionModule } from "./detect/module";
 import type { ServeOptions } from "./cli/options";
 import type { Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each). */
 function modules(): ControllerModule[] {
-  return [jobsModule()];
+  return [jobsModule(), detectionModule()];
 }
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */

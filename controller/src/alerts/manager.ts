@@ -1,6 +1,6 @@
 import { alert as alertSchema, type Alert, type AlertCode } from "@meshfleet/shared";
 import type { Logger } from "../log";
-import type { AlertsRepository } from "./repo";
+import type { AlertQuery, AlertsRepository } from "./repo";
 import type { AlertInput, AlertSink } from "./types";
 
 export type AlertChange = { type: "opened" | "resolved"; alert: Alert };
@@ -90,6 +90,16 @@ export class AlertManager {
       if (c) changes.push(c);
     }
     return changes;
+  }
+
+  /** One alert by id (open or resolved), from the database. */
+  byId(id: number): Alert | null {
+    return this.o.repo.get(id);
+  }
+
+  /** Alerts from the database with filters. */
+  list(q: AlertQuery): Alert[] {
+    return this.o.repo.list(q);
   }
 
   openAlerts(): Alert[] {

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type MeshPath, type Route, type RoutingNeighbor, type Snapshot, type Station } from "@meshfleet/shared";
+import { PROTOCOL_VERSION, type MeshPath, type NftCounter, type Route, type RoutingNeighbor, type Snapshot, type Station } from "@meshfleet/shared";
 
 /** Small builders for detector tests (values not given are null, as parsers leave them). */
 export function route(prefix: string, via: string | null, o: { iface?: string; metric?: number; protocol?: string; primary?: boolean } = {}): Route {
@@ -64,6 +64,12 @@ export interface SnapOptions {
   stations?: Station[] | null;
   delegated?: string[];
   uptimeSec?: number;
+  counters?: NftCounter[];
+}
+
+/** A fw4 rule counter with its summary. */
+export function acceptRule(port: number, packets = 0): NftCounter {
+  return { kind: "rule", family: "inet", table: "fw4", chain: "input_wan", name: null, comment: `!fw4: Allow-${port}`, handle: port, packets, bytes: packets * 80, summary: `meta nfproto ipv6 udp dport ${port} ip6 saddr fe80::/10 accept` };
 }
 
 /** A valid snapshot with the given routing/mesh/station data (null: that collector failed). */
@@ -81,7 +87,7 @@ export function snap(o: SnapOptions): Snapshot {
     stations: sec(o.stations === null ? null : { stations: o.stations ?? [] }),
     meshPaths: sec(o.paths === null ? null : { paths: o.paths ?? [] }),
     routing: sec(o.routes === null ? null : { daemon: "bird2" as const, protocols: [], interfaces: [], neighbors: o.neighbors ?? [], routes: o.routes ?? [] }),
-    counters: sec({ counters: [] }),
+    counters: sec({ counters: o.counters ?? [] }),
     system: sec({ hostname: o.node, board: null, uptimeSec: o.uptimeSec ?? 100, load: null, memory: null, addresses: [], delegatedPrefixes: o.delegated ?? [] }),
     wireless: sec(null),
   };

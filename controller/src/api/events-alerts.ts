@@ -1,0 +1,51 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { ALERT_CODES, nodeId } from "@meshfleet/shared";
+import type { DetectionService } from "../detect/service";
+import { EVENT_CODES } from "../detect/types";
+import { notFound, params, query } from "./errors";
+
+const ms = z.coerce.number().int().nonnegative();
+const limit = z.coerce.number().int().min(1).max(5000).optional();
+
+export const eventsQuery = z.object({ node: nodeId.optional(), code: z.enum(EVENT_CODES).optional(), subject: z.string().max(256).optional(), since: ms.optional(), until: ms.optional(), limit });
+export const alertsQuery = z.object({ state: z.enum(["open", "resolved"]).optional(), node: nodeId.optional(), code: z.enum(ALERT_CODES).optional(), since: ms.optional(), limit });
+export const convergenceQuery = z.object({ node: nodeId.optional(), since: ms.optional(), limit });
+const alertParams = z.object({ id: z.coerce.number().int().positive() });
+
+/**
+ * Detection and alerting API: `GET /events`, `/alerts`, `/alerts/:id` (with the evidence
+ * events), `/convergence` (incidents and the one in progress), `/churn` (scores now).
+ */
+export function eventsAlertsRoutes(service: DetectionService): Hono {
+  const app = new Hono();
+
+  app.get("/events", (c) => {
+    const q = query(c, eventsQuery);
+    return c.json({ events: service.repo.events(q) });
+  });
+
+  app.get("/alerts", (c) => {
+    const q = query(c, alertsQuery);
+    return c.json({ alerts: service.alerts.list(q) });
+  });
+
+  app.get("/alerts/:id", (c) => {
+    const { id } = params(c, alertParams);
+    const a = service.alerts.byId(id);
+    if (!a) throw notFound(`alert ${id}`);
+    return c.json({ alert: a, events: service.repo.eventsByIds(a.evidence.eventIds) });
+  });
+
+  app.get("/convergence", (c) => {
+    const q = query(c, convergenceQuery);
+    const open = service.openIncident();
+    return c.json({
+      incidents: service.incidents(q),
+      open: open ? { startTs: open.startTs, trigger: open.trigger, nodes: Object.keys(open.nodes).sort(), changes: open.changes } : null,
+    });
+  });
+
+  app.get("/churn", (c) => c.json(service.scores()));
+  return app;
+}

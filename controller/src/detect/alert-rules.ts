@@ -1,0 +1,84 @@
+import type { AlertCode, Severity } from "@meshfleet/shared";
+import type { AlertInput } from "../alerts/types";
+import { FLAP_ALERT, type ChurnTransition, type StoredEvent } from "./churn-score";
+import type { ClosedIncident } from "./convergence";
+import type { LintFinding } from "./lint";
+import { describePath } from "./mesh-paths";
+import { subjectOf } from "./types";
+
+/** What the detectors' outputs mean for alerts (pure). */
+export type AlertAction = { type: "raise"; input: AlertInput } | { type: "resolve"; code: AlertCode; subject: string; eventIds: number[]; summary?: string };
+
+export const ALERT_SEVERITY: Record<AlertCode, Severity> = {
+  route_flapping: "warning",
+  mesh_path_flapping: "warning",
+  neighbor_flapping: "warning",
+  node_offline: "critical",
+  link_degraded: "warning",
+  bogus_mesh_path: "critical",
+  slow_convergence: "warning",
+  lint: "warning",
+};
+
+export const CONVERGENCE_SUBJECT = "convergence:fleet";
+
+const ev = (eventIds: number[]) => ({ eventIds, scores: [] });
+
+/** Alerts opened or resolved by single events: node offline/online, link degraded/recovered, bogus mesh paths. */
+export function actionsForEvent(e: StoredEvent): AlertAction[] {
+  switch (e.code) {
+    case "node_offline":
+      return [{ type: "raise", input: { code: "node_offline", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.node_offline, summary: `${e.node} sent no snapshot since ${new Date(e.before.lastSeenTs).toISOString()}`, evidence: ev([e.id]) } }];
+    case "node_online":
+      return [{ type: "resolve", code: "node_offline", subject: e.subject, eventIds: [e.id] }];
+    case "link_degraded": {
+      const q = e.after;
+      const peer = e.peerNode ?? e.peer;
+      return [{ type: "raise", input: { code: "link_degraded", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.link_degraded, summary: `mesh link ${e.node} -> ${peer} degraded (signal ${q.signalDbm ?? "?"} dBm, expected throughput ${q.expectedThroughputMbps ?? "?"} Mbit/s)`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, quality: q } } } }];
+    }
+    case "link_recovered":
+      return [{ type: "resolve", code: "link_degraded", subject: e.subject, eventIds: [e.id] }];
+    case "mesh_peer_down":
+      return e.after === null ? [{ type: "resolve", code: "link_degraded", subject: e.subject, eventIds: [e.id], summary: "mesh peer gone" }] : [];
+    case "mesh_path_bogus":
+      return [{ type: "raise", input: { code: "bogus_mesh_path", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.bogus_mesh_path, summary: `${e.node}: mesh path to ${e.destNode ?? e.dest} has the bogus next hop 00:00:00:00:00:00`, evidence: ev([e.id]) } }];
+    case "mesh_path_changed":
+    case "mesh_path_lost":
+      return describePath(e.before).startsWith("bogus") ? [{ type: "resolve", code: "bogus_mesh_path", subject: e.subject, eventIds: [e.id] }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Flapping alerts from churn score transitions (evidence: the events and the score history). */
+export function actionsForChurn(t: ChurnTransition): AlertAction {
+  const code = FLAP_ALERT[t.entry.kind];
+  const scores = t.entry.history;
+  if (t.type === "resolve") return { type: "resolve", code, subject: t.subject, eventIds: t.entry.eventIds };
+  const what = t.subject.split(":").slice(2).join(":");
+  const summary = `${t.entry.kind.replace("_", " ")} ${what} on ${t.entry.node} is flapping (churn score ${Math.round(t.entry.score)})`;
+  return { type: "raise", input: { code, subject: t.subject, node: t.entry.node, severity: ALERT_SEVERITY[code], summary, evidence: { eventIds: t.entry.eventIds, scores, detail: { kind: t.entry.kind, link: t.entry.link } } } };
+}
+
+/** `slow_convergence` opens for an incident above the threshold and resolves at the next one under it. */
+export function actionsForIncident(c: ClosedIncident & { id: number }, slowMs: number): AlertAction {
+  if (c.durationMs <= slowMs) return { type: "resolve", code: "slow_convergence", subject: CONVERGENCE_SUBJECT, eventIds: [], summary: `converged in ${(c.durationMs / 1000).toFixed(1)} s` };
+  return {
+    type: "raise",
+    input: {
+      code: "slow_convergence",
+      subject: CONVERGENCE_SUBJECT,
+      node: c.trigger.node,
+      severity: ALERT_SEVERITY.slow_convergence,
+      summary: `routing took ${(c.durationMs / 1000).toFixed(1)} s to converge after ${c.trigger.code} on ${c.trigger.node} (nodes ${c.nodes.join(", ")})`,
+      evidence: { eventIds: c.eventIds.slice(-1000), scores: [], detail: { incident: c.id, durationMs: c.durationMs, nodes: c.nodes } },
+    },
+  };
+}
+
+/** A lint finding as an alert input (one per finding subject). */
+export function lintInput(f: LintFinding): AlertInput {
+  return { code: "lint", subject: f.subject, node: f.nodes.length === 1 ? f.nodes[0]! : null, severity: f.severity, summary: f.message, evidence: { eventIds: [], scores: [], detail: { kind: f.kind, nodes: f.nodes, ...f.detail } } };
+}
+
+export { subjectOf };

@@ -1,0 +1,184 @@
+import type { IngestItem } from "../ingest/decode";
+import type { Logger } from "../log";
+import type { Clock, Store } from "../store/index";
+import { AlertManager } from "../alerts/manager";
+import { AlertsRepository } from "../alerts/repo";
+import type { AlertSink } from "../alerts/types";
+import { actionsForChurn, actionsForEvent, actionsForIncident, lintInput, type AlertAction } from "./alert-rules";
+import { evaluateChurn, rollup, stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
+import { emptyConvergence, stepConvergence, tickConvergence, type ClosedIncident, type ConvergenceState } from "./convergence";
+import { detectConfig, emptyFleet, stepSnapshot, tickFleet, type DetectConfig, type FleetState, type NodeDetectState } from "./fleet";
+import { lintFleet, type LintNode } from "./lint";
+import { lintFromHello, lintFromSnapshot } from "./lint-input";
+import { DetectRepository, type StoredIncident } from "./repo";
+import type { Resolver } from "./types";
+
+export interface DetectionServiceOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  config?: Parameters<typeof detectConfig>[0];
+  sinks?: readonly AlertSink[];
+  /** Events older than this are deleted by `tick` (default 30 days). */
+  eventRetentionMs?: number;
+}
+
+/**
+ * The shell around the pure detectors: after each committed ingest batch it runs them,
+ * stores the events, updates churn scores, convergence incidents and the fleet lint, and
+ * drives the alerts. Its whole state is persisted with the events (same transaction), so
+ * a restarted controller continues with the same scores and open alerts. No timers here:
+ * `tick(now)` is called by the module's timer.
+ */
+export class DetectionService {
+  readonly cfg: DetectConfig;
+  readonly repo: DetectRepository;
+  readonly alerts: AlertManager;
+  private fleet: FleetState = emptyFleet();
+  private churn: ChurnState = {};
+  private conv: ConvergenceState = emptyConvergence;
+  private lint = new Map<string, LintNode>();
+  private lastPrune = 0;
+  readonly resolver: Resolver;
+
+  constructor(private readonly o: DetectionServiceOptions) {
+    this.cfg = detectConfig(o.config);
+    this.repo = new DetectRepository(o.store.db);
+    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log });
+    this.resolver = { mac: (m) => o.store.nodes.resolveMac(m), address: (a) => o.store.nodes.resolveAddress(a) };
+  }
+
+  /** Rebuilds detector state, scores and open alerts from the store. */
+  load(): void {
+    const fleet = emptyFleet();
+    for (const [key, value] of this.repo.allState()) {
+      if (key.startsWith("node:")) fleet.nodes[key.slice(5)] = value as NodeDetectState;
+      else if (key.startsWith("lint:")) this.lint.set(key.slice(5), value as LintNode);
+      else if (key === "presence") fleet.presence = value as FleetState["presence"];
+      else if (key === "stations") fleet.stations = value as FleetState["stations"];
+      else if (key === "convergence") this.conv = value as ConvergenceState;
+    }
+    this.fleet = fleet;
+    this.churn = this.repo.loadScores();
+    this.alerts.load();
+  }
+
+  /** Ingest listener: the accepted items of one committed batch, in order. */
+  handle(items: readonly IngestItem[]): void {
+    const now = this.o.clock.now();
+    const prevChurn = this.churn;
+    const touched = new Set<string>();
+    const lintTouched = new Set<string>();
+    this.o.store.transaction(() => {
+      for (const it of items) {
+        if (it.kind === "hello") {
+          this.setLint(it.msg.node, lintFromHello(this.lint.get(it.msg.node) ?? null, it.msg), lintTouched);
+          continue;
+        }
+        if (it.kind !== "snapshot") continue;
+        const s = it.msg;
+        const r = stepSnapshot(this.fleet, s, now, this.resolver, this.cfg);
+        this.fleet = r.state;
+        touched.add(s.node);
+        this.setLint(s.node, lintFromSnapshot(this.lint.get(s.node) ?? null, s), lintTouched);
+        const stored = this.record(r.events);
+        const c = stepConvergence(this.conv, s.node, s.ts, stored, this.cfg.convergence);
+        this.conv = c.state;
+        this.closeIncidents(c.closed);
+      }
+      this.evaluate(now);
+      if (lintTouched.size > 0) this.alerts.reconcile("lint", lintFleet([...this.lint.values()]).map(lintInput), now);
+      this.save(now, prevChurn, touched, lintTouched);
+    });
+  }
+
+  /** Time passed: offline nodes, stations that left, score decay, silent convergence incidents, event retention. */
+  tick(now: number = this.o.clock.now()): void {
+    const prevChurn = this.churn;
+    this.o.store.transaction(() => {
+      const r = tickFleet(this.fleet, now, this.cfg);
+      this.fleet = r.state;
+      this.record(r.events);
+      const c = tickConvergence(this.conv, now, this.cfg.convergence);
+      this.conv = c.state;
+      this.closeIncidents(c.closed);
+      this.evaluate(now);
+      this.save(now, prevChurn, new Set(), new Set());
+    });
+    const retention = this.o.eventRetentionMs ?? 30 * 24 * 3600_000;
+    if (now - this.lastPrune > 3600_000) {
+      this.lastPrune = now;
+      this.repo.pruneEvents(now - retention);
+    }
+  }
+
+  /** Churn scores now: per subject, and rolled up per node and link. */
+  scores(now: number = this.o.clock.now()) {
+    const subjects = Object.entries(this.churn)
+      .map(([subject, e]) => ({ subject, kind: e.kind, node: e.node, link: e.link, score: Math.round(rollup({ [subject]: e }, now, this.cfg.churn).nodes[e.node] ?? 0), flapping: e.flapping }))
+      .sort((a, b) => b.score - a.score);
+    const r = rollup(this.churn, now, this.cfg.churn);
+    const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
+    return { subjects, nodes: round(r.nodes), links: round(r.links) };
+  }
+
+  openIncident() {
+    return this.conv.open;
+  }
+
+  incidents(q: { since?: number; node?: string; limit?: number } = {}): StoredIncident[] {
+    return this.repo.incidents(q);
+  }
+
+  /** Stores events, feeds churn and the event-driven alerts; returns them with ids. */
+  private record(events: DetectEvent[]): StoredEvent[] {
+    if (events.length === 0) return [];
+    const stored = this.repo.insertEvents(events);
+    const ch = stepChurn(this.churn, stored, this.cfg.churn);
+    this.churn = ch.state;
+    for (const e of stored) for (const a of actionsForEvent(e)) this.apply(a, e.ts);
+    for (const t of ch.transitions) this.apply(actionsForChurn(t), t.ts);
+    return stored;
+  }
+
+  private evaluate(now: number): void {
+    const ev = evaluateChurn(this.churn, now, this.cfg.churn);
+    this.churn = ev.state;
+    for (const t of ev.transitions) this.apply(actionsForChurn(t), t.ts);
+  }
+
+  private closeIncidents(closed: ClosedIncident[]): void {
+    for (const c of closed) {
+      const stored = this.repo.insertIncident(c);
+      this.o.log.info({ incident: stored.id, durationMs: c.durationMs, nodes: c.nodes, trigger: c.trigger.code }, "routing converged");
+      this.apply(actionsForIncident(stored, this.cfg.convergence.slowMs), c.endTs);
+    }
+  }
+
+  private apply(a: AlertAction, ts: number): void {
+    if (a.type === "raise") this.alerts.raise(a.input, ts);
+    else {
+      const cur = this.alerts.get(a.code, a.subject);
+      const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];
+      if (cur) this.alerts.resolve(a.code, a.subject, ts, { eventIds: a.eventIds, scores, ...(a.summary ? { summary: `${cur.summary}; resolved: ${a.summary}` } : {}) });
+    }
+  }
+
+  private setLint(node: string, next: LintNode, touched: Set<string>): void {
+    const prev = this.lint.get(node);
+    if (prev && JSON.stringify(prev) === JSON.stringify(next)) return;
+    this.lint.set(node, next);
+    touched.add(node);
+  }
+
+  private save(now: number, prevChurn: ChurnState, nodes: Set<string>, lintNodes: Set<string>): void {
+    for (const n of nodes) this.repo.putState(`node:${n}`, this.fleet.nodes[n], now);
+    for (const n of lintNodes) this.repo.putState(`lint:${n}`, this.lint.get(n), now);
+    this.repo.putState("presence", this.fleet.presence, now);
+    this.repo.putState("stations", this.fleet.stations, now);
+    this.repo.putState("convergence", this.conv, now);
+    this.repo.saveScores(prevChurn, this.churn);
+  }
+}
+
+type DetectEvent = Parameters<DetectRepository["insertEvents"]>[0][number];
