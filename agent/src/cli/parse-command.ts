@@ -76,12 +76,7 @@ export async function runParse(io: ParseIo): Promise<number> {
       io.stderr(line({ code: ERROR_CODES.parseFormat, message: `could not detect the format; name one of: ${FORMAT_NAMES.join(", ")}`, line: null }));
       return 1;
     }
-    const parse = PARSE_FORMATS[format] as ((t: string) => ParseOutcome<unknown>) | undefined;
-    if (!parse) {
-      io.stderr(line({ code: ERROR_CODES.notFound, message: `no parser for ${format} in this build` }));
-      return 2;
-    }
-    const r = parse(text);
+    const r: ParseOutcome<unknown> = PARSE_FORMATS[format](text);
     if (!r.ok) {
       io.stderr(line({ code: r.error.code, message: r.error.message, line: r.error.line === null ? null : r.error.line + headerLines, ...(io.format === "auto" ? { format } : {}) }));
       return 1;

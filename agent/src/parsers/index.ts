@@ -1,6 +1,7 @@
 import type { ParseOutcome } from "./types";
 import type { FormatName } from "./detect";
 import { parseBabeldDump, parseBabeldUbus } from "./babeld/index";
+import { parseIwDev, parseMpathDump, parseStationDump } from "./iw/index";
 import { parseBirdBabelEntries, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./bird/index";
 import { parseNft } from "./nft/index";
 import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/index";
@@ -8,6 +9,7 @@ import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/i
 /** Every parser of the project, and the registry the `parse` CLI uses. */
 export * from "./types";
 export { FORMAT_NAMES, detectFormat, isFormatName, stripCommentHeader, type FormatName } from "./detect";
+export { parseStationDump, parseMpathDump, parseIwDev } from "./iw/index";
 export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
 export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";
@@ -16,7 +18,10 @@ export { parseJsonKeepDuplicates, parseHostapdClients, parseUbusBoard, parseUbus
 export type Parser = (text: string) => ParseOutcome<unknown>;
 
 /** The `parse` CLI's format names mapped to their parsers. */
-export const PARSE_FORMATS: { readonly [K in FormatName]?: Parser } = {
+export const PARSE_FORMATS: { readonly [K in FormatName]: Parser } = {
+  "station-dump": parseStationDump,
+  "mpath-dump": parseMpathDump,
+  "iw-dev": parseIwDev,
   "bird-rip-neighbors": parseBirdRipNeighbors,
   "bird-rip-interfaces": parseBirdRipInterfaces,
   "bird-babel-neighbors": parseBirdBabelNeighbors,
