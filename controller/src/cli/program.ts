@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { serveOptions, type ServeOptions } from "./options";
+import { registerJobCommand } from "./job-command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -31,5 +32,6 @@ export function createProgram(actions: ProgramActions): Command {
       await actions.serve(serveOptions.parse(raw));
     });
 
+  registerJobCommand(program);
   return program;
 }

@@ -65,6 +65,17 @@ export function resolveTarget(target: Target, fleet: readonly FleetNode[]): { no
   return nodes.length === 0 ? { nodes, issues: [{ path: "target", message: target.kind === "all" ? "the fleet has no nodes" : `no node has tag ${target.tag}` }] } : { nodes, issues: [] };
 }
 
+/** The fields of `raw` that pass their own schema (defaults filled in), for domain checks on a partly invalid request. */
+function validFields(schema: z.ZodType, raw: Record<string, unknown>): Record<string, unknown> {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [k, field] of Object.entries(shape)) {
+    const r = field.safeParse(raw[k]);
+    if (r.success) out[k] = r.data;
+  }
+  return out;
+}
+
 function zodIssues(err: z.ZodError, prefix: string): Issue[] {
   return err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter((x) => x !== "").join("."), message: i.message }));
 }
@@ -90,7 +101,9 @@ export function validateJobRequest(body: unknown, fleet: readonly FleetNode[]): 
   const template = TEMPLATES[req.template]!;
   const p = template.params.safeParse(req.params);
   if (!p.success) issues.push(...zodIssues(p.error, "params"));
-  else issues.push(...(template.validate?.(p.data as never) ?? []));
+  // Domain checks on the valid fields; a field the schema refused already has its issue.
+  const domain = template.validate?.((p.success ? p.data : validFields(template.params, req.params)) as never) ?? [];
+  issues.push(...domain.filter((d) => !issues.some((i) => i.path === d.path)));
   const target = parseTarget(req.target);
   let nodes: string[] = [];
   if (typeof target === "string") issues.push({ path: "target", message: target });

@@ -31,8 +31,9 @@ export const meshTemplate: JobTemplate<MeshParams> = {
   secretParams: ["key"],
   validate(p) {
     const issues: Issue[] = [];
+    if (p.channel === undefined) return issues;
     if (!VALID_CHANNELS.has(p.channel)) issues.push({ path: "params.channel", message: `channel ${p.channel} is not a 2.4 or 5 GHz Wi-Fi channel` });
-    else if (isDfsChannel(p.channel) && !p.force) {
+    else if (isDfsChannel(p.channel) && p.force !== true) {
       issues.push({ path: "params.channel", message: `channel ${p.channel} is a DFS channel (52–144): mesh nodes drop out when radar is detected; use a non-DFS channel or set force` });
     }
     if (p.htmode !== undefined && bandOfChannel(p.channel) === "2g" && /80|160/.test(p.htmode)) {

@@ -20,6 +20,7 @@ export const ssidTemplate: JobTemplate<SsidParams> = {
   secretParams: ["key"],
   validate(p) {
     const issues: Issue[] = [];
+    if (p.encryption === undefined) return issues;
     if (p.encryption !== "none" && p.key === undefined) issues.push({ path: "params.key", message: `encryption ${p.encryption} needs a key` });
     if (p.encryption === "none" && p.key !== undefined) issues.push({ path: "params.key", message: "encryption none takes no key" });
     return issues;

@@ -25,8 +25,12 @@ export interface JobTemplate<P = unknown> {
   readonly params: z.ZodType<P>;
   /** Parameter names holding secrets (masked in the API and logs). */
   readonly secretParams: readonly string[];
-  /** Domain checks beyond the schema (every problem, each with its path under `params`). */
-  validate?(params: P): Issue[];
+  /**
+   * Domain checks beyond the schema (every problem, each with its path under `params`).
+   * Also called when some fields failed the schema, with only the valid ones, so that
+   * one answer lists every problem.
+   */
+  validate?(params: Partial<P>): Issue[];
   render(params: P, node: NodeContext): Rendered;
 }
 
