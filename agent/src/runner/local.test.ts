@@ -43,6 +43,16 @@ describe("LocalRunner", () => {
     }
   });
 
+  it("answers `cat /proc/...` from the file system like cat would", async () => {
+    const direct = new LocalRunner();
+    const spawned = new LocalRunner({ readFilesDirectly: false });
+    expect((await direct.run(["cat", "/proc/sys/kernel/ostype"])).stdout).toBe((await spawned.run(["cat", "/proc/sys/kernel/ostype"])).stdout);
+    expect((await direct.run(["cat", "/proc/sys/kernel/ostype"])).stdout).toBe("Linux\n");
+    const missing = await direct.run(["cat", "/proc/meshfleet-missing"]);
+    expect(missing).toEqual({ stdout: "", stderr: "cat: /proc/meshfleet-missing: No such file or directory\n", exitCode: 1 });
+    expect((await spawned.run(["cat", "/proc/meshfleet-missing"])).exitCode).toBe(1);
+  });
+
   it("caps the output and says so", async () => {
     const r = new LocalRunner({ maxOutputBytes: 10_000 });
     const e = (await r.run(["head", "-c", "100000", "/dev/zero"]).catch((x: unknown) => x)) as { code: string; message: string; argv: string[] };
