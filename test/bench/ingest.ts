@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -43,6 +44,14 @@ function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<
     }
   });
   return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(last) : reject(new Error(`publisher exited with ${code}`)))));
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to show how much CPU was left. */
+function machineCpu(): { busy: number; total: number } {
+  const l = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (l[3] ?? 0) + (l[4] ?? 0);
+  const total = l.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,12 +123,24 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     await controller.start();
     const accepted = () => controller.ingest.stats.accepted;
     const size0 = store.sizeBytes();
-    const samples: { t: number; accepted: number; rss: number; heap: number; db: number; published: number }[] = [];
+    const samples: { t: number; accepted: number; rss: number; heap: number; db: number; published: number; cpu: number; machine: number }[] = [];
+    let cpuPrev = process.cpuUsage();
+    let machPrev = machineCpu();
+    let tPrev = performance.now();
     let pub: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false };
     const t0 = performance.now();
+    const cpuStart = process.cpuUsage();
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
-      samples.push({ t: (performance.now() - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.sizeBytes(), published: pub.acked });
+      const now = performance.now();
+      const c = process.cpuUsage(cpuPrev);
+      const mc = machineCpu();
+      const cpu = (c.user + c.system) / 1000 / (now - tPrev);
+      const machine = ((mc.busy - machPrev.busy) / Math.max(1, mc.total - machPrev.total)) * cpus().length;
+      cpuPrev = process.cpuUsage();
+      machPrev = mc;
+      tPrev = now;
+      samples.push({ t: (now - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.sizeBytes(), published: pub.acked, cpu, machine });
     }, 5000);
     const run = publisher({ url: srv.url, mode: "js", rate, durationMs, nodes, boot: "sustained-run" }, (r) => (pub = r));
     pub = await run;
@@ -130,6 +151,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     while (accepted() < pub.acked && performance.now() - drainStart < 120_000) await sleep(200);
     const end = performance.now();
     clearInterval(sampler);
+    const cpuTotal = process.cpuUsage(cpuStart);
     const total = accepted();
     const warm = samples.find((s) => s.t >= 10) ?? samples[0]!;
     const lastS = samples[samples.length - 1]!;
@@ -138,11 +160,14 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     console.log(`ingested: ${total} (${accAtPubEnd} when publishing stopped; backlog drained in ${((end - pubEnd) / 1000).toFixed(1)} s)`);
     console.log(`sustained ingest: ${sustained.toFixed(0)} snapshots/s (samples ${warm.t.toFixed(0)}-${lastS.t.toFixed(0)} s), overall ${(total / ((end - t0) / 1000)).toFixed(0)}/s`);
     console.log(`rejected: ${JSON.stringify(controller.ingest.stats.rejected)}, duplicates: ${controller.ingest.stats.duplicates}`);
+    const perSnap = (cpuTotal.user + cpuTotal.system) / total;
+    console.log(`controller CPU per snapshot: ${perSnap.toFixed(0)} µs (decode+validate, store, NATS client, GC, HTTP) -> ${(1e6 / perSnap).toFixed(0)} snapshots/s per fully available core`);
     console.log(`ratio to the ceiling: ${((sustained / ceiling) * 100).toFixed(0)} %`);
-    console.log("t(s)   accepted   rate/s   rss        heapUsed   db");
+    console.log(`cores busy (of ${cpus().length}): controller process = this process incl. SQLite and GC threads; machine = every process`);
+    console.log("t(s)   accepted   rate/s   rss        heapUsed   db          ctl-cpu  machine-cpu");
     let prev = { t: 0, accepted: 0 };
     for (const s of samples) {
-      console.log(`${s.t.toFixed(0).padStart(4)} ${String(s.accepted).padStart(10)} ${((s.accepted - prev.accepted) / (s.t - prev.t)).toFixed(0).padStart(8)}   ${mb(s.rss).padEnd(10)} ${mb(s.heap).padEnd(10)} ${mb(s.db)}`);
+      console.log(`${s.t.toFixed(0).padStart(4)} ${String(s.accepted).padStart(10)} ${((s.accepted - prev.accepted) / (s.t - prev.t)).toFixed(0).padStart(8)}   ${mb(s.rss).padEnd(10)} ${mb(s.heap).padEnd(10)} ${mb(s.db).padEnd(11)} ${s.cpu.toFixed(2).padStart(7)}  ${s.machine.toFixed(2).padStart(11)}`);
       prev = s;
     }
     store.checkpoint();
@@ -160,8 +185,8 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     const poller = (async () => {
       while (polling) {
         for (const p of probes) {
-          const r = await fetch(`${base}/api/nodes/${p}`);
-          if (r.status !== 200) continue;
+          const r = await fetch(`${base}/api/nodes/${p}`).catch(() => null);
+          if (r?.status !== 200) continue;
           const b = (await r.json()) as { latest: { seq: number; ts: number; boot: string } | null };
           if (b.latest && b.latest.boot === "latency-run" && b.latest.seq !== lastSeq.get(p)) {
             if (lastSeq.has(p)) lat.push(Date.now() - b.latest.ts);

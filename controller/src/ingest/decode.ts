@@ -19,6 +19,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type Decoded = { ok: true; item: IngestItem } | { ok: false; reason: RejectReason; message: string };
 
+const utf8 = new TextDecoder();
 const schemas = { telemetry: snapshot, hello, jobStatus } as const;
 const whats = { telemetry: "snapshot", hello: "hello", jobStatus: "job status" } as const;
 
@@ -34,7 +35,7 @@ export function decodeMessage(subject: string, data: Uint8Array, maxBytes = MAX_
   if (!subj || (subj.kind !== "telemetry" && subj.kind !== "hello" && subj.kind !== "jobStatus")) {
     return { ok: false, reason: "bad_subject", message: `not a telemetry subject: ${subject.slice(0, 120)}` };
   }
-  const r = decodeJson(schemas[subj.kind], data, whats[subj.kind]);
+  const r = decodeJson(schemas[subj.kind], utf8.decode(data), whats[subj.kind]);
   if (!r.ok) {
     const notJson = r.error.issues.length === 0 && r.error.message.includes("not JSON");
     return { ok: false, reason: notJson ? "not_json" : "invalid", message: r.error.message };
