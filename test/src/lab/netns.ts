@@ -1,0 +1,62 @@
+import { must, run } from "./exec";
+
+/** Every lab namespace starts with this; a pre-clean removes stale ones from crashed runs. */
+export const LAB_PREFIX = "mflab-";
+
+export async function listLabNamespaces(): Promise<string[]> {
+  const out = await must(["ip", "netns", "list"]);
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0] ?? "")
+    .filter((n) => n.startsWith(LAB_PREFIX));
+}
+
+/** Kills every process left in a namespace (by pid, from `ip netns pids`), then deletes it. */
+export async function destroyNamespace(ns: string): Promise<void> {
+  const pids = (await run(["ip", "netns", "pids", ns])).stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  for (let i = 0; i < 20; i++) {
+    const r = await run(["ip", "netns", "del", ns]);
+    if (r.code === 0 || !(await listLabNamespaces()).includes(ns)) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** Removes every `mflab-` namespace (and the processes inside). */
+export async function preClean(): Promise<string[]> {
+  const stale = await listLabNamespaces();
+  for (const ns of stale) await destroyNamespace(ns);
+  return stale;
+}
+
+export async function createNamespace(ns: string): Promise<void> {
+  await must(["ip", "netns", "add", ns]);
+  await must(["ip", "-n", ns, "link", "set", "lo", "up"]);
+  // No duplicate address detection: link-local addresses are usable at once.
+  for (const k of ["net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.forwarding=1"]) await must(["ip", "netns", "exec", ns, "sysctl", "-qw", k]);
+}
+
+/** A veth pair between two namespaces, both ends up. */
+export async function vethLink(nsA: string, ifA: string, nsB: string, ifB: string): Promise<void> {
+  await must(["ip", "-n", nsA, "link", "add", ifA, "type", "veth", "peer", "name", ifB, "netns", nsB]);
+  await must(["ip", "-n", nsA, "link", "set", ifA, "up"]);
+  await must(["ip", "-n", nsB, "link", "set", ifB, "up"]);
+}
+
+export async function linkLocalOf(ns: string, iface: string): Promise<string> {
+  const out = await must(["ip", "-n", ns, "-j", "addr", "show", "dev", iface]);
+  const j = JSON.parse(out) as { addr_info: { family: string; local: string; scope: string }[] }[];
+  const a = j[0]?.addr_info.find((x) => x.family === "inet6" && x.scope === "link");
+  if (!a) throw new Error(`no link-local address on ${ns}/${iface}`);
+  return a.local;
+}
+
+export async function setLink(ns: string, iface: string, up: boolean): Promise<void> {
+  await must(["ip", "-n", ns, "link", "set", iface, up ? "up" : "down"]);
+}
