@@ -32,7 +32,7 @@ describe("the single-file bundle", () => {
     expect(statSync(bundle).size).toBeGreaterThan(50_000);
     const r = agent(["--help"]);
     expect(r.status).toBe(0);
-    for (const c of ["run", "collect", "parse"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
+    for (const c of ["run", "collect", "parse", "simulate"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
   });
 
   it("collect --once prints one snapshot of this machine that validates", () => {
