@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { mutatedInputs } from "../parsers/fuzz";
 import { runParse } from "./parse-command";
 
 const nftDir = fileURLToPath(new URL("../parsers/nft/fixtures/", import.meta.url));
@@ -90,6 +91,23 @@ describe("runParse (in process)", () => {
     const dir = await run("nft", { file: tmp });
     expect(dir.code).toBe(2);
     expect(JSON.parse(dir.err)).toMatchObject({ code: "E_CONFIG" });
+  });
+});
+
+describe("runParse auto on mutated inputs", () => {
+  it("answers 0 with JSON on stdout or 1 with one {code, message, line} line on stderr", async () => {
+    const seeds = [nftDir, ubusDir].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".txt")).map((f) => readFileSync(d + f, "utf8")));
+    const codes = new Set<number>();
+    for (const { text, how } of mutatedInputs(seeds, 400, 9)) {
+      const r = await run("auto", { stdin: [text] });
+      codes.add(r.code);
+      if (r.code === 0) expect((JSON.parse(r.out) as { format: string }).format, how).toBeTypeOf("string");
+      else {
+        expect(r.code, how).toBe(1);
+        expect(Object.keys(JSON.parse(r.err) as object).slice(0, 3), how).toEqual(["code", "message", "line"]);
+      }
+    }
+    expect([...codes].sort()).toEqual([0, 1]);
   });
 });
 
