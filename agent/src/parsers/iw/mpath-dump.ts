@@ -10,6 +10,7 @@ const HEADER_WORDS = new Set(["DEST", "ADDR", "NEXT", "HOP", "IFACE", "SN", "MET
 
 /** Numeric columns after `DEST NEXT IFACE`, in iw's order (iw < 4.19 prints the first 7). */
 const COLUMNS = ["sn", "metric", "qlen", "exptime", "dtim", "dret", "flags", "hopCount", "pathChange"] as const;
+const FLAGS = COLUMNS.indexOf("flags");
 /** A row whose MACs are malformed is only taken when it has at least SN..FLAGS. */
 const MIN_COLUMNS_UNSURE = 7;
 
@@ -88,15 +89,14 @@ function row(t: string[]): MeshPath | null {
   if (t.length < 3) return null;
   const [dest, next, iface] = t as [string, string, string];
   if (int(dest) !== null || int(next) !== null || int(iface) !== null) return null;
-  const nums = t.slice(3, 3 + COLUMNS.length);
-  const values = new Map<string, number>();
-  for (let i = 0; i < nums.length; i++) {
-    const name = COLUMNS[i] as (typeof COLUMNS)[number];
-    const v = name === "flags" ? hexOrInt(nums[i]) : name === "hopCount" || name === "pathChange" ? int(nums[i]) : counter(nums[i]);
+  const values: (number | null)[] = COLUMNS.map(() => null);
+  for (let i = 0; i < COLUMNS.length && 3 + i < t.length; i++) {
+    const tok = t[3 + i];
+    const v = i === FLAGS ? hexOrInt(tok) : i > FLAGS ? int(tok) : counter(tok);
     if (v === null || v < 0) return null;
-    values.set(name, v);
+    values[i] = v;
   }
-  const get = (name: (typeof COLUMNS)[number]): number | null => values.get(name) ?? null;
+  const get = (name: (typeof COLUMNS)[number]): number | null => values[COLUMNS.indexOf(name)] ?? null;
   return {
     dest: macText(dest),
     nextHop: macText(next),

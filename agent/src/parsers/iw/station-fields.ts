@@ -120,14 +120,17 @@ function setSignal(st: Draft, v: string, avg: boolean): boolean {
 
 function setBitrate(dir: "tx" | "rx"): Handler {
   return (st, v) => {
-    const b = parseBitrate(v);
-    if (!b) return false;
+    const parsedRate = parseBitrate(v);
+    if (!parsedRate) return false;
+    // `(unknown)` with nothing else: iw knows no rate, so neither do we.
+    const b = parsedRate.mbps === null && parsedRate.mcs === null ? null : parsedRate;
+    const mbps = b === null ? null : b.mbps;
     if (dir === "tx") {
       st.txBitrate = b;
-      st.txBitrateMbps = b.mbps;
+      st.txBitrateMbps = mbps;
     } else {
       st.rxBitrate = b;
-      st.rxBitrateMbps = b.mbps;
+      st.rxBitrateMbps = mbps;
     }
     return true;
   };
