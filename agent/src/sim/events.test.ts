@@ -55,7 +55,7 @@ describe("the demo scenario (seed 1, 7 nodes, Babel)", () => {
     expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { id: "node-2" }, hops: 1, pathChange: 2 });
   });
 
-  it("flaps node-4's default route every 8 s for 64 s, then it stays", () => {
+  it("flaps node-4's default route every 12 s for 60 s, then it stays", () => {
     const w = new World({ seed: 1, nodes: 7, routing: "babel", scenario: DEMO_SCENARIO });
     const viaAt = (s: number) => {
       w.at(w.startMs + s * 1000);
@@ -63,10 +63,10 @@ describe("the demo scenario (seed 1, 7 nodes, Babel)", () => {
     };
     const stable = viaAt(29);
     expect(stable).toBe(w.node("node-1").linkLocal.mesh);
-    const seen = [30, 38, 46, 54, 62, 70, 78, 86].map(viaAt);
+    const seen = [30, 42, 54, 66, 78].map(viaAt);
     // Even phases use another neighbour, odd phases the best one again.
     seen.forEach((via, k) => (k % 2 === 0 ? expect(via).not.toBe(stable) : expect(via).toBe(stable)));
-    expect([95, 120, 200].map(viaAt)).toEqual([stable, stable, stable]);
+    expect([90, 120, 200].map(viaAt)).toEqual([stable, stable, stable]);
   });
 
   it("reboots node-5: no answer for 40 s, then uptime from zero and peers again", async () => {

@@ -63,9 +63,9 @@ export function loadScenarioFile(path: string): Scenario {
 /**
  * The built-in demo (7 nodes, Babel) — everything a dashboard should show within three
  * minutes: node-1 <-> node-2 degrades so their mesh path goes through relays (node-4, node-5) and comes
- * back direct when the link recovers; node-4's default route changes next hop every 8 s
- * for 64 s (8 changes: a flapping alert that later resolves); stations roam; node-5
- * reboots for 40 s.
+ * back direct when the link recovers; node-4's default route changes next hop every 12 s
+ * for 60 s (6 changes, each phase longer than the default 10 s interval so every change
+ * is seen: a flapping alert that later resolves); stations roam; node-5 reboots for 40 s.
  */
 export const DEMO_SCENARIO: Scenario = {
   name: "demo",
@@ -74,7 +74,7 @@ export const DEMO_SCENARIO: Scenario = {
   routing: "babel",
   events: [
     { type: "degradeLink", atMs: 20_000, a: "node-1", b: "node-2", toSignal: -87.5, overMs: 15_000 },
-    { type: "flapRoute", atMs: 30_000, node: "node-4", prefix: "::/0", periodMs: 8_000, count: 8 },
+    { type: "flapRoute", atMs: 30_000, node: "node-4", prefix: "::/0", periodMs: 12_000, count: 5 },
     { type: "roamStation", atMs: 45_000, station: "node-3/0", toNode: "node-6" },
     { type: "restoreLink", atMs: 80_000, a: "node-1", b: "node-2" },
     { type: "roamStation", atMs: 100_000, station: "node-6/1", toNode: "node-1" },

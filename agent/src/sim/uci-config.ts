@@ -25,6 +25,7 @@ function pkg(sections: UciSection[]): UciPackage {
 export class NodeConfig {
   readonly dir: string;
   #mtimeMs = 0;
+  #text = "";
   #checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -92,13 +93,15 @@ export class NodeConfig {
   /** Writes `wireless` from the node's current radio settings. */
   writeWireless(): void {
     const path = join(this.dir, "wireless");
-    writeFileSync(path, serializeUci(this.wireless()));
+    this.#text = serializeUci(this.wireless());
+    writeFileSync(path, this.#text);
     this.#mtimeMs = statSync(path).mtimeMs;
   }
 
   /**
-   * Re-reads `wireless` when its mtime changed (at most once per `minGapMs` of world
-   * time unless forced) and applies the mesh channel and mesh id to the node.
+   * Re-reads `wireless` when it changed (mtime, or its content when forced — after a
+   * `uci`/reload command) at most once per `minGapMs` of world time unless forced, and
+   * applies the radios' channels and the mesh id to the node.
    */
   sync(force = false, minGapMs = 1000): void {
     const t = this.world.now;
@@ -111,11 +114,14 @@ export class NodeConfig {
     } catch {
       return;
     }
-    if (mtime === this.#mtimeMs) return;
+    if (mtime === this.#mtimeMs && !force) return;
     this.#mtimeMs = mtime;
     let parsed: UciPackage;
     try {
-      parsed = parseUciFile(readFileSync(path, "utf8"));
+      const text = readFileSync(path, "utf8");
+      if (text === this.#text) return;
+      this.#text = text;
+      parsed = parseUciFile(text);
     } catch {
       return; // A broken file leaves the radio as it was (wifi reload would fail too).
     }
@@ -125,6 +131,10 @@ export class NodeConfig {
     const meshId = mesh ? optionValue(mesh, "mesh_id") : undefined;
     const disabled = mesh !== undefined && optionValue(mesh, "disabled") === "1";
     const n = this.node;
+    const ap = parsed.sections.find((s) => s.type === "wifi-iface" && optionValue(s, "mode") === "ap");
+    const apDevice = ap ? parsed.sections.find((s) => s.type === "wifi-device" && s.name === optionValue(ap, "device")) : undefined;
+    const apChannel = Number(apDevice ? optionValue(apDevice, "channel") : Number.NaN);
+    if (Number.isInteger(apChannel)) n.apChannel = apChannel;
     const nextChannel = Number.isInteger(channel) ? channel : n.meshChannel;
     const nextId = !mesh || disabled ? "" : typeof meshId === "string" ? meshId : n.meshId;
     if (nextChannel !== n.meshChannel || nextId !== n.meshId) {
