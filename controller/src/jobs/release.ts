@@ -5,9 +5,12 @@
  * (`board.release.version`, e.g. `19.07.10`, `21.02.3`, `23.05-SNAPSHOT`, `SNAPSHOT`).
  */
 
-/** [major, minor] of an OpenWrt version, or null when it is not a numbered release (SNAPSHOT, forks). */
+/**
+ * [major, minor] of an OpenWrt version (`19.07.10`, or as the store keeps it,
+ * `OpenWrt 19.07.10`), or null when it is not a numbered release (SNAPSHOT, forks).
+ */
 export function releaseNumber(release: string | null | undefined): [number, number] | null {
-  const m = /^(\d+)\.(\d+)/.exec(release ?? "");
+  const m = /(?:^|\s)(\d+)\.(\d+)/.exec(release ?? "");
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 

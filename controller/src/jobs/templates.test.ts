@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WirelessConfig } from "@meshfleet/shared";
 import { baselineWireless } from "./baseline";
+import { usesBand } from "./release";
 import { validateJobRequest } from "./spec";
 import { TEMPLATES, type NodeContext } from "./templates/index";
 
@@ -10,6 +11,13 @@ const fleet = [
   { id: "r2", tags: [] },
 ];
 const roaming = { ssid: "HomeNet", key: "correct horse", mobility_domain: "4F57", ieee80211k: true };
+
+describe("release differences", () => {
+  it("hwmode before 21.02, band from 21.02 on (and for snapshots and unknown releases)", () => {
+    expect(["19.07.10", "OpenWrt 19.07.10", "OpenWrt 18.06.9", "21.01.0"].map(usesBand)).toEqual([false, false, false, false]);
+    expect(["21.02.0", "OpenWrt 22.03.5", "OpenWrt 23.05-SNAPSHOT", "OpenWrt SNAPSHOT", null].map(usesBand)).toEqual([true, true, true, true, true]);
+  });
+});
 
 describe("job templates", () => {
   it("roaming: 802.11r on every AP iface of the SSID, same ssid/key, mobility domain lower-cased", () => {
