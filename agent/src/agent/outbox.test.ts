@@ -83,3 +83,23 @@ describe("Outbox", () => {
     expect(p.sent).toEqual([{ state: "applied" }, expect.objectContaining({ seq: 2, dropped: 1 })]);
   });
 });
+
+describe("fitSnapshot via the outbox", () => {
+  it("leaves the largest section out with E_TOO_LARGE instead of sending a message the controller refuses", async () => {
+    const s = snap(1);
+    const routes = Array.from({ length: 9000 }, (_, i) => ({
+      prefix: `fd00:${i.toString(16)}::/64`, protocol: "rip1", type: "unicast", primary: true, preference: 120, metric: 2,
+      nextHops: [{ via: "fe80::1", iface: "mesh0", weight: null }], table: "master6", since: "09:34:47.143",
+    }));
+    s.routing = { data: { daemon: "bird2", protocols: [], interfaces: [], neighbors: [], routes }, errors: [], skipped: 0 };
+    s.system = { data: { hostname: "r1", board: null, uptimeSec: 1, load: null, memory: null, addresses: [], delegatedPrefixes: [] }, errors: [], skipped: 0 };
+    const o = new Outbox(2);
+    o.pushSnapshot("s", s);
+    const p = recorder();
+    await o.drain(p, 100);
+    const sent = p.sent[0] as Snapshot;
+    expect(sent.routing.data).toBeNull();
+    expect(sent.routing.errors[0]?.code).toBe("E_TOO_LARGE");
+    expect(sent.system.data?.hostname).toBe("r1");
+  });
+});

@@ -1,4 +1,7 @@
-import type { Snapshot } from "@meshfleet/shared";
+import { MAX_MESSAGE_BYTES, type Snapshot } from "@meshfleet/shared";
+import { fitSnapshot } from "./snapshot";
+
+// Headroom for NATS headers (Nats-Msg-Id) under the broker's max_payload.
 import type { Publisher } from "../publish/types";
 
 export type OutboxEntry =
@@ -86,7 +89,7 @@ export class Outbox {
     let sent = 0;
     while (this.#entries.length > 0 && publisher.connected) {
       const head = this.#entries[0]!;
-      const data = head.kind === "snapshot" ? encoder.encode(JSON.stringify(head.snapshot)) : head.data;
+      const data = head.kind === "snapshot" ? fitSnapshot(head.snapshot, MAX_MESSAGE_BYTES - 4096) : head.data;
       this.#inflight = head;
       try {
         await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs });

@@ -1,4 +1,4 @@
-import { CAPABILITIES, PROTOCOL_VERSION, type Hello, type HelloInterface, type Snapshot } from "@meshfleet/shared";
+import { CAPABILITIES, ERROR_CODES, PROTOCOL_VERSION, SNAPSHOT_SECTIONS, type Hello, type HelloInterface, type Snapshot, type SnapshotSection } from "@meshfleet/shared";
 import type { Collection } from "../collect/types";
 import type { AgentMode } from "./types";
 
@@ -93,4 +93,35 @@ export function buildHello(meta: HelloMeta, c: Collection | null): Hello {
     interfaces: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, 256),
     tags: [...meta.tags],
   };
+}
+
+/**
+ * Keeps a snapshot under the controller's message limit: while it is too big, the
+ * largest section loses its data and says why (E_TOO_LARGE), so one runaway table
+ * never blocks the outbox or hides the other sections.
+ */
+export function fitSnapshot(s: Snapshot, maxBytes: number): Uint8Array {
+  const enc = new TextEncoder();
+  let data = enc.encode(JSON.stringify(s));
+  while (data.length > maxBytes) {
+    let biggest: SnapshotSection | null = null;
+    let size = 0;
+    for (const k of SNAPSHOT_SECTIONS) {
+      if (s[k].data === null) continue;
+      const n = JSON.stringify(s[k].data).length;
+      if (n > size) {
+        size = n;
+        biggest = k;
+      }
+    }
+    if (biggest === null) break;
+    const sec = s[biggest];
+    s[biggest] = {
+      ...sec,
+      data: null,
+      errors: [...sec.errors.slice(0, 99), { code: ERROR_CODES.tooLarge, message: `${biggest} left out: ${size} bytes would exceed the ${maxBytes}-byte message limit` }],
+    } as never;
+    data = enc.encode(JSON.stringify(s));
+  }
+  return data;
 }
