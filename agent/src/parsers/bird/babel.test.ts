@@ -32,6 +32,14 @@ describe("parseBirdBabelNeighbors", () => {
     ]);
   });
 
+  it("reads the 2.0–2.12 layout (no Auth, no RTT), with and without its header", () => {
+    const header = "IP address                Interface  Metric Routes Hellos Expires\n";
+    const row = "fe80::1:2                 wlan0          96      5     15   3.100\n";
+    for (const text of [`babel1:\n${header}${row}`, `babel1:\n${row}`]) {
+      expect(ok(parseBirdBabelNeighbors(text)).neighbors).toEqual([{ ...babel, protocol: "babel1", address: "fe80::1:2", iface: "wlan0", metric: 96, routes: 5, helloSec: null, expiresSec: 3.1, rttMs: null, reach: "15/16", auth: null }]);
+    }
+  });
+
   it("reads BIRD 1.6 `Next hello` as helloSec, with no hello count", () => {
     const v = ok(parseBirdBabelNeighbors(fixture("bird16-babel-neighbors-next-hello.txt")));
     expect(v.neighbors[1]).toEqual({ ...babel, protocol: "babel_mesh", address: "fe80::6670:2ff:fe3a:1c44", iface: "wlan1-mesh_5g", metric: 256, routes: 2, helloSec: 0, expiresSec: null, rttMs: null, reach: null, auth: null });
@@ -54,6 +62,11 @@ describe("parseBirdBabelInterfaces", () => {
       ["babel1", "vab", "Up", 96, 1],
       ["babel1", "vac", "Up", 96, 1],
     ]);
+  });
+
+  it("reads the 2.0–2.12 layout without Auth", () => {
+    const v = ok(parseBirdBabelInterfaces("babel1:\nInterface  State  RX cost   Nbrs   Timer Next hop (v4)   Next hop (v6)\nwlan0      Up          256      2   1.250 ::              fe80::1\n"));
+    expect(v.interfaces).toEqual([{ protocol: "babel1", iface: "wlan0", state: "Up", metric: 256, neighbors: 2, timerSec: 1.25 }]);
   });
 
   it("reads BIRD 1.6 interfaces", () => {
