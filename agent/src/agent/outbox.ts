@@ -1,7 +1,5 @@
 import { MAX_MESSAGE_BYTES, type Snapshot } from "@meshfleet/shared";
 import { fitSnapshot } from "./snapshot";
-
-// Headroom for NATS headers (Nats-Msg-Id) under the broker's max_payload.
 import type { Publisher } from "../publish/types";
 
 export type OutboxEntry =
@@ -9,6 +7,8 @@ export type OutboxEntry =
   | { kind: "message"; subject: string; msgId: string; data: Uint8Array };
 
 const encoder = new TextEncoder();
+/** The controller's limit, with headroom for NATS headers (Nats-Msg-Id) under max_payload. */
+const MAX_BYTES = MAX_MESSAGE_BYTES - 4096;
 
 /**
  * The agent's outage buffer: everything it publishes goes through here, strictly in
@@ -89,7 +89,7 @@ export class Outbox {
     let sent = 0;
     while (this.#entries.length > 0 && publisher.connected) {
       const head = this.#entries[0]!;
-      const data = head.kind === "snapshot" ? fitSnapshot(head.snapshot, MAX_MESSAGE_BYTES - 4096) : head.data;
+      const data = head.kind === "snapshot" ? fitSnapshot(head.snapshot, MAX_BYTES) : head.data;
       this.#inflight = head;
       try {
         await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs });
