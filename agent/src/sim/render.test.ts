@@ -57,6 +57,16 @@ describe("simulated BIRD output read by the real BIRD parsers", () => {
     });
   }
 
+  it("after 30 hours BIRD prints dates in times, and the parsers still read every row", async () => {
+    const w = new World({ seed: 2, nodes: 4, routing: "babel" });
+    w.advance(30 * 3_600_000);
+    const protocols = value(parseBirdProtocols(await out(w, "node-2", "birdc show protocols")));
+    expect(protocols.protocols.map((p) => p.since)).toContain(new Date(w.node("node-2").bootAt + 1_432).toISOString().replace("T", " ").replace("Z", ""));
+    const table = value(parseBirdRoutes(await out(w, "node-2", "birdc show route")));
+    expect(table.routes).toHaveLength(5);
+    expect(table.routes.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/.test(r.since ?? ""))).toBe(true);
+  });
+
   it("RIP metrics are hop counts + 1 and next hops are neighbours' link-local addresses", async () => {
     const w = new World({ seed: 3, nodes: 9, routing: "rip" });
     const table = value(parseBirdRoutes(await out(w, "node-1", "birdc show route")));
