@@ -5,6 +5,7 @@ import { buildRunner } from "../config/runner";
 import { loadConfig, type ConfigFlags } from "../config/load";
 import { createLogger } from "../log/logger";
 import { NatsPublisher } from "../publish/nats";
+import { createRouterJobHandler } from "../jobs/router";
 import { addConfigOptions } from "./options";
 import { AGENT_VERSION } from "./version";
 
@@ -41,6 +42,7 @@ export function registerRunCommand(program: Command): void {
       commandTimeoutMs: config.commandTimeoutMs,
       publishTimeoutMs: config.publishTimeoutMs,
       ...(config.babeldDumpArgv ? { babeldDumpArgv: config.babeldDumpArgv } : {}),
+      jobHandler: createRouterJobHandler({ runner, publisher, log, commandTimeoutMs: config.commandTimeoutMs, statePath: mode === "local" ? "/etc/meshfleet/jobs.json" : `/var/lib/meshfleet/jobs-${config.nodeId}.json` }),
     });
     log.info(
       { event: "config", node: config.nodeId, servers: config.nats.servers, runner: runner.description, intervalMs: config.intervalMs, bufferSize: config.bufferSize, auth: config.nats.credsFile ? "creds" : config.nats.user ? "user" : "none" },

@@ -1,0 +1,58 @@
+import type { CollectContext } from "../collect/types";
+import { collectInterfaces, collectStations } from "../collect/wireless";
+import { collectRouting } from "../collect/routing";
+import type { Log } from "../log/types";
+import type { CommandRunner } from "../runner/types";
+import { CommandUciBackend } from "../uci/command-backend";
+import { JobExecutor } from "./executor";
+import { FileJobStateStore } from "./state-store";
+import { systemJobClock } from "./types";
+import { createVerifier, type PeerCounts } from "./verify";
+
+/** Where a router keeps the job state file: it must survive a reboot (not /tmp). */
+export const DEFAULT_JOB_STATE_PATH = "/etc/meshfleet/jobs.json";
+
+/** Counts mesh peers (`mesh plink: ESTAB`) and routing neighbours by running the collectors. */
+export async function countPeersByCollecting(ctx: CollectContext): Promise<PeerCounts> {
+  const ifaces = await collectInterfaces(ctx);
+  const [stations, routing] = await Promise.all([collectStations(ctx, ifaces.data), collectRouting(ctx)]);
+  return {
+    meshPeers: (stations.data?.stations ?? []).filter((s) => s.mesh?.plink === "ESTAB").length,
+    neighbors: routing.data?.neighbors.length ?? 0,
+  };
+}
+
+export interface RouterJobHandlerOptions {
+  runner: CommandRunner;
+  /** The agent's broker connection: `connected` is the minimum for a job to count as verified. */
+  publisher: { readonly connected: boolean };
+  /**
+   * A real round trip to the broker (PING/PONG, e.g. `nc.flush()`), better than
+   * `connected` alone: a link cut by the new config can look up until the next ping.
+   */
+  roundTrip?: () => Promise<boolean | void>;
+  log: Log;
+  statePath?: string;
+  commandTimeoutMs?: number;
+}
+
+/**
+ * The job handler of an agent on (or reaching over ssh) a real router: `uci` through the
+ * runner with argv arrays, the job state file under /etc/meshfleet, verification by a
+ * broker round trip and, when a job asks, by collecting mesh peers and neighbours.
+ */
+export function createRouterJobHandler(o: RouterJobHandlerOptions): JobExecutor {
+  const ctx: CollectContext = { runner: o.runner, timeoutMs: o.commandTimeoutMs ?? 5000, routing: "auto", memo: {} };
+  return new JobExecutor({
+    backend: new CommandUciBackend(o.runner),
+    runner: o.runner,
+    store: new FileJobStateStore(o.statePath ?? DEFAULT_JOB_STATE_PATH),
+    clock: systemJobClock,
+    log: o.log,
+    verifier: createVerifier({
+      clock: systemJobClock,
+      roundTrip: o.roundTrip ?? (() => Promise.resolve(o.publisher.connected)),
+      countPeers: () => countPeersByCollecting(ctx),
+    }),
+  });
+}
