@@ -152,9 +152,10 @@ describe("parseStationDump edge cases", () => {
   });
 
   it("skips lines before the first block and unknown fields, and counts them", () => {
-    const r = ok(parseStationDump("garbage\nStation 02:00:00:00:00:01 (on mesh0)\n\tfuture field:\t7\n\tsignal:\tloud\n\tsignal:  \t-50 dBm\n"));
-    expect(r.skipped).toBe(3);
-    expect(r.stations[0]).toMatchObject({ mac: "02:00:00:00:00:01", iface: "mesh0", signalDbm: -50 });
+    const r = ok(parseStationDump("garbage\nStation 02:00:00:00:00:01 (on mesh0)\n\tfuture field:\t7\n\tsignal:\tloud\n\tsignal:  \t-50 dBm\n\trx bytes:\t5\n\trx bytes:\tNaN\n\tinactive time:\t99999999999999999999 ms\n"));
+    expect(r.skipped).toBe(5);
+    // a garbage repeat never erases a good value; an unsafe integer is no value
+    expect(r.stations[0]).toMatchObject({ mac: "02:00:00:00:00:01", iface: "mesh0", signalDbm: -50, rxBytes: 5, inactiveMs: null });
   });
 
   it("sorts by (iface, mac), stable for duplicates", () => {

@@ -101,8 +101,9 @@ function mesh(st: Draft): MeshPeerInfo {
 
 function setCounter(key: "rxBytes" | "txBytes" | "rxPackets" | "txPackets" | "txRetries" | "txFailed"): Handler {
   return (st, v) => {
-    st[key] = plainCounter(v);
-    return st[key] !== null;
+    const n = plainCounter(v);
+    if (n !== null) st[key] = n;
+    return n !== null;
   };
 }
 
@@ -193,8 +194,8 @@ const KNOWN_OTHER = [
 ];
 
 export const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ["inactive time", (st, v) => (st.inactiveMs = safe(withUnit(v, /^ms$/i))) !== null],
-  ["connected time", (st, v) => (st.connectedSec = withUnit(v, /^seconds?$/i)) !== null],
+  ["inactive time", number((st, n) => (st.inactiveMs = n), (v) => safe(withUnit(v, /^ms$/i)))],
+  ["connected time", number((st, n) => (st.connectedSec = n), (v) => withUnit(v, /^seconds?$/i))],
   ["rx bytes", setCounter("rxBytes")],
   ["tx bytes", setCounter("txBytes")],
   ["rx packets", setCounter("rxPackets")],
@@ -205,7 +206,7 @@ export const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ["signal avg", (st, v) => setSignal(st, v, true)],
   ["tx bitrate", setBitrate("tx")],
   ["rx bitrate", setBitrate("rx")],
-  ["expected throughput", (st, v) => (st.expectedThroughputMbps = parseThroughput(v)) !== null],
+  ["expected throughput", number((st, n) => (st.expectedThroughputMbps = n), parseThroughput)],
   ["mesh llid", setMeshInt("llid")],
   ["mesh plid", setMeshInt("plid")],
   ["mesh airtime link metric", setMeshInt("airtimeMetric")],
@@ -231,6 +232,15 @@ export const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ]),
   ...KNOWN_OTHER.map((k): [string, Handler] => [k, recognised]),
 ]);
+
+/** A handler that stores a parsed number, leaving an earlier value alone when this one is garbage. */
+function number(set: (st: Draft, n: number) => void, read: (v: string) => number | null): Handler {
+  return (st, v) => {
+    const n = read(v);
+    if (n !== null) set(st, n);
+    return n !== null;
+  };
+}
 
 function safe(n: number | null): number | null {
   return n !== null && Number.isSafeInteger(n) ? n : null;
