@@ -20,6 +20,11 @@ export interface JsonObject {
 
 /** Nesting deeper than this is refused before parsing (the tree reader recurses). */
 export const MAX_JSON_DEPTH = 256;
+/**
+ * Above this size the native JSON.parse checks validity first: the tree reader recovers
+ * from errors and would crawl through a long broken line token by token.
+ */
+const FAST_CHECK_OVER = 64 * 1024;
 
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === "object" && Array.isArray((v as { entries?: unknown }).entries);
@@ -114,6 +119,15 @@ function toValue(node: Node): JsonValue {
 export function parseJsonKeepDuplicates(text: string): ParseOutcome<JsonValue> {
   const deep = nestingDepth(text, MAX_JSON_DEPTH);
   if (deep.offset >= 0) return notFormat(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, lineOf(text, deep.offset));
+  if (text.length > FAST_CHECK_OVER) {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      // V8's message quotes the input: only its position is used.
+      const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
+      return notFormat("not JSON", m ? lineOf(text, Number(m[1])) : null);
+    }
+  }
   const errors: JsoncError[] = [];
   let root: Node | undefined;
   try {
