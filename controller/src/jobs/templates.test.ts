@@ -50,6 +50,8 @@ describe("job templates", () => {
     expect(v.issues.map((i) => i.path).sort()).toEqual(["params.key", "params.mobility_domain", "params.ssid", "rollout.canary"]);
     const v2 = validateJobRequest({ template: "roaming", params: roaming, target: "r1,nosuch" }, fleet);
     expect(v2).toEqual({ ok: false, issues: [{ path: "target", message: "unknown node(s): nosuch" }] });
+    const typo = validateJobRequest({ template: "roaming", params: { ...roaming, mobilty_domain: "1234" }, target: "all" }, fleet);
+    expect(typo.ok ? [] : typo.issues.map((i) => i.path)).toEqual(["params"]);
     expect(validateJobRequest({ template: "ssid", params: { ssid: "x" }, target: "tag:office" }, fleet)).toEqual({
       ok: false,
       issues: [

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { reload, uciOp } from "@meshfleet/shared";
 import type { JobTemplate } from "./types";
 
-export const rawParams = z.object({
+export const rawParams = z.strictObject({
   ops: z.array(uciOp).min(1).max(512),
   reloads: z.array(reload).max(8).default([]),
 });

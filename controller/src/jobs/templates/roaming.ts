@@ -3,7 +3,7 @@ import type { UciOp } from "@meshfleet/shared";
 import { apInterfaces, bool01, ENCRYPTIONS, setOp, ssidParam, wpaKey } from "./common";
 import type { JobTemplate } from "./types";
 
-export const roamingParams = z.object({
+export const roamingParams = z.strictObject({
   /** The SSID whose AP interfaces get 802.11r (same SSID and key everywhere). */
   ssid: ssidParam,
   key: wpaKey,

@@ -4,7 +4,7 @@ import type { JobTemplate } from "./types";
 
 export const ROUTING_PORTS = { ripng: 521, babel: 6696 } as const;
 
-export const routingFirewallParams = z.object({
+export const routingFirewallParams = z.strictObject({
   protocol: z.enum(["ripng", "babel"]),
   /** The firewall zone the routing packets arrive from (fw4 `src`). */
   zone: z.string().regex(/^[A-Za-z0-9_]{1,11}$/, "zone is a firewall zone name (letters, digits, _; at most 11)").default("wan"),

@@ -3,7 +3,7 @@ import type { UciOp } from "@meshfleet/shared";
 import { apInterfaces, ENCRYPTIONS, setOp, ssidParam, wpaKey } from "./common";
 import type { Issue, JobTemplate } from "./types";
 
-export const ssidParams = z.object({
+export const ssidParams = z.strictObject({
   ssid: ssidParam,
   key: wpaKey.optional(),
   encryption: z.enum(ENCRYPTIONS).default("psk2"),
