@@ -1,3 +1,3 @@
-export { agentConfig, runnerConfig, type AgentConfig, type AgentConfigInput, type RunnerConfig } from "./schema";
+export { agentConfig, nodeEntry, runnerConfig, type AgentConfig, type AgentConfigInput, type NodeEntry, type RunnerConfig } from "./schema";
 export { loadConfig, parseDuration, type ConfigFlags, type LoadedConfig } from "./load";
 export { buildRunner } from "./runner";

@@ -36,6 +36,19 @@ const prefixedRunner = z
 export const runnerConfig = z.discriminatedUnion("type", [localRunner, sshRunner, prefixedRunner]);
 export type RunnerConfig = z.infer<typeof runnerConfig>;
 
+/** One router of a companion host that manages several over SSH (agentless mode). */
+export const nodeEntry = z
+  .object({
+    nodeId,
+    runner: runnerConfig,
+    routing: z.enum(["auto", "bird1", "bird2", "babeld", "none"]).optional(),
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "tags are lower-case words")).max(32).optional(),
+    /** This node's own NATS credentials (its own connection); default: the shared connection. */
+    credsFile: z.string().min(1).optional(),
+  })
+  .strict();
+export type NodeEntry = z.infer<typeof nodeEntry>;
+
 const natsUrl = z.string().regex(/^(nats|tls|ws|wss):\/\/[^\s]+$|^[A-Za-z0-9.-]+:\d+$/, "a NATS URL such as nats://controller.lan:4222");
 
 /**
@@ -64,6 +77,17 @@ export const agentConfig = z
     babeldDumpArgv: argvList.min(1).optional(),
     tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "tags are lower-case words")).max(32).default([]),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * Several routers from one process (a companion host reaching them over SSH): one
+     * agent per entry, each with its own node id, boot id, seq and buffer. Without it
+     * the process is one agent for `nodeId` with `runner`.
+     */
+    nodes: z
+      .array(nodeEntry)
+      .min(1)
+      .max(1000)
+      .refine((ns) => new Set(ns.map((n) => n.nodeId)).size === ns.length, "node ids must be unique")
+      .optional(),
   })
   .strict();
 export type AgentConfig = z.infer<typeof agentConfig>;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
-import { ERROR_CODES, MeshfleetError, toWireError } from "@meshfleet/shared";
+import { ConfigError, ERROR_CODES, MeshfleetError, toWireError } from "@meshfleet/shared";
 import type { Log } from "../log/types";
 import { silentLog } from "../log/types";
 import type { PublishOptions, Publisher } from "./types";
@@ -39,6 +39,7 @@ interface Sub {
 export class NatsPublisher implements Publisher {
   readonly #o: NatsPublisherOptions;
   readonly #log: Log;
+  #creds: Uint8Array | null = null;
   #nc: NatsConnection | null = null;
   #js: JetStreamClient | null = null;
   #up = false;
@@ -53,6 +54,13 @@ export class NatsPublisher implements Publisher {
   constructor(opts: NatsPublisherOptions) {
     if (opts.servers.length === 0) throw new MeshfleetError(ERROR_CODES.config, "no NATS server given");
     this.#o = opts;
+    if (opts.credsFile) {
+      try {
+        this.#creds = readFileSync(opts.credsFile);
+      } catch (e) {
+        throw new ConfigError(`nats.credsFile: cannot read ${opts.credsFile}: ${(e as Error).message}`, { cause: e });
+      }
+    }
     this.#log = (opts.log ?? silentLog).child({ component: "nats" });
     this.#loop = this.#connectLoop();
   }
@@ -74,7 +82,7 @@ export class NatsPublisher implements Publisher {
           reconnectJitter: 100,
           timeout: 5000,
           pingInterval: 30_000,
-          ...(o.credsFile ? { authenticator: credsAuthenticator(readFileSync(o.credsFile)) } : {}),
+          ...(this.#creds ? { authenticator: credsAuthenticator(this.#creds) } : {}),
           ...(o.user !== undefined ? { user: o.user, pass: o.password ?? "" } : {}),
           ...(o.tls ? { tls: o.tls satisfies TlsOptions } : {}),
         });
