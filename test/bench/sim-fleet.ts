@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { createTelemetryStream, startNatsServer, type RunningNatsServer } from "@meshfleet/testkit";
 import { snapshot as snapshotSchema, subjects } from "@meshfleet/shared";
 import { Agent, NatsPublisher, silentLog, type Publisher } from "@meshfleet/agent";
-import { World } from "../../agent/src/sim/world";
+import { World } from "@meshfleet/agent/sim";
 
 /**
  * Can one process carry a simulated fleet of N nodes at a given interval on one core?
@@ -22,7 +22,7 @@ export default async function main(argv: string[]): Promise<void> {
       interval: { type: "string", default: "10000" },
       rounds: { type: "string", default: "2" },
       stations: { type: "string", default: "4" },
-      window: { type: "string", default: "256" },
+      window: { type: "string", default: "64" },
       publish: { type: "boolean", default: false },
       validate: { type: "boolean", default: false },
     },
@@ -41,7 +41,7 @@ export default async function main(argv: string[]): Promise<void> {
   if (values.publish) {
     server = await startNatsServer();
     await createTelemetryStream(server.url);
-    const p = new NatsPublisher({ servers: [server.url], log: silentLog });
+    const p = new NatsPublisher({ servers: [server.url], log: silentLog, publishTimeoutMs: 30_000 });
     for (let i = 0; i < 100 && !p.connected; i++) await new Promise((r) => setTimeout(r, 50));
     publisher = p;
   }
@@ -53,6 +53,7 @@ export default async function main(argv: string[]): Promise<void> {
   let bytes = 0;
   let sectionErrors = 0;
   let invalid = 0;
+  let publishFailed = 0;
   const inflight: Promise<void>[] = [];
 
   const cycle = async (r: number, i: number): Promise<void> => {
@@ -63,7 +64,7 @@ export default async function main(argv: string[]): Promise<void> {
     const data = enc.encode(JSON.stringify(snap));
     bytes += data.length;
     if (publisher) {
-      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }));
+      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }).catch(() => void publishFailed++));
       if (inflight.length >= window) await Promise.all(inflight.splice(0));
     }
   };
@@ -114,6 +115,7 @@ export default async function main(argv: string[]): Promise<void> {
   line("snapshot JSON", `${(bytes / (count + Math.min(nodes, 500)) / 1024).toFixed(1)} KiB avg`);
   line("collector errors", String(sectionErrors));
   if (values.validate) line("schema-invalid snapshots", String(invalid));
+  if (publisher) line("publishes failed (no ack in 30 s)", String(publishFailed));
   line("RSS", `${((rss - rss0) / 1048576).toFixed(0)} MiB added, ${(rss / 1048576).toFixed(0)} MiB total`);
   if (publisher) await publisher.close();
   if (server) await server.dispose();

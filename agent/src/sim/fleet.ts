@@ -1,4 +1,4 @@
-import { ERROR_CODES, MeshfleetError } from "@meshfleet/shared";
+import { ConfigError, ERROR_CODES, MeshfleetError } from "@meshfleet/shared";
 import { Agent } from "../agent/agent";
 import { systemClock, type Clock } from "../agent/types";
 import { createVerifier, JobExecutor, MemoryJobStateStore, systemJobClock } from "../jobs/index";
@@ -107,8 +107,11 @@ export class SimFleet {
     }
   }
 
+  /** Starts every agent. The world must start near the clock's now (`startMs: clock.now()`), or its scripted events would all fire at once. */
   start(): void {
     const w = this.#o.world;
+    const lag = this.#clock.now() - w.now;
+    if (lag > 3_600_000 || lag < -3_600_000) throw new ConfigError(`the simulated world starts ${Math.round(lag / 1000)} s away from the fleet clock; create it with startMs: clock.now()`);
     this.#unsub = w.onEvent((e) => this.#onWorldEvent(e));
     this.tick();
     const ids = w.nodeIds();
