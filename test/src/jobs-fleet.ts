@@ -51,6 +51,8 @@ export interface Fleet {
   nodes: Map<string, FleetNode>;
   dir: string;
   startAgent(id: string): void;
+  /** Stops the controller (HTTP, ingest, job service) and starts a new one on the same database. */
+  restartController(): Promise<void>;
   stopAgent(id: string): Promise<void>;
   file(id: string, config: string): string;
   dispose(): Promise<void>;
@@ -90,9 +92,13 @@ export async function startFleet(count: number, opts: { intervalMs?: number } = 
   const srv = await startNatsServer();
   const nc = await connect({ servers: srv.url });
   const store = openStore({ file: join(tmp.path, "controller.sqlite"), clock: systemClock });
-  const jobs = jobsModule({ tickMs: 200 });
-  const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, modules: [jobs] });
-  await controller.start();
+  const makeController = async () => {
+    const jobs = jobsModule({ tickMs: 200 });
+    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, modules: [jobs] });
+    await controller.start();
+    return { controller, service: jobs.service() };
+  };
+  const { controller, service } = await makeController();
   const nodes = new Map<string, FleetNode>();
   for (let i = 1; i <= count; i++) {
     const id = `n${String(i).padStart(2, "0")}`;
@@ -111,7 +117,7 @@ export async function startFleet(count: number, opts: { intervalMs?: number } = 
     nc,
     store,
     controller,
-    service: jobs.service(),
+    service,
     api: `http://127.0.0.1:${controller.address!.port}`,
     nodes,
     dir: tmp.path,
@@ -155,6 +161,13 @@ export async function startFleet(count: number, opts: { intervalMs?: number } = 
       n.publisher = publisher;
       agent.start();
     },
+    async restartController() {
+      await fleet.controller.stop();
+      const next = await makeController();
+      fleet.controller = next.controller;
+      fleet.service = next.service;
+      fleet.api = `http://127.0.0.1:${next.controller.address!.port}`;
+    },
     async stopAgent(id) {
       const n = nodes.get(id)!;
       await n.agent?.stop();
@@ -164,7 +177,7 @@ export async function startFleet(count: number, opts: { intervalMs?: number } = 
     },
     async dispose() {
       for (const id of nodes.keys()) await fleet.stopAgent(id).catch(() => undefined);
-      await controller.stop().catch(() => undefined);
+      await fleet.controller.stop().catch(() => undefined);
       await nc.close().catch(() => undefined);
       store.close();
       await srv.dispose();

@@ -193,6 +193,30 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
     );
   }, 40_000);
 
+  it("a controller restart in the middle of a rollout loses nothing: the job carries on from SQLite", async () => {
+    const r = await api(fleet, "POST", "/api/jobs", {
+      template: "routing-firewall",
+      target: "n06,n07,n09,n10",
+      params: { protocol: "babel", zone: "lan" },
+      rollout: { canary: 1, batchSize: 3, pauseMs: 1500 },
+      verify: { deadlineMs: 5000 },
+    });
+    expect(r.status).toBe(201);
+    await waitFor(async () => (await api(fleet, "GET", `/api/jobs/${r.body.id}`)).body.nodes[0].state === "verified", { what: "canary verified" });
+    // During the pause before the next batch.
+    await fleet.restartController();
+    const job = await waitJob(fleet, r.body.id, ["completed", "halted"]);
+    expect(job.nodes.map((n: any) => [n.node, n.state, n.attempts])).toEqual([
+      ["n06", "verified", 1],
+      ["n07", "verified", 1],
+      ["n09", "verified", 1],
+      ["n10", "verified", 1],
+    ]);
+    const rule = "\nconfig rule 'meshfleet_babel'\n\toption name 'Allow-Babel'\n\toption family 'ipv6'\n\tlist proto 'udp'\n\toption src 'lan'\n\tlist src_ip 'fe80::/10'\n\toption dest_port '6696'\n\toption target 'ACCEPT'\n\n";
+    for (const id of ["n06", "n07", "n09", "n10"]) expect(fleet.file(id, "firewall")).toBe(`${FIREWALL.slice(0, -1)}${rule}`);
+    expect(fleet.file("n08", "firewall")).toBe(FIREWALL);
+  }, 40_000);
+
   it("malicious values are rejected (400 naming the field) or stored literally, never executed", async () => {
     const bad = await api(fleet, "POST", "/api/jobs", { template: "ssid", target: "n03", params: { ssid: "guest\nrm -rf /", key: "abc\rdefgh" } });
     expect(bad.status).toBe(400);
