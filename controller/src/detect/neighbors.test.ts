@@ -20,4 +20,13 @@ describe("stepNeighbors", () => {
     const s0 = stepNeighbors(null, [neighbor("fe80::2", "eth0", "babel")], "r1", 1000, resolve);
     expect(stepNeighbors(s0.state, [neighbor("fe80::2", "eth0", "babel")], "r1", 2000, resolve).events).toEqual([]);
   });
+
+  it("counts a Babel neighbour at infinite cost (65535, as BIRD lists a lost one until it expires) as down", () => {
+    const lost = { ...neighbor("fe80::2", "eth0", "babel"), metric: 65535 };
+    const s0 = stepNeighbors(null, [neighbor("fe80::2", "eth0", "babel")], "r1", 1000, resolve);
+    const s1 = stepNeighbors(s0.state, [lost], "r1", 2000, resolve);
+    expect(s1.events.map((e) => [e.code, e.subject])).toEqual([["neighbor_down", "neighbor:r1:fe80::2%eth0"]]);
+    expect(stepNeighbors(s1.state, [], "r1", 3000, resolve).events).toEqual([]);
+    expect(stepNeighbors(s1.state, [neighbor("fe80::2", "eth0", "babel")], "r1", 3000, resolve).events.map((e) => e.code)).toEqual(["neighbor_up"]);
+  });
 });

@@ -8,10 +8,22 @@ function key(address: string, iface: string | null): string {
   return `${address}%${iface ?? ""}`;
 }
 
-/** RIPng/Babel neighbours up / down on one node, per (address, interface). First observation: baseline. */
+/** Babel's infinite cost: BIRD keeps listing a neighbour it lost, with this metric, until the entry expires. */
+export const BABEL_INFINITY = 0xffff;
+
+/** Is this neighbour reachable? A Babel neighbour at infinite cost is not (it is gone, only not yet forgotten). */
+export function reachable(n: RoutingNeighbor): boolean {
+  return !(n.kind === "babel" && n.metric !== null && n.metric >= BABEL_INFINITY);
+}
+
+/**
+ * RIPng/Babel neighbours up / down on one node, per (address, interface); a Babel
+ * neighbour at infinite cost counts as down. First observation: baseline.
+ */
 export function stepNeighbors(prev: NeighborsState | null, neighbors: readonly RoutingNeighbor[], node: string, ts: number, resolve: Resolver): Step<NeighborsState, NeighborEvent> {
   const next: NeighborsState = {};
   for (const n of neighbors) {
+    if (!reachable(n)) continue;
     const address = n.address.toLowerCase();
     next[key(address, n.iface)] = { protocol: n.protocol, kind: n.kind, address, iface: n.iface, neighborNode: resolve.address(address) };
   }

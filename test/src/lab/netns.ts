@@ -28,9 +28,9 @@ export async function destroyNamespace(ns: string): Promise<void> {
   }
 }
 
-/** Removes every `mflab-` namespace (and the processes inside). */
-export async function preClean(): Promise<string[]> {
-  const stale = await listLabNamespaces();
+/** Removes stale lab namespaces (and the processes inside): every `mflab-` one, or those of one lab (`mflab-<tag>`). */
+export async function preClean(tag = ""): Promise<string[]> {
+  const stale = (await listLabNamespaces()).filter((n) => n.startsWith(`${LAB_PREFIX}${tag}`));
   for (const ns of stale) await destroyNamespace(ns);
   return stale;
 }

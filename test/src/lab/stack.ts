@@ -1,0 +1,80 @@
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { Agent, LocalRunner, NatsPublisher, PrefixedRunner, silentLog } from "@meshfleet/agent";
+import { Controller, detectionModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
+import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
+import type { RoutingLab } from "./routing-lab";
+
+type DetectionModule = ReturnType<typeof detectionModule>;
+
+export interface LabStack {
+  nats: RunningNatsServer;
+  nc: NatsConnection;
+  store: Store;
+  controller: Controller;
+  detection: DetectionModule;
+  agents: Agent[];
+  /** The controller's HTTP API base URL. */
+  url: string;
+  /** GET a JSON document from the controller's API. */
+  api<T>(path: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Agents' snapshot interval (ms). */
+  intervalMs: number;
+  detection: Parameters<typeof detectionModule>[0];
+}
+
+/**
+ * A real nats-server, the controller in-process (real SQLite file, detection module, HTTP
+ * API on a free port) and one agent per lab namespace reading `birdc`/`nft`/`ip` through
+ * the prefixed runner (`ip netns exec mflab-rN ...`, `birdc -s <socket>`).
+ */
+export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabStack> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        // keep cleaning up
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const nats = await startNatsServer();
+    cleanups.push(() => nats.dispose());
+    const dir = tempDir("mflab-db-");
+    cleanups.push(() => dir.cleanup());
+    const store = openStore({ file: `${dir.path}/controller.sqlite`, clock: systemClock });
+    cleanups.push(() => store.close());
+    const nc = await connect({ servers: nats.url, name: "mflab-controller" });
+    cleanups.push(() => nc.close());
+    const detection = detectionModule(o.detection);
+    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, modules: [detection], ingest: { batchMax: 50 } });
+    await controller.start();
+    cleanups.push(() => controller.stop());
+    const url = `http://127.0.0.1:${controller.address!.port}`;
+    const agents: Agent[] = [];
+    for (const n of lab.nodes) {
+      const runner = new PrefixedRunner(new LocalRunner({ timeoutMs: 3000 }), { prefix: ["ip", "netns", "exec", n.ns], programs: { birdc: ["birdc", "-s", n.ctl] } });
+      const publisher = new NatsPublisher({ servers: [nats.url], name: `mflab-agent ${n.id}`, reconnectWaitMs: 200, publishTimeoutMs: 3000 });
+      cleanups.push(() => publisher.close());
+      const agent = new Agent({ nodeId: n.id, runner, log: silentLog, publisher, intervalMs: o.intervalMs, bufferSize: 500, mode: "prefixed", routing: "bird2", agentVersion: "lab", commandTimeoutMs: 3000 });
+      agents.push(agent);
+      cleanups.push(() => agent.stop());
+      agent.start();
+    }
+    const api = async <T>(path: string): Promise<T> => {
+      const r = await fetch(`${url}${path}`);
+      if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status} ${await r.text()}`);
+      return (await r.json()) as T;
+    };
+    return { nats, nc, store, controller, detection, agents, url, api, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
