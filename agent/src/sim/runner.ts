@@ -39,6 +39,7 @@ export class SimulatedRunner implements CommandRunner {
   #routes: { t: number; routes: RouteView[] } | null = null;
   /** Outputs that only change with the node's configuration, by command (with a key to invalidate). */
   readonly #static = new Map<string, { key: string; text: string }>();
+  #dumpParts: string[] | null = null;
 
   constructor(
     private readonly world: World,
@@ -121,8 +122,8 @@ export class SimulatedRunner implements CommandRunner {
         return ok(this.cached(cmd, `${node.meshChannel}/${node.meshId}/${node.apChannel}`, () => renderWirelessStatus(m, node, true)));
       case "ubus call network.interface dump": {
         // Only the interfaces' uptime moves: render once with a marker and fill it in.
-        const parts = this.cached(cmd, "", () => renderInterfaceDump(m, node, node.bootAt + (UPTIME_MARK + 8) * 1000)).split(String(UPTIME_MARK));
-        return ok(parts.join(String(Math.max(0, Math.floor((t - node.bootAt) / 1000) - 8))));
+        this.#dumpParts ??= renderInterfaceDump(m, node, node.bootAt + (UPTIME_MARK + 8) * 1000).split(String(UPTIME_MARK));
+        return ok(this.#dumpParts.join(String(Math.max(0, Math.floor((t - node.bootAt) / 1000) - 8))));
       }
       case "cat /proc/uptime":
         return ok(renderUptime(node, t));

@@ -13,10 +13,24 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** Route and protocol times rarely change between cycles: remember recent renderings. */
+const timeCache = new Map<number, string>();
+
 export function birdTime(ms: number, now: number): string {
+  const long = now - ms > 20 * 3_600_000;
+  const key = long ? -ms - 1 : ms;
+  const have = timeCache.get(key);
+  if (have !== undefined) return have;
+  if (timeCache.size > 4096) timeCache.clear();
+  const text = formatBirdTime(ms, long);
+  timeCache.set(key, text);
+  return text;
+}
+
+function formatBirdTime(ms: number, long: boolean): string {
   const d = new Date(ms);
   const hms = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, "0")}`;
-  if (now - ms <= 20 * 3_600_000) return hms;
+  if (!long) return hms;
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hms}`;
 }
 
