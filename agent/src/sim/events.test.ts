@@ -112,5 +112,7 @@ describe("scenario files", () => {
     const w = new World({ seed: 42, nodes: 16 });
     expect(() => w.schedule({ type: "rebootNode", atMs: 1, node: "node-99", downMs: 5 })).toThrow(/unknown simulated node/);
     expect(() => w.schedule({ type: "cutLink", atMs: 1, a: "node-1", b: "node-16" })).toThrow(/out of radio range/);
+    expect(() => w.schedule({ type: "flapRoute", atMs: 1, node: "node-1", prefix: "node-77", periodMs: 1000, count: 2 })).toThrow(/unknown simulated node/);
+    expect(() => w.schedule({ type: "roamStation", atMs: 1, station: "node-2/9", toNode: "node-1" })).toThrow(/unknown station/);
   });
 });

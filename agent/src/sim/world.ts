@@ -162,6 +162,7 @@ export class World {
   private check(e: SimEvent): void {
     if ("a" in e) this.link(e.a, e.b);
     if ("node" in e) this.node(e.node);
+    if (e.type === "flapRoute" && !e.prefix.includes("/")) this.node(e.prefix);
     if (e.type === "roamStation") {
       this.station(e.station);
       this.node(e.toNode);
