@@ -4,11 +4,14 @@ import type { AgentConfig } from "../config/schema";
 import { buildRunner } from "../config/runner";
 import type { Log } from "../log/types";
 import { NatsPublisher } from "../publish/nats";
+import type { CommandRunner } from "../runner/types";
 import { AGENT_VERSION } from "./version";
 
 export interface BuiltAgents {
   agents: Agent[];
   publishers: NatsPublisher[];
+  /** Runners to close at shutdown (ssh control masters). */
+  runners: CommandRunner[];
 }
 
 /**
@@ -20,6 +23,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
   const nats = config.nats;
   if (!nats) throw new ConfigError("config: nats.servers: required for `run` (--nats or MESHFLEET_NATS_URL)");
   const publishers: NatsPublisher[] = [];
+  const runners: CommandRunner[] = [];
   const connect = (name: string, credsFile: string | undefined): NatsPublisher => {
     const p = new NatsPublisher({
       servers: nats.servers,
@@ -38,7 +42,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
 
   const entries = config.nodes ?? [{ nodeId: config.nodeId, runner: config.runner, routing: config.routing, tags: config.tags, credsFile: undefined }];
   try {
-    return { agents: entries.map((e) => build(e)), publishers };
+    return { agents: entries.map((e) => build(e)), publishers, runners };
   } catch (e) {
     // A bad entry (unreadable credentials): close what was already opened.
     for (const p of publishers) void p.close();
@@ -47,6 +51,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
 
   function build(e: (typeof entries)[number]): Agent {
     const { runner, mode } = buildRunner(e.runner, config.commandTimeoutMs);
+    runners.push(runner);
     return new Agent({
       nodeId: e.nodeId,
       runner,

@@ -13,7 +13,7 @@ export function registerRunCommand(program: Command): void {
   addConfigOptions(program.command("run").description("collect every interval and publish to NATS")).action(async (flags: ConfigFlags) => {
     const { config, password } = loadConfig(flags);
     const log = createLogger({ level: config.logLevel });
-    const { agents, publishers } = buildAgents(config, password, log);
+    const { agents, publishers, runners } = buildAgents(config, password, log);
     log.info(
       {
         event: "config",
@@ -41,7 +41,7 @@ export function registerRunCommand(program: Command): void {
         }, 15_000);
         force.unref();
         Promise.all(agents.map((a) => a.stop()))
-          .then(() => Promise.all(publishers.map((p) => p.close())))
+          .then(() => Promise.all([...publishers.map((p) => p.close()), ...runners.map((r) => r.close?.())]))
           .catch((e: unknown) => log.error({ event: "shutdown_failed", err: toWireError(e) }, "shutdown failed"))
           .finally(() => {
             process.off("SIGTERM", onSignal);

@@ -52,6 +52,10 @@ export class PrefixedRunner implements CommandRunner {
     return res;
   }
 
+  close(): Promise<void> {
+    return this.#inner.close?.() ?? Promise.resolve();
+  }
+
   #prefixLength(collector?: string): number {
     const over = collector !== undefined ? this.#opts.collectors?.[collector] : undefined;
     return (over?.prefix ?? this.#opts.prefix ?? []).length;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitFor } from "@meshfleet/testkit";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
 import { SshRunner } from "./ssh";
 import { runnerContract, HOSTILE_ARGS } from "./runner-contract";
@@ -68,6 +71,20 @@ if (unavailable === null) {
       const res = await make().run(["echo", "$(touch /tmp/mf-ssh-pwned)"]);
       expect(res.stdout).toBe("$(touch /tmp/mf-ssh-pwned)\n");
       expect(existsSync("/tmp/mf-ssh-pwned")).toBe(false);
+    });
+
+    it("reuses one connection with a control master and closes it", async () => {
+      const controlDir = mkdtempSync(join(tmpdir(), "mf-ssh-ctl-"));
+      try {
+        const r = new SshRunner({ host: "127.0.0.1", port: srv!.port, identityFile: srv!.identityFile, knownHostsFile: srv!.knownHostsFile, controlDir });
+        expect((await r.run(["echo", "one"])).stdout).toBe("one\n");
+        expect(readdirSync(controlDir)).toHaveLength(1);
+        expect((await r.run(["echo", "two"])).stdout).toBe("two\n");
+        await r.close();
+        await waitFor(() => readdirSync(controlDir).length === 0, { timeoutMs: 5000, what: "the control socket to go" });
+      } finally {
+        rmSync(controlDir, { recursive: true, force: true });
+      }
     });
 
     it("reports an unreachable router as E_COMMAND_FAILED naming ssh", async () => {

@@ -63,6 +63,18 @@ export class SshRunner implements CommandRunner {
     return a;
   }
 
+  /** Ends the shared connection (`ssh -O exit`) when one is kept (controlDir). */
+  async close(): Promise<void> {
+    const o = this.#opts;
+    if (!o.controlDir) return;
+    const args = ["-o", `ControlPath=${o.controlDir}/%C`, ...(o.port ? ["-p", String(o.port)] : []), "-O", "exit", this.#target()];
+    try {
+      await spawnCommand({ program: o.sshProgram ?? "ssh", args, argv: ["ssh", "-O", "exit"], timeoutMs: 5000, maxOutputBytes: 65536, env: { ...process.env, LC_ALL: "C" } });
+    } catch {
+      // no master running: nothing to close
+    }
+  }
+
   run(argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
     if (argv.length === 0 || argv[0] === "") {
       return Promise.reject(new CommandError(ERROR_CODES.commandNotFound, "empty argv", { argv, exitCode: null, stderr: "" }));

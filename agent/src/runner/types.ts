@@ -30,4 +30,6 @@ export interface CommandRunner {
    * does not exist, `E_COMMAND_TIMEOUT` when it ran past the timeout.
    */
   run(argv: readonly string[], opts?: RunOptions): Promise<CommandResult>;
+  /** Releases what the runner keeps open between commands (ssh control master). Optional. */
+  close?(): Promise<void>;
 }
