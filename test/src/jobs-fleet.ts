@@ -6,7 +6,7 @@ import type { Job, JobStatus, SystemFacts, WirelessConfig } from "@meshfleet/sha
 import { Agent, NatsPublisher, silentLog, type Collection } from "@meshfleet/agent";
 import { wirelessConfigFromStatus } from "@meshfleet/agent/parsers";
 import { CommandUciBackend, FileUciBackend, parseUciFile, UciFileRunner, wirelessStatusFromUci, type UciBackend } from "@meshfleet/agent/uci";
-import { createVerifier, JobExecutor, FileJobStateStore, systemJobClock } from "@meshfleet/agent/jobs";
+import { brokerRoundTrip, createVerifier, JobExecutor, FileJobStateStore, systemJobClock } from "@meshfleet/agent/jobs";
 import { Controller, jobsModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
 import { repoRoot } from "./controller-helpers";
 
@@ -133,7 +133,7 @@ export async function startFleet(count: number, opts: { intervalMs?: number } = 
         verifyPollMs: 200,
         verifier: createVerifier({
           clock: systemJobClock,
-          roundTrip: () => Promise.resolve(publisher.connected),
+          roundTrip: brokerRoundTrip(publisher, systemJobClock),
           countPeers: () => Promise.resolve({ meshPeers: n.meshPeers, neighbors: n.meshPeers }),
         }),
       });

@@ -9,7 +9,7 @@ import { UciFileRunner } from "../uci/uci-cli";
 import { JobExecutor } from "./executor";
 import { FileJobStateStore, MemoryJobStateStore, type JobStateStore } from "./state-store";
 import type { JobClock, JobVerifier, VerifyResult } from "./types";
-import { createVerifier } from "./verify";
+import { brokerRoundTrip, createVerifier } from "./verify";
 
 const WIRELESS = readFileSync(join(import.meta.dirname, "../uci/fixtures/wireless-22.03.conf"), "utf8");
 
@@ -192,5 +192,32 @@ describe("createVerifier", () => {
     expect(await v(1, 3).check(job)).toEqual({ ok: false, reason: "1/2 mesh peers" });
     expect(await v(2, 0).check(job)).toEqual({ ok: false, reason: "0/1 routing neighbours" });
     expect(await v(2, 1).check(job)).toEqual({ ok: true, detail: "controller reachable, 2 mesh peers, 1 neighbours" });
+  });
+});
+
+describe("brokerRoundTrip", () => {
+  it("is an acknowledged JetStream publish of an applied status on the node's own subject", async () => {
+    const sent: { subject: string; body: unknown; timeoutMs: number | undefined }[] = [];
+    const pub = {
+      connected: true,
+      publish: (subject: string, data: Uint8Array, opts?: { timeoutMs?: number }) => {
+        sent.push({ subject, body: JSON.parse(new TextDecoder().decode(data)), timeoutMs: opts?.timeoutMs });
+        return Promise.resolve();
+      },
+    };
+    const rt = brokerRoundTrip(pub, { now: () => 42 });
+    expect(await rt(makeJob())).toBe(true);
+    expect(sent).toEqual([
+      {
+        subject: "mf.jobstatus.r1",
+        body: { type: "jobStatus", v: 1, jobId: "job-roaming-0001", node: "r1", boot: "verifier", ts: 42, state: "applied", reason: null, step: "verify: broker round trip" },
+        timeoutMs: 3000,
+      },
+    ]);
+    pub.connected = false;
+    expect(await rt(makeJob())).toBe(false);
+    const failing = { connected: true, publish: () => Promise.reject(new Error("TIMEOUT")) };
+    const v = createVerifier({ clock: fakeClock(), roundTrip: brokerRoundTrip(failing, { now: () => 0 }) });
+    expect(await v.check(makeJob())).toEqual({ ok: false, reason: "no round trip to the controller: TIMEOUT" });
   });
 });

@@ -2,12 +2,13 @@ import type { CollectContext } from "../collect/types";
 import { collectInterfaces, collectStations } from "../collect/wireless";
 import { collectRouting } from "../collect/routing";
 import type { Log } from "../log/types";
+import type { Publisher } from "../publish/types";
 import type { CommandRunner } from "../runner/types";
 import { CommandUciBackend } from "../uci/command-backend";
 import { JobExecutor } from "./executor";
 import { FileJobStateStore } from "./state-store";
 import { systemJobClock } from "./types";
-import { createVerifier, type PeerCounts } from "./verify";
+import { brokerRoundTrip, createVerifier, type PeerCounts } from "./verify";
 
 /** Where a router keeps the job state file: it must survive a reboot (not /tmp). */
 export const DEFAULT_JOB_STATE_PATH = "/etc/meshfleet/jobs.json";
@@ -24,13 +25,8 @@ export async function countPeersByCollecting(ctx: CollectContext): Promise<PeerC
 
 export interface RouterJobHandlerOptions {
   runner: CommandRunner;
-  /** The agent's broker connection: `connected` is the minimum for a job to count as verified. */
-  publisher: { readonly connected: boolean };
-  /**
-   * A real round trip to the broker (PING/PONG, e.g. `nc.flush()`), better than
-   * `connected` alone: a link cut by the new config can look up until the next ping.
-   */
-  roundTrip?: () => Promise<boolean | void>;
+  /** The agent's broker connection; verification needs an acknowledged publish over it. */
+  publisher: Publisher;
   log: Log;
   statePath?: string;
   commandTimeoutMs?: number;
@@ -38,8 +34,8 @@ export interface RouterJobHandlerOptions {
 
 /**
  * The job handler of an agent on (or reaching over ssh) a real router: `uci` through the
- * runner with argv arrays, the job state file under /etc/meshfleet, verification by a
- * broker round trip and, when a job asks, by collecting mesh peers and neighbours.
+ * runner with argv arrays, the job state file under /etc/meshfleet, verification by an
+ * acknowledged publish over the agent's own connection (brokerRoundTrip) and, when a job asks, by collecting mesh peers and neighbours.
  */
 export function createRouterJobHandler(o: RouterJobHandlerOptions): JobExecutor {
   const ctx: CollectContext = { runner: o.runner, timeoutMs: o.commandTimeoutMs ?? 5000, routing: "auto", memo: {} };
@@ -51,7 +47,7 @@ export function createRouterJobHandler(o: RouterJobHandlerOptions): JobExecutor 
     log: o.log,
     verifier: createVerifier({
       clock: systemJobClock,
-      roundTrip: o.roundTrip ?? (() => Promise.resolve(o.publisher.connected)),
+      roundTrip: brokerRoundTrip(o.publisher, systemJobClock),
       countPeers: () => countPeersByCollecting(ctx),
     }),
   });

@@ -1,5 +1,4 @@
-import type { Job } from "@meshfleet/shared";
-import { toWireError } from "@meshfleet/shared";
+import { PROTOCOL_VERSION, subjects, toWireError, type Job, type JobStatus } from "@meshfleet/shared";
 import type { JobClock, JobVerifier, VerifyResult } from "./types";
 
 export interface PeerCounts {
@@ -14,7 +13,7 @@ export interface VerifierOptions {
    * A round trip to the controller over the agent's own connection (e.g. a NATS
    * flush: PING/PONG through the broker). Rejects or returns false when cut off.
    */
-  roundTrip: () => Promise<boolean | void>;
+  roundTrip: (job: Job) => Promise<boolean | void>;
   /** Counts peers by collecting (only needed for jobs with minMeshPeers/minNeighbors). */
   countPeers?: () => Promise<PeerCounts>;
   /** Give up one round trip after this long (default 3000 ms). */
@@ -45,7 +44,7 @@ export function createVerifier(o: VerifierOptions): JobVerifier {
   return {
     async check(job: Job): Promise<VerifyResult> {
       try {
-        const r = await within(o.roundTrip(), o.roundTripTimeoutMs ?? 3000, o.clock);
+        const r = await within(o.roundTrip(job), o.roundTripTimeoutMs ?? 3000, o.clock);
         if (r === "timeout") return { ok: false, reason: "no round trip to the controller (timed out)" };
         if (r === false) return { ok: false, reason: "not connected to the controller" };
       } catch (e) {
@@ -85,4 +84,32 @@ export async function verifyWithinDeadline(job: Job, verifier: JobVerifier, cloc
     if (clock.now() + pollMs >= deadlineAt) return { ok: false, reason: `${reason} (deadline of ${job.verify.deadlineMs} ms passed)` };
     await clock.sleep(pollMs);
   }
+}
+
+/**
+ * A round trip through the broker over the agent's own connection: a JetStream publish
+ * of an `applied` status ("verify: broker round trip") that must be acknowledged. A link
+ * the new config cut fails here even while the client still believes it is connected.
+ */
+export function brokerRoundTrip(
+  publisher: { readonly connected: boolean; publish(subject: string, data: Uint8Array, opts?: { timeoutMs?: number }): Promise<void> },
+  clock: { now(): number },
+  timeoutMs = 3000,
+): (job: Job) => Promise<boolean> {
+  return async (job) => {
+    if (!publisher.connected) return false;
+    const status: JobStatus = {
+      type: "jobStatus",
+      v: PROTOCOL_VERSION,
+      jobId: job.id,
+      node: job.node,
+      boot: "verifier",
+      ts: clock.now(),
+      state: "applied",
+      reason: null,
+      step: "verify: broker round trip",
+    };
+    await publisher.publish(subjects.jobStatus(job.node), new TextEncoder().encode(JSON.stringify(status)), { timeoutMs });
+    return true;
+  };
 }
