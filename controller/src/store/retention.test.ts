@@ -13,7 +13,8 @@ describe("rollups and retention (fake clock)", () => {
   let store: Store;
   let clock: FakeClock;
   let seq = 0;
-  const put = (ts: number, signal: number) => writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "n1", seq: ++seq, ts, signal, profile: { stations: 1 } }) }], ts);
+  const put = (ts: number, signal: number, boot = "boot-0001") =>
+    writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "n1", boot, seq: ++seq, ts, signal, profile: { stations: 1 } }) }], ts);
 
   beforeEach(() => {
     dir = tempDir("mf-retention-");
@@ -49,7 +50,7 @@ describe("rollups and retention (fake clock)", () => {
     ]);
 
     // A late snapshot (agent buffer drained after an outage) in an already rolled-up minute is folded in.
-    put(T0 + 30_000 + 1, -90);
+    put(T0 + 30_000 + 1, -90, "boot-before-restart");
     await store.maintenance.run(clock.now());
     expect(store.history({ node: "n1", metric: "signal", key: PEER, from: T0, to: T0 + MINUTE_MS, step: MINUTE_MS }).points).toEqual([
       { ts: T0, min: -90, avg: -58.571, max: -40, count: 7 },

@@ -51,6 +51,12 @@ describe("store", () => {
     // An older snapshot arriving late is stored but does not replace the current state.
     expect(store.transaction(() => store.telemetry.write(buildSnapshot({ node: "ap-1", seq: 3, boot: "boot-0000", ts: 5_000 }), 20_200))).toBe(true);
     expect(store.telemetry.latest("ap-1")!.state.seq).toBe(2);
+    // Within one boot the seq orders snapshots, whatever the router clock says (NTP stepped it back).
+    expect(store.transaction(() => store.telemetry.write(buildSnapshot({ node: "ap-1", seq: 4, ts: 15_000 }), 20_300))).toBe(true);
+    expect(store.telemetry.latest("ap-1")!.state).toMatchObject({ seq: 4, ts: 15_000 });
+    // A redelivered older seq of the same boot is history only.
+    expect(store.transaction(() => store.telemetry.write(buildSnapshot({ node: "ap-1", seq: 3, ts: 14_000 }), 20_400))).toBe(true);
+    expect(store.telemetry.latest("ap-1")!.state.seq).toBe(4);
   });
 
   it("treats a counter that went down as a reset (no rate), then resumes", () => {

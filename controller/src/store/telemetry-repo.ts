@@ -25,6 +25,12 @@ export interface RawRow {
 
 type RawDbRow = Omit<RawRow, "data"> & { fmt: number; data: string };
 const RAW_COLS = "id, node_id AS nodeId, boot, seq, ts, received_at AS receivedAt, fmt, data";
+/**
+ * When a stored snapshot replaces the node's current state: within one boot the higher
+ * seq wins (a router clock corrected by NTP does not matter), across boots the later ts.
+ * A late or redelivered older snapshot is stored as history but never becomes current.
+ */
+const NEWER = "((excluded.boot = node_state.boot AND excluded.seq > node_state.seq) OR (excluded.boot <> node_state.boot AND excluded.ts >= node_state.ts))";
 const STATE_SELECT = `SELECT node_id AS nodeId, ts, received_at AS receivedAt, boot, seq, interval_ms AS intervalMs, raw_id AS rawId,
   stations, peers, mesh_paths AS meshPaths, neighbors, routes, counters, errors, dropped_total AS droppedTotal FROM node_state`;
 
@@ -51,19 +57,19 @@ export class TelemetryRepository {
         VALUES (@nodeId, @ts, @receivedAt, @boot, @seq, @intervalMs, @rawId, @stations, @peers, @meshPaths, @neighbors, @routes,
           @counters, @errors, @dropped)
         ON CONFLICT (node_id) DO UPDATE SET dropped_total = dropped_total + excluded.dropped_total,
-          ts = CASE WHEN excluded.ts >= ts THEN excluded.ts ELSE ts END,
-          received_at = CASE WHEN excluded.ts >= ts THEN excluded.received_at ELSE received_at END,
-          boot = CASE WHEN excluded.ts >= ts THEN excluded.boot ELSE boot END,
-          seq = CASE WHEN excluded.ts >= ts THEN excluded.seq ELSE seq END,
-          interval_ms = CASE WHEN excluded.ts >= ts THEN excluded.interval_ms ELSE interval_ms END,
-          raw_id = CASE WHEN excluded.ts >= ts THEN excluded.raw_id ELSE raw_id END,
-          stations = CASE WHEN excluded.ts >= ts THEN excluded.stations ELSE stations END,
-          peers = CASE WHEN excluded.ts >= ts THEN excluded.peers ELSE peers END,
-          mesh_paths = CASE WHEN excluded.ts >= ts THEN excluded.mesh_paths ELSE mesh_paths END,
-          neighbors = CASE WHEN excluded.ts >= ts THEN excluded.neighbors ELSE neighbors END,
-          routes = CASE WHEN excluded.ts >= ts THEN excluded.routes ELSE routes END,
-          counters = CASE WHEN excluded.ts >= ts THEN excluded.counters ELSE counters END,
-          errors = CASE WHEN excluded.ts >= ts THEN excluded.errors ELSE errors END`),
+          ts = CASE WHEN ${NEWER} THEN excluded.ts ELSE ts END,
+          received_at = CASE WHEN ${NEWER} THEN excluded.received_at ELSE received_at END,
+          boot = CASE WHEN ${NEWER} THEN excluded.boot ELSE boot END,
+          seq = CASE WHEN ${NEWER} THEN excluded.seq ELSE seq END,
+          interval_ms = CASE WHEN ${NEWER} THEN excluded.interval_ms ELSE interval_ms END,
+          raw_id = CASE WHEN ${NEWER} THEN excluded.raw_id ELSE raw_id END,
+          stations = CASE WHEN ${NEWER} THEN excluded.stations ELSE stations END,
+          peers = CASE WHEN ${NEWER} THEN excluded.peers ELSE peers END,
+          mesh_paths = CASE WHEN ${NEWER} THEN excluded.mesh_paths ELSE mesh_paths END,
+          neighbors = CASE WHEN ${NEWER} THEN excluded.neighbors ELSE neighbors END,
+          routes = CASE WHEN ${NEWER} THEN excluded.routes ELSE routes END,
+          counters = CASE WHEN ${NEWER} THEN excluded.counters ELSE counters END,
+          errors = CASE WHEN ${NEWER} THEN excluded.errors ELSE errors END`),
       stateOf: db.prepare(`${STATE_SELECT} WHERE node_id = ?`),
       states: db.prepare(STATE_SELECT),
       raw: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE id = ?`),
@@ -104,7 +110,7 @@ export class TelemetryRepository {
       dropped: s.dropped,
       ...countsOf(packed),
     });
-    if (!base || s.ts >= base.ts) this.pending.set(s.node, counterBaseOf(s.ts, packed));
+    if (!base || s.ts > base.ts) this.pending.set(s.node, counterBaseOf(s.ts, packed));
     return true;
   }
 
