@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { CommandError, ERROR_CODES } from "@meshfleet/shared";
 import type { CommandResult } from "./types";
 
@@ -49,10 +50,13 @@ export function spawnCommand(spec: SpawnSpec): Promise<CommandResult> {
 
     const child = spawn(spec.program, [...spec.args], {
       env: spec.env,
-      stdio: ["pipe", "pipe", "pipe"],
+      // No stdin pipe unless there is input: each pipe costs the agent CPU per spawn.
+      stdio: [spec.stdin !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
       detached: true,
       windowsHide: true,
     });
+    const stdout = child.stdout as Readable;
+    const stderr = child.stderr as Readable;
 
     const timer = setTimeout(() => {
       fail(
@@ -67,8 +71,8 @@ export function spawnCommand(spec: SpawnSpec): Promise<CommandResult> {
       setTimeout(() => {
         if (settled || failure === null) return;
         settled = true;
-        child.stdout.destroy();
-        child.stderr.destroy();
+        stdout.destroy();
+        stderr.destroy();
         reject(failure);
       }, 1000).unref();
     }, spec.timeoutMs);
@@ -88,13 +92,14 @@ export function spawnCommand(spec: SpawnSpec): Promise<CommandResult> {
       }
       bucket.push(chunk);
     };
-    child.stdout.on("data", onData(out));
-    child.stderr.on("data", onData(err));
-    child.stdin.on("error", () => {
-      // EPIPE when the program exits without reading stdin: not an error of the command.
-    });
-    if (spec.stdin !== undefined) child.stdin.end(spec.stdin);
-    else child.stdin.end();
+    stdout.on("data", onData(out));
+    stderr.on("data", onData(err));
+    if (child.stdin) {
+      child.stdin.on("error", () => {
+        // EPIPE when the program exits without reading stdin: not an error of the command.
+      });
+      child.stdin.end(spec.stdin);
+    }
 
     child.once("error", (e: NodeJS.ErrnoException) => {
       if (settled) return;
