@@ -22,13 +22,17 @@ describe("ingest (real nats-server, real SQLite)", () => {
   const log = new RecordingLogger();
   const registry = new Registry();
   const seen: IngestItem[] = [];
+  let failWrites = false;
 
   beforeAll(async () => {
     srv = await startNatsServer();
     nc = await connect({ servers: srv.url });
     dir = tempDir("mf-ingest-");
     store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(1_800_000_000_000) });
-    ingest = new Ingest({ nc, store, clock: store.clock, log, metrics: ingestMetrics(registry), batchMax: 50 });
+    ingest = new Ingest({ nc, store, clock: store.clock, log, metrics: ingestMetrics(registry), batchMax: 50, retryDelayMs: 300 });
+    ingest.onTransaction(() => {
+      if (failWrites) throw new Error("SQLITE_FULL: database or disk is full");
+    });
     ingest.onCommitted((items) => {
       seen.push(...items);
     });
@@ -83,5 +87,20 @@ describe("ingest (real nats-server, real SQLite)", () => {
     // every message was acknowledged or terminated: nothing pending for redelivery
     await waitFor(async () => (await ingest.lag()).ackPending === 0, { what: "no ack pending" }).catch((e) => { throw new Error(`${String(e)} ${JSON.stringify(ingest.stats)}`); });
     expect(ingest.stats.pending).toBe(0);
+  });
+
+  it("stops acknowledging while the store cannot commit, reports it, and resumes without loss", async () => {
+    const js = jetstream(nc);
+    failWrites = true;
+    for (let seq = 1; seq <= 4; seq++) await js.publish(subjects.telemetry("ap-9"), enc(buildSnapshot({ node: "ap-9", seq, ts: seq * 10_000 })));
+    await waitFor(() => ingest.stats.storeErrors >= 2, { what: "failed commits (redelivered after the retry delay)" });
+    expect(ingest.lastStoreError).toBe("SQLITE_FULL: database or disk is full");
+    expect(store.telemetry.stateOf("ap-9")).toBeNull();
+    expect((await ingest.lag()).ackPending).toBeGreaterThan(0);
+    failWrites = false;
+    await waitFor(() => store.telemetry.stateOf("ap-9")?.seq === 4, { what: "ap-9 stored after the store recovered" });
+    expect([...store.telemetry.range("ap-9", 0, 100_000)].map((r) => r.seq).sort()).toEqual([1, 2, 3, 4]);
+    expect(ingest.lastStoreError).toBeNull();
+    await waitFor(async () => (await ingest.lag()).ackPending === 0, { what: "everything acknowledged" });
   });
 });
