@@ -34,6 +34,17 @@ export interface IngestOptions {
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
 
+/** Acknowledges (or not) without throwing: on a closed connection the server redelivers anyway. */
+function settle(m: JsMsg, how: "ack" | "nak" | "term", delayMs?: number): void {
+  try {
+    if (how === "ack") m.ack();
+    else if (how === "nak") m.nak(delayMs);
+    else m.term();
+  } catch {
+    // connection closed: unacknowledged messages come back after the ack wait
+  }
+}
+
 /**
  * Durable ingest: JetStream pull consumer -> decode/validate -> one transaction per batch
  * -> acknowledge after commit -> notify listeners. Invalid messages are terminated (never
@@ -130,7 +141,9 @@ export class Ingest {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.busy = this.busy.then(() => this.drain());
+      this.busy = this.busy
+        .then(() => this.drain())
+        .catch((err: unknown) => this.o.log.error({ error: (err as Error).message }, "ingest batch failed"));
     });
   }
 
@@ -147,7 +160,7 @@ export class Ingest {
     this.o.metrics.messages.inc({ kind: "unknown", result: "rejected" });
     this.o.log.warn({ subject: m.subject.slice(0, 120), seq: m.seq, reason, error: message.slice(0, 300) }, "rejected a telemetry message");
     // No reason text: `+TERM <reason>` needs nats-server 2.10; Debian ships 2.9.
-    m.term();
+    settle(m, "term");
   }
 
   /** Decodes, writes and acknowledges one batch. */
@@ -172,11 +185,11 @@ export class Ingest {
       this.o.metrics.storeErrors.inc();
       this.lastStoreError = (err as Error).message;
       this.o.log.error({ error: this.lastStoreError, messages: kept.length }, "the store could not commit a batch; it will be redelivered");
-      for (const m of kept) m.nak(this.o.retryDelayMs);
+      for (const m of kept) settle(m, "nak", this.o.retryDelayMs);
       return;
     }
     this.lastStoreError = null;
-    for (const m of kept) m.ack();
+    for (const m of kept) settle(m, "ack");
     const accepted: IngestItem[] = [];
     let lastSnapshotTs: number | null = null;
     results.forEach((r, i) => {
