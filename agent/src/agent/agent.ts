@@ -141,10 +141,11 @@ export class Agent {
     if (!this.#running) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      const started = this.#clock.now();
+      // Scheduling runs on monotonic time; the injected clock only stamps messages.
+      const started = performance.now();
       this.#cycle = this.#runCycle().finally(() => {
         this.#cycle = null;
-        this.#schedule(Math.max(0, started + this.#o.intervalMs - this.#clock.now()));
+        this.#schedule(Math.max(0, started + this.#o.intervalMs - performance.now()));
       });
     }, delayMs);
   }
