@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBirdRoutes } from "../parsers/bird/index";
+import { parseMpathDump } from "../parsers/iw/index";
 import { parseUptime } from "../collect/system-parse";
 import { DEMO_SCENARIO, parseScenario } from "./scenario";
 import { clientViews, pathViews, peerViews, routeViews } from "./views";
@@ -9,6 +10,12 @@ async function routesOf(w: World, node: string) {
   const out = parseBirdRoutes((await w.runnerFor(node).run(["birdc", "show", "route"])).stdout);
   if (!out.ok) throw new Error(out.error.message);
   return out.value.routes;
+}
+
+async function mpathOf(w: World, node: string) {
+  const out = parseMpathDump((await w.runnerFor(node).run(["iw", "dev", "mesh0", "mpath", "dump"])).stdout);
+  if (!out.ok) throw new Error(out.error.message);
+  return out.value.paths;
 }
 
 const pathTo = (w: World, from: string, to: string) => pathViews(w, w.node(from)).find((p) => p.dest.id === to);
@@ -29,6 +36,9 @@ describe("scripted link cut (seed 42, 3x3 grid, RIPng)", () => {
     expect(peerViews(w, n1).map((p) => p.peer.id)).not.toContain("node-2");
     expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { macs: { mesh: n5.macs.mesh } }, hops: 2, flags: 0x5, pathChange: 1 });
     expect(pathTo(w, "node-2", "node-1")!.next.macs.mesh).toBe(n5.macs.mesh);
+    // The same, as the agent reads it from `iw dev mesh0 mpath dump`.
+    expect((await mpathOf(w, "node-1")).find((p) => p.dest === n2.macs.mesh)).toMatchObject({ nextHop: n5.macs.mesh, hopCount: 2, flags: 0x5, pathChange: 1 });
+    expect((await mpathOf(w, "node-2")).find((p) => p.dest === n1.macs.mesh)).toMatchObject({ nextHop: n5.macs.mesh, hopCount: 2 });
     r = (await routesOf(w, "node-1")).find((x) => x.prefix === n2.prefix)!;
     expect(r).toMatchObject({ metric: 3, nextHops: [{ via: n5.linkLocal.mesh }] });
     const d = (await routesOf(w, "node-2")).find((x) => x.prefix === "::/0")!;
@@ -36,6 +46,7 @@ describe("scripted link cut (seed 42, 3x3 grid, RIPng)", () => {
 
     w.advance(50_000);
     expect(pathTo(w, "node-1", "node-2")).toMatchObject({ next: { macs: { mesh: n2.macs.mesh } }, hops: 1, pathChange: 2 });
+    expect((await mpathOf(w, "node-1")).find((p) => p.dest === n2.macs.mesh)).toMatchObject({ nextHop: n2.macs.mesh, hopCount: 1, flags: 0x15, pathChange: 2 });
     r = (await routesOf(w, "node-1")).find((x) => x.prefix === n2.prefix)!;
     expect(r.nextHops[0]!.via).toBe(n2.linkLocal.mesh);
     // The re-established peering has new link ids and a fresh connected time.
