@@ -2,7 +2,7 @@ import type { UciOp } from "@meshfleet/shared";
 import type { CommandRunner } from "../runner/types";
 import type { UciBackend, UciSnapshot } from "./backend";
 import { quoteUci, UciError } from "./format";
-import { configsOf } from "./ops";
+import { assertUciValues, configsOf } from "./ops";
 
 export interface CommandUciBackendOptions {
   /**
@@ -28,6 +28,7 @@ function path(op: UciOp): string {
  * `uci set` would turn a one-value list into an option.
  */
 export function uciCommandsFor(op: UciOp): UciCommand[] {
+  assertUciValues(op);
   const p = path(op);
   switch (op.op) {
     case "section":

@@ -124,3 +124,9 @@ describe("parseUciFile / serializeUci", () => {
     expect(serializeUci(pkg)).toBe("\n");
   });
 });
+
+describe("quoteUci refuses what the format cannot hold", () => {
+  it("line breaks and NUL throw E_UCI instead of writing a second line", () => {
+    for (const v of ["a\nb", "a\rb", "a\u0000b"]) expect(() => quoteUci(v)).toThrow(/cannot contain line breaks/);
+  });
+});

@@ -213,8 +213,12 @@ export function parseUciFile(text: string): UciPackage {
   return pkg;
 }
 
-/** Quotes a value the way libuci does: single quotes, `'` written as `'\''`. */
+/**
+ * Quotes a value the way libuci does: single quotes, `'` written as `'\''`. A line break
+ * cannot be written in the format (nor a NUL): refused rather than written as a second line.
+ */
 export function quoteUci(value: string): string {
+  if (/[\n\r\0]/.test(value)) throw new UciError("UCI values cannot contain line breaks or NUL");
   return `'${value.split("'").join("'\\''")}'`;
 }
 

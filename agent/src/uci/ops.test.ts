@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseUciFile, serializeUci } from "./format";
 import { applyUciOps, describeUciOp, findSection } from "./ops";
+import { uciCommandsFor } from "./command-backend";
 
 const base = parseUciFile("\nconfig rule\n\toption name 'a'\n\nconfig zone 'lan'\n\toption x '1'\n\nconfig rule 'named'\n\toption name 'b'\n\nconfig rule\n\toption name 'c'\n\n");
 
@@ -46,5 +47,13 @@ describe("UCI operations", () => {
   it("describes ops like the uci command line", () => {
     expect(describeUciOp({ op: "set", config: "w", section: "@wifi-iface[0]", option: "ssid", value: "x" })).toBe("set w.@wifi-iface[0].ssid=x");
     expect(describeUciOp({ op: "delete", config: "w", section: "s" })).toBe("delete w.s");
+  });
+});
+
+describe("values the format cannot hold", () => {
+  it("a line break in a value is refused before anything is staged", () => {
+    const op = { op: "set", config: "f", section: "lan", option: "x", value: "a\nconfig evil" } as const;
+    expect(() => applyUciOps({ f: base }, [op])).toThrow(/contains a line break/);
+    expect(() => uciCommandsFor(op)).toThrow(/contains a line break/);
   });
 });

@@ -39,8 +39,15 @@ function put(s: UciSection, next: UciOptionItem | UciListItem): void {
   else s.items[s.items.indexOf(old)] = next;
 }
 
+/** Refuses values the file format cannot hold (the wire schema already does; this guards every other caller). */
+export function assertUciValues(op: UciOp): void {
+  const values = "value" in op ? (Array.isArray(op.value) ? op.value : [op.value]) : [];
+  for (const v of values) if (/[\n\r\0]/.test(v)) throw new UciError(`uci: Invalid argument (a value for ${op.config}.${op.section} contains a line break or NUL)`);
+}
+
 /** Applies one operation to the package it names (mutates `pkg`). */
 export function applyUciOp(pkg: UciPackage, op: UciOp): void {
+  assertUciValues(op);
   const where = `${op.config}.${op.section}`;
   if (op.op === "section") {
     const s = findSection(pkg, op.section);
