@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@meshfleet/testkit";
 import { PROTOCOL_VERSION, subjects, type Job } from "@meshfleet/shared";
+import { repoRoot } from "./controller-helpers";
 import { api, FIREWALL, startFleet, WIRELESS_1907, WIRELESS_2203, type Fleet } from "./jobs-fleet";
 
 /**
@@ -215,6 +217,25 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
     const rule = "\nconfig rule 'meshfleet_babel'\n\toption name 'Allow-Babel'\n\toption family 'ipv6'\n\tlist proto 'udp'\n\toption src 'lan'\n\tlist src_ip 'fe80::/10'\n\toption dest_port '6696'\n\toption target 'ACCEPT'\n\n";
     for (const id of ["n06", "n07", "n09", "n10"]) expect(fleet.file(id, "firewall")).toBe(`${FIREWALL.slice(0, -1)}${rule}`);
     expect(fleet.file("n08", "firewall")).toBe(FIREWALL);
+  }, 40_000);
+
+  it("the CLI applies a job and shows live per-node progress until it ends", async () => {
+    const args = ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "job", "apply", "--api", fleet.api, "--template", "ssid", "--target", "n09,n10"];
+    args.push("--param", "ssid=HomeNet", "--param", "key=cli secret key", "--param", "match_ssid=HomeNet", "--canary", "1", "--batch-size", "1", "--deadline", "5s");
+    const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      let out = "";
+      const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+      child.on("exit", (code) => resolve({ code, out }));
+    });
+    expect(res.code).toBe(0);
+    const lines = res.out.split("\n");
+    expect(lines[0]).toMatch(/^job job-[0-9a-f-]+ created \(2 nodes\)$/);
+    expect(lines.filter((l) => /^ {2}n(09|10) +verified/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith("[")).at(-1)).toBe("[##############################] 2/2 completed (verified 2, failed 0, rolled back 0, skipped 0)");
+    expect(res.out).not.toContain("cli secret key");
+    for (const id of ["n09", "n10"]) expect(fleet.file(id, "wireless")).toContain("\toption key 'cli secret key'\n");
   }, 40_000);
 
   it("malicious values are rejected (400 naming the field) or stored literally, never executed", async () => {
