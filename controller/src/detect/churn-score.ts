@@ -74,6 +74,9 @@ export function penaltyOf(ev: DetectEvent, cfg: ChurnConfig = DEFAULT_CHURN): { 
   }
 }
 
+/** Evidence keeps scores to 1/100 (a resolve point is floored so it stays below the threshold it crossed). */
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 function keepLast<T>(xs: T[], n: number): T[] {
   return xs.length > n ? xs.slice(xs.length - n) : xs;
 }
@@ -98,7 +101,7 @@ export function stepChurn(prev: ChurnState, events: readonly StoredEvent[], cfg:
       score,
       ts,
       flapping: cur?.flapping ?? false,
-      history: keepLast([...(cur?.history ?? []), { ts, score: Math.round(score) }], cfg.historyMax),
+      history: keepLast([...(cur?.history ?? []), { ts, score: round2(score) }], cfg.historyMax),
       eventIds: keepLast([...(cur?.eventIds ?? []), ev.id], cfg.historyMax),
     };
     if (!entry.flapping && score > cfg.openAbove) {
@@ -117,7 +120,7 @@ export function evaluateChurn(prev: ChurnState, nowMs: number, cfg: ChurnConfig 
   for (const [subject, e] of Object.entries(prev)) {
     const now = scoreAt(e, nowMs, cfg);
     if (e.flapping && now < cfg.resolveBelow) {
-      const entry = { ...e, flapping: false, history: keepLast([...e.history, { ts: nowMs, score: Math.round(now) }], cfg.historyMax) };
+      const entry = { ...e, flapping: false, history: keepLast([...e.history, { ts: nowMs, score: Math.floor(now * 100) / 100 }], cfg.historyMax) };
       transitions.push({ type: "resolve", subject, entry, ts: nowMs });
       state[subject] = entry;
     } else if (e.flapping || now >= 1) state[subject] = e;

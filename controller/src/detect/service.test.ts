@@ -58,7 +58,7 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     const open = svc.alerts.list({ state: "open", code: "route_flapping" });
     expect(open.map((a) => [a.subject, a.node, a.openedAt - T0])).toEqual([["route:r1:::/0", "r1", 30_000]]);
     expect(open[0]!.evidence.eventIds).toEqual(changes.map((e) => e.id).reverse());
-    expect(open[0]!.evidence.scores.map((s) => s.score)).toEqual([1000, 1891, 2685]);
+    expect(open[0]!.evidence.scores.map((s) => s.score)).toEqual([1000, 1890.9, 2684.6]);
     // Each neighbour went down at most twice in 20 s: 1000 * 2^(-1/3) + 1000 = 1794, below 2000.
     expect(svc.alerts.list({ state: "open", code: "neighbor_flapping" })).toEqual([]);
     expect(Math.round(svc.scores(clock.now()).subjects.find((x) => x.subject === "neighbor:r1:fe80::2%eth0")!.score)).toBe(1794);

@@ -28,9 +28,30 @@ export async function destroyNamespace(ns: string): Promise<void> {
   }
 }
 
-/** Removes stale lab namespaces (and the processes inside): every `mflab-` one, or those of one lab (`mflab-<tag>`). */
-export async function preClean(tag = ""): Promise<string[]> {
-  const stale = (await listLabNamespaces()).filter((n) => n.startsWith(`${LAB_PREFIX}${tag}`));
+/** Lab namespaces are named `mflab-<tag>-<pid of the test process>-<n>`, so a run can tell its own from stale ones. */
+export function labNamespace(tag: string, n: number, pid = process.pid): string {
+  return `${LAB_PREFIX}${tag}-${pid}-${n}`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes stale lab namespaces (and the processes inside): every `mflab-` namespace whose
+ * test process is gone (a crashed or killed run), or that does not follow the naming.
+ * Labs of test runs still alive (another package's run at the same time) are left alone.
+ */
+export async function preClean(): Promise<string[]> {
+  const stale = (await listLabNamespaces()).filter((n) => {
+    const m = /^mflab-[a-z0-9]+-(\d+)-\d+$/.exec(n);
+    return !m || (Number(m[1]) !== process.pid && !alive(Number(m[1])));
+  });
   for (const ns of stale) await destroyNamespace(ns);
   return stale;
 }

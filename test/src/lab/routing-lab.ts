@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { must, run } from "./exec";
-import { LAB_PREFIX, createNamespace, destroyNamespace, linkLocalOf, setLink, vethLink } from "./netns";
+import { createNamespace, labNamespace, destroyNamespace, linkLocalOf, setLink, vethLink } from "./netns";
 
 export type LabProtocol = "rip" | "babel";
 
@@ -27,7 +27,7 @@ export interface LabNode {
 
 export interface RoutingLabOptions {
   protocol: LabProtocol;
-  /** Namespace names are `mflab-<tag>N` (labs with different tags can run side by side). */
+  /** Namespace names are `mflab-<tag>-<pid>-N` (labs with different tags can run side by side). */
   tag: string;
   /** Nodes in the ring (>= 3). */
   size?: number;
@@ -61,7 +61,7 @@ export function nftRuleset(accept: { rip: boolean; babel: boolean }): string {
 }
 
 /**
- * A ring of network namespaces (`mflab-<tag>1` ... `mflab-<tag>N`, nodes r1 ... rN) joined by veth links, each
+ * A ring of network namespaces (`mflab-<tag>-<pid>-1` ..., nodes r1 ... rN) joined by veth links, each
  * with a /64 on `lan0`, IPv6 link-local addresses, an fw4-like nftables table and a real
  * BIRD 2 running RIPng or Babel with its own control socket.
  */
@@ -95,7 +95,7 @@ export class RoutingLab {
     const size = this.o.size ?? 4;
     for (let i = 1; i <= size; i++) {
       const id = `r${i}`;
-      this.nodes.push({ id, index: i, ns: `${LAB_PREFIX}${this.o.tag}${i}`, ctl: join(this.dir, `${id}.ctl`), prefix: `2001:db8:${i}::/64`, links: [], linkLocal: {} });
+      this.nodes.push({ id, index: i, ns: labNamespace(this.o.tag, i), ctl: join(this.dir, `${id}.ctl`), prefix: `2001:db8:${i}::/64`, links: [], linkLocal: {} });
     }
     for (const n of this.nodes) await createNamespace(n.ns);
     for (const n of this.nodes) {

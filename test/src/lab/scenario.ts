@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@meshfleet/testkit";
 import type { Alert } from "@meshfleet/shared";
-import { preClean } from "./netns";
+import { listLabNamespaces, preClean } from "./netns";
 import { RoutingLab, labPrerequisites, type LabProtocol } from "./routing-lab";
 import { startStack, type LabStack } from "./stack";
 
@@ -32,6 +32,8 @@ const DETECTION = {
   tickMs: 500,
   natsAlerts: true,
   config: {
+    // Two agents' cycles can be slow when both labs run at once on 2 cores.
+    offlineAfterIntervals: 5,
     churn: { halfLifeMs: 20_000, openAbove: 2000, resolveBelow: 750 },
     convergence: { quietMs: QUIET_MS, lookbackMs: 2000, maxSilenceMs: 60_000, slowMs: 30_000 },
   },
@@ -55,7 +57,7 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
 
     beforeAll(async () => {
       await labPrerequisites();
-      await preClean(protocol);
+      await preClean();
       lab = await RoutingLab.create({ protocol, tag: protocol, withoutAccept: opts.withoutAccept ?? [] });
       await lab.startBird();
       await lab.waitConverged();
@@ -71,7 +73,8 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
     afterAll(async () => {
       await stack?.stop();
       await lab?.destroy();
-      expect(await preClean(protocol)).toEqual([]);
+      const left = (await listLabNamespaces()).filter((n) => lab?.nodes.some((x) => x.ns === n));
+      expect(left).toEqual([]);
     }, 60_000);
 
     it(`records a convergence incident for each of ${CUTS} link cuts, and neighbour/route events on the right nodes`, async () => {
@@ -106,7 +109,10 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
       const hops = r1to2.map((e) => String((e.after ?? {}).nextHop ?? "none"));
       expect(hops.filter((h) => h.endsWith("%v12"))).toHaveLength(CUTS);
       expect(hops.at(-1)).toMatch(/%v12$/);
-      expect(r1to2.find((e) => e.code === "route_nexthop_changed" && String(e.after?.nextHop).endsWith("%v14"))?.after?.viaNode).toBe("r4");
+      // Around the ring via r4 (a next-hop change, or a withdrawal then an addition, depending on when the snapshot was taken).
+      const detour = r1to2.filter((e) => String(e.after?.nextHop).endsWith("%v14"));
+      expect(detour.length).toBeGreaterThanOrEqual(1);
+      expect(detour.every((e) => e.after?.viaNode === "r4")).toBe(true);
     }, 240_000);
 
     it("opens route_flapping with evidence while the link flaps", async () => {
@@ -117,6 +123,13 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
       expect(a).toMatchObject({ node: "r1", severity: "warning", state: "open" });
       expect(a.evidence.scores.length).toBeGreaterThanOrEqual(3);
       expect(Math.max(...a.evidence.scores.map((s) => s.score))).toBeGreaterThan(2000);
+      // The nodes list shows the open alerts per node.
+      const counts = await waitFor(async () => {
+        const openR1 = (await alerts("state=open&node=r1")).length;
+        const listed = (await stack!.api<{ nodes: { id: string; openAlerts: number }[] }>("/api/nodes")).nodes.find((n) => n.id === "r1")?.openAlerts;
+        return listed === openR1 ? { openR1, listed } : null;
+      }, { timeoutMs: 5000, what: "the nodes list's open alert count for r1" });
+      expect(counts.openR1).toBeGreaterThanOrEqual(1);
       const detail = await stack!.api<{ alert: Alert; events: Ev[] }>(`/api/alerts/${a.id}`);
       expect(detail.events.length).toBe(a.evidence.eventIds.length);
       expect(detail.events.every((e) => e.subject === "route:r1:2001:db8:2::/64" && e.code.startsWith("route_"))).toBe(true);
