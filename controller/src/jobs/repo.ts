@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { jobNodes, jobs, nodeWireless } from "@meshfleet/migrations";
 import { wirelessConfig, type JobNodeState, type JobVerify, type Reload, type UciOp, type WirelessConfig } from "@meshfleet/shared";
 import type { Store } from "../store/index";
-import type { JobRunStatus, RolloutNode, RolloutState } from "./rollout";
+import { AWAITING, type JobRunStatus, type RolloutNode, type RolloutState } from "./rollout";
 
 export interface JobRow {
   id: string;
@@ -154,13 +154,13 @@ export class JobsRepository {
     return this.db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.status, LIVE)).all().map((r) => r.id);
   }
 
-  /** Live jobs in which this node was sent the job and has not answered yet. */
+  /** Live jobs in which this node was sent the job and has not finished it. */
   jobsAwaiting(nodeId: string): string[] {
     return this.db
       .select({ id: jobNodes.jobId })
       .from(jobNodes)
       .innerJoin(jobs, eq(jobs.id, jobNodes.jobId))
-      .where(and(eq(jobNodes.nodeId, nodeId), eq(jobNodes.state, "sent"), inArray(jobs.status, LIVE)))
+      .where(and(eq(jobNodes.nodeId, nodeId), inArray(jobNodes.state, [...AWAITING]), inArray(jobs.status, LIVE)))
       .all()
       .map((r) => r.id);
   }

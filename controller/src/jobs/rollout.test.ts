@@ -81,18 +81,24 @@ describe("rollout state machine", () => {
     expect(later.states).toEqual({ r1: "verified", r2: "verified", r3: "sent", r4: "skipped", r5: "skipped", r6: "skipped" });
   });
 
-  it("re-sends to a silent node, and at once when it says hello; not after it reported", () => {
+  it("re-sends to a silent node; a hello re-sends an unfinished job, a finished one never", () => {
     const r = run(start({ canary: 1, resendEveryMs: 15_000 }), [
       [0, { type: "tick" }],
       [14_999, { type: "tick" }],
       [15_000, { type: "tick" }],
       [20_000, { type: "online", node: "r1" }],
       [21_000, st("r1", "received")],
+      // It answered: no more periodic re-sends...
       [60_000, { type: "tick" }],
-      [61_000, { type: "online", node: "r1" }],
+      // ...but it restarted mid-job: its hello gets the job again.
+      [61_000, st("r1", "applying")],
+      [62_000, { type: "online", node: "r1" }],
+      [63_000, st("r1", "verified")],
+      [64_000, { type: "online", node: "r1" }],
+      [70_000, { type: "tick" }],
     ]);
-    expect(r.sends).toEqual(["r1#1", "r1#2", "r1#3"]);
-    expect(r.s.nodes[0]!.state).toBe("sent");
+    expect(r.sends).toEqual(["r1#1", "r1#2", "r1#3", "r1#4", "r2#1", "r3#1"]);
+    expect(r.s.nodes[0]!.state).toBe("verified");
   });
 
   it("late or repeated statuses never move a node backwards", () => {

@@ -12,7 +12,8 @@ import type { RolloutPolicy } from "./spec";
  * rolled-back nodes (since the last resume) halt the rollout: nothing new is sent until
  * `resume`. `cancel` skips every node not yet sent. At `expiresAt` the nodes not yet
  * sent are skipped. A node that was sent the job but has reported nothing is sent it
- * again every `resendEveryMs`, and at once when it says hello (back online).
+ * again every `resendEveryMs`; a node that says hello (back online, maybe restarted)
+ * while its job is unfinished is sent it again at once.
  */
 
 export type JobRunStatus = "running" | "halted" | "cancelled" | "completed" | "expired";
@@ -59,6 +60,8 @@ export type RolloutInput =
 
 export type RolloutEffect = { type: "send"; node: string; attempt: number } | { type: "job"; status: JobRunStatus; reason: string | null };
 
+/** Node states in which a hello triggers a re-send. */
+export const AWAITING: readonly JobNodeState[] = ["sent", "applying", "applied"];
 const RANK: Record<JobNodeState, number> = { pending: 0, sent: 1, applying: 2, applied: 3, verified: 4, failed: 4, rolled_back: 4, skipped: 4 };
 const isFinal = (s: JobNodeState) => FINAL_NODE_STATES.includes(s);
 
@@ -142,8 +145,11 @@ export function step(prev: RolloutState, input: RolloutInput, now: number): { st
       break;
     }
     case "online": {
+      // A node back online (a new hello) may have restarted mid-job: send again anything it
+      // has not finished. The agent is idempotent: it re-reports a final status, rolls
+      // back a job its restart interrupted, or applies a job it never received.
       const n = s.nodes.find((x) => x.id === input.node);
-      if (live && now < s.expiresAt && n && n.state === "sent" && n.receivedAt === null) send(n);
+      if (live && now < s.expiresAt && n && AWAITING.includes(n.state)) send(n);
       break;
     }
     case "cancel":
