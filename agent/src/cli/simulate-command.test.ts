@@ -32,6 +32,11 @@ describe("meshfleet-agent simulate", () => {
     await expect(program().parseAsync(["node", "meshfleet-agent", "simulate", "--nodes", "0", "--nats", "nats://127.0.0.1:1"])).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("nodes") });
   });
 
+  it("checks --shard", async () => {
+    await expect(program().parseAsync(["node", "meshfleet-agent", "simulate", "--shard", "0/2", "--nats", "nats://127.0.0.1:1"])).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("shard") });
+    await expect(program().parseAsync(["node", "meshfleet-agent", "simulate", "--shard", "three", "--nats", "nats://127.0.0.1:1"])).rejects.toMatchObject({ code: "E_CONFIG", message: expect.stringContaining("i/n") });
+  });
+
   it("reads scenario files with zod and names the bad field", async () => {
     const good = join(dir.path, "good.json");
     writeFileSync(good, JSON.stringify({ name: "cut", nodes: 5, events: [{ type: "cutLink", atMs: 1000, a: "node-1", b: "node-2" }] }));

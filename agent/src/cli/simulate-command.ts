@@ -18,6 +18,16 @@ const flagsSchema = z.object({
   siteSize: z.coerce.number().int().positive().max(1000).optional(),
   stations: z.coerce.number().int().nonnegative().max(256).default(4),
   configRoot: z.string().min(1).optional(),
+  shard: z
+    .string()
+    .regex(/^\d+\/\d+$/, "--shard is i/n, e.g. 1/3")
+    .transform((v) => {
+      const [i, n] = v.split("/").map(Number) as [number, number];
+      return { index: i - 1, count: n };
+    })
+    .refine((s) => s.count >= 1 && s.index >= 0 && s.index < s.count, "--shard i/n needs 1 <= i <= n")
+    .optional(),
+  startMs: z.coerce.number().int().positive().optional(),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -39,6 +49,8 @@ export function registerSimulateCommand(program: Command): void {
     .option("--site-size <n>", "routers per mesh site (default: one site up to 40 routers, else 25)")
     .option("--stations <n>", "client stations per router (default 4)")
     .option("--config-root <dir>", "keep per-router UCI files here and accept config jobs")
+    .option("--shard <i/n>", "host only every n-th router starting at the i-th (run n processes with the same seed to share a large fleet)")
+    .option("--start-ms <ms>", "the world's start (ms since the epoch, default now); give every shard the same")
     .option("--log-level <level>", "debug | info | warn | error")
     .action(async (raw: Record<string, string | undefined>) => {
       const parsed = flagsSchema.safeParse({ ...raw, nats: raw.nats ?? process.env.MESHFLEET_NATS_URL ?? "" });
@@ -50,7 +62,7 @@ export function registerSimulateCommand(program: Command): void {
       let scenario: Scenario | undefined;
       if (f.scenario) scenario = BUILTIN_SCENARIOS[f.scenario] ?? loadScenarioFile(f.scenario);
       const log = createLogger({ level: f.logLevel });
-      const startMs = Date.now();
+      const startMs = f.startMs ?? Date.now();
       const world = new World({
         seed: scenario?.seed ?? f.seed,
         nodes: f.nodes ?? scenario?.nodes ?? 7,
@@ -62,9 +74,9 @@ export function registerSimulateCommand(program: Command): void {
         ...(f.configRoot ? { configRoot: f.configRoot } : {}),
       });
       const publisher = new NatsPublisher({ servers: f.nats.split(",").map((s) => s.trim()), name: `meshfleet-agent simulate (${world.model.nodes.length} nodes)`, log });
-      const fleet = new SimFleet({ world, publisher, intervalMs: f.interval, log, agentVersion: AGENT_VERSION, jobs: f.configRoot !== undefined });
+      const fleet = new SimFleet({ world, publisher, intervalMs: f.interval, log, agentVersion: AGENT_VERSION, jobs: f.configRoot !== undefined, ...(f.shard ? { shard: f.shard } : {}) });
       world.onEvent((e) => log.info({ event: "sim_event", sim: e }, `simulated ${e.type}`));
-      log.info({ event: "simulate", nodes: world.model.nodes.length, sites: world.model.sites.length, scenario: scenario?.name ?? null, intervalMs: f.interval }, "simulated mesh starting");
+      log.info({ event: "simulate", nodes: world.model.nodes.length, sites: world.model.sites.length, shard: f.shard ? `${f.shard.index + 1}/${f.shard.count}` : null, scenario: scenario?.name ?? null, intervalMs: f.interval }, "simulated mesh starting");
       fleet.start();
       await new Promise<void>((resolve) => {
         const onSignal = () => {

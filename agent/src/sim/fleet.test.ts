@@ -4,7 +4,7 @@ import { hello as helloSchema, snapshot as snapshotSchema, type Snapshot } from 
 import { hellosOf, readTelemetryStream, snapshotsOf } from "../agent/agent-test-support";
 import { silentLog } from "../log/types";
 import { NatsPublisher } from "../publish/nats";
-import { SimFleet } from "./fleet";
+import { SimFleet, reachesGateway } from "./fleet";
 import { World } from "./world";
 
 describe("simulated fleet over a real nats-server", () => {
@@ -71,4 +71,18 @@ describe("simulated fleet over a real nats-server", () => {
       await publisher.close();
     }
   }, 40_000);
+
+  it("shards: each process hosts every n-th node of the same world", async () => {
+    const world = new World({ seed: 4, nodes: 5, startMs: Date.now() });
+    const fleets = [0, 1].map((index) => new SimFleet({ world, intervalMs: 60_000, log: silentLog, agentVersion: "0.1.0-test", stagger: false, shard: { index, count: 2 } }));
+    try {
+      fleets.forEach((f) => f.start());
+      expect(world.nodeIds().map((id) => fleets.findIndex((f) => f.agent(id) !== undefined))).toEqual([0, 1, 0, 1, 0]);
+      expect(fleets.map((f) => f.size)).toEqual([3, 2]);
+      expect(() => new SimFleet({ world, intervalMs: 1000, log: silentLog, agentVersion: "x", shard: { index: 2, count: 2 } })).toThrow(/invalid shard/);
+      expect(reachesGateway(world, world.node("node-4"))).toBe(true);
+    } finally {
+      await Promise.all(fleets.map((f) => f.stop()));
+    }
+  });
 });

@@ -29,6 +29,11 @@ export interface SimFleetOptions {
   isolateUnreachable?: boolean;
   /** Spread the agents' first cycles over one interval (default true). */
   stagger?: boolean;
+  /**
+   * Host only the nodes with `index % count === index` (0-based): several processes with
+   * the same seed and scenario share one world between them, one shard each.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** Does the node have a mesh path to its site's gateway (the uplink) right now? */
@@ -84,6 +89,10 @@ export class SimFleet {
   started = 0;
 
   constructor(opts: SimFleetOptions) {
+    const shard = opts.shard;
+    if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+      throw new ConfigError(`invalid shard ${shard.index}/${shard.count}`);
+    }
     this.#o = opts;
     this.#clock = opts.clock ?? systemClock;
   }
@@ -114,7 +123,8 @@ export class SimFleet {
     if (lag > 3_600_000 || lag < -3_600_000) throw new ConfigError(`the simulated world starts ${Math.round(lag / 1000)} s away from the fleet clock; create it with startMs: clock.now()`);
     this.#unsub = w.onEvent((e) => this.#onWorldEvent(e));
     this.tick();
-    const ids = w.nodeIds();
+    const shard = this.#o.shard;
+    const ids = w.nodeIds().filter((_, i) => !shard || i % shard.count === shard.index);
     ids.forEach((id, i) => {
       const delay = this.#o.stagger === false ? 0 : Math.floor((i * this.#o.intervalMs) / ids.length);
       if (!w.isUp(id)) return;
@@ -144,6 +154,8 @@ export class SimFleet {
 
   #onWorldEvent(e: WorldEvent): void {
     if (e.type !== "rebootNode") return;
+    const shard = this.#o.shard;
+    if (shard && this.#o.world.node(e.node).index % shard.count !== shard.index) return;
     const a = this.#agents.get(e.node);
     this.#agents.delete(e.node);
     if (a) {
