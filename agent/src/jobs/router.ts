@@ -1,3 +1,4 @@
+import { toWireError } from "@meshfleet/shared";
 import type { CollectContext } from "../collect/types";
 import { collectInterfaces, collectStations } from "../collect/wireless";
 import { collectRouting } from "../collect/routing";
@@ -39,7 +40,7 @@ export interface RouterJobHandlerOptions {
  */
 export function createRouterJobHandler(o: RouterJobHandlerOptions): JobExecutor {
   const ctx: CollectContext = { runner: o.runner, timeoutMs: o.commandTimeoutMs ?? 5000, routing: "auto", memo: {} };
-  return new JobExecutor({
+  const executor = new JobExecutor({
     backend: new CommandUciBackend(o.runner),
     runner: o.runner,
     store: new FileJobStateStore(o.statePath ?? DEFAULT_JOB_STATE_PATH),
@@ -51,4 +52,8 @@ export function createRouterJobHandler(o: RouterJobHandlerOptions): JobExecutor 
       countPeers: () => countPeersByCollecting(ctx),
     }),
   });
+  // A job the last run left half-done (power cut after a reload) is rolled back at start,
+  // not only when its job is delivered again.
+  executor.recover().catch((e: unknown) => o.log.error({ event: "job_recover_failed", err: toWireError(e) }, "could not roll back an interrupted job"));
+  return executor;
 }
