@@ -156,6 +156,15 @@ describe("JobExecutor", () => {
     expect(await readFile(join(root, "wireless"), "utf8")).toBe(WIRELESS);
   });
 
+  it("a corrupt state file refuses the job (it cannot know whether it ran it)", async () => {
+    const storePath = join(root, "jobs.json");
+    await writeFile(storePath, "{ not json");
+    await executor(verifier([{ ok: true }]), new FileJobStateStore(storePath)).handle(makeJob(), report);
+    expect(states()).toEqual(["received", "failed"]);
+    expect(statuses[1]!.reason).toMatch(/^job state unavailable, not applied: /);
+    expect(await readFile(join(root, "wireless"), "utf8")).toBe(WIRELESS);
+  });
+
   it("an expired job is not applied", async () => {
     clock.t = makeJob().expiresAt + 1;
     await executor(verifier([{ ok: true }])).handle(makeJob(), report);

@@ -76,12 +76,19 @@ export class JobExecutor {
   async handle(job: Job, report: JobReport): Promise<void> {
     const send = (state: State, reason: string | null = null, step: string | null = null) => report(this.#status(job, state, reason, step));
     await send("received", null, `attempt ${job.attempt}`);
-    await this.recover();
+    let seen: JobRecord | undefined;
+    try {
+      await this.recover();
+      seen = await this.#o.store.get(job.id);
+    } catch (e) {
+      // Without the state file the executor cannot know whether it ran this job: refuse.
+      await send("failed", `job state unavailable, not applied: ${toWireError(e).message}`, null);
+      return;
+    }
     if (this.#running.has(job.id)) {
       await send("duplicate", null, "already in progress");
       return;
     }
-    const seen = await this.#o.store.get(job.id);
     if (seen && seen.state !== "in_progress") {
       await send("duplicate", null, `already ${seen.state}`);
       await send(seen.state, seen.reason, "final status (repeated)");
