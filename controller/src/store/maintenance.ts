@@ -15,8 +15,9 @@ export interface MaintenanceOptions {
   retention: RetentionConfig;
   /** A minute is rolled up this long after it ended (late snapshots). */
   graceMs: number;
-  /** Nodes per rollup transaction; rows per delete. Small, so ingest never waits long. */
+  /** Nodes read per query; work per rollup transaction (ms); rows per delete. Small, so ingest never waits long. */
   nodesPerChunk: number;
+  sliceMs: number;
   rowsPerChunk: number;
 }
 
@@ -64,14 +65,25 @@ export class Maintenance {
     if (redo === null || b < redo) this.rollups.setNumber(KEYS.minuteRedo, b);
   }
 
-  private async forEachNodeChunk(fn: (ids: string[]) => void): Promise<void> {
+  /**
+   * Calls `fn` for every node, in transactions of at most ~`sliceMs` of work with a pause
+   * between them, so that a rollup of a long backlog never holds the ingest back for long.
+   */
+  private async forEachNode(fn: (id: string) => void): Promise<void> {
     let after = "";
     for (;;) {
       const ids = this.nodeIds.all(after, this.opts.nodesPerChunk) as string[];
       if (ids.length === 0) return;
-      this.db.transaction(() => fn(ids))();
+      let i = 0;
+      while (i < ids.length) {
+        const t0 = performance.now();
+        this.db.transaction(() => {
+          do fn(ids[i++]!);
+          while (i < ids.length && performance.now() - t0 < this.opts.sliceMs);
+        })();
+        await pause();
+      }
       after = ids[ids.length - 1]!;
-      await pause();
     }
   }
 
@@ -87,12 +99,10 @@ export class Maintenance {
     const target = Math.min(bucketOf(now - this.opts.graceMs, MINUTE_MS), start + 10 * MINUTE_MS);
     if (start >= target) return 0;
     let buckets = 0;
-    await this.forEachNodeChunk((ids) => {
-      for (const id of ids) {
-        for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, start, target), MINUTE_MS)) {
-          this.rollups.put("minute", id, bucket, data);
-          buckets++;
-        }
+    await this.forEachNode((id) => {
+      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, start, target), MINUTE_MS)) {
+        this.rollups.put("minute", id, bucket, data);
+        buckets++;
       }
     });
     this.db.transaction(() => {
@@ -123,12 +133,10 @@ export class Maintenance {
       return 0;
     }
     let buckets = 0;
-    await this.forEachNodeChunk((ids) => {
-      for (const id of ids) {
-        for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), HOUR_MS)) {
-          this.rollups.put("hour", id, bucket, data);
-          buckets++;
-        }
+    await this.forEachNode((id) => {
+      for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), HOUR_MS)) {
+        this.rollups.put("hour", id, bucket, data);
+        buckets++;
       }
     });
     this.db.transaction(() => {

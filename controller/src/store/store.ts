@@ -72,8 +72,9 @@ export class Store {
     this.maintenance = new Maintenance(this.sqlite, this.telemetry, this.rollups, {
       retention: this.retention,
       graceMs: opts.rollupGraceMs ?? 120_000,
-      nodesPerChunk: 50,
-      rowsPerChunk: 2000,
+      nodesPerChunk: 500,
+      sliceMs: 20,
+      rowsPerChunk: 1000,
     });
   }
 
