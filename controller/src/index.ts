@@ -11,3 +11,4 @@ export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
 export { jobsModule } from "./jobs/module";
 export { detectionModule } from "./detect/module";
+export { DetectionService, type DetectionServiceOptions } from "./detect/service";

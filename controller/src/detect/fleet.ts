@@ -7,7 +7,7 @@ import { stepNeighbors, type NeighborsState } from "./neighbors";
 import { stepNodeSeen, tickNodes, type NodesState } from "./nodes";
 import { stepPrefixes, type PrefixesState } from "./prefixes";
 import { stepRoutes, type RoutesState } from "./routes";
-import { DEFAULT_ROAM_WINDOW_MS, stepStations, tickStations, type StationsState } from "./stations";
+import { DEFAULT_ROAM_WINDOW_MS, emptyStations, stepStations, tickStations, type StationsState } from "./stations";
 import type { DetectEvent, Resolver, Step } from "./types";
 
 export interface DetectConfig {
@@ -53,11 +53,13 @@ export interface FleetState {
   stations: StationsState;
 }
 
-export const emptyFleet = (): FleetState => ({ nodes: {}, presence: {}, stations: {} });
+export const emptyFleet = (): FleetState => ({ nodes: {}, presence: {}, stations: emptyStations() });
 const emptyNode = (): NodeDetectState => ({ routes: null, neighbors: null, meshPaths: null, meshPeers: null, prefixes: null });
 
 /**
- * Runs every per-snapshot detector on one node's snapshot. A section whose collector
+ * Runs every per-snapshot detector on one node's snapshot. The fleet-wide maps (nodes,
+ * presence, stations) are updated in place and returned, so a step costs O(this node's
+ * data) whatever the fleet size; per-node states are replaced, never mutated. A section whose collector
  * produced no data leaves that detector's state alone (a failing `birdc` is not a
  * withdrawal of every route). Events carry the snapshot's time.
  */
@@ -94,7 +96,8 @@ export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resol
     n.prefixes = r.state;
     events.push(...r.events);
   }
-  return { state: { nodes: { ...prev.nodes, [node]: n }, presence: presence.state, stations }, events };
+  prev.nodes[node] = n;
+  return { state: { nodes: prev.nodes, presence: presence.state, stations }, events };
 }
 
 /** Time passed (no snapshot needed): nodes going offline, stations that left. */

@@ -10,7 +10,8 @@ export function lintFromSnapshot(prev: LintNode | null, s: Snapshot): LintNode {
     interfaces: s.interfaces.data?.interfaces ?? base.interfaces,
     wireless: s.wireless.data ?? base.wireless,
     routing: r ? { daemon: r.daemon, protocols: r.protocols, interfaces: [], neighbors: r.neighbors, routes: [] } : base.routing,
-    counters: s.counters.data ? s.counters.data.counters.filter((c) => c.kind === "named" || c.summary == null || /\budp\b|dport/.test(c.summary)) : base.counters,
+    // Rules only, without their (ever-changing) packet and byte counts.
+    counters: s.counters.data ? s.counters.data.counters.filter((c) => c.kind === "named" || c.summary == null || /\budp\b|dport/.test(c.summary)).map((c) => ({ ...c, packets: 0, bytes: 0 })) : base.counters,
   };
 }
 

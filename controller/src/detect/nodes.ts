@@ -10,7 +10,7 @@ export interface NodePresence {
   online: boolean;
 }
 
-/** Fleet-wide: presence per node id. */
+/** Fleet-wide: presence per node id (updated in place: a step costs O(1), not O(fleet)). */
 export type NodesState = Record<string, NodePresence>;
 
 export interface NodeObservation {
@@ -33,17 +33,17 @@ export function stepNodeSeen(prev: NodesState, o: NodeObservation, nowMs: number
     events.push({ code: "node_rebooted", node: o.node, ts: o.ts, subject, before: { boot: before.boot }, after: { boot: o.boot, uptimeSec: o.uptimeSec } });
   }
   const lastTs = Math.max(before?.boot === o.boot ? before.lastTs : 0, o.ts);
-  return { state: { ...prev, [o.node]: { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true } }, events };
+  prev[o.node] = { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true };
+  return { state: prev, events };
 }
 
 /** Time passed: nodes with no snapshot for `afterIntervals` intervals go offline. */
 export function tickNodes(prev: NodesState, nowMs: number, afterIntervals = 3): Step<NodesState, NodeEvent> {
   const events: NodeEvent[] = [];
-  let state = prev;
   for (const [node, p] of Object.entries(prev).sort(([a], [b]) => a.localeCompare(b))) {
     if (!p.online || nowMs - p.lastRecv <= afterIntervals * p.intervalMs) continue;
-    state = { ...state, [node]: { ...p, online: false } };
+    prev[node] = { ...p, online: false };
     events.push({ code: "node_offline", node, ts: nowMs, subject: subjectOf.node(node), before: { lastSeenTs: p.lastTs }, after: null });
   }
-  return { state, events };
+  return { state: prev, events };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { churnScores, convergenceIncidents, detectEvents, detectState } from "@meshfleet/migrations";
 import type { Schema } from "../store/index";
@@ -25,14 +25,29 @@ const json = (v: unknown) => (v === null || v === undefined ? null : JSON.string
 
 /** Detection storage: events, churn scores, detector state, convergence incidents (call writes inside `store.transaction`). */
 export class DetectRepository {
-  constructor(private readonly db: Db) {}
+  private readonly insertEvent;
+  private readonly upsertState;
+
+  constructor(private readonly db: Db) {
+    const p = (name: string) => sql.placeholder(name);
+    this.insertEvent = db
+      .insert(detectEvents)
+      .values({ ts: p("ts"), node: p("node"), code: p("code"), subject: p("subject"), before: p("before"), after: p("after"), data: p("data") })
+      .returning({ id: detectEvents.id })
+      .prepare();
+    this.upsertState = db
+      .insert(detectState)
+      .values({ key: p("key"), value: p("value"), updatedAt: p("now") })
+      .onConflictDoUpdate({ target: detectState.key, set: { value: sql`excluded.value`, updatedAt: sql`excluded.updated_at` } })
+      .prepare();
+  }
 
   /** Stores events in order and returns them with their ids. */
   insertEvents(events: readonly DetectEvent[]): StoredEvent[] {
     return events.map((e) => {
       const { code, node, ts, subject, before, after, ...rest } = e;
-      const r = this.db.insert(detectEvents).values({ ts, node, code, subject, before: json(before), after: json(after), data: JSON.stringify(rest) }).returning({ id: detectEvents.id }).get();
-      return { ...e, id: r.id } as StoredEvent;
+      const r = this.insertEvent.get({ ts, node, code, subject, before: json(before), after: json(after), data: JSON.stringify(rest) });
+      return { ...e, id: r!.id } as StoredEvent;
     });
   }
 
@@ -91,8 +106,7 @@ export class DetectRepository {
   }
 
   putState(key: string, value: unknown, now: number): void {
-    const v = JSON.stringify(value);
-    this.db.insert(detectState).values({ key, value: v, updatedAt: now }).onConflictDoUpdate({ target: detectState.key, set: { value: v, updatedAt: now } }).run();
+    this.upsertState.run({ key, value: JSON.stringify(value), now });
   }
 
   insertIncident(c: ClosedIncident): StoredIncident {

@@ -39,13 +39,19 @@ export class DetectionService {
   private conv: ConvergenceState = emptyConvergence;
   private lint = new Map<string, LintNode>();
   private lastPrune = 0;
+  private macs: Map<string, string> | null = null;
+  private addrs: Map<string, string> | null = null;
   readonly resolver: Resolver;
 
   constructor(private readonly o: DetectionServiceOptions) {
     this.cfg = detectConfig(o.config);
     this.repo = new DetectRepository(o.store.db);
     this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log });
-    this.resolver = { mac: (m) => o.store.nodes.resolveMac(m), address: (a) => o.store.nodes.resolveAddress(a) };
+    // MAC/address -> node maps, read once per batch (hellos in the batch are already stored when it runs).
+    this.resolver = {
+      mac: (m) => (this.macs ??= o.store.nodes.macMap()).get(m.toLowerCase()) ?? null,
+      address: (a) => (this.addrs ??= o.store.nodes.addressMap()).get(a.toLowerCase().replace(/%.*$/, "")) ?? null,
+    };
   }
 
   /** Rebuilds detector state, scores and open alerts from the store. */
@@ -55,7 +61,7 @@ export class DetectionService {
       if (key.startsWith("node:")) fleet.nodes[key.slice(5)] = value as NodeDetectState;
       else if (key.startsWith("lint:")) this.lint.set(key.slice(5), value as LintNode);
       else if (key === "presence") fleet.presence = value as FleetState["presence"];
-      else if (key === "stations") fleet.stations = value as FleetState["stations"];
+      else if (key === "stations" && typeof value === "object" && value !== null && "byMac" in value) fleet.stations = value as FleetState["stations"];
       else if (key === "convergence") this.conv = value as ConvergenceState;
     }
     this.fleet = fleet;
@@ -66,6 +72,8 @@ export class DetectionService {
   /** Ingest listener: the accepted items of one committed batch, in order. */
   handle(items: readonly IngestItem[]): void {
     const now = this.o.clock.now();
+    this.macs = null;
+    this.addrs = null;
     const prevChurn = this.churn;
     const touched = new Set<string>();
     const lintTouched = new Set<string>();

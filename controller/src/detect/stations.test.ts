@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { stepStations, tickStations } from "./stations";
+import { emptyStations, stepStations, tickStations } from "./stations";
 import { station } from "./testing";
 
 const C = "0a:11:22:33:44:55";
 
 describe("stations", () => {
   it("reports associated, roamed with the gap, and left after the roam window", () => {
-    const a = stepStations({}, [station(C), station("02:00:00:00:00:09", { plink: "ESTAB" })], "r1", 10_000, 10_000, 30_000);
+    const a = stepStations(emptyStations(), [station(C), station("02:00:00:00:00:09", { plink: "ESTAB" })], "r1", 10_000, 10_000, 30_000);
     expect(a.events).toEqual([{ code: "station_associated", node: "r1", ts: 10_000, subject: `station:${C}`, mac: C, before: null, after: { node: "r1", iface: "wlan0" } }]);
     // r1 no longer sees it at 20 s; r2 sees it at 23.5 s: roamed, gap from r1's last sighting (10 s).
     const gone = stepStations(a.state, [], "r1", 20_000, 20_000, 30_000);
@@ -20,11 +20,12 @@ describe("stations", () => {
     expect(tickStations(g2.state, 69_999, 30_000).events).toEqual([]);
     const left = tickStations(g2.state, 70_000, 30_000);
     expect(left.events).toEqual([{ code: "station_left", node: "r2", ts: 40_000, subject: `station:${C}`, mac: C, before: { node: "r2", iface: "wlan1", lastSeenTs: 23_500 }, after: null }]);
-    expect(left.state).toEqual({});
+    expect(left.state.byMac).toEqual({});
+    expect(left.state.gone).toEqual([]);
   });
 
   it("reports a roam with gap 0 when the new node reports first, and no `left` from the old node after", () => {
-    const a = stepStations({}, [station(C)], "r1", 10_000, 10_000);
+    const a = stepStations(emptyStations(), [station(C)], "r1", 10_000, 10_000);
     const b = stepStations(a.state, [station(C)], "r2", 15_000, 15_000);
     expect(b.events.map((e) => [e.code, e.code === "station_roamed" ? e.gapMs : null])).toEqual([["station_roamed", 5000]]);
     const c = stepStations(b.state, [], "r1", 20_000, 20_000);
