@@ -26,6 +26,12 @@ export interface JobNodeExtra {
 }
 
 type RolloutHead = Omit<RolloutState, "nodes">;
+
+function sameNode(a: RolloutNode, b: RolloutNode | undefined): boolean {
+  if (b === undefined) return false;
+  for (const k of Object.keys(a) as (keyof RolloutNode)[]) if (a[k] !== b[k]) return false;
+  return true;
+}
 const LIVE: JobRunStatus[] = ["running", "halted"];
 
 /** Jobs, per-node states and the nodes' latest wireless config, in the controller's SQLite. */
@@ -99,7 +105,27 @@ export class JobsRepository {
     const j = this.db.select({ rollout: jobs.rollout }).from(jobs).where(eq(jobs.id, id)).get();
     if (!j) return null;
     const head = JSON.parse(j.rollout) as RolloutHead;
-    const nodes = this.nodeRows(id).map(
+    const c = jobNodes;
+    const rows = this.db
+      .select({
+        nodeId: c.nodeId,
+        batch: c.batch,
+        state: c.state,
+        attempts: c.attempts,
+        firstSentAt: c.firstSentAt,
+        lastSentAt: c.lastSentAt,
+        receivedAt: c.receivedAt,
+        appliedAt: c.appliedAt,
+        finishedAt: c.finishedAt,
+        lastStatusAt: c.lastStatusAt,
+        reason: c.reason,
+        step: c.step,
+      })
+      .from(c)
+      .where(eq(c.jobId, id))
+      .orderBy(c.position)
+      .all();
+    const nodes = rows.map(
       (r): RolloutNode => ({
         id: r.nodeId,
         batch: r.batch,
@@ -139,7 +165,7 @@ export class JobsRepository {
         .where(eq(jobs.id, id))
         .run();
       nodes.forEach((n, i) => {
-        if (JSON.stringify(n) === JSON.stringify(prev.nodes[i])) return;
+        if (sameNode(n, prev.nodes[i])) return;
         this.db
           .update(jobNodes)
           .set(this.nodeCols(n))

@@ -114,8 +114,18 @@ function applyStatus(n: RolloutNode, input: Extract<RolloutInput, { type: "statu
 }
 
 export function step(prev: RolloutState, input: RolloutInput, now: number): { state: RolloutState; effects: RolloutEffect[] } {
+  return stepAll(prev, [input], now);
+}
+
+/** Several inputs in order (an ingest batch): the same as stepping one by one, one copy of the state. */
+export function stepAll(prev: RolloutState, inputs: readonly RolloutInput[], now: number): { state: RolloutState; effects: RolloutEffect[] } {
   const s: RolloutState = structuredClone(prev);
   const effects: RolloutEffect[] = [];
+  for (const input of inputs) stepInPlace(s, input, now, effects);
+  return { state: s, effects };
+}
+
+function stepInPlace(s: RolloutState, input: RolloutInput, now: number, effects: RolloutEffect[]): void {
   const setStatus = (status: JobRunStatus, reason: string | null) => {
     s.status = status;
     s.reason = reason;
@@ -196,7 +206,6 @@ export function step(prev: RolloutState, input: RolloutInput, now: number): { st
       if (n.state === "sent" && n.receivedAt === null && n.lastSentAt !== null && now - n.lastSentAt >= s.policy.resendEveryMs) send(n);
     }
   }
-  return { state: s, effects };
 }
 
 /** When the service should call `step` with a tick next (null: only inputs can change anything). */

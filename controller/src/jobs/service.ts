@@ -8,7 +8,7 @@ import { baselineWireless } from "./baseline";
 import { maskParams } from "./mask";
 import { planNode, type NodePlan } from "./plan";
 import { JobsRepository, type JobNodeExtra, type JobRow } from "./repo";
-import { initRollout, step, type RolloutInput, type RolloutState } from "./rollout";
+import { initRollout, stepAll, type RolloutInput, type RolloutState } from "./rollout";
 import { validateJobRequest, type ValidatedJob } from "./spec";
 import { TEMPLATES, type Issue } from "./templates/index";
 
@@ -132,15 +132,25 @@ export class JobService {
     for (const id of this.repo.liveJobIds()) this.drive(id, { type: "tick" });
   }
 
-  /** Job statuses move the rollouts; a hello re-delivers jobs the node has not answered. */
+  /**
+   * Job statuses move the rollouts; a hello re-delivers jobs the node has not finished;
+   * snapshots keep each node's wireless config for planning. A batch's inputs are
+   * grouped per job: one load, one state machine pass and one write per job and batch.
+   */
   onItems(items: readonly IngestItem[]): void {
+    const perJob = new Map<string, RolloutInput[]>();
+    const add = (id: string, input: RolloutInput) => {
+      const list = perJob.get(id);
+      if (list) list.push(input);
+      else perJob.set(id, [input]);
+    };
     for (const it of items) {
       try {
         if (it.kind === "jobStatus") {
           const m = it.msg;
-          this.drive(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason, step: m.step });
+          add(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason, step: m.step });
         } else if (it.kind === "hello") {
-          for (const id of this.repo.jobsAwaiting(it.msg.node)) this.drive(id, { type: "online", node: it.msg.node });
+          for (const id of this.repo.jobsAwaiting(it.msg.node)) add(id, { type: "online", node: it.msg.node });
         } else if (it.kind === "snapshot" && it.msg.wireless.data !== null) {
           this.repo.putWireless(it.msg.node, it.msg.ts, it.msg.wireless.data);
         }
@@ -148,14 +158,21 @@ export class JobService {
         this.o.log.error({ kind: it.kind, error: toWireError(e).message }, "job service could not handle an ingest item");
       }
     }
+    for (const [id, inputs] of perJob) {
+      try {
+        this.drive(id, ...inputs);
+      } catch (e) {
+        this.o.log.error({ jobId: id, error: toWireError(e).message }, "job service could not step a job");
+      }
+    }
   }
 
-  /** One state machine step, persisted, then its effects (deliveries) performed. */
-  drive(id: string, input: RolloutInput): RolloutState | null {
+  /** State machine steps, persisted, then their effects (deliveries) performed. */
+  drive(id: string, ...inputs: RolloutInput[]): RolloutState | null {
     const prev = this.repo.rollout(id);
     if (prev === null) return null;
     const now = this.o.clock.now();
-    const { state, effects } = step(prev, input, now);
+    const { state, effects } = stepAll(prev, inputs, now);
     this.repo.save(id, prev, state, now);
     for (const e of effects) {
       if (e.type === "job") this.o.log.info({ jobId: id, status: e.status, reason: e.reason }, "job status changed");
