@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initRollout, nextWakeup, step, type RolloutInput, type RolloutState } from "./rollout";
+import { initRollout, nextWakeup, step, stepAll, type RolloutInput, type RolloutState } from "./rollout";
 import { rolloutPolicy } from "./spec";
 
 const T0 = 1_700_000_000_000;
@@ -111,6 +111,22 @@ describe("rollout state machine", () => {
     expect(r.sends).toEqual(["r1#1", "r2#1", "r3#1", "r4#1", "r5#1"]);
     expect(r.jobs).toEqual(["expired"]);
     expect(r.s.nodes[5]).toMatchObject({ state: "skipped", reason: "no AP interface", batch: -1 });
+  });
+
+  it("stepAll over a batch of inputs equals stepping them one by one", () => {
+    const s0 = step(start(), { type: "tick" }, T0).state;
+    const inputs: RolloutInput[] = [st("r1", "received"), st("r1", "verified"), st("r2", "failed", "apply failed"), { type: "online", node: "r3" }];
+    let one = s0;
+    const effects: string[] = [];
+    for (const i of inputs) {
+      const r = step(one, i, T0 + 5);
+      one = r.state;
+      effects.push(...r.effects.map((e) => JSON.stringify(e)));
+    }
+    const all = stepAll(s0, inputs, T0 + 5);
+    expect(all.state).toEqual(one);
+    expect(all.effects.map((e) => JSON.stringify(e))).toEqual(effects);
+    expect(effects).toEqual(['{"type":"send","node":"r2","attempt":1}', '{"type":"send","node":"r3","attempt":1}', '{"type":"job","status":"halted","reason":"1 node(s) failed or rolled back (more than 0 allowed)"}', '{"type":"send","node":"r3","attempt":2}']);
   });
 
   it("maxFailures tolerates that many failures", () => {
