@@ -149,7 +149,7 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
       const inc = (await incidents()).reverse();
       const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map((x) => x.code))].sort().map((c) => [c, xs.filter((x) => x.code === c).length]));
       // The numbers of this run (reported in the issue note).
-      console.log(`[lab ${protocol}] events ${evs.length} ${JSON.stringify(count(evs))}; alerts ${all.length} ${JSON.stringify(count(all))}; convergence ms ${JSON.stringify(inc.map((c) => c.durationMs))} nodes ${JSON.stringify(inc.map((c) => c.nodes.length))}`);
+      console.log(`[lab ${protocol}] events ${evs.length} ${JSON.stringify(count(evs))}; alerts ${all.length} ${JSON.stringify(count(all))}; convergence ms ${JSON.stringify(inc.map((c) => c.durationMs))} (cut -> last change ms ${JSON.stringify(inc.map((c, i) => c.endTs - cutAt[i]!))}) nodes ${JSON.stringify(inc.map((c) => c.nodes.length))}`);
     }, 180_000);
 
     it("lints the firewall from the real nftables counters", async () => {
