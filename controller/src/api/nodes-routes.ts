@@ -35,10 +35,17 @@ export function nodesRoutes(d: ApiDeps): Hono {
   const app = new Hono();
   const missed = d.offlineAfterIntervals ?? 3;
   const alerts = () => d.openAlertCounts?.() ?? new Map<string, number>();
+  // Per-request memoised point lookups: a node view resolves its own few MACs, never the fleet's map.
   const resolvers = () => {
-    const macs = d.store.nodes.macMap();
-    const addrs = d.store.nodes.addressMap();
-    return { mac: (m: string) => macs.get(m.toLowerCase()) ?? null, addr: (a: string) => addrs.get(a.toLowerCase().replace(/%.*$/, "")) ?? null };
+    const memo = new Map<string, string | null>();
+    const cached = (k: string, f: (k: string) => string | null) => {
+      if (!memo.has(k)) memo.set(k, f(k));
+      return memo.get(k)!;
+    };
+    return {
+      mac: (m: string) => cached(`m${m}`, () => d.store.nodes.resolveMac(m)),
+      addr: (a: string) => cached(`a${a}`, () => d.store.nodes.resolveAddress(a)),
+    };
   };
 
   app.get("/nodes", (c) => {
