@@ -12,18 +12,26 @@ const MAX_TEXT = 256;
 
 /** Lines without their `\r`, accepting `\n`, `\r\n` and a missing final newline. */
 export function splitLines(text: string): string[] {
-  return text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+  const lines = text.split("\n");
+  if (!text.includes("\r")) return lines;
+  return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
 }
+
+const BLANKS = /[ \t]+/;
+const BLANK_RUNS = /[ \t]+/g;
+const BLANK_RUN_OR_TAB = /\t| {2}/;
 
 /** Whitespace-separated tokens (tabs and spaces mixed). */
 export function tokens(s: string): string[] {
   const t = s.trim();
-  return t === "" ? [] : t.split(/[ \t]+/);
+  if (t === "") return [];
+  return BLANK_RUN_OR_TAB.test(t) ? t.split(BLANKS) : t.split(" ");
 }
 
 /** Collapses runs of blanks to one space (keys survive tab/space mangling). */
 export function squash(s: string): string {
-  return s.trim().replace(/[ \t]+/g, " ");
+  const t = s.trim();
+  return BLANK_RUN_OR_TAB.test(t) ? t.replace(BLANK_RUNS, " ") : t;
 }
 
 /** A non-negative or negative decimal integer that is safe, else null. */
