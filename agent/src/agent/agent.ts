@@ -6,7 +6,7 @@ import type { Log } from "../log/types";
 import type { Publisher } from "../publish/types";
 import type { CommandRunner } from "../runner/types";
 import { Outbox } from "./outbox";
-import { buildHello, buildSnapshot } from "./snapshot";
+import { buildHello, buildSnapshot, helloBasis } from "./snapshot";
 import { systemClock, type AgentMode, type Clock, type JobHandler } from "./types";
 
 export interface AgentOptions {
@@ -49,6 +49,7 @@ export class Agent {
   readonly #outbox: Outbox;
   #boot: string;
   #seq = 0;
+  /** The hello's view of the last collection (see `helloBasis`), not the whole of it. */
   #last: Collection | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running = false;
@@ -97,7 +98,7 @@ export class Agent {
   async collectOnce(): Promise<Snapshot> {
     const ts = this.#clock.now();
     const c = await (this.#o.collect ?? collectAll)(this.#ctx);
-    this.#last = c;
+    this.#last = helloBasis(c);
     this.#seq += 1;
     return buildSnapshot({ node: this.nodeId, boot: this.#boot, seq: this.#seq, ts, intervalMs: this.#o.intervalMs, dropped: 0 }, c);
   }

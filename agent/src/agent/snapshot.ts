@@ -1,5 +1,5 @@
 import { CAPABILITIES, ERROR_CODES, PROTOCOL_VERSION, SNAPSHOT_SECTIONS, type Hello, type HelloInterface, type Snapshot, type SnapshotSection } from "@meshfleet/shared";
-import type { Collection } from "../collect/types";
+import type { Collection, SectionResult } from "../collect/types";
 import type { AgentMode } from "./types";
 
 export interface SnapshotMeta {
@@ -56,6 +56,47 @@ export function capabilitiesOf(c: Collection | null, mode: AgentMode): string[] 
   if (c?.sections.counters.data) caps.add(CAPABILITIES.nft);
   if (mode === "simulated") caps.add(CAPABILITIES.simulated);
   return [...caps];
+}
+
+function kept<T>(data: T | null): SectionResult<T> {
+  return { data, errors: [], skipped: 0, durationMs: 0 };
+}
+
+/**
+ * What an agent keeps of its last collection between cycles: only what the hello reads
+ * (interfaces, links, hostname/board/addresses, and which sections had data), so a
+ * process hosting thousands of agents does not hold thousands of station and route
+ * tables. `buildHello` and `capabilitiesOf` give the same answer for it as for `c`.
+ */
+export function helloBasis(c: Collection): Collection {
+  const s = c.sections;
+  const sys = s.system.data;
+  const routing = s.routing.data;
+  const mp = s.meshPaths.data;
+  return {
+    links: c.links,
+    sections: {
+      interfaces: kept(s.interfaces.data),
+      stations: kept(s.stations.data ? { stations: [] } : null),
+      meshPaths: kept(mp ? { paths: mp.paths.slice(0, 1) } : null),
+      routing: kept(routing ? { daemon: routing.daemon, protocols: [], interfaces: [], neighbors: [], routes: [] } : null),
+      counters: kept(s.counters.data ? { counters: [] } : null),
+      system: kept(
+        sys
+          ? {
+              hostname: sys.hostname,
+              board: sys.board,
+              uptimeSec: null,
+              load: null,
+              memory: null,
+              addresses: sys.addresses.filter((a) => a.family === "inet6" && a.address.toLowerCase().startsWith("fe80")),
+              delegatedPrefixes: [],
+            }
+          : null,
+      ),
+      wireless: { data: null, errors: [], skipped: 0, durationMs: 0 },
+    },
+  };
 }
 
 /** The hello: who this agent is, its interfaces with MACs and link-local addresses, board. */
