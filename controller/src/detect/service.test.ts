@@ -99,6 +99,15 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     clock.advance(5000);
     svc.handle([r1("fe80::2")]);
     expect(svc.alerts.list({ state: "open" })).toEqual([]);
+    // A controller restarted after a long stop does not declare its nodes offline at once.
+    clock.advance(300_000);
+    const restarted = make();
+    restarted.load();
+    restarted.tick();
+    expect(restarted.alerts.isOpen("node_offline", "node:r1")).toBe(false);
+    clock.advance(30_001);
+    restarted.tick();
+    expect(restarted.alerts.isOpen("node_offline", "node:r1")).toBe(true);
     const resolved = svc.alerts.list({ state: "resolved" });
     expect(resolved.map((a) => a.code).sort()).toEqual(["lint", "node_offline"]);
     const off = resolved.find((a) => a.code === "node_offline")!;

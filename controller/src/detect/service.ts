@@ -64,6 +64,9 @@ export class DetectionService {
       else if (key === "stations" && typeof value === "object" && value !== null && "byMac" in value) fleet.stations = value as FleetState["stations"];
       else if (key === "convergence") this.conv = value as ConvergenceState;
     }
+    // The controller was down, not the nodes: give every node a fresh offline window from now.
+    const now = this.o.clock.now();
+    for (const p of Object.values(fleet.presence)) p.lastRecv = Math.max(p.lastRecv, now);
     this.fleet = fleet;
     this.churn = this.repo.loadScores();
     this.alerts.load();
