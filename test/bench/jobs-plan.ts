@@ -22,7 +22,7 @@ export default async function jobsPlanBench(args: string[]): Promise<void> {
   const store = openStore({ file: `${dir.path}/c.sqlite`, clock });
   try {
     const ids = Array.from({ length: n }, (_, i) => `n${i}`);
-    writeBatch(store, ids.map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: clock.now() }) })), clock.now());
+    writeBatch(store, ids.map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: clock.now() }), capabilities: ["stations", "uci-jobs"] } })), clock.now());
     const svc = new JobService({ store, clock, log: silentLogger });
     const w = baselineWireless("23.05.3");
     w.interfaces = w.interfaces.map((i) => ({ ...i, ssid: "HomeNet", encryption: "psk2", keyFingerprint: "0011223344556677" }));

@@ -35,7 +35,7 @@ describe("jobs API (in-process, real SQLite)", () => {
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     writeBatch(
       store,
-      ["n1", "n2", "n3"].map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: T0 }) })),
+      ["n1", "n2", "n3"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })),
       T0,
     );
     const w = baselineWireless("23.05.3");
@@ -62,6 +62,16 @@ describe("jobs API (in-process, real SQLite)", () => {
     expect(r.text).not.toContain("\nb");
     expect((await call("POST", "/api/jobs", "{not json")).status).toBe(400);
     expect((await call("POST", "/api/jobs", { template: "nope", target: "all" })).body.issues[0].path).toBe("template");
+  });
+
+  it("a node whose agent does not apply jobs is skipped", async () => {
+    writeBatch(store, [{ kind: "hello", msg: { ...buildHello({ node: "n2", ts: T0 }), capabilities: ["stations"] } }], T0);
+    const r = await call("POST", "/api/jobs?dryRun=1", roaming);
+    expect(r.body.nodes.map((n: any) => [n.node, n.skip])).toEqual([
+      ["n1", null],
+      ["n2", "the agent does not apply jobs (no uci-jobs capability in its hello)"],
+      ["n3", 'no AP interface with SSID "HomeNet"'],
+    ]);
   });
 
   it("dry run: per-node ops and diffs, keys masked, nothing stored", async () => {

@@ -39,7 +39,7 @@ describe("job CLI", () => {
     dir = tempDir("mf-job-cli-");
     const clock = new FakeClock(T0);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-    writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: T0 }) })), T0);
+    writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })), T0);
     service = new JobService({ store, clock, log: silentLogger });
     for (const n of ["n1", "n2"]) service.repo.putWireless(n, T0, baselineWireless("23.05.3"));
     app = new Hono();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { job as jobSchema, PROTOCOL_VERSION, subjects, toWireError, type Job } from "@meshfleet/shared";
+import { CAPABILITIES, job as jobSchema, PROTOCOL_VERSION, subjects, toWireError, type Job } from "@meshfleet/shared";
 import type { IngestItem } from "../ingest/decode";
 import type { Logger } from "../log";
 import type { Clock, Store } from "../store/index";
@@ -81,9 +81,15 @@ export class JobService {
     const ordered = [...v.value.nodes].sort((a, b) => Number(online(b)) - Number(online(a)) || a.localeCompare(b));
     const template = TEMPLATES[v.value.request.template]!;
     const plans = ordered.map((id) => {
-      const release = byId.get(id)?.release ?? null;
+      const row = byId.get(id);
+      const release = row?.release ?? null;
       const reported = this.repo.wireless(id);
-      return planNode(template, v.value.params, { id, release, wireless: reported ?? baselineWireless(release), baseline: reported === null });
+      const plan = planNode(template, v.value.params, { id, release, wireless: reported ?? baselineWireless(release), baseline: reported === null });
+      // A node whose agent runs without a job handler (collect-only) would never answer.
+      if (plan.skip === null && row?.lastHelloAt != null && !row.capabilities.includes(CAPABILITIES.uciJobs)) {
+        return { ...plan, skip: `the agent does not apply jobs (no ${CAPABILITIES.uciJobs} capability in its hello)` };
+      }
+      return plan;
     });
     return { ok: true, value: v.value, plans };
   }
