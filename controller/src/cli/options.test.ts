@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { createProgram } from "./program";
+import { parseDuration, parseListen, type ServeOptions } from "./options";
+
+describe("serve options", () => {
+  it("parses durations and listen addresses, rejecting nonsense with a config error", () => {
+    expect(parseDuration("48h", "x")).toBe(172_800_000);
+    expect(parseDuration("30d", "x")).toBe(2_592_000_000);
+    expect(parseDuration("500ms", "x")).toBe(500);
+    expect(() => parseDuration("2 weeks", "--raw-retention")).toThrow(/--raw-retention: expected a duration/);
+    expect(parseListen("0.0.0.0:8080")).toEqual({ host: "0.0.0.0", port: 8080 });
+    expect(parseListen("[::1]:9")).toEqual({ host: "::1", port: 9 });
+    expect(() => parseListen("localhost")).toThrow(/HOST:PORT/);
+    expect(() => parseListen("h:70000")).toThrow(/HOST:PORT/);
+  });
+
+  it("`serve` hands validated options with defaults to the action", async () => {
+    let got: ServeOptions | null = null;
+    const program = createProgram({
+      serve: async (o) => {
+        got = o;
+      },
+    });
+    await program.parseAsync(["node", "meshfleet-controller", "serve", "--db", "/tmp/x.sqlite", "--listen", "127.0.0.1:0", "--raw-retention", "6h"]);
+    expect(got).toEqual({
+      db: "/tmp/x.sqlite",
+      nats: "nats://127.0.0.1:4222",
+      listen: { host: "127.0.0.1", port: 0 },
+      rawRetention: 6 * 3_600_000,
+      minuteRetention: 30 * 86_400_000,
+      hourRetention: 365 * 86_400_000,
+      streamMaxAge: 86_400_000,
+      streamMaxBytes: 1024 ** 3,
+      ackWait: 30_000,
+      batch: 500,
+      logLevel: "info",
+      synchronous: "NORMAL",
+    });
+  });
+});
