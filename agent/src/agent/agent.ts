@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PROTOCOL_VERSION, CAPABILITIES, SNAPSHOT_SECTIONS, decodeJson, job as jobSchema, subjects, toWireError, type JobStatus, type Snapshot } from "@meshfleet/shared";
+import { BirdSocketRunner, findBirdSocket } from "../collect/bird-socket";
 import { collectAll } from "../collect/index";
 import type { CollectContext, Collection, RoutingSetting } from "../collect/types";
 import type { Log } from "../log/types";
@@ -31,6 +32,19 @@ export interface AgentOptions {
   /** Timeout for one JetStream publish ack (default 5000 ms). */
   publishTimeoutMs?: number;
   jobHandler?: JobHandler;
+  /**
+   * BIRD 2's control socket, read directly instead of spawning `birdc` (local mode only;
+   * ssh and prefixed runners keep `birdc`). Default: the first standard path that exists
+   * when the agent is built; false: always spawn `birdc`.
+   */
+  birdSocket?: string | false;
+  /**
+   * Board/release, wireless configuration and delegated prefixes change rarely: they are
+   * read every this many cycles (default 6: once a minute at 10 s), at start, after a
+   * (re)connect and after a job; in between the snapshot carries the last good value and
+   * the section's `cachedFromTs` says when it was read. 1 reads them every cycle.
+   */
+  slowEvery?: number;
   /** Replaces the collectors (benchmarks, special fleets); default: collectAll. */
   collect?: (ctx: CollectContext) => Promise<Collection>;
 }
@@ -59,6 +73,9 @@ export class Agent {
   #flushAgain = false;
   #unsubs: (() => void)[] = [];
   #jobs: Promise<void> = Promise.resolve();
+  readonly #slowEvery: number;
+  #cycles = 0;
+  #refreshSlow = true;
 
   constructor(opts: AgentOptions) {
     subjects.telemetry(opts.nodeId); // validates the node id as a subject token
@@ -68,11 +85,14 @@ export class Agent {
     this.#log = opts.log.child({ node: opts.nodeId });
     this.#boot = opts.bootId ?? randomUUID();
     this.#outbox = new Outbox(opts.bufferSize);
+    this.#slowEvery = Math.max(1, Math.floor(opts.slowEvery ?? 6));
+    const socket = opts.mode === "local" && opts.birdSocket !== false ? (opts.birdSocket ?? findBirdSocket()) : null;
     this.#ctx = {
-      runner: opts.runner,
+      runner: socket ? new BirdSocketRunner(opts.runner, socket) : opts.runner,
       timeoutMs: Math.min(opts.commandTimeoutMs ?? 5000, opts.intervalMs),
       routing: opts.routing ?? "auto",
       memo: {},
+      ...(opts.slowEvery === undefined || opts.slowEvery > 1 ? { slow: { refresh: true, now: 0 } } : {}),
       ...(opts.babeldDumpArgv ? { babeldDumpArgv: opts.babeldDumpArgv } : {}),
     };
   }
@@ -97,6 +117,13 @@ export class Agent {
   /** Runs every collector once and returns the snapshot (seq advances; nothing is published). */
   async collectOnce(): Promise<Snapshot> {
     const ts = this.#clock.now();
+    const slow = this.#ctx.slow;
+    if (slow) {
+      slow.now = ts;
+      slow.refresh = this.#refreshSlow || this.#cycles % this.#slowEvery === 0;
+      this.#refreshSlow = false;
+    }
+    this.#cycles += 1;
     const c = await (this.#o.collect ?? collectAll)(this.#ctx);
     this.#last = helloBasis(c);
     this.#seq += 1;
@@ -110,12 +137,14 @@ export class Agent {
     if (this.#seq > 0) this.#seq = 0;
     this.#running = true;
     this.#helloPending = true;
+    this.#refreshSlow = true;
     const p = this.#o.publisher;
     if (p) {
       this.#unsubs.push(
         p.onConnect(() => {
           this.#log.info({ event: "connected" }, "broker connected");
           this.#helloPending = true;
+          this.#refreshSlow = true;
           void this.#flush();
         }),
       );
@@ -246,6 +275,7 @@ export class Agent {
       } catch (e) {
         this.#log.error({ event: "job_failed", jobId: job.id, err: toWireError(e) }, "job handler failed");
       }
+      this.#refreshSlow = true; // a job may have changed the configuration
     });
   }
 }

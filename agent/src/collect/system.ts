@@ -27,25 +27,39 @@ async function addresses(s: SectionRun): Promise<{ addresses: IpAddress[]; links
 /**
  * Board and release, hostname, uptime, load, memory, addresses (link-local included)
  * and delegated prefixes. Each part that fails is an error in this section; the parts
- * that worked are still reported.
+ * that worked are still reported. With `ctx.slow`, board and delegated prefixes are read
+ * only when it asks for a refresh; in between the last good values are reported and the
+ * section's `cachedFromTs` says when they were read.
  */
 export async function collectSystem(ctx: CollectContext): Promise<{ result: SectionResult<SystemFacts>; links: LinkInfo[] }> {
   const s = new SectionRun(ctx, "system");
   const prefixesArgv = ["ubus", "call", "network.interface", "dump"];
+  const slow = ctx.slow;
+  const keptBoard = slow && !slow.refresh ? slow.board : undefined;
+  const keptPrefixes = slow && !slow.refresh ? slow.prefixes : undefined;
   const [board, hostname, uptime, load, memory, addr, prefixText] = await Promise.all([
-    s.run(["ubus", "call", "system", "board"], parseUbusBoard),
+    keptBoard ? keptBoard.value : s.run(["ubus", "call", "system", "board"], parseUbusBoard),
     readFile(s, "/proc/sys/kernel/hostname", parseHostname),
     readFile(s, "/proc/uptime", parseUptime),
     readFile(s, "/proc/loadavg", parseLoadavg),
     readFile(s, "/proc/meminfo", parseMeminfo),
     addresses(s),
-    s.text(prefixesArgv),
+    keptPrefixes ? null : s.text(prefixesArgv),
   ]);
-  let delegated: string[] = [];
+  let delegated: string[] = keptPrefixes ? keptPrefixes.value : [];
   if (prefixText !== null) {
     const p = parseDelegatedPrefixes(prefixText);
     if (p === null) s.error(ERROR_CODES.parseFormat, "not a network.interface dump", prefixesArgv);
     else delegated = p;
+    if (slow) {
+      if (p !== null) slow.prefixes = { value: p, ts: slow.now };
+      else delete slow.prefixes;
+    }
+  }
+  if (slow && !keptPrefixes && prefixText === null) delete slow.prefixes;
+  if (slow && !keptBoard) {
+    if (board !== null) slow.board = { value: board, ts: slow.now };
+    else delete slow.board;
   }
   const facts: SystemFacts = {
     hostname: hostname ?? board?.hostname ?? null,
@@ -56,5 +70,8 @@ export async function collectSystem(ctx: CollectContext): Promise<{ result: Sect
     addresses: addr.addresses.slice(0, 1024),
     delegatedPrefixes: delegated,
   };
-  return { result: s.done(facts), links: addr.links };
+  const result = s.done<SystemFacts>(facts);
+  const cachedFrom = Math.min(keptBoard?.ts ?? Infinity, keptPrefixes?.ts ?? Infinity);
+  if (cachedFrom !== Infinity) result.cachedFromTs = cachedFrom;
+  return { result, links: addr.links };
 }

@@ -1,4 +1,4 @@
-import type { CollectorError, IwDev, MpathDump, NftCounters, RoutingView, StationDump, SystemFacts, WirelessConfig } from "@meshfleet/shared";
+import type { BoardInfo, CollectorError, IwDev, MpathDump, NftCounters, RoutingView, StationDump, SystemFacts, WirelessConfig } from "@meshfleet/shared";
 import type { CommandRunner } from "../runner/types";
 
 /** Which routing daemon to read: detect it, or name it. */
@@ -14,8 +14,27 @@ export interface CollectContext {
    * `["nc","::1","33123"]`), used when `ubus call babeld get_neighbours` is unavailable.
    */
   babeldDumpArgv?: readonly string[];
+  /**
+   * Slow-changing parts (board/release, wireless configuration, delegated prefixes) kept
+   * between cycles; without it they are read every cycle.
+   */
+  slow?: SlowCache;
   /** Remembers what auto-detection found between cycles (mutated by the routing collector). */
   memo: { daemon?: "bird1" | "bird2" | "babeld" | "none"; noneCycles?: number };
+}
+
+/**
+ * What the slow collectors read last, and whether to read again this cycle. A value is
+ * kept only when it was read without errors; a failed read is retried every cycle.
+ */
+export interface SlowCache {
+  /** Read the slow parts this cycle (first cycle, every n-th, after a reconnect or a job). */
+  refresh: boolean;
+  /** This cycle's timestamp (the agent's clock): what is read now is stamped with it. */
+  now: number;
+  board?: { value: BoardInfo; ts: number };
+  prefixes?: { value: string[]; ts: number };
+  wireless?: { value: SectionResult<WirelessConfig>; ts: number };
 }
 
 /** One collector's outcome: what becomes a snapshot section. */
@@ -24,6 +43,8 @@ export interface SectionResult<T> {
   errors: CollectorError[];
   skipped: number;
   durationMs: number;
+  /** Set when (part of) the data is a value read in an earlier cycle: when it was read. */
+  cachedFromTs?: number;
 }
 
 /** A network link as `ip -j addr show` reports it: what the hello needs besides addresses. */

@@ -47,11 +47,22 @@ export function isMeshPoint(i: WirelessInterface): boolean {
   return (i.type ?? "").toLowerCase() === "mesh point";
 }
 
-/** `ubus call network.wireless status` reduced to the configuration (keys only as fingerprints). */
+/**
+ * `ubus call network.wireless status` reduced to the configuration (keys only as
+ * fingerprints). With `ctx.slow` it is read only on a refresh; in between the last good
+ * section is reported again with `cachedFromTs` (when it was read).
+ */
 export async function collectWirelessConfig(ctx: CollectContext): Promise<SectionResult<WirelessConfig>> {
+  const slow = ctx.slow;
+  if (slow && !slow.refresh && slow.wireless) return { ...slow.wireless.value, durationMs: 0, cachedFromTs: slow.wireless.ts };
   const s = new SectionRun(ctx, "wireless");
   const status = await s.run(["ubus", "call", "network.wireless", "status"], parseUbusWireless);
-  return s.done(status === null ? null : wirelessConfigFromStatus(status));
+  const result = s.done<WirelessConfig>(status === null ? null : wirelessConfigFromStatus(status));
+  if (slow) {
+    if (result.data !== null && result.errors.length === 0) slow.wireless = { value: result, ts: slow.now };
+    else delete slow.wireless;
+  }
+  return result;
 }
 
 function cmp(a: string, b: string): number {

@@ -41,5 +41,11 @@ export function section<T extends z.ZodType>(data: T) {
     /** Lines the parsers skipped as unrecognised. */
     skipped: z.number().int().nonnegative().default(0),
     durationMs: z.number().nonnegative().optional(),
+    /**
+     * Present when (part of) `data` was read in an earlier cycle and reported again (slow-
+     * changing facts: board/release, delegated prefixes, wireless configuration): the
+     * agent-clock time (ms) it was read. Absent: everything was read for this snapshot.
+     */
+    cachedFromTs: z.number().int().nonnegative().optional(),
   });
 }
