@@ -6,18 +6,20 @@ import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
 import { jobsModule } from "./jobs/module";
-import { detectionModule } from "./detect/module";
+import { detectionModule, type DetectionModuleOptions } from "./detect/module";
+import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import type { Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each). */
-function modules(): ControllerModule[] {
-  return [jobsModule(), detectionModule()];
+function modules(alerting: DetectionModuleOptions = {}): ControllerModule[] {
+  return [jobsModule(), detectionModule(alerting)];
 }
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */
 export async function runServe(o: ServeOptions): Promise<void> {
   const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel });
+  const alerting = o.alerting ? loadAlertingFile(o.alerting) : {};
   const clock = systemClock;
   const store = openStore({
     file: o.db,
@@ -32,7 +34,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     clock,
     log,
     listen: o.listen,
-    modules: modules(),
+    modules: modules(alerting),
     ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
   });
   await controller.start();

@@ -32,5 +32,7 @@ export const serveOptions = z.object({
   batch: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
   synchronous: z.enum(["NORMAL", "FULL"]),
+  /** JSON file with detection parameters and webhook sinks (see controller/src/detect/config-file.ts). */
+  alerting: z.string().min(1).optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

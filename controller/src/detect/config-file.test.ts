@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { alertingOptions, loadAlertingFile } from "./config-file";
+import { detectConfig } from "./fleet";
+
+describe("serve --alerting file", () => {
+  it("turns a partial file into detection options over the defaults", () => {
+    const o = alertingOptions({
+      churn: { halfLifeMs: 60_000, openAbove: 1500 },
+      offlineAfterIntervals: 5,
+      webhooks: [{ url: "https://hooks.example.net/mesh", minSeverity: "warning" }],
+    });
+    const cfg = detectConfig(o.config);
+    expect(cfg.churn).toEqual({ halfLifeMs: 60_000, flapPenalty: 1000, metricPenalty: 500, openAbove: 1500, resolveBelow: 750, historyMax: 100 });
+    expect(cfg.offlineAfterIntervals).toBe(5);
+    expect(cfg.convergence.slowMs).toBe(60_000);
+    expect(o.webhooks).toHaveLength(1);
+    expect(o.webhooks?.[0]?.url).toBe("https://hooks.example.net/mesh");
+  });
+
+  it("names the field of every problem", () => {
+    expect(() => alertingOptions({ churn: { halfLifeMs: -1 } })).toThrowError(/churn\.halfLifeMs/);
+    expect(() => alertingOptions({ churn: { openAbove: 700, resolveBelow: 750 } })).toThrowError(/churn\.resolveBelow: .*below/);
+    expect(() => alertingOptions({ webhooks: [{ url: "ftp://x" }] })).toThrowError(/webhooks\.0\.url/);
+    expect(() => alertingOptions({ churnn: {} })).toThrowError(/unrecognized key/i);
+  });
+
+  it("reads a file and reports unreadable or non-JSON files with code E_CONFIG", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mf-alerting-"));
+    try {
+      const good = join(dir, "alerting.json");
+      writeFileSync(good, JSON.stringify({ tickMs: 1000, natsAlerts: false }));
+      expect(loadAlertingFile(good)).toMatchObject({ tickMs: 1000, natsAlerts: false });
+      const bad = join(dir, "bad.json");
+      writeFileSync(bad, "{ not json");
+      expect(() => loadAlertingFile(bad)).toThrowError(expect.objectContaining({ code: "E_CONFIG" }) as Error);
+      expect(() => loadAlertingFile(join(dir, "missing.json"))).toThrowError(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError, zodIssues } from "@meshfleet/shared";
+import { webhookConfig } from "../alerts/webhook-sink";
+import type { DetectionModuleOptions } from "./module";
+
+const ms = z.number().int().positive();
+const positive = z.number().positive();
+
+/**
+ * The alerting file given to `serve --alerting FILE`: detection parameters (every field
+ * optional; defaults are the documented ones) and webhook sinks.
+ */
+export const alertingFile = z
+  .object({
+    churn: z.object({ halfLifeMs: ms, flapPenalty: positive, metricPenalty: positive, openAbove: positive, resolveBelow: positive, historyMax: z.number().int().min(1).max(1000) }).partial().strict(),
+    convergence: z.object({ quietMs: ms, lookbackMs: z.number().int().nonnegative(), maxSilenceMs: ms, slowMs: ms }).partial().strict(),
+    linkQuality: z.object({ minSignalDbm: z.number().max(0), minExpectedThroughputMbps: z.number().nonnegative(), toleranceMs: z.number().int().nonnegative() }).partial().strict(),
+    offlineAfterIntervals: z.number().int().min(1).max(1000),
+    roamWindowMs: ms,
+    tickMs: z.number().int().min(100).max(600_000),
+    natsAlerts: z.boolean(),
+    webhooks: z.array(webhookConfig).max(32),
+  })
+  .partial()
+  .strict()
+  .refine((c) => !c.churn || c.churn.openAbove === undefined || c.churn.resolveBelow === undefined || c.churn.resolveBelow < c.churn.openAbove, {
+    message: "churn.resolveBelow must be below churn.openAbove",
+    path: ["churn", "resolveBelow"],
+  });
+export type AlertingFile = z.infer<typeof alertingFile>;
+
+/** Validates an alerting file's parsed JSON into detection module options; errors name the field. */
+export function alertingOptions(input: unknown, source = "alerting file"): DetectionModuleOptions {
+  const r = alertingFile.safeParse(input);
+  if (!r.success) {
+    const issues = zodIssues(r.error);
+    throw new ConfigError(`${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  }
+  const { churn, convergence, linkQuality, offlineAfterIntervals, roamWindowMs, tickMs, natsAlerts, webhooks } = r.data;
+  return {
+    config: {
+      ...(churn ? { churn } : {}),
+      ...(convergence ? { convergence } : {}),
+      ...(linkQuality ? { linkQuality } : {}),
+      ...(offlineAfterIntervals !== undefined ? { offlineAfterIntervals } : {}),
+      ...(roamWindowMs !== undefined ? { roamWindowMs } : {}),
+    },
+    ...(tickMs !== undefined ? { tickMs } : {}),
+    ...(natsAlerts !== undefined ? { natsAlerts } : {}),
+    ...(webhooks ? { webhooks } : {}),
+  };
+}
+
+/** Reads and validates `serve --alerting FILE`. */
+export function loadAlertingFile(path: string): DetectionModuleOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`--alerting: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`--alerting: ${path} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return alertingOptions(parsed, path);
+}
