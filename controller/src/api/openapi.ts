@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
 import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary } from "./schemas";
+import { jobRequest } from "../jobs/spec";
+import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 
@@ -21,6 +23,37 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
   }
+  const anyJson = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+  /** Query parameters straight from a route's zod query schema. */
+  const queryOf = (schema: z.ZodObject) =>
+    Object.entries((json(schema) as { properties?: Record<string, Record<string, unknown>> }).properties ?? {}).map(([name, sch]) => ({ name, in: "query", required: false, schema: sch }));
+  const jobId = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" } };
+  const jobAction = (what: string) => ({
+    post: { summary: `${what} a job`, parameters: [jobId], responses: { 200: anyJson("the job"), 404: err("unknown job"), 409: err(`the job cannot be ${what.toLowerCase()}d in its state`) } },
+  });
+  const detectionPaths = {
+    "/api/events": { get: { summary: "Events derived from consecutive snapshots, newest first", parameters: queryOf(eventsQuery), responses: { 200: anyJson("events"), 400: err("invalid parameters") } } },
+    "/api/alerts": { get: { summary: "Alerts (open and resolved) with their evidence ids", parameters: queryOf(alertsQuery), responses: { 200: anyJson("alerts"), 400: err("invalid parameters") } } },
+    "/api/alerts/{id}": {
+      get: { summary: "One alert with its evidence events and score history", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: { 200: anyJson("alert"), 404: err("unknown alert") } },
+    },
+    "/api/convergence": { get: { summary: "Convergence incidents (and the one in progress)", parameters: queryOf(convergenceQuery), responses: { 200: anyJson("incidents"), 400: err("invalid parameters") } } },
+    "/api/churn": { get: { summary: "Current churn scores per route, mesh path, neighbour, node and link", responses: { 200: anyJson("scores") } } },
+  };
+  const jobPaths = {
+    "/api/jobs": {
+      post: {
+        summary: "Create a configuration job (template + parameters or raw UCI ops, target, rollout policy, verification); ?dryRun=1 returns the per-node plan and diffs without touching anything",
+        parameters: [q("dryRun", { type: "string", enum: ["1", "true"] }, "plan only")],
+        requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(jobRequest, { io: "input", unrepresentable: "any" }) } } },
+        responses: { 201: anyJson("the created job"), 200: anyJson("the dry-run plan"), 400: err("every problem listed in `issues`") },
+      },
+      get: { summary: "Jobs, newest first", parameters: [q("limit", { type: "integer", minimum: 1, maximum: 500 }, "how many")], responses: { 200: anyJson("jobs") } },
+    },
+    "/api/jobs/{id}": { get: { summary: "One job with per-node states and timings (keys masked)", parameters: [jobId], responses: { 200: anyJson("the job"), 404: err("unknown job") } } },
+    "/api/jobs/{id}/cancel": jobAction("Cancel"),
+    "/api/jobs/{id}/resume": jobAction("Resume"),
+  };
   return {
     openapi: "3.1.0",
     info: { title: "meshfleet controller API", version: "1" },
@@ -30,6 +63,8 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: "One node and its latest snapshot, normalised", parameters: [idParam], responses: { 200: ok("node", nodeDetail), 400: err("invalid node id"), 404: err("unknown node") } },
       },
       ...listPaths,
+      ...detectionPaths,
+      ...jobPaths,
       "/api/history": {
         get: {
           summary: "A time series of one node's metric: raw samples (no step) or min/avg/max per step, read from rollups when the step allows",
