@@ -89,26 +89,26 @@ function row(t: string[]): MeshPath | null {
   if (t.length < 3) return null;
   const [dest, next, iface] = t as [string, string, string];
   if (int(dest) !== null || int(next) !== null || int(iface) !== null) return null;
-  const values: (number | null)[] = COLUMNS.map(() => null);
+  const values: (number | null)[] = [null, null, null, null, null, null, null, null, null];
   for (let i = 0; i < COLUMNS.length && 3 + i < t.length; i++) {
     const tok = t[3 + i];
     const v = i === FLAGS ? hexOrInt(tok) : i > FLAGS ? int(tok) : counter(tok);
     if (v === null || v < 0) return null;
     values[i] = v;
   }
-  const get = (name: (typeof COLUMNS)[number]): number | null => values[COLUMNS.indexOf(name)] ?? null;
+  // values[i] is COLUMNS[i]
   return {
     dest: macText(dest),
     nextHop: macText(next),
     iface: shortText(iface),
-    sn: get("sn"),
-    metric: get("metric"),
-    qlen: get("qlen"),
-    exptime: get("exptime"),
-    dtim: get("dtim"),
-    dret: get("dret"),
-    flags: get("flags"),
-    hopCount: get("hopCount"),
-    pathChange: get("pathChange"),
+    sn: values[0] ?? null,
+    metric: values[1] ?? null,
+    qlen: values[2] ?? null,
+    exptime: values[3] ?? null,
+    dtim: values[4] ?? null,
+    dret: values[5] ?? null,
+    flags: values[6] ?? null,
+    hopCount: values[7] ?? null,
+    pathChange: values[8] ?? null,
   };
 }

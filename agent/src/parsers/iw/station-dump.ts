@@ -35,7 +35,7 @@ export function parseStationDump(text: string): ParseOutcome<StationDump> {
     const t = raw.trim();
     if (t === "") continue;
 
-    const head = STATION.exec(t);
+    const head = t.startsWith("Station") ? STATION.exec(t) : null;
     if (head) {
       if (stations.length >= MAX_STATIONS) return invalid(`more than ${MAX_STATIONS} stations`, n + 1);
       cur = newStation(shortText((head[2] ?? "").trim()), macText(head[1] as string));
@@ -61,7 +61,7 @@ function field(st: Draft, line: string, link: number | null, setLink: (l: number
   if (colon < 0) return false; // MSDU/TXQ table rows, stray text
   const key = squash(line.slice(0, colon));
   const value = line.slice(colon + 1).trim();
-  const l = LINK.exec(key);
+  const l = key.startsWith("Link ") ? LINK.exec(key) : null;
   if (l && value === "") {
     setLink(Number(l[1]));
     return true;

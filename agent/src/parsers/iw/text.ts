@@ -17,33 +17,61 @@ export function splitLines(text: string): string[] {
   return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
 }
 
-const BLANKS = /[ \t]+/;
 const BLANK_RUNS = /[ \t]+/g;
-const BLANK_RUN_OR_TAB = /\t| {2}/;
 
 /** Whitespace-separated tokens (tabs and spaces mixed). */
 export function tokens(s: string): string[] {
   const t = s.trim();
   if (t === "") return [];
-  return BLANK_RUN_OR_TAB.test(t) ? t.split(BLANKS) : t.split(" ");
+  // One pass (same result as t.split(/[ \t]+/): t has no blank at either end).
+  const out: string[] = [];
+  let start = 0;
+  let i = 0;
+  const n = t.length;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      out.push(t.slice(start, i));
+      i++;
+      while (i < n && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
+      start = i;
+    } else i++;
+  }
+  out.push(t.slice(start));
+  return out;
 }
 
 /** Collapses runs of blanks to one space (keys survive tab/space mangling). */
 export function squash(s: string): string {
   const t = s.trim();
-  return BLANK_RUN_OR_TAB.test(t) ? t.replace(BLANK_RUNS, " ") : t;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 9 || (c === 32 && t.charCodeAt(i + 1) === 32)) return t.replace(BLANK_RUNS, " ");
+  }
+  return t;
+}
+
+/** True when s from `from` to its end is 1..max ASCII digits (what /^\d{1,max}$/ tests). */
+function digits(s: string, from: number, max: number): boolean {
+  const n = s.length - from;
+  if (n < 1 || n > max) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** A non-negative or negative decimal integer that is safe, else null. */
 export function int(s: string | undefined): number | null {
-  if (s === undefined || !/^-?\d{1,16}$/.test(s)) return null;
+  if (s === undefined || !digits(s, s.charCodeAt(0) === 45 ? 1 : 0, 16)) return null;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : null;
 }
 
 /** An unsigned counter (u32/u64 as iw prints it); u64 beyond 2^53 keeps its magnitude. */
 export function counter(s: string | undefined): number | null {
-  if (s === undefined || !/^\d{1,20}$/.test(s)) return null;
+  if (s === undefined || !digits(s, 0, 20)) return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
@@ -69,7 +97,20 @@ export function macText(s: string): string {
 
 /** Six 1–2 character groups separated by `:` (hex, or masked with `x`/`*`). */
 export function looksLikeMac(s: string): boolean {
-  return /^[0-9a-fx*]{1,2}(?::[0-9a-fx*]{1,2}){5}$/i.test(s);
+  // Same as /^[0-9a-fx*]{1,2}(?::[0-9a-fx*]{1,2}){5}$/i, without the regex.
+  if (s.length < 11 || s.length > 17) return false;
+  let groups = 1;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) {
+      if (run === 0 || ++groups > 6) return false;
+      run = 0;
+    } else if (((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 || c === 88 || c === 42) && ++run <= 2) {
+      continue;
+    } else return false;
+  }
+  return groups === 6 && run > 0;
 }
 
 /** Free text bounded to the schema's short text. */
