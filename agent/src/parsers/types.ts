@@ -23,5 +23,5 @@ export function invalid<T>(message: string, line: number | null = null): ParseOu
 
 /** Splits text into lines, accepting \n, \r\n and a missing final newline. */
 export function lines(text: string): string[] {
-  return text.split(/\r?\n/);
+  return text.includes("\r") ? text.split(/\r?\n/) : text.split("\n");
 }

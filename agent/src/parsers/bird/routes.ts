@@ -58,7 +58,7 @@ function routeLine(text: string, table: string | null, last: Route | null): Rout
   }
   const dest = dest16(tokens(destText ?? ""));
   if (!dest || !short(proto)) return null;
-  const since = (when ?? "").replace(/ from \S+$/, "").trim();
+  const since = (when !== undefined && when.includes(" from ") ? when.replace(/ from \S+$/, "") : (when ?? "")).trim();
   const i = INFO.exec(info ?? "");
   if ((info ?? "").trim() !== "" && !i) return null;
   const preference = i ? int(i[1]) : null;
@@ -100,7 +100,7 @@ export function parseBirdRoutes(text: string): ParseOutcome<RouteTable> {
       skipped++;
       continue;
     }
-    const tab = /^Table (\S{1,256}):$/.exec(trimmed);
+    const tab = trimmed.startsWith("Table ") ? /^Table (\S{1,256}):$/.exec(trimmed) : null;
     if (tab) {
       table = tab[1] as string;
       cur = null;
