@@ -26,7 +26,7 @@ export class SectionRun {
 
   /** Runs argv without recording anything: stdout, or the coded reason it failed. */
   async attempt(argv: readonly string[], opts: { stdin?: string } = {}): Promise<{ text: string } | { error: CollectorError }> {
-    const command = argv.join(" ").slice(0, 512);
+    const command = () => argv.join(" ").slice(0, 512);
     try {
       const res = await this.ctx.runner.run(argv, {
         timeoutMs: this.ctx.timeoutMs,
@@ -35,9 +35,9 @@ export class SectionRun {
       });
       if (res.exitCode === 0) return { text: res.stdout };
       const why = res.stderr.trim().split("\n", 1)[0] || res.stdout.trim().split("\n", 1)[0] || "";
-      return { error: { code: ERROR_CODES.commandFailed, message: `exit ${res.exitCode}${why ? `: ${why}` : ""}`.slice(0, 2000), command } };
+      return { error: { code: ERROR_CODES.commandFailed, message: `exit ${res.exitCode}${why ? `: ${why}` : ""}`.slice(0, 2000), command: command() } };
     } catch (e) {
-      return { error: { code: errorCode(e), message: (e instanceof Error ? e.message : String(e)).slice(0, 2000), command } };
+      return { error: { code: errorCode(e), message: (e instanceof Error ? e.message : String(e)).slice(0, 2000), command: command() } };
     }
   }
 

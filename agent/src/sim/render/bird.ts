@@ -15,22 +15,26 @@ function pad2(n: number): string {
 
 /** Route and protocol times rarely change between cycles: remember recent renderings. */
 const timeCache = new Map<number, string>();
+/** A 10,000-node fleet has tens of thousands of distinct route times; a smaller cache thrashes. */
+const TIME_CACHE_MAX = 1 << 17;
 
 export function birdTime(ms: number, now: number): string {
   const long = now - ms > 20 * 3_600_000;
   const key = long ? -ms - 1 : ms;
   const have = timeCache.get(key);
   if (have !== undefined) return have;
-  if (timeCache.size > 4096) timeCache.clear();
+  if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
   const text = formatBirdTime(ms, long);
   timeCache.set(key, text);
   return text;
 }
 
 function formatBirdTime(ms: number, long: boolean): string {
-  const d = new Date(ms);
-  const hms = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, "0")}`;
+  const whole = Math.trunc(ms); // as Date does
+  const day = ((whole % 86_400_000) + 86_400_000) % 86_400_000; // UTC time of day, as Date's getUTC* give it
+  const hms = `${pad2(Math.floor(day / 3_600_000))}:${pad2(Math.floor(day / 60_000) % 60)}:${pad2(Math.floor(day / 1000) % 60)}.${String(day % 1000).padStart(3, "0")}`;
   if (!long) return hms;
+  const d = new Date(ms);
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hms}`;
 }
 
