@@ -46,6 +46,6 @@ export function section<T extends z.ZodType>(data: T) {
      * changing facts: board/release, delegated prefixes, wireless configuration): the
      * agent-clock time (ms) it was read. Absent: everything was read for this snapshot.
      */
-    cachedFromTs: z.number().int().nonnegative().optional(),
+    cachedFromTs: epochMs.optional(),
   });
 }
