@@ -11,8 +11,8 @@ import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import type { Logger } from "./log";
 
-/** Feature modules plugged into the controller (detection, alerts, jobs add one line each). */
-function modules(alerting: DetectionModuleOptions = {}): ControllerModule[] {
+/** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
+export function modules(alerting: DetectionModuleOptions = {}): ControllerModule[] {
   return [jobsModule(), detectionModule(alerting)];
 }
 
