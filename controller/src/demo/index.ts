@@ -5,7 +5,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { NatsPublisher, createLogger } from "@meshfleet/agent";
 import { SimFleet, World, DEMO_SCENARIO, type Scenario } from "@meshfleet/agent/sim";
 import { Controller } from "../controller";
-import { openStore, systemClock, type Store } from "../store/index";
+import { openStore, systemClock } from "../store/index";
 import { modules } from "../main";
 import type { DetectionModuleOptions } from "../detect/module";
 import { pickPort, startBroker, type DemoBroker } from "./broker";
