@@ -19,6 +19,8 @@ export interface ControllerModule {
   readonly name: string;
   /** Route module mounted under /api. */
   routes?(deps: ApiDeps): Hono;
+  /** Route module mounted at / (static files). */
+  rootRoutes?(deps: ApiDeps): Hono;
   /** Called before the ingest starts (subscribe to `controller.ingest` here). */
   start?(controller: Controller): void | Promise<void>;
   stop?(): void | Promise<void>;
@@ -68,6 +70,7 @@ export class Controller {
       offlineAfterIntervals: o.offlineAfterIntervals,
     };
     deps.routes = modules.flatMap((m) => (m.routes ? [m.routes(deps)] : []));
+    deps.rootRoutes = modules.flatMap((m) => (m.rootRoutes ? [m.rootRoutes(deps)] : []));
     this.api = createApi(deps);
   }
 

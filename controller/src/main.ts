@@ -7,13 +7,14 @@ import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
 import { jobsModule } from "./jobs/module";
 import { detectionModule, type DetectionModuleOptions } from "./detect/module";
+import { dashboardModule } from "./dashboard/module";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import type { Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}): ControllerModule[] {
-  return [jobsModule(), detectionModule(alerting)];
+  return [jobsModule(), detectionModule(alerting), dashboardModule()];
 }
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */

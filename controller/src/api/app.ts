@@ -25,5 +25,6 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api", nodesRoutes(deps));
   app.route("/api", viewsRoutes(deps));
   for (const r of deps.routes ?? []) app.route("/api", r);
+  for (const r of deps.rootRoutes ?? []) app.route("/", r);
   return app;
 }

@@ -23,4 +23,6 @@ export interface ApiDeps {
   offlineAfterIntervals?: number;
   /** More route modules mounted under /api (detection, jobs, ...). */
   routes?: readonly Hono[];
+  /** Route modules mounted at `/` (the dashboard's static files). */
+  rootRoutes?: readonly Hono[];
 }

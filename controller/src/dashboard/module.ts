@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { Controller, ControllerModule } from "../controller";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The dashboard's files, read once: a page, its script and style, and cytoscape for the topology graph. */
+function assets(): Record<string, { type: string; body: string }> {
+  const read = (p: string) => readFileSync(p, "utf8");
+  return {
+    "/": { type: "text/html; charset=utf-8", body: read(join(here, "static", "index.html")) },
+    "/app.js": { type: "text/javascript; charset=utf-8", body: read(join(here, "static", "app.js")) },
+    "/app.css": { type: "text/css; charset=utf-8", body: read(join(here, "static", "app.css")) },
+    "/vendor/cytoscape.min.js": { type: "text/javascript; charset=utf-8", body: read(require.resolve("cytoscape/dist/cytoscape.min.js")) },
+  };
+}
+
+/**
+ * The web dashboard as a controller module: static files at `/`, and `GET /api/live`, a
+ * server-sent event stream that says which nodes changed after every committed ingest
+ * batch (the page refetches what it shows; no per-node polling).
+ */
+export function dashboardModule(): ControllerModule {
+  const listeners = new Set<(nodes: string[]) => void>();
+  let unsubscribe: (() => void) | null = null;
+  return {
+    name: "dashboard",
+    rootRoutes() {
+      const files = assets();
+      const app = new Hono();
+      for (const [path, f] of Object.entries(files)) {
+        app.get(path, (c) => c.body(f.body, 200, { "content-type": f.type, "cache-control": "no-cache" }));
+      }
+      return app;
+    },
+    routes() {
+      const app = new Hono();
+      app.get("/live", (c) =>
+        streamSSE(c, async (stream) => {
+          const pending = new Set<string>();
+          let wake: (() => void) | null = null;
+          const listener = (nodes: string[]) => {
+            for (const n of nodes) pending.add(n);
+            wake?.();
+          };
+          listeners.add(listener);
+          stream.onAbort(() => {
+            listeners.delete(listener);
+            wake?.();
+          });
+          await stream.writeSSE({ event: "hello", data: "{}" });
+          while (!stream.aborted && !stream.closed) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 15_000);
+            });
+            wake = null;
+            if (stream.aborted) break;
+            if (pending.size === 0) {
+              await stream.writeSSE({ event: "ping", data: "{}" });
+              continue;
+            }
+            const nodes = [...pending].sort();
+            pending.clear();
+            await stream.writeSSE({ event: "nodes", data: JSON.stringify({ nodes }) });
+            await stream.sleep(1000);
+          }
+          listeners.delete(listener);
+        }),
+      );
+      return app;
+    },
+    start(controller: Controller) {
+      unsubscribe = controller.ingest.onCommitted((items) => {
+        if (listeners.size === 0) return;
+        const nodes = [...new Set(items.map((i) => i.msg.node))];
+        for (const l of listeners) l(nodes);
+      });
+    },
+    stop() {
+      unsubscribe?.();
+      listeners.clear();
+    },
+  };
+}
