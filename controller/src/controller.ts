@@ -40,6 +40,8 @@ export interface ControllerOptions {
   /** How often rollups and retention run (default 30 s). */
   maintenanceIntervalMs?: number;
   offlineAfterIntervals?: number;
+  /** API access control (default off; `serve` turns tokens on). */
+  auth?: "tokens" | "off";
 }
 
 /** Composes NATS + store + ingest + API + HTTP server. Everything is injected; `main.ts` builds the real parts. */
@@ -68,6 +70,7 @@ export class Controller {
       natsConnected: () => !o.nc.isClosed(),
       openAlertCounts: alertModule ? () => alertModule.openAlertCounts!() : undefined,
       offlineAfterIntervals: o.offlineAfterIntervals,
+      auth: o.auth ?? "off",
     };
     deps.routes = modules.flatMap((m) => (m.routes ? [m.routes(deps)] : []));
     deps.rootRoutes = modules.flatMap((m) => (m.rootRoutes ? [m.rootRoutes(deps)] : []));

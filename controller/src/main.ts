@@ -36,6 +36,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     log,
     listen: o.listen,
     modules: modules(alerting),
+    auth: "tokens",
     ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
   });
   await controller.start();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { waitFor } from "@meshfleet/testkit";
 
@@ -8,11 +8,22 @@ export interface ControllerProcess {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /** GET on the API with the admin token created for this controller. */
+  get: (path: string) => Promise<Response>;
+}
+
+/** Creates an API token through the real CLI (`meshfleet-controller token create`) and returns it. */
+export function createTokenViaCli(db: string, role: "viewer" | "operator" | "admin"): string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "token", "create", "--db", db, "--role", role, "--name", "test"], { cwd: repoRoot, encoding: "utf8" });
+  const m = /: (mf_[A-Za-z0-9_-]{43})$/m.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`token create failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return m[1] as string;
 }
 
 /** Spawns `node --import tsx controller/src/main.ts serve ...` and waits for its API. */
 export async function spawnController(db: string, nats: string, port: number): Promise<ControllerProcess> {
   let out = "";
+  const token = createTokenViaCli(db, "admin");
   const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s"], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,7 +39,7 @@ export async function spawnController(db: string, nats: string, port: number): P
     },
     { timeoutMs: 30_000, what: "controller API", intervalMs: 100 },
   );
-  return { child, url, output: () => out };
+  return { child, url, output: () => out, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }) };
 }
 
 export async function killHard(p: ControllerProcess): Promise<void> {

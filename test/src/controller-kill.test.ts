@@ -25,6 +25,8 @@ describe("controller process killed with SIGKILL during ingest", () => {
     const db = `${dir.path}/controller.sqlite`;
     const port = await freePort();
     proc = await spawnController(db, srv.url, port);
+    // `serve` guards the API with bearer tokens: without one, 401.
+    expect((await fetch(`${proc.url}/api/nodes`)).status).toBe(401);
 
     const nc = await connect({ servers: srv.url });
     const js = jetstream(nc);
@@ -43,7 +45,7 @@ describe("controller process killed with SIGKILL during ingest", () => {
     })();
 
     // Kill the controller in the middle of the stream: some batches committed, many not.
-    await waitFor(async () => metricValue(await (await fetch(`${proc!.url}/metrics`)).text(), ACCEPTED) >= 400, { timeoutMs: 30_000, what: "400 snapshots ingested", intervalMs: 20 });
+    await waitFor(async () => metricValue(await (await proc!.get("/metrics")).text(), ACCEPTED) >= 400, { timeoutMs: 30_000, what: "400 snapshots ingested", intervalMs: 20 });
     await killHard(proc);
     const atKill = acked.size;
     await publishing;
@@ -60,7 +62,7 @@ describe("controller process killed with SIGKILL during ingest", () => {
     } finally {
       reader.close();
     }
-    const node0 = (await (await fetch(`${proc.url}/api/nodes/node-0`)).json()) as { latest: { seq: number } };
+    const node0 = (await (await proc.get("/api/nodes/node-0")).json()) as { latest: { seq: number } };
     expect(node0.latest.seq).toBe(PER_NODE);
     expect(await stopGracefully(proc)).toBe(0);
     proc = null;

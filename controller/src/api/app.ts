@@ -6,6 +6,8 @@ import { healthRoutes } from "./health-routes";
 import { nodesRoutes } from "./nodes-routes";
 import { openApiDocument } from "./openapi";
 import { viewsRoutes } from "./views-routes";
+import { bodyLimit } from "hono/body-limit";
+import { requireToken } from "../auth/middleware";
 
 export type { ApiDeps } from "./deps";
 
@@ -19,6 +21,12 @@ export function createApi(deps: ApiDeps): Hono {
   app.onError(errorHandler(deps.log));
   app.notFound((c) => c.json({ code: ERROR_CODES.notFound, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
+  if (deps.auth === "tokens") {
+    const guard = requireToken(deps.store);
+    app.use("/api/*", guard);
+    app.use("/metrics", guard);
+  }
+  app.use("/api/*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ code: ERROR_CODES.tooLarge, message: "request body over 256 KiB" }, 413) }));
   const doc = openApiDocument();
   app.get("/api/openapi.json", (c) => c.json(doc));
   app.route("/", healthRoutes(deps));

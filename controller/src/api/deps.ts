@@ -23,6 +23,8 @@ export interface ApiDeps {
   offlineAfterIntervals?: number;
   /** More route modules mounted under /api (detection, jobs, ...). */
   routes?: readonly Hono[];
+  /** API access control: bearer tokens with roles (`serve` and the demo), or off (in-process tests). */
+  auth?: "tokens" | "off";
   /** Route modules mounted at `/` (the dashboard's static files). */
   rootRoutes?: readonly Hono[];
 }

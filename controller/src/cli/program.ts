@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { serveOptions, type ServeOptions } from "./options";
 import { registerJobCommand } from "./job-command";
+import { registerTokenCommand } from "./token-command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -34,5 +35,6 @@ export function createProgram(actions: ProgramActions): Command {
     });
 
   registerJobCommand(program);
+  registerTokenCommand(program);
   return program;
 }

@@ -10,6 +10,7 @@ import { modules } from "../main";
 import type { DetectionModuleOptions } from "../detect/module";
 import { pickPort, startBroker, type DemoBroker } from "./broker";
 import { ensureNatsServer } from "./nats-binary";
+import { createToken } from "../auth/tokens";
 
 export interface DemoOptions {
   /** Where the SQLite file, the broker's store and the routers' UCI files live. */
@@ -33,8 +34,8 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   url: string;
-  /** Login token for the dashboard and API (null when the controller runs without API tokens). */
-  token: string | null;
+  /** Admin bearer token for the dashboard and API. */
+  token: string;
   natsUrl: string;
   controller: Controller;
   stop(): Promise<void>;
@@ -80,10 +81,10 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       tickMs: Math.min(2000, intervalMs),
     };
     const port = await pickPort(o.port ?? 8080);
-    const controller = new Controller({ nc, store, clock, log, listen: { host: "127.0.0.1", port }, modules: modules(alerting) });
+    const controller = new Controller({ nc, store, clock, log, listen: { host: "127.0.0.1", port }, modules: modules(alerting), auth: "tokens" });
     await controller.start();
     stops.push(() => controller.stop());
-    const token: string | null = null;
+    const token = createToken(store, { role: "admin", name: `demo ${new Date(clock.now()).toISOString()}` }, clock.now()).token;
     const addr = controller.address ?? { host: "127.0.0.1", port };
     const url = `http://${addr.host}:${addr.port}/`;
 
@@ -105,7 +106,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     fleet.start();
     stops.push(() => fleet.stop());
     say(`simulated mesh: ${world.model.nodes.length} routers (${scenario.name}), one agent each, every ${intervalMs / 1000} s`);
-    return { url: token ? `${url}?token=${encodeURIComponent(token)}` : url, token, natsUrl, controller, stop: stopAll };
+    return { url: `${url}?token=${encodeURIComponent(token)}`, token, natsUrl, controller, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { ConfigError } from "@meshfleet/shared";
+import { openStore, systemClock } from "../store/index";
+import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
+
+function withStore<T>(db: string, fn: (store: ReturnType<typeof openStore>) => T): T {
+  const store = openStore({ file: db, clock: systemClock });
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * `meshfleet-controller token create --role viewer|operator|admin [--name N] --db FILE`
+ * (prints the token once; only its hash is stored), `token list`, `token revoke <id>`.
+ */
+export function registerTokenCommand(program: Command, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
+  const token = program.command("token").description("API bearer tokens: viewer reads, operator also runs jobs, admin also manages tokens");
+  token
+    .command("create")
+    .description("create a token and print it once")
+    .requiredOption("--db <file>", "the controller's SQLite database")
+    .requiredOption("--role <role>", "viewer | operator | admin")
+    .option("--name <name>", "what the token is for", "cli")
+    .action((o: { db: string; role: string; name: string }) => {
+      const r = role.safeParse(o.role);
+      if (!r.success) throw new ConfigError(`--role: expected viewer, operator or admin; got ${JSON.stringify(o.role)}`);
+      const t = withStore(o.db, (s) => createToken(s, { role: r.data, name: o.name }));
+      out(`token ${t.id} (${r.data}): ${t.token}`);
+      out("Store it now: it is not shown again (only its hash is kept).");
+    });
+  token
+    .command("list")
+    .description("list tokens (never their values)")
+    .requiredOption("--db <file>", "the controller's SQLite database")
+    .action((o: { db: string }) => {
+      for (const t of withStore(o.db, listTokens)) {
+        out(`${t.id}  ${t.role.padEnd(8)}  ${t.name}  created ${new Date(t.createdAt).toISOString()}${t.revokedAt ? `  revoked ${new Date(t.revokedAt).toISOString()}` : ""}`);
+      }
+    });
+  token
+    .command("revoke <id>")
+    .description("revoke a token")
+    .requiredOption("--db <file>", "the controller's SQLite database")
+    .action((id: string, o: { db: string }) => {
+      if (!withStore(o.db, (s) => revokeToken(s, id))) throw new ConfigError(`no active token ${JSON.stringify(id)}`);
+      out(`token ${id} revoked`);
+    });
+}
