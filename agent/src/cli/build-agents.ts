@@ -31,6 +31,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
       publishTimeoutMs: config.publishTimeoutMs,
       log,
       ...(credsFile ? { credsFile } : {}),
+      ...(!credsFile && nats.nkeySeedFile ? { nkeySeedFile: nats.nkeySeedFile, inboxPrefix: `_INBOX_${name}` } : {}),
       ...(!credsFile && nats.user !== undefined ? { user: nats.user, password: password ?? "" } : {}),
       ...(nats.tls ? { tls: nats.tls } : {}),
     });

@@ -62,6 +62,8 @@ export const agentConfig = z
       .object({
         servers: z.array(natsUrl).min(1).max(16),
         credsFile: z.string().min(1).optional(),
+        /** The node's nkey seed file from `meshfleet-controller enroll` (replies then use the inbox prefix `_INBOX_<node>`). */
+        nkeySeedFile: z.string().min(1).optional(),
         user: z.string().min(1).max(256).optional(),
         tls: z.object({ caFile: z.string().min(1).optional(), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() }).strict().optional(),
       })

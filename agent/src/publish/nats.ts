@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
+import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { ConfigError, ERROR_CODES, MeshfleetError, toWireError } from "@meshfleet/shared";
 import type { Log } from "../log/types";
@@ -10,6 +10,10 @@ export interface NatsPublisherOptions {
   servers: readonly string[];
   /** A `.creds` file (JWT + nkey seed). */
   credsFile?: string;
+  /** An nkey seed file (`meshfleet-controller enroll` writes one per node). Never logged. */
+  nkeySeedFile?: string;
+  /** Reply inbox prefix; with per-node permissions `_INBOX_<node>` (JetStream acks arrive there). */
+  inboxPrefix?: string;
   user?: string;
   /** Never logged. */
   password?: string;
@@ -40,6 +44,7 @@ export class NatsPublisher implements Publisher {
   readonly #o: NatsPublisherOptions;
   readonly #log: Log;
   #creds: Uint8Array | null = null;
+  #seed: Uint8Array | null = null;
   #nc: NatsConnection | null = null;
   #js: JetStreamClient | null = null;
   #up = false;
@@ -59,6 +64,13 @@ export class NatsPublisher implements Publisher {
         this.#creds = readFileSync(opts.credsFile);
       } catch (e) {
         throw new ConfigError(`nats.credsFile: cannot read ${opts.credsFile}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    if (opts.nkeySeedFile) {
+      try {
+        this.#seed = new TextEncoder().encode(readFileSync(opts.nkeySeedFile, "utf8").trim());
+      } catch (e) {
+        throw new ConfigError(`nats.nkeySeedFile: cannot read ${opts.nkeySeedFile}: ${(e as Error).message}`, { cause: e });
       }
     }
     this.#log = (opts.log ?? silentLog).child({ component: "nats" });
@@ -83,6 +95,8 @@ export class NatsPublisher implements Publisher {
           timeout: 5000,
           pingInterval: 30_000,
           ...(this.#creds ? { authenticator: credsAuthenticator(this.#creds) } : {}),
+          ...(this.#seed ? { authenticator: nkeyAuthenticator(this.#seed) } : {}),
+          ...(o.inboxPrefix ? { inboxPrefix: o.inboxPrefix } : {}),
           ...(o.user !== undefined ? { user: o.user, pass: o.password ?? "" } : {}),
           ...(o.tls ? { tls: o.tls satisfies TlsOptions } : {}),
         });

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { serveOptions, type ServeOptions } from "./options";
 import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
+import { registerEnrollCommand } from "./enroll-command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -36,5 +37,6 @@ export function createProgram(actions: ProgramActions): Command {
 
   registerJobCommand(program);
   registerTokenCommand(program);
+  registerEnrollCommand(program);
   return program;
 }

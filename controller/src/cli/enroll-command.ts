@@ -1,0 +1,31 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { CONTROLLER_KEY, enroll, natsAuthorization, readKeys } from "../enroll/index";
+
+/**
+ * `meshfleet-controller enroll <node-id> --keys DIR` (per-node nkey; the seed file is
+ * printed by path, never by value) and `meshfleet-controller nats-config --keys DIR --out
+ * FILE` (the nats-server authorization block: one user per node, its own subjects only).
+ */
+export function registerEnrollCommand(program: Command, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
+  program
+    .command("enroll <node-id>")
+    .description("create a node's NATS nkey (seed file 0600 for the router, public key for nats-config); again = rotate")
+    .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
+    .action((node: string, o: { keys: string }) => {
+      const r = enroll(o.keys, node);
+      out(`enrolled ${node}: public key ${r.publicKey}`);
+      out(`seed file (copy to the router as nats.nkeySeedFile, mode 0600): ${r.seedFile}`);
+      out("then regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server");
+    });
+  program
+    .command("nats-config")
+    .description("write the nats-server authorization block for every enrolled node (and the controller's own key)")
+    .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
+    .requiredOption("--out <file>", "file to write (include it from nats-server.conf)")
+    .action((o: { keys: string; out: string }) => {
+      const keys = readKeys(o.keys);
+      writeFileSync(o.out, natsAuthorization(keys.nodes, keys.controller), { mode: 0o644 });
+      out(`wrote ${o.out}: ${keys.nodes.length} node user(s) + the controller (its seed: ${o.keys}/${CONTROLLER_KEY}.nk)`);
+    });
+}

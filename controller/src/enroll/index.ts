@@ -1,0 +1,2 @@
+export * from "./nats-config";
+export * from "./keys";
