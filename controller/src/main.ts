@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
-import { connect } from "@nats-io/transport-node";
+import { readFileSync } from "node:fs";
+import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { toWireError } from "@meshfleet/shared";
 import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
@@ -28,7 +29,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     retention: { rawMs: o.rawRetention, minuteMs: o.minuteRetention, hourMs: o.hourRetention },
     synchronous: o.synchronous,
   });
-  const nc = await connect({ servers: o.nats, name: "meshfleet-controller", maxReconnectAttempts: -1 });
+  const seed = o.nkeySeed ? new TextEncoder().encode(readFileSync(o.nkeySeed, "utf8").trim()) : null;
+  const nc = await connect({ servers: o.nats, name: "meshfleet-controller", maxReconnectAttempts: -1, ...(seed ? { authenticator: nkeyAuthenticator(seed) } : {}) });
   const controller = new Controller({
     nc,
     store,

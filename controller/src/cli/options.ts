@@ -34,5 +34,7 @@ export const serveOptions = z.object({
   synchronous: z.enum(["NORMAL", "FULL"]),
   /** JSON file with detection parameters and webhook sinks (see controller/src/detect/config-file.ts). */
   alerting: z.string().min(1).optional(),
+  /** The controller's nkey seed file (written by `nats-config` as <keys>/_controller.nk). */
+  nkeySeed: z.string().min(1).optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

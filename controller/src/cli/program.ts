@@ -30,6 +30,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--batch <n>", "most messages per transaction", "500")
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
+    .option("--nkey-seed <file>", "the controller's NATS nkey seed file (see meshfleet-controller nats-config)")
     .option("--alerting <file>", "JSON file: churn/convergence/link-quality parameters, offline threshold, webhook sinks")
     .action(async (raw: Record<string, string>) => {
       await actions.serve(serveOptions.parse(raw));
