@@ -9,13 +9,14 @@ import { createProgram } from "./cli/program";
 import { jobsModule } from "./jobs/module";
 import { detectionModule, type DetectionModuleOptions } from "./detect/module";
 import { dashboardModule } from "./dashboard/module";
+import { adminModule, type AdminOptions } from "./admin/index";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import type { Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
-export function modules(alerting: DetectionModuleOptions = {}): ControllerModule[] {
-  return [jobsModule(), detectionModule(alerting), dashboardModule()];
+export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
+  return [jobsModule(), detectionModule(alerting), dashboardModule(), adminModule(admin)];
 }
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */
@@ -37,7 +38,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     clock,
     log,
     listen: o.listen,
-    modules: modules(alerting),
+    modules: modules(alerting, { keysDir: o.keys }),
     auth: "tokens",
     ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
   });

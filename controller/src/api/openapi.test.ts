@@ -14,6 +14,14 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.paths["/api/jobs"]!).sort()).toEqual(["get", "post"]);
   });
 
+  it("documents the admin routes, the token body from the route's own schema", () => {
+    expect(Object.keys(doc.paths["/api/admin/tokens"]!).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/api/admin/tokens/{id}"]!)).toEqual(["delete"]);
+    expect(Object.keys(doc.paths["/api/admin/enrollments/{node}"]!)).toEqual(["post"]);
+    const props = Object.keys(doc.paths["/api/admin/tokens"]!.post!.requestBody!.content["application/json"]!.schema.properties ?? {});
+    expect(props).toEqual(["name", "role"]);
+  });
+
   it("takes query parameters from the routes' own zod schemas", () => {
     expect(doc.paths["/api/events"]!.get!.parameters!.map((p) => p.name)).toEqual(Object.keys(eventsQuery.shape));
     expect(doc.paths["/api/alerts"]!.get!.parameters!.map((p) => p.name)).toEqual(Object.keys(alertsQuery.shape));

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
 import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary } from "./schemas";
 import { jobRequest } from "../jobs/spec";
+import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
@@ -54,6 +55,28 @@ export function openApiDocument(): Record<string, unknown> {
     "/api/jobs/{id}/cancel": jobAction("Cancel"),
     "/api/jobs/{id}/resume": jobAction("Resume"),
   };
+  const nodeParam = { name: "node", in: "path", required: true, schema: idParam.schema };
+  const adminPaths = {
+    "/api/admin/tokens": {
+      get: { summary: "API tokens (admin): id, name, role, created/last used/revoked; never the token or its hash", responses: { 200: anyJson("tokens"), 403: err("not an admin token") } },
+      post: {
+        summary: "Create an API token (admin); the token is in this response only",
+        requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(createTokenBody, { io: "input" }) } } },
+        responses: { 201: anyJson("id, name, role, token"), 400: err("invalid body"), 403: err("not an admin token") },
+      },
+    },
+    "/api/admin/tokens/{id}": {
+      delete: { summary: "Revoke an API token (admin)", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{8}$" } }], responses: { 200: anyJson("revoked"), 404: err("no such active token") } },
+    },
+    "/api/admin/enrollments": { get: { summary: "Enrolled nodes and their NATS public keys (admin; needs serve --keys)", responses: { 200: anyJson("nodes"), 409: err("no keys directory configured") } } },
+    "/api/admin/enrollments/{node}": {
+      post: {
+        summary: "Enroll a node or rotate its nkey (admin; needs serve --keys): the answer names the seed file, never the seed",
+        parameters: [nodeParam],
+        responses: { 201: anyJson("enrolled"), 200: anyJson("rotated"), 400: err("invalid node id"), 409: err("no keys directory configured") },
+      },
+    },
+  };
   return {
     openapi: "3.1.0",
     info: { title: "meshfleet controller API", version: "1" },
@@ -65,6 +88,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...listPaths,
       ...detectionPaths,
       ...jobPaths,
+      ...adminPaths,
       "/api/history": {
         get: {
           summary: "A time series of one node's metric: raw samples (no step) or min/avg/max per step, read from rollups when the step allows",

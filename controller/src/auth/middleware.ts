@@ -3,8 +3,9 @@ import { ERROR_CODES } from "@meshfleet/shared";
 import type { Store } from "../store/index";
 import { roleAllows, verifyToken, type Role } from "./tokens";
 
-/** The role a request needs: reads are for viewers, jobs for operators, everything else for admins. */
+/** The role a request needs: /api/admin/* is for admins whatever the method; reads are for viewers, jobs for operators, everything else for admins. */
 export function requiredRole(method: string, path: string): Role {
+  if (/^\/api\/admin(\/|$)/.test(path)) return "admin";
   if (method === "GET" || method === "HEAD") return "viewer";
   if (method === "POST" && /^\/api\/jobs(\/|$)/.test(path)) return "operator";
   return "admin";

@@ -36,5 +36,7 @@ export const serveOptions = z.object({
   alerting: z.string().min(1).optional(),
   /** The controller's nkey seed file (written by `nats-config` as <keys>/_controller.nk). */
   nkeySeed: z.string().min(1).optional(),
+  /** The keys directory (`enroll`, `nats-config`) for enrollment through the API. */
+  keys: z.string().min(1).optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

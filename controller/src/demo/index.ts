@@ -81,7 +81,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       tickMs: Math.min(2000, intervalMs),
     };
     const port = await pickPort(o.port ?? 8080);
-    const controller = new Controller({ nc, store, clock, log, listen: { host: "127.0.0.1", port }, modules: modules(alerting), auth: "tokens" });
+    const controller = new Controller({ nc, store, clock, log, listen: { host: "127.0.0.1", port }, modules: modules(alerting, { keysDir: join(dataDir, "keys") }), auth: "tokens" });
     await controller.start();
     stops.push(() => controller.stop());
     const token = createToken(store, { role: "admin", name: `demo ${new Date(clock.now()).toISOString()}` }, clock.now()).token;

@@ -27,12 +27,19 @@ export function enroll(dir: string, name: string): { publicKey: string; seedFile
 /** Every enrolled node's public key in `dir`, and the controller's (enrolled on first use). */
 export function readKeys(dir: string): { nodes: NodeKey[]; controller: string } {
   if (!existsSync(dir)) throw new ConfigError(`no keys directory ${dir}: enroll nodes first`);
+  const nodes = nodeKeys(dir);
+  const ctlPub = join(dir, `${CONTROLLER_KEY}.pub`);
+  const controller = existsSync(ctlPub) ? readFileSync(ctlPub, "utf8").trim() : enroll(dir, CONTROLLER_KEY).publicKey;
+  return { nodes, controller };
+}
+
+/** Every enrolled node's public key in `dir` (none when the directory does not exist); changes nothing. */
+export function nodeKeys(dir: string): NodeKey[] {
+  if (!existsSync(dir)) return [];
   const nodes: NodeKey[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith(".pub") || f === `${CONTROLLER_KEY}.pub`) continue;
     nodes.push({ node: f.slice(0, -4), publicKey: readFileSync(join(dir, f), "utf8").trim() });
   }
-  const ctlPub = join(dir, `${CONTROLLER_KEY}.pub`);
-  const controller = existsSync(ctlPub) ? readFileSync(ctlPub, "utf8").trim() : enroll(dir, CONTROLLER_KEY).publicKey;
-  return { nodes, controller };
+  return nodes;
 }

@@ -25,6 +25,8 @@ const ROUTES = [
   "/api/jobs",
   "/api/jobs/{id}",
   "/api/openapi.json",
+  "/api/admin/tokens",
+  "/api/admin/enrollments",
   "/healthz",
   "/metrics",
 ];
@@ -48,7 +50,7 @@ describe("HTTP routes under random input", () => {
     nc = await connect({ servers: srv.url });
     const clock = new FakeClock(1_800_000_000_000);
     store = openStore({ file: `${dir.path}/h.sqlite`, clock });
-    controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules() });
+    controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules({}, { keysDir: `${dir.path}/keys` }) });
     const enc = new TextEncoder();
     const items = ["node-1", "node-2"].flatMap((node) => [
       decodeMessage(subjects.hello(node), enc.encode(JSON.stringify(buildHello({ node, ts: 1_800_000_000_000 })))),
@@ -83,7 +85,7 @@ describe("HTTP routes under random input", () => {
     expect([...seen]).toEqual(expect.arrayContaining([200, 400, 404]));
   }, 120_000);
 
-  it("answers random job bodies and actions with a status below 500", async () => {
+  it("answers random job, token and enrollment bodies and actions with a status below 500", async () => {
     const bad: string[] = [];
     const body = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -91,7 +93,7 @@ describe("HTTP routes under random input", () => {
       fc.record({ template: fc.constantFrom("roaming", "mesh", "ssid", "routing-firewall", "raw", "nope"), target: value, params: fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue()) }).map((v) => JSON.stringify(v)),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/api/jobs", "/api/jobs?dryRun=1", "/api/jobs/{id}/cancel", "/api/jobs/{id}/resume"), value, body, async (route, id, b) => {
+      fc.asyncProperty(fc.constantFrom("/api/jobs", "/api/jobs?dryRun=1", "/api/jobs/{id}/cancel", "/api/jobs/{id}/resume", "/api/admin/tokens", "/api/admin/enrollments/{id}"), value, body, async (route, id, b) => {
         const path = route.replace("{id}", encodeURIComponent(id));
         const res = await controller.api.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: b });
         if (res.status >= 500) bad.push(`${res.status} POST ${path} ${b.slice(0, 80)}`);

@@ -1,0 +1,2 @@
+export { adminModule } from "./module";
+export { adminRoutes, type AdminOptions } from "./routes";

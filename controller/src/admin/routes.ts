@@ -1,0 +1,70 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { ERROR_CODES, MeshfleetError, ValidationError, isValidNodeId } from "@meshfleet/shared";
+import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
+import { enroll, nodeKeys } from "../enroll/index";
+import { notFound, params, validate } from "../api/errors";
+import type { ApiDeps } from "../api/deps";
+
+export const createTokenBody = z.strictObject({ name: z.string().trim().min(1).max(64), role });
+const tokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, "invalid token id") });
+const nodeParams = z.object({ node: z.string().refine(isValidNodeId, "invalid node id") });
+
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
+  }
+}
+
+export interface AdminOptions {
+  /** The keys directory (`serve --keys`): enrollment through the API needs it. */
+  keysDir?: string;
+}
+
+/**
+ * `/admin/*` (admin role for every method): API tokens (list without secrets, create —
+ * the token is shown once, in that response only — and revoke) and node enrollment
+ * (a new or rotated nkey; the response names the seed file, never its content).
+ */
+export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
+  const app = new Hono();
+  const { store, clock } = deps;
+
+  app.get("/admin/tokens", (c) => c.json({ tokens: listTokens(store) }));
+
+  app.post("/admin/tokens", async (c) => {
+    const body = validate(createTokenBody, await jsonBody(c), "token");
+    const t = createToken(store, body, clock.now());
+    deps.log.info({ id: t.id, role: body.role, name: body.name }, "API token created");
+    return c.json({ id: t.id, name: body.name, role: body.role, token: t.token }, 201);
+  });
+
+  app.delete("/admin/tokens/:id", (c) => {
+    const { id } = params(c, tokenParams);
+    if (!revokeToken(store, id, clock.now())) throw notFound(`active token ${id}`);
+    deps.log.info({ id }, "API token revoked");
+    return c.json({ id, revoked: true });
+  });
+
+  const keysDir = (): string => {
+    if (!o.keysDir) throw new MeshfleetError(ERROR_CODES.conflict, "enrollment through the API needs the controller started with --keys DIR");
+    return o.keysDir;
+  };
+
+  app.get("/admin/enrollments", (c) => {
+    return c.json({ nodes: nodeKeys(keysDir()) });
+  });
+
+  app.post("/admin/enrollments/:node", (c) => {
+    const { node } = params(c, nodeParams);
+    const dir = keysDir();
+    const rotated = nodeKeys(dir).some((n) => n.node === node);
+    const r = enroll(dir, node);
+    deps.log.info({ node, publicKey: r.publicKey, rotated }, "node enrolled");
+    return c.json({ node, publicKey: r.publicKey, seedFile: r.seedFile, rotated, next: "copy the seed file to the router (mode 0600), regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server" }, rotated ? 200 : 201);
+  });
+
+  return app;
+}
