@@ -1,7 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
-import { readFileSync } from "node:fs";
-import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
+import { connectControllerNats } from "./nats-connect";
 import { toWireError } from "@meshfleet/shared";
 import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
@@ -30,8 +29,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     retention: { rawMs: o.rawRetention, minuteMs: o.minuteRetention, hourMs: o.hourRetention },
     synchronous: o.synchronous,
   });
-  const seed = o.nkeySeed ? new TextEncoder().encode(readFileSync(o.nkeySeed, "utf8").trim()) : null;
-  const nc = await connect({ servers: o.nats, name: "meshfleet-controller", maxReconnectAttempts: -1, ...(seed ? { authenticator: nkeyAuthenticator(seed) } : {}) });
+  const nc = await connectControllerNats({ servers: o.nats, nkeySeedFile: o.nkeySeed, tls: { caFile: o.tlsCa, certFile: o.tlsCert, keyFile: o.tlsKey } });
   const controller = new Controller({
     nc,
     store,

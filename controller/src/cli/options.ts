@@ -38,5 +38,9 @@ export const serveOptions = z.object({
   nkeySeed: z.string().min(1).optional(),
   /** The keys directory (`enroll`, `nats-config`) for enrollment through the API. */
   keys: z.string().min(1).optional(),
+  /** TLS to NATS: CA file, and a client certificate + key when the server asks for one. */
+  tlsCa: z.string().min(1).optional(),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 export type ServeOptions = z.infer<typeof serveOptions>;
