@@ -133,9 +133,26 @@ export class JobService {
     return this.drive(id, { type: "resume" });
   }
 
-  /** Steps every live job (pauses, re-sends, expiry). */
+  /**
+   * Steps every live job (pauses, re-sends, expiry). Runs on a timer: a store that cannot
+   * write (disk full, read-only) is logged and the next tick tries again, never thrown
+   * out of the timer (which would end the process).
+   */
   tick(): void {
-    for (const id of this.repo.liveJobIds()) this.drive(id, { type: "tick" });
+    let ids: string[];
+    try {
+      ids = this.repo.liveJobIds();
+    } catch (e) {
+      this.o.log.error({ error: toWireError(e).message }, "job service could not list live jobs");
+      return;
+    }
+    for (const id of ids) {
+      try {
+        this.drive(id, { type: "tick" });
+      } catch (e) {
+        this.o.log.error({ jobId: id, error: toWireError(e).message }, "job service could not step a job; next tick retries");
+      }
+    }
   }
 
   /**
