@@ -10,6 +10,8 @@ export interface ControllerProcess {
   output: () => string;
   /** GET on the API with the admin token created for this controller. */
   get: (path: string) => Promise<Response>;
+  /** Any method on the API with the admin token; a body is sent as JSON. */
+  request: (method: string, path: string, body?: unknown) => Promise<Response>;
 }
 
 /** Creates an API token through the real CLI (`meshfleet-controller token create`) and returns it. */
@@ -39,7 +41,15 @@ export async function spawnController(db: string, nats: string, port: number): P
     },
     { timeoutMs: 30_000, what: "controller API", intervalMs: 100 },
   );
-  return { child, url, output: () => out, get: (path) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }) };
+  const auth = { authorization: `Bearer ${token}` };
+  return {
+    child,
+    url,
+    output: () => out,
+    get: (path) => fetch(`${url}${path}`, { headers: auth }),
+    request: (method, path, body) =>
+      fetch(`${url}${path}`, { method, headers: body === undefined ? auth : { ...auth, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+  };
 }
 
 export async function killHard(p: ControllerProcess): Promise<void> {
