@@ -1,22 +1,14 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { ERROR_CODES, MeshfleetError, ValidationError, isValidNodeId } from "@meshfleet/shared";
+import { ERROR_CODES, MeshfleetError, isValidNodeId } from "@meshfleet/shared";
 import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
 import { enroll, nodeKeys } from "../enroll/index";
-import { notFound, params, validate } from "../api/errors";
+import { jsonBody, notFound, params, validate } from "../api/errors";
 import type { ApiDeps } from "../api/deps";
 
 export const createTokenBody = z.strictObject({ name: z.string().trim().min(1).max(64), role });
 const tokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, "invalid token id") });
 const nodeParams = z.object({ node: z.string().refine(isValidNodeId, "invalid node id") });
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
-  }
-}
 
 export interface AdminOptions {
   /** The keys directory (`serve --keys`): enrollment through the API needs it. */

@@ -50,3 +50,12 @@ export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
 export function params<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   return validate(schema, c.req.param(), "path parameters");
 }
+
+/** The request body as JSON; a body that is not JSON is a ValidationError (400). */
+export async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
+  }
+}

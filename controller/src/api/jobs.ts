@@ -1,10 +1,10 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError, ValidationError } from "@meshfleet/shared";
+import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError } from "@meshfleet/shared";
 import { publicPlan } from "../jobs/plan";
 import type { JobService } from "../jobs/service";
 import type { RolloutState } from "../jobs/rollout";
-import { notFound, params } from "./errors";
+import { jsonBody, notFound, params } from "./errors";
 
 const jobIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid job id") });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
@@ -38,14 +38,6 @@ export function jobView(service: JobService, id: string) {
       step: n.step,
     })),
   };
-}
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
-  }
 }
 
 /**
