@@ -55,7 +55,7 @@ describe("nats-server with the generated per-node permissions", () => {
     await nc.close();
   });
 
-  it("denies node A node B's jobs and the JetStream API", async () => {
+  it("denies node A node B's jobs, the telemetry and the JetStream API", async () => {
     const nc = await asNode(a.getSeed(), "node-a");
     const errors: string[] = [];
     void (async () => {
@@ -63,7 +63,11 @@ describe("nats-server with the generated per-node permissions", () => {
     })();
     nc.subscribe(subjects.job("node-b"));
     await waitFor(() => errors.some((e) => /Permissions Violation for Subscription to "mf\.job\.node-b"/i.test(e)), { timeoutMs: 5000, what: "subscription refused" });
+    // nor read the telemetry: no subscription to other nodes' (or its own) telemetry subjects, no JetStream API
+    nc.subscribe("mf.tel.>");
+    await waitFor(() => errors.some((e) => /Permissions Violation for Subscription to "mf\.tel\.>"/i.test(e)), { timeoutMs: 5000, what: "telemetry subscription refused" });
     await expect(jetstreamManager(nc, { timeout: 1500 }).then((m) => m.streams.info(TELEMETRY_STREAM))).rejects.toThrow();
+    await expect(jetstream(nc, { timeout: 1500 }).consumers.get(TELEMETRY_STREAM).then((c) => c.next({ expires: 1000 }))).rejects.toThrow();
     // its own job subject works
     const own = nc.subscribe(subjects.job("node-a"), { max: 1 });
     controller.publish(subjects.job("node-a"), "job");
