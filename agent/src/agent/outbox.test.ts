@@ -73,6 +73,53 @@ describe("Outbox", () => {
     expect(o.size).toBe(0);
   });
 
+  it("never counts as dropped a snapshot whose publish went unanswered: the broker may have stored it", async () => {
+    // A broker that stores (once per msgId) but whose acks are lost while `stalled`.
+    const stored = new Map<string, Snapshot>();
+    let stalled = true;
+    const broker: Publisher = {
+      connected: true,
+      publish: (_s, data, opts) => {
+        const m = JSON.parse(new TextDecoder().decode(data)) as Snapshot;
+        if (!stored.has(opts!.msgId!)) stored.set(opts!.msgId!, m);
+        return stalled ? Promise.reject(new Error("no JetStream ack")) : Promise.resolve();
+      },
+      onConnect: () => () => {},
+      subscribe: () => () => {},
+      close: () => Promise.resolve(),
+    };
+    const o = new Outbox(2);
+    for (let i = 1; i <= 6; i++) {
+      o.pushSnapshot("s", snap(i));
+      expect(await o.drain(broker, 100)).toBe(0);
+    }
+    // 1 reached the broker and stays at the head (retried each time); 2..5 were never sent and are dropped.
+    expect(o.size).toBe(2);
+    expect(o.totalDropped).toBe(4);
+    stalled = false;
+    expect(await o.drain(broker, 100)).toBe(2);
+    expect([...stored.values()].map((s) => [s.seq, s.dropped])).toEqual([
+      [1, 0],
+      [6, 4],
+    ]);
+  });
+
+  it("with room for one, keeps the unanswered head and the newest snapshot", async () => {
+    const o = new Outbox(1);
+    const p = recorder();
+    o.pushSnapshot("s", snap(1));
+    p.failNext = 1;
+    await o.drain(p, 100);
+    for (let i = 2; i <= 4; i++) o.pushSnapshot("s", snap(i));
+    expect(o.size).toBe(2);
+    expect(o.totalDropped).toBe(2);
+    await o.drain(p, 100);
+    expect((p.sent as Snapshot[]).map((s) => [s.seq, s.dropped])).toEqual([
+      [1, 0],
+      [4, 2],
+    ]);
+  });
+
   it("drops snapshots before job statuses", async () => {
     const o = new Outbox(2);
     o.pushMessage("mf.jobstatus.r1", "j1", { state: "applied" });

@@ -14,7 +14,10 @@ const MAX_BYTES = MAX_MESSAGE_BYTES - 4096;
  * The agent's outage buffer: everything it publishes goes through here, strictly in
  * order. Bounded: when full, the oldest snapshot is dropped (job statuses are kept
  * ahead of snapshots) and the count travels in the next snapshot's `dropped` field:
- * a snapshot's `dropped` is exactly the gap in seq before it.
+ * a snapshot's `dropped` is exactly the gap in seq before it. The head, once a publish
+ * of it has started, is never dropped until the broker acknowledges it: a publish that
+ * timed out may still have been stored (a stalled broker, a lost ack), and counting it
+ * as dropped would report a gap that is not there (a buffer of one may so hold two).
  */
 export class Outbox {
   readonly #capacity: number;
@@ -23,8 +26,8 @@ export class Outbox {
   #unreported = 0;
   #totalDropped = 0;
   #draining: Promise<number> | null = null;
-  /** The entry being published right now: never dropped under it. */
-  #inflight: OutboxEntry | null = null;
+  /** The head once a publish of it has started, until acknowledged: it may be at the broker, so it is never dropped. */
+  #attempted: OutboxEntry | null = null;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("buffer size must be a positive integer");
@@ -44,8 +47,8 @@ export class Outbox {
 
   #makeRoom(): void {
     while (this.#entries.length >= this.#capacity) {
-      let i = this.#entries.findIndex((e) => e.kind === "snapshot" && e !== this.#inflight);
-      if (i === -1) i = this.#entries[0] === this.#inflight ? 1 : 0;
+      let i = this.#entries.findIndex((e) => e.kind === "snapshot" && e !== this.#attempted);
+      if (i === -1) i = this.#entries[0] === this.#attempted ? 1 : 0;
       if (i >= this.#entries.length) return;
       const [gone] = this.#entries.splice(i, 1);
       if (gone?.kind === "snapshot") {
@@ -90,15 +93,14 @@ export class Outbox {
     while (this.#entries.length > 0 && publisher.connected) {
       const head = this.#entries[0]!;
       const data = head.kind === "snapshot" ? fitSnapshot(head.snapshot, MAX_BYTES) : head.data;
-      this.#inflight = head;
+      this.#attempted = head;
       try {
         await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs });
       } catch {
+        // Stays attempted: retried first, with the same msgId, so the broker stores it once.
         return sent;
-      } finally {
-        this.#inflight = null;
       }
-      // The head may have been dropped while we waited (buffer overflow): only remove what we sent.
+      this.#attempted = null;
       if (this.#entries[0] === head) this.#entries.shift();
       sent++;
     }
