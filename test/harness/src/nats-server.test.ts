@@ -28,6 +28,25 @@ describe("startNatsServer", () => {
     await srv.restart();
     expect(await info(srv.port)).toContain(`"port":${srv.port}`);
   });
+
+  it("pauses (no answer, the port stays open), resumes, and stops while paused", async () => {
+    const s = await startNatsServer({ jetstream: false });
+    try {
+      s.pause();
+      const late = info(s.port);
+      const early = await Promise.race([late.then(() => "answered"), new Promise((r) => setTimeout(() => r("silent"), 500))]);
+      expect(early).toBe("silent");
+      s.resume();
+      expect(await late).toMatch(/^INFO /);
+      s.pause();
+      const t0 = Date.now();
+      await s.stop();
+      expect(Date.now() - t0).toBeLessThan(4000);
+      expect(() => s.resume()).toThrow(/not running/);
+    } finally {
+      await s.dispose();
+    }
+  });
 });
 
 describe("createTelemetryStream", () => {

@@ -23,6 +23,10 @@ export interface RunningNatsServer {
   kill(): Promise<void>;
   /** Starts it again on the same port with the same store. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its temp dir. */
   dispose(): Promise<void>;
 }
@@ -109,8 +113,16 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
         resolve();
       });
       c.kill(signal);
+      // A paused server gets the signal when it runs again.
+      if (signal !== "SIGKILL") c.kill("SIGCONT");
     });
     child = null;
+  };
+
+  const signal = (sig: NodeJS.Signals): void => {
+    const c: ChildProcess | null = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) throw new Error(`nats-server is not running (${sig})`);
+    c.kill(sig);
   };
 
   await launch();
@@ -124,6 +136,8 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
       await halt("SIGTERM");
       await launch();
     },
+    pause: () => signal("SIGSTOP"),
+    resume: () => signal("SIGCONT"),
     dispose: async () => {
       await halt("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
