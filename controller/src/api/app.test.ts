@@ -121,6 +121,11 @@ describe("API (in-process)", () => {
       { source: "ap-a", target: "ap-b", cost: 100, properties: { type: "mesh", costs: { "ap-a>ap-b": 100, "ap-b>ap-a": 100 }, plink: "ESTAB" } },
       { source: "ap-a", target: "ap-b", cost: 96, properties: { type: "routing", costs: { "ap-a>ap-b": 96, "ap-b>ap-a": 96 }, protocol: "babel1" } },
     ]);
+    // Both reach ap-c through the other: relayed paths, listed apart from the links.
+    expect(t.relayedPaths).toEqual([
+      { source: "ap-a", destination: "ap-c", via: "ap-b", hops: 2, metric: 210 },
+      { source: "ap-b", destination: "ap-c", via: "ap-a", hops: 2, metric: 210 },
+    ]);
     clock.set(T0 + 3600_000);
     expect((await get("/api/topology")).body.links).toEqual([]);
     const past = (await get(`/api/topology?at=${T0 - 5000}`)).body;

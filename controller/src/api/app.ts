@@ -4,6 +4,7 @@ import type { ApiDeps } from "./deps";
 import { errorHandler } from "./errors";
 import { healthRoutes } from "./health-routes";
 import { nodesRoutes } from "./nodes-routes";
+import { seriesRoutes } from "./series-routes";
 import { openApiDocument } from "./openapi";
 import { viewsRoutes } from "./views-routes";
 import { bodyLimit } from "hono/body-limit";
@@ -31,6 +32,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.get("/api/openapi.json", (c) => c.json(doc));
   app.route("/", healthRoutes(deps));
   app.route("/api", nodesRoutes(deps));
+  app.route("/api", seriesRoutes(deps));
   app.route("/api", viewsRoutes(deps));
   for (const r of deps.routes ?? []) app.route("/api", r);
   for (const r of deps.rootRoutes ?? []) app.route("/", r);

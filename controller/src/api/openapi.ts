@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
-import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary } from "./schemas";
+import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
 import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
@@ -86,6 +86,20 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: "One node and its latest snapshot, normalised", parameters: [idParam], responses: { 200: ok("node", nodeDetail), 400: err("invalid node id"), 404: err("unknown node") } },
       },
       ...listPaths,
+      "/api/nodes/{id}/series": {
+        get: {
+          summary: "Every series of one metric of the node (each station's signal, each path's metric, each counter's rate) on one time axis: raw samples (the newest `limit`, range ≤ 24 h) or bucket averages from the rollups when a step is given",
+          parameters: [
+            idParam,
+            q("metric", { type: "string", enum: HISTORY_METRIC_NAMES }, "metric; every key of it is a series", true),
+            q("from", { type: "integer" }, "ms since the epoch (default: to - 1 h)"),
+            q("to", { type: "integer" }, "ms since the epoch (default: now)"),
+            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h)"),
+            q("limit", { type: "integer", minimum: 1, maximum: SERIES_LIMITS.maxSamples }, `the most timestamps (default ${SERIES_LIMITS.defaultSamples}); raw keeps the newest`),
+          ],
+          responses: { 200: ok("series", seriesAnswer), 400: err("invalid parameters"), 404: err("unknown node") },
+        },
+      },
       ...detectionPaths,
       ...jobPaths,
       ...adminPaths,

@@ -33,6 +33,38 @@ export const historyQuery = z
   })
   .strict();
 
+/** The caps of `/api/nodes/:id/series`. */
+export const SERIES_LIMITS = { maxSamples: 2000, defaultSamples: 500, maxSeries: 64, rawRangeMs: 24 * 3600_000 } as const;
+
+export const seriesQuery = z
+  .object({
+    metric: z.enum(HISTORY_METRIC_NAMES as [string, ...string[]]),
+    from: msInt.optional(),
+    to: msInt.optional(),
+    step: stepParam.optional(),
+    limit: z.coerce.number().int().min(1).max(SERIES_LIMITS.maxSamples).optional().describe("the most timestamps (raw: the newest are kept)"),
+  })
+  .strict();
+
+export const seriesAnswer = z.object({
+  node: z.string(),
+  metric: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  step: z.number().int(),
+  limit: z.number().int(),
+  source: z.enum(["raw", "minute", "hour"]),
+  ts: z.array(z.number().int()).describe("sample or bucket times (ms), ascending"),
+  series: z.array(
+    z.object({
+      key: z.string(),
+      node: z.string().nullable().describe("fleet node owning the key's MAC (station and path metrics)"),
+      values: z.array(z.number().nullable()).describe("one per ts; null where the key has no sample"),
+    }),
+  ),
+  truncated: z.boolean().describe("samples or series over the limits were left out"),
+});
+
 export const topologyQuery = z.object({ at: msInt.optional() }).strict();
 
 export const nodeStatus = z.enum(["online", "offline", "unknown"]);
@@ -166,6 +198,17 @@ export const netjsonGraph = z.object({
   timestamp: z.number().int(),
   nodes: z.array(z.object({ id: z.string(), label: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
   links: z.array(z.object({ source: z.string(), target: z.string(), cost: z.number(), cost_text: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
+  relayedPaths: z
+    .array(
+      z.object({
+        source: z.string(),
+        destination: z.string(),
+        via: z.string().describe("the next hop: its fleet node, else its MAC"),
+        hops: z.number().nullable(),
+        metric: z.number().nullable(),
+      }),
+    )
+    .describe("meshfleet extension: 802.11s mesh paths whose next hop is not the destination (relayed, more than one hop)"),
 });
 
 export const healthAnswer = z.object({

@@ -26,7 +26,9 @@ interface LinkAcc {
  * airtime metric) and routing adjacencies (a RIPng/Babel neighbour whose link-local
  * address maps to another node; cost = its metric). One link per node pair and kind, its
  * cost the mean of the directions seen, the per-direction costs in properties. Peers
- * outside the fleet appear as nodes named by their MAC.
+ * outside the fleet appear as nodes named by their MAC. Relayed mesh paths (next hop not
+ * the destination) are listed apart in `relayedPaths`, one per source and destination
+ * already in the graph, the next hop named by its node when the fleet knows it.
  */
 export function buildTopology(t: TopologyInput): NetJsonGraph {
   const nodes = new Map<string, NetJsonGraph["nodes"][number]>();
@@ -68,6 +70,17 @@ export function buildTopology(t: TopologyInput): NetJsonGraph {
     const cost = cs.length ? Math.round((cs.reduce((a, b) => a + b, 0) / cs.length) * 1000) / 1000 : 0;
     out.push({ source: l.source, target: l.target, cost, properties: { type: l.type, costs: l.costs, ...l.props } });
   }
+  const relayed = new Map<string, NetJsonGraph["relayedPaths"][number]>();
+  for (const n of t.nodes) {
+    if (!n.data) continue;
+    for (const p of n.data.mp) {
+      if (p[0].toLowerCase() === p[1].toLowerCase()) continue;
+      const dest = t.macToNode.get(p[0].toLowerCase()) ?? p[0];
+      const key = `${n.id}\u0000${dest}`;
+      if (dest === n.id || !nodes.has(dest) || relayed.has(key)) continue;
+      relayed.set(key, { source: n.id, destination: dest, via: t.macToNode.get(p[1].toLowerCase()) ?? p[1], hops: p[4], metric: p[3] });
+    }
+  }
   return {
     type: "NetworkGraph",
     protocol: "meshfleet",
@@ -77,5 +90,6 @@ export function buildTopology(t: TopologyInput): NetJsonGraph {
     timestamp: t.timestamp,
     nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
     links: out,
+    relayedPaths: [...relayed.values()].sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination)),
   };
 }

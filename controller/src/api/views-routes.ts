@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { HISTORY_METRICS, MINUTE_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
+import { HISTORY_METRICS, MAC_KEYED_METRICS, MINUTE_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
 import type { ApiDeps } from "./deps";
 import { query } from "./errors";
 import { historyQuery, topologyQuery } from "./schemas";
@@ -9,7 +9,6 @@ import { ValidationError } from "@meshfleet/shared";
 
 /** The most buckets one history answer may ask for. */
 const MAX_BUCKETS = 10_000;
-const MAC_KEYED = new Set<string>(["signal", "signalAvg", "txBitrate", "rxBitrate", "expectedThroughput", "pathMetric", "pathHops"]);
 
 /** `/history` and `/topology`. */
 export function viewsRoutes(d: ApiDeps): Hono {
@@ -24,7 +23,7 @@ export function viewsRoutes(d: ApiDeps): Hono {
     if (step > 0 && (to - from) / step > MAX_BUCKETS) throw new ValidationError(`invalid query parameters: more than ${MAX_BUCKETS} buckets; use a larger step`);
     if (step === 0 && to - from > 24 * 3600_000) throw new ValidationError("invalid query parameters: raw samples (no step) cover at most 24 h; give a step");
     if (step > 0 && step < 1000) throw new ValidationError("invalid query parameters: step must be 0 (raw) or at least 1000 ms");
-    return c.json(d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
+    return c.json(d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED_METRICS.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
   });
 
   app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, hour: 60 * MINUTE_MS } }));

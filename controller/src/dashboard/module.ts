@@ -9,15 +9,26 @@ import type { Controller, ControllerModule } from "../controller";
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** The dashboard's files, read once: a page, its script and style, and cytoscape for the topology graph. */
+const JS = "text/javascript; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
+/** The page's own scripts, served from static/ under their names. */
+const SCRIPTS = ["lib.js", "plots.js", "node-page.js", "topology-page.js", "app.js"];
+
+/**
+ * The dashboard's files, read once: the page, its scripts and style, cytoscape for the
+ * topology graph and uPlot for the node page's charts (both from node_modules).
+ */
 function assets(): Record<string, { type: string; body: string }> {
   const read = (p: string) => readFileSync(p, "utf8");
-  return {
+  const files: Record<string, { type: string; body: string }> = {
     "/": { type: "text/html; charset=utf-8", body: read(join(here, "static", "index.html")) },
-    "/app.js": { type: "text/javascript; charset=utf-8", body: read(join(here, "static", "app.js")) },
-    "/app.css": { type: "text/css; charset=utf-8", body: read(join(here, "static", "app.css")) },
-    "/vendor/cytoscape.min.js": { type: "text/javascript; charset=utf-8", body: read(require.resolve("cytoscape/dist/cytoscape.min.js")) },
+    "/app.css": { type: CSS, body: read(join(here, "static", "app.css")) },
+    "/vendor/cytoscape.min.js": { type: JS, body: read(require.resolve("cytoscape/dist/cytoscape.min.js")) },
+    "/vendor/uPlot.iife.min.js": { type: JS, body: read(require.resolve("uplot/dist/uPlot.iife.min.js")) },
+    "/vendor/uPlot.min.css": { type: CSS, body: read(require.resolve("uplot/dist/uPlot.min.css")) },
   };
+  for (const s of SCRIPTS) files[`/${s}`] = { type: JS, body: read(join(here, "static", s)) };
+  return files;
 }
 
 /**

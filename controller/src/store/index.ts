@@ -3,6 +3,7 @@ export * from "./store";
 export * from "./pack";
 export * from "./views";
 export * from "./history";
+export * from "./series";
 export * from "./rollup-fold";
 export type { NodeRow, NodesRepository } from "./nodes-repo";
 export type { NodeStateRow, RawRow, TelemetryRepository } from "./telemetry-repo";

@@ -137,6 +137,8 @@ export const HISTORY_METRICS = {
   counterByteRate: "counter key",
 } as const;
 export type HistoryMetric = keyof typeof HISTORY_METRICS;
+/** The metrics whose key is a MAC (a station or a mesh path destination). */
+export const MAC_KEYED_METRICS: ReadonlySet<string> = new Set<HistoryMetric>(["signal", "signalAvg", "txBitrate", "rxBitrate", "expectedThroughput", "pathMetric", "pathHops"]);
 export const HISTORY_METRIC_NAMES = Object.keys(HISTORY_METRICS) as HistoryMetric[];
 
 /** Calls `emit(seriesId, value)` for every numeric sample in a packed snapshot; seriesId = `metric|key`. */

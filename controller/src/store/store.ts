@@ -9,6 +9,7 @@ import { TelemetryRepository } from "./telemetry-repo";
 import { RollupsRepository } from "./rollups-repo";
 import { Maintenance } from "./maintenance";
 import { queryHistory, type HistoryQuery, type HistoryResult } from "./history";
+import { querySeries, type SeriesQuery, type SeriesResult } from "./series";
 
 export type Schema = typeof schema;
 
@@ -95,6 +96,11 @@ export class Store {
 
   history(q: HistoryQuery): HistoryResult {
     return queryHistory(q, this.telemetry, this.rollups, this.maintenance.watermarks());
+  }
+
+  /** Every series of one metric of one node on one time axis (charts). */
+  series(q: SeriesQuery): SeriesResult {
+    return querySeries(q, this.telemetry, this.rollups, this.maintenance.watermarks());
   }
 
   /** True when a write commits now (health check). */

@@ -45,7 +45,7 @@ function decodeRaw(r: RawDbRow): RawRow {
  * the cache is rebuilt from the latest stored row on a miss and only updated after commit.
  */
 export class TelemetryRepository {
-  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range", Statement>;
+  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range" | "newest", Statement>;
   private readonly bases = new Map<string, CounterBase>();
   private readonly pending = new Map<string, CounterBase>();
 
@@ -75,6 +75,7 @@ export class TelemetryRepository {
       raw: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE id = ?`),
       at: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1`),
       range: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts`),
+      newest: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?`),
     };
   }
 
@@ -148,5 +149,10 @@ export class TelemetryRepository {
   /** The node's raw rows with from <= ts < to, oldest first. */
   *range(node: string, from: number, to: number): Generator<RawRow> {
     for (const r of this.s.range.iterate(node, from, to) as IterableIterator<RawDbRow>) yield decodeRaw(r);
+  }
+
+  /** The node's newest `limit` raw rows with from <= ts < to, oldest first. */
+  newest(node: string, from: number, to: number, limit: number): RawRow[] {
+    return (this.s.newest.all(node, from, to, limit) as RawDbRow[]).map(decodeRaw).reverse();
   }
 }

@@ -14,6 +14,7 @@ const ROUTES = [
   "/api/nodes/{id}/neighbors",
   "/api/nodes/{id}/routes",
   "/api/nodes/{id}/counters",
+  "/api/nodes/{id}/series",
   "/api/history",
   "/api/history/metrics",
   "/api/topology",

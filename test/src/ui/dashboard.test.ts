@@ -9,28 +9,49 @@ import { waitFor } from "@meshfleet/testkit";
 const artifacts = join(import.meta.dirname, "..", "..", "artifacts");
 const NODES = 5;
 
+type Plot = { labels: string[]; ts: number[]; values: (number | null)[][]; attrs: Record<string, string> };
+type SeriesAnswer = { ts: number[]; series: { key: string; node: string | null; values: (number | null)[] }[] };
+type Graph = {
+  nodes(): { length: number };
+  edges(sel?: string): { length: number };
+  getElementById(id: string): { nonempty(): boolean; data(k: string): string; visible(): boolean };
+};
+
 /**
  * The dashboard in real headless Chromium (Debian's package, driven by playwright-core)
  * against a running demo: a 5-router simulated mesh whose node-4 default route flaps
  * four times early on, with a short churn half-life so the alert opens and resolves
- * within the test.
+ * within the test, and whose node-1 <-> node-2 link degrades from 8 s on until their
+ * mesh path goes through node-5.
  */
 describe("dashboard in Chromium against a running demo", () => {
   let demo: RunningDemo;
   let browser: Browser;
   let page: Page;
   let dataDir: string;
+  let startedAt: number;
+  const base = () => demo.url.split("?")[0]!;
+  const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base()}${path}`, { headers: { authorization: `Bearer ${demo.token}` } })).json()) as T;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "mf-ui-"));
+    startedAt = Date.now();
     demo = await startDemo({
       dataDir,
       port: 0,
       intervalMs: 1000,
       halfLifeMs: 8000,
       say: () => {},
-      scenario: { name: "ui-test", nodes: NODES, routing: "babel", events: [{ type: "flapRoute", atMs: 3000, node: "node-4", prefix: "::/0", periodMs: 2000, count: 5 }] },
+      scenario: {
+        name: "ui-test",
+        nodes: NODES,
+        routing: "babel",
+        events: [
+          { type: "flapRoute", atMs: 3000, node: "node-4", prefix: "::/0", periodMs: 2000, count: 5 },
+          { type: "degradeLink", atMs: 8000, a: "node-1", b: "node-2", toSignal: -87.5, overMs: 4000 },
+        ],
+      },
     });
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
@@ -55,13 +76,106 @@ describe("dashboard in Chromium against a running demo", () => {
     await page.screenshot({ path: join(artifacts, "overview.png"), fullPage: true });
   });
 
-  it("the topology page draws every node of the mesh", async () => {
-    await page.goto(`${demo.url.split("?")[0]}#/topology`);
-    await page.waitForFunction((n) => (window as unknown as { meshfleetGraph?: { nodes(): { length: number } } }).meshfleetGraph?.nodes().length === n, NODES, { timeout: 20_000 });
-    const edges = await page.evaluate(() => (window as unknown as { meshfleetGraph: { edges(): { length: number } } }).meshfleetGraph.edges().length);
-    expect(edges).toBeGreaterThanOrEqual(NODES - 1);
+  it("the node page plots its mesh peers' and stations' signal and its counter rates, live", async () => {
+    // The node with the most client stations (ties: the lower id).
+    const { nodes } = await getJson<{ nodes: { id: string; stations: number; peers: number }[] }>("api/nodes");
+    const node = nodes.filter((n) => n.stations > n.peers).sort((a, b) => b.stations - b.peers - (a.stations - a.peers) || a.id.localeCompare(b.id))[0]!;
+    expect(node).toBeDefined();
+    await page.goto(`${demo.url}#/node/${node.id}`);
+    const plotted = () =>
+      page.evaluate(() => {
+        const out: Record<string, Plot> = {};
+        const instances = (window as unknown as { meshfleetPlots: { instances: Record<string, { series: { label: string }[]; data: (number | null)[][] }> } }).meshfleetPlots.instances;
+        for (const [id, u] of Object.entries(instances)) {
+          const el = document.getElementById(id)!;
+          out[id] = { labels: u.series.slice(1).map((x) => x.label), ts: u.data[0]!.map((t) => Math.round(t! * 1000)), values: u.data.slice(1), attrs: { ...el.dataset } as Record<string, string> };
+        }
+        return out;
+      });
+    // Ready once the stations chart has a few samples and every mesh peer is named by its node (the peers' hellos are in).
+    const ready = () => {
+      const peers = (window as unknown as { meshfleetPlots: { instances: Record<string, { series: { label: string }[] }> } }).meshfleetPlots.instances["plot-peers"];
+      return Number(document.getElementById("plot-stations")?.dataset.points) >= 3 && !!peers && peers.series.slice(1).every((x) => x.label.startsWith("node-"));
+    };
+    await page.waitForFunction(ready, undefined, { timeout: 20_000 });
+    const plots = await plotted();
+    expect(Object.keys(plots).sort()).toEqual(["plot-counters", "plot-paths", "plot-peers", "plot-stations"]);
+    // Every chart draws exactly what the series API serves for its window, one line per key.
+    const windowOf = (p: Plot) => `from=${p.ts[0]}&to=${p.ts[p.ts.length - 1]! + 1}`;
+    const signal = await getJson<SeriesAnswer>(`api/nodes/${node.id}/series?metric=signal&${windowOf(plots["plot-stations"]!)}`);
+    const peers = signal.series.filter((x) => x.node !== null);
+    const clients = signal.series.filter((x) => x.node === null);
+    const { items: current } = await getJson<{ items: { mac: string; meshPlink: string | null; node: string | null }[] }>(`api/nodes/${node.id}/stations`);
+    expect(peers.map((x) => x.node).sort()).toEqual(current.filter((x) => x.meshPlink !== null).map((x) => x.node).sort());
+    expect(peers.length).toBe(node.peers);
+    expect(clients.length).toBeGreaterThanOrEqual(node.stations - node.peers);
+    for (const [id, want] of [["plot-peers", peers], ["plot-stations", clients]] as const) {
+      const p = plots[id]!;
+      expect(p.labels, id).toEqual(want.map((x) => x.node ?? x.key));
+      expect(p.ts, id).toEqual(signal.ts);
+      expect(p.values, id).toEqual(want.map((x) => x.values));
+      expect([p.attrs.series, p.attrs.points, p.attrs.lastTs], id).toEqual([String(want.length), String(signal.ts.length), String(signal.ts[signal.ts.length - 1])]);
+    }
+    // A mesh peer is there in every sample of the window.
+    for (const v of plots["plot-peers"]!.values) expect(v.filter((x) => x === null)).toEqual([]);
+    const counters = await getJson<SeriesAnswer>(`api/nodes/${node.id}/series?metric=counterByteRate&${windowOf(plots["plot-counters"]!)}`);
+    const { items: nft } = await getJson<{ items: { key: string }[] }>(`api/nodes/${node.id}/counters`);
+    expect(counters.series.map((x) => x.key)).toEqual(nft.map((c) => c.key).sort());
+    expect(plots["plot-counters"]!.values).toEqual(counters.series.map((x) => x.values));
+    expect(plots["plot-counters"]!.attrs.series).toBe(String(nft.length));
+    // Live: the charts grow with the node's next snapshots (refreshed at most every 5 s).
+    const before = Number(plots["plot-stations"]!.attrs.lastTs);
+    await page.waitForFunction((t) => Number(document.getElementById("plot-stations")?.dataset.lastTs) > t, before, { timeout: 15_000 });
+    expect(await page.$$eval("#tables table", (ts) => ts.length)).toBe(6);
+    await page.screenshot({ path: join(artifacts, "node.png"), fullPage: true });
+  }, 60_000);
+
+  it("the topology page draws every node of the mesh, and the relayed path once the node-1 <-> node-2 link degrades", async () => {
+    // node-1's path to node-2 over time: direct (1 hop) at first, through a relay (2 hops) once the link degraded.
+    const hopsOf = async () => {
+      const h = await getJson<SeriesAnswer>(`api/nodes/node-1/series?metric=pathHops&from=${startedAt}&to=${Date.now() + 60_000}`);
+      return { ts: h.ts, values: h.series.find((x) => x.node === "node-2")?.values ?? [] };
+    };
+    const hops = await waitFor(async () => {
+      const h = await hopsOf();
+      return h.values[h.values.length - 1] === 2 ? h : null;
+    }, { timeoutMs: 40_000, intervalMs: 1000, what: "node-1's path to node-2 relayed" });
+    expect(hops.values[0]).toBe(1);
+    expect([...new Set(hops.values)]).toEqual([1, 2]);
+    type Topo = { relayedPaths: { source: string; destination: string; via: string; hops: number | null }[] };
+    // Before the degrade node-1 relayed only its paths to node-3 and node-5 (through node-2).
+    const early = await getJson<Topo>(`api/topology?at=${hops.ts[0]! + 500}`);
+    expect(early.relayedPaths.filter((p) => p.source === "node-1").map((p) => [p.destination, p.via, p.hops])).toEqual([
+      ["node-3", "node-2", 2],
+      ["node-5", "node-2", 2],
+    ]);
+
+    await page.goto(`${demo.url}#/topology`);
+    await page.waitForFunction((n) => (window as unknown as { meshfleetGraph?: Graph }).meshfleetGraph?.nodes().length === n, NODES, { timeout: 20_000 });
+    const links = await page.evaluate(() => (window as unknown as { meshfleetGraph: Graph }).meshfleetGraph.edges('[kind != "relayed"]').length);
+    expect(links).toBeGreaterThanOrEqual(NODES - 1);
+    const edge = "relayed:node-1|node-2";
+    const label = () => page.evaluate((id) => {
+      const e = (window as unknown as { meshfleetGraph?: Graph }).meshfleetGraph?.getElementById(id);
+      return e && e.nonempty() ? { label: e.data("label"), paths: e.data("paths"), visible: e.visible() } : null;
+    }, edge);
+    await expect.poll(label, { timeout: 20_000 }).not.toBeNull();
+    expect(await label()).toEqual({ label: "via node-5", paths: "node-1 → node-2 via node-5 (2 hops); node-2 → node-1 via node-5 (2 hops)", visible: true });
+    const now = await getJson<Topo>("api/topology");
+    expect(now.relayedPaths.filter((p) => p.source === "node-1" && p.destination === "node-2")).toEqual([{ source: "node-1", destination: "node-2", via: "node-5", hops: 2, metric: expect.any(Number) }]);
+    // The drawn count is the graph's relayed edges; the checkbox hides and shows them.
+    const drawn = () => page.evaluate(() => ({ attr: Number(document.getElementById("cy")!.dataset.relayed), edges: (window as unknown as { meshfleetGraph: Graph }).meshfleetGraph.edges('[kind = "relayed"]').length }));
+    const shown = await drawn();
+    expect(shown.attr).toBe(shown.edges);
+    expect(shown.edges).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: join(artifacts, "topology.png") });
-  });
+    await page.uncheck("#relayed");
+    expect((await drawn()).attr).toBe(0);
+    await expect.poll(async () => (await label())!.visible, { timeout: 5000 }).toBe(false);
+    await page.check("#relayed");
+    expect((await drawn()).attr).toBe(shown.edges);
+    await expect.poll(async () => (await label())!.visible, { timeout: 5000 }).toBe(true);
+  }, 60_000);
 
   it("a route_flapping alert appears and then resolves", async () => {
     await page.goto(`${demo.url.split("?")[0]}#/alerts`);

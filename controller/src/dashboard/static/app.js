@@ -1,31 +1,14 @@
 // meshfleet dashboard: hash-routed pages over the controller's JSON API, live updates
-// from /api/live (server-sent events). Plain DOM, no build step.
+// from /api/live (server-sent events). Plain DOM, no build step. The node and topology
+// pages live in their own files (node-page.js, topology-page.js) and handle their own
+// live updates; the simpler pages here are refetched whole.
 "use strict";
 (() => {
-  const qs = new URLSearchParams(location.search);
-  if (qs.get("token")) {
-    localStorage.setItem("meshfleet.token", qs.get("token"));
-    history.replaceState(null, "", location.pathname + location.hash);
-  }
-  const token = localStorage.getItem("meshfleet.token");
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const { token, esc, when, pill, api, table } = window.meshfleet;
   const view = document.getElementById("view");
-  const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  const when = (ms) => (ms ? new Date(ms).toLocaleTimeString() : "");
-  const pill = (s) => `<span class="pill ${esc(s)}">${esc(s)}</span>`;
-  async function api(path, init = {}) {
-    const r = await fetch(path, { ...init, headers: { ...headers, ...(init.body ? { "content-type": "application/json" } : {}) } });
-    const body = await r.json().catch(() => ({}));
-    if (!r.ok) throw Object.assign(new Error(body.message || r.statusText), { status: r.status, body });
-    return body;
-  }
-  const table = (cols, rows) =>
-    `<table><thead><tr>${cols.map((c) => `<th>${esc(c[0])}</th>`).join("")}</tr></thead><tbody>${
-      rows.length ? rows.map((r) => `<tr>${cols.map((c) => `<td>${c[1](r)}</td>`).join("")}</tr>`).join("") : `<tr><td colspan="${cols.length}" class="muted">none</td></tr>`
-    }</tbody></table>`;
 
   let refresh = null; // the current page's refresh, called on live updates
-  let cy = null;
+  let current = null; // the current page when it is a module ({ show, live, leave })
 
   const pages = {
     async fleet() {
@@ -47,57 +30,6 @@
           nodes,
         );
       view.querySelector("table").id = "nodes";
-    },
-    async topology(at) {
-      const q = at ? `?at=${at}` : "";
-      const g = await api(`/api/topology${q}`);
-      if (!document.getElementById("cy")) {
-        view.innerHTML = `<h2>Topology</h2><p>Time: <input id="slider" type="range" min="-60" max="0" value="0"> <span id="when">now</span></p><div id="cy"></div>`;
-        document.getElementById("slider").addEventListener("change", (e) => {
-          const m = Number(e.target.value);
-          document.getElementById("when").textContent = m === 0 ? "now" : `${-m} min ago`;
-          void pages.topology(m === 0 ? 0 : Date.now() + m * 60_000);
-        });
-      }
-      // Mesh links by their airtime link metric (lower is better); routing adjacencies grey.
-      const colour = (l) => {
-        if (!l.properties || l.properties.type !== "mesh" || !(l.cost > 0)) return "#8795a8";
-        return l.cost <= 400 ? "#2e9d57" : l.cost <= 1000 ? "#e39b1f" : "#d2453b";
-      };
-      const elements = [
-        ...g.nodes.map((n) => ({ data: { id: n.id, label: n.label || n.id } })),
-        ...g.links.map((l, i) => ({ data: { id: `l${i}`, source: l.source, target: l.target, colour: colour(l), kind: (l.properties && l.properties.type) || "mesh", label: l.cost ? String(Math.round(l.cost)) : "" } })),
-      ];
-      if (cy) cy.destroy();
-      cy = window.cytoscape({
-        container: document.getElementById("cy"),
-        elements,
-        layout: { name: "cose", animate: false },
-        style: [
-          { selector: "node", style: { label: "data(label)", "background-color": "#0b65c2", color: "#1d2733", "font-size": 11 } },
-          { selector: "edge", style: { width: 3, "line-color": "data(colour)", "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#556" } },
-          { selector: 'edge[kind != "mesh"]', style: { "line-style": "dashed", width: 1 } },
-        ],
-      });
-      window.meshfleetGraph = cy;
-    },
-    async node(id) {
-      const [node, stations, paths, neighbors, routes, events] = await Promise.all([
-        api(`/api/nodes/${encodeURIComponent(id)}`),
-        api(`/api/nodes/${encodeURIComponent(id)}/stations`),
-        api(`/api/nodes/${encodeURIComponent(id)}/mesh-paths`),
-        api(`/api/nodes/${encodeURIComponent(id)}/neighbors`),
-        api(`/api/nodes/${encodeURIComponent(id)}/routes`),
-        api(`/api/events?node=${encodeURIComponent(id)}&limit=30`),
-      ]);
-      const list = (o) => Object.values(o).find(Array.isArray) || [];
-      const cell = (k) => (r) => esc(typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k]);
-      view.innerHTML = `<h2>${esc(id)} <span class="muted">${esc(node.model || "")} ${esc(node.release || "")}</span></h2>` +
-        `<h3>Stations</h3>` + table([["mac", cell("mac")], ["iface", cell("iface")], ["signal dBm", cell("signalDbm")], ["expected Mbit/s", cell("expectedThroughputMbps")], ["node", cell("node")]], list(stations)) +
-        `<h3>Mesh paths</h3>` + table([["destination", cell("dest")], ["next hop", cell("nextHop")], ["metric", cell("metric")], ["via", cell("nextHopNode")]], list(paths)) +
-        `<h3>Neighbours</h3>` + table([["address", cell("address")], ["iface", cell("iface")], ["metric", cell("metric")], ["node", cell("node")]], list(neighbors)) +
-        `<h3>Routes</h3>` + table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["next hops", cell("nextHops")]], list(routes)) +
-        `<h3>Events</h3>` + table([["time", (e) => when(e.ts)], ["code", cell("code")], ["subject", cell("subject")]], events.events);
     },
     async alerts() {
       const { alerts } = await api("/api/alerts?limit=200");
@@ -190,11 +122,17 @@
     const h = location.hash.replace(/^#\/?/, "");
     const [page, arg] = h.split("/");
     document.querySelectorAll("header nav a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${page || ""}`));
-    if (page !== "topology" && cy) { cy.destroy(); cy = null; }
-    const fn = { "": () => pages.fleet(), topology: () => pages.topology(0), node: () => pages.node(decodeURIComponent(arg || "")), alerts: () => pages.alerts(), alert: () => pages.alert(arg), events: () => pages.events(), jobs: () => pages.jobs() }[page || ""];
-    refresh = fn || null;
+    if (current) current.leave();
+    current = null;
+    refresh = null;
+    const mod = { topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node }[page];
+    const fn = mod
+      ? () => mod.show(decodeURIComponent(arg || ""))
+      : { "": () => pages.fleet(), alerts: () => pages.alerts(), alert: () => pages.alert(arg), events: () => pages.events(), jobs: () => pages.jobs() }[page || ""];
     if (!fn) { view.innerHTML = "<h2>Not found</h2>"; return; }
-    if (page !== "jobs" && page !== "topology") view.innerHTML = '<p class="muted">loading…</p>';
+    if (mod) current = mod;
+    else refresh = fn;
+    if (page !== "jobs") view.innerHTML = '<p class="muted">loading…</p>';
     try { await fn(); } catch (err) { view.innerHTML = `<h2>Error</h2><p>${esc(err.message)}</p>${err.status === 401 ? "<p>Open the dashboard link with its <code>?token=</code>.</p>" : ""}`; }
   }
   window.addEventListener("hashchange", () => void route());
@@ -204,10 +142,13 @@
   const live = new EventSource(`/api/live${token ? `?token=${encodeURIComponent(token)}` : ""}`);
   const liveEl = document.getElementById("live");
   live.addEventListener("hello", () => (liveEl.textContent = "live"));
-  live.addEventListener("nodes", () => {
+  live.addEventListener("nodes", (e) => {
     liveEl.textContent = `live · ${new Date().toLocaleTimeString()}`;
+    let nodes = [];
+    try { nodes = JSON.parse(e.data).nodes || []; } catch { /* a malformed event refreshes nothing */ }
+    if (current) return current.live(nodes);
     const page = location.hash.replace(/^#\/?/, "").split("/")[0];
-    if (busy || !refresh || page === "topology" || page === "events" || page === "alert") return;
+    if (busy || !refresh || page === "events" || page === "alert") return;
     busy = true;
     Promise.resolve(refresh()).catch(() => {}).finally(() => (busy = false));
   });

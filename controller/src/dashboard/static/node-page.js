@@ -1,0 +1,104 @@
+// meshfleet dashboard: one node. Charts over time (mesh peers' and stations' signal, mesh
+// path metrics, nft counter rates) above the current tables (stations, mesh paths,
+// neighbours, routes, counters, events). Live updates for this node refresh it at most
+// every REFRESH_MS, charts updated in place.
+"use strict";
+(() => {
+  const { api, esc, when, pill, table, throttle } = window.meshfleet;
+  const plots = window.meshfleetPlots;
+  const REFRESH_MS = 5000;
+  /** Chart windows; long ones are bucketed so a chart holds at most ~1500 points. */
+  const WINDOWS = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000 };
+  const PANELS = [
+    ["plot-peers", "Mesh peers: signal (dBm)"],
+    ["plot-stations", "Stations: signal (dBm)"],
+    ["plot-paths", "Mesh paths: airtime metric"],
+    ["plot-counters", "Counters: bytes/s"],
+  ];
+  let state = null; // { id, win, refresh }
+
+  function stepFor(span, intervalMs) {
+    if (span / Math.max(1000, intervalMs || 10_000) <= 1500) return 0;
+    const step = Math.ceil(span / 1000);
+    return step >= 60_000 ? Math.ceil(step / 60_000) * 60_000 : step;
+  }
+  const counterLabel = (key) => key.split(":").slice(3).join(":") || key;
+
+  async function charts(id, node, stations) {
+    if (!node.lastSnapshotTs) {
+      for (const [pid] of PANELS) plots.draw(document.getElementById(pid), { ts: [], series: [] }, { unit: "metric", label: () => "", empty: "no snapshots yet" });
+      return;
+    }
+    const span = WINDOWS[state.win];
+    const to = node.lastSnapshotTs + 1; // the node's own clock: windows end at its newest sample
+    const step = stepFor(span, node.intervalMs);
+    const series = (metric) => api(`/api/nodes/${encodeURIComponent(id)}/series?metric=${metric}&from=${Math.max(0, to - span)}&to=${to}&step=${step}&limit=2000`);
+    const [signal, paths, counters] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate")]);
+    if (!state || state.id !== id) return;
+    const peerMacs = new Set(stations.filter((s) => s.meshPlink !== null).map((s) => s.mac));
+    const isPeer = (s) => peerMacs.has(s.key) || s.node !== null;
+    const byNode = (s) => s.node || s.key;
+    plots.draw(document.getElementById("plot-peers"), signal, { unit: "dBm", keep: isPeer, label: byNode, empty: "no mesh peers in this window" });
+    plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => s.key, empty: "no stations in this window" });
+    plots.draw(document.getElementById("plot-paths"), paths, { unit: "metric", label: byNode, empty: "no mesh paths in this window" });
+    plots.draw(document.getElementById("plot-counters"), counters, { unit: "B/s", label: (s) => counterLabel(s.key), empty: "no counter rates in this window" });
+    const note = document.getElementById("plotnote");
+    note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
+  }
+
+  async function load() {
+    const id = state.id;
+    const enc = encodeURIComponent(id);
+    const [node, stations, paths, neighbors, routes, counters, events] = await Promise.all([
+      api(`/api/nodes/${enc}`),
+      api(`/api/nodes/${enc}/stations`),
+      api(`/api/nodes/${enc}/mesh-paths`),
+      api(`/api/nodes/${enc}/neighbors`),
+      api(`/api/nodes/${enc}/routes`),
+      api(`/api/nodes/${enc}/counters`),
+      api(`/api/events?node=${enc}&limit=30`),
+    ]);
+    if (!state || state.id !== id) return;
+    const cell = (k) => (r) => esc(typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k]);
+    const relayed = (p) => (p.nextHop !== p.dest ? `${esc(p.nextHopNode || p.nextHop)} <span class="pill relayed">relayed</span>` : esc(p.nextHopNode || ""));
+    document.getElementById("nodesum").innerHTML = `${pill(node.status)} ${esc(node.model || "")} ${esc(node.release || "")} · last snapshot ${esc(when(node.lastSnapshotTs))} · ${esc(node.stations)} stations, ${esc(node.peers)} mesh peers, ${esc(node.meshPaths)} mesh paths`;
+    document.getElementById("tables").innerHTML =
+      `<h3>Stations</h3>` + table([["mac", cell("mac")], ["iface", cell("iface")], ["signal dBm", cell("signalDbm")], ["expected Mbit/s", cell("expectedThroughputMbps")], ["peer link", cell("meshPlink")], ["node", cell("node")]], stations.items) +
+      `<h3>Mesh paths</h3>` + table([["destination", (p) => esc(p.destNode || p.dest)], ["next hop", cell("nextHop")], ["hops", cell("hopCount")], ["metric", cell("metric")], ["via", relayed]], paths.items) +
+      `<h3>Neighbours</h3>` + table([["address", cell("address")], ["iface", cell("iface")], ["metric", cell("metric")], ["node", cell("node")]], neighbors.items) +
+      `<h3>Routes</h3>` + table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["next hops", cell("nextHops")]], routes.items) +
+      `<h3>Counters</h3>` + table([["counter", (c) => esc(counterLabel(c.key))], ["packets", cell("packets")], ["bytes", cell("bytes")], ["bytes/s", cell("bytesPerSec")]], counters.items) +
+      `<h3>Events</h3>` + table([["time", (e) => when(e.ts)], ["code", cell("code")], ["subject", cell("subject")]], events.events);
+    await charts(id, node, stations.items);
+  }
+
+  async function show(id) {
+    leave();
+    const win = sessionStorage.getItem("node.window") || "15m";
+    state = { id, win: WINDOWS[win] ? win : "15m", refresh: null };
+    state.refresh = throttle(() => (state ? load() : undefined), REFRESH_MS);
+    const view = document.getElementById("view");
+    view.innerHTML = `<h2>${esc(id)}</h2><p id="nodesum" class="muted"></p>` +
+      `<p>Window <select id="win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="plotnote" class="muted"></span></p>` +
+      `<div class="plots">${PANELS.map(([pid, title]) => `<section class="plot" id="${pid}"><h3>${esc(title)}</h3><div class="chart"></div><p class="empty muted"></p></section>`).join("")}</div>` +
+      `<div id="tables"></div>`;
+    document.getElementById("win").addEventListener("change", (e) => {
+      state.win = e.target.value;
+      sessionStorage.setItem("node.window", state.win);
+      void load().catch(() => {});
+    });
+    await load();
+  }
+
+  function live(nodes) {
+    if (state && nodes.includes(state.id)) state.refresh();
+  }
+
+  function leave() {
+    if (state) state.refresh.cancel();
+    state = null;
+    plots.destroyAll();
+  }
+
+  window.meshfleet.pages.node = { show, live, leave };
+})();
