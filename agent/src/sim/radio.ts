@@ -42,21 +42,22 @@ function mcsFor(snr: number, table: readonly number[]): number {
   return m;
 }
 
+/** Every rate the model uses, built once: the views share these (frozen) objects. */
+const MESH_RATES: readonly Rate[][] = [1, 2].map((nss) => VHT80_SGI_1SS.map((r, mcs) => Object.freeze<Rate>({ rate100k: r * nss, mode: "vht", mcs, nss, widthMhz: 80, shortGi: true })));
+const CLIENT_RATES: readonly Rate[][] = [false, true].flatMap((shortGi) =>
+  [false, true].map((two) => (shortGi ? HT20_SGI : HT20_LGI).map((base, m) => Object.freeze<Rate>({ rate100k: base * (two ? 2 : 1), mode: "ht", mcs: two ? m + 8 : m, nss: two ? 2 : 1, widthMhz: 20, shortGi }))),
+);
+
 /** The 5 GHz mesh link rate (VHT80, 2 streams when the SNR allows, 1 below). */
 export function meshRate(signalDbm: number): Rate {
   const snr = signalDbm - NOISE_FLOOR_DBM;
-  const mcs = mcsFor(snr, VHT_SNR);
-  const nss = snr >= 12 ? 2 : 1;
-  return { rate100k: VHT80_SGI_1SS[mcs]! * nss, mode: "vht", mcs, nss, widthMhz: 80, shortGi: true };
+  return MESH_RATES[snr >= 12 ? 1 : 0]![mcsFor(snr, VHT_SNR)]!;
 }
 
 /** A 2.4 GHz AP client rate (HT20, MCS 0-7 for one stream, 8-15 for two). */
 export function clientRate(signalDbm: number, shortGi: boolean): Rate {
   const snr = signalDbm - NOISE_FLOOR_DBM;
-  const m = mcsFor(snr, HT_SNR);
-  const two = snr >= 20;
-  const base = (shortGi ? HT20_SGI : HT20_LGI)[m]!;
-  return { rate100k: base * (two ? 2 : 1), mode: "ht", mcs: two ? m + 8 : m, nss: two ? 2 : 1, widthMhz: 20, shortGi };
+  return CLIENT_RATES[(shortGi ? 2 : 0) + (snr >= 20 ? 1 : 0)]![mcsFor(snr, HT_SNR)]!;
 }
 
 /** Expected throughput in kbit/s (what the kernel reports before iw's x1000/1024). */
@@ -81,8 +82,16 @@ export function babelCost(signalDbm: number): number {
   return Math.round(256 / ((1 - loss) * (1 - loss)));
 }
 
+const rateTexts = new WeakMap<Rate, string>();
+
 /** iw's bitrate text: `866.6 MBit/s VHT-MCS 9 80MHz short GI VHT-NSS 2`, `144.4 MBit/s MCS 15 short GI`. */
 export function bitrateText(r: Rate): string {
+  let s = rateTexts.get(r);
+  if (s === undefined) rateTexts.set(r, (s = formatBitrate(r)));
+  return s;
+}
+
+function formatBitrate(r: Rate): string {
   let s = `${Math.floor(r.rate100k / 10)}.${r.rate100k % 10} MBit/s`;
   if (r.mode === "ht") s += ` MCS ${r.mcs}`;
   else s += ` VHT-MCS ${r.mcs}`;

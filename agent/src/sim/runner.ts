@@ -1,7 +1,7 @@
 import { CommandError, ERROR_CODES } from "@meshfleet/shared";
 import type { CommandResult, CommandRunner, RunOptions } from "../runner/types";
 import { FileUciBackend, UciFileRunner } from "../uci/index";
-import { noProtocol, renderBabelNeighbors, renderBirdProtocols, renderBirdRoutes, renderRipInterfaces, renderRipNeighbors } from "./render/bird";
+import { noProtocol, renderBabelNeighbors, renderBirdProtocols, renderBirdRoutes, renderRipInterfaces, renderRipNeighbors, sameRouteText } from "./render/bird";
 import { renderIwDev } from "./render/iw-dev";
 import { renderMpathDump } from "./render/mpath-dump";
 import { renderNftJson } from "./render/nft";
@@ -9,7 +9,7 @@ import { renderClient, renderMeshPeer, renderStationDump } from "./render/statio
 import { renderHostname, renderIpAddr, renderLoadavg, renderMeminfo, renderUptime } from "./render/system";
 import { renderBoard, renderInterfaceDump, renderWirelessStatus } from "./render/ubus";
 import type { SimNode } from "./types";
-import { clientViews, neighborViews, pathViews, peerViews, routeViews, type RouteView } from "./views";
+import { clientViews, pathViews, type RouteView } from "./views";
 import type { World } from "./world";
 
 export interface SimulatedRunnerOptions {
@@ -36,10 +36,11 @@ export class SimulatedRunner implements CommandRunner {
   readonly description: string;
   readonly #node: SimNode;
   readonly #uci: UciFileRunner | null;
-  #routes: { t: number; routes: RouteView[] } | null = null;
   /** Outputs that only change with the node's configuration, by command (with a key to invalidate). */
   readonly #static = new Map<string, { key: string; text: string }>();
   #dumpParts: string[] | null = null;
+  /** The last `birdc show route` text: routes rarely change between cycles. */
+  #routeText: { routes: RouteView[]; t: number; text: string } | null = null;
 
   constructor(
     private readonly world: World,
@@ -81,9 +82,13 @@ export class SimulatedRunner implements CommandRunner {
     return text;
   }
 
-  private routes(t: number): RouteView[] {
-    if (this.#routes?.t !== t) this.#routes = { t, routes: routeViews(this.world, this.#node, t) };
-    return this.#routes.routes;
+  private routeText(t: number): string {
+    const routes = this.world.viewsAt(this.#node, t).routes;
+    const have = this.#routeText;
+    if (have && sameRouteText(have.routes, have.t, routes, t)) return have.text;
+    const text = renderBirdRoutes(routes, t);
+    this.#routeText = { routes, t, text };
+    return text;
   }
 
   /** The output for argv, or null when the command does not exist on the node. */
@@ -97,7 +102,7 @@ export class SimulatedRunner implements CommandRunner {
       case "iw dev":
         return ok(renderIwDev(node, m.wireless.ssid));
       case "iw dev mesh0 station dump":
-        return ok(renderStationDump(peerViews(w, node, t).map((p) => renderMeshPeer(p, "mesh0"))));
+        return ok(renderStationDump(w.viewsAt(node, t).peers.map((p) => renderMeshPeer(p, "mesh0"))));
       case "iw dev wlan0 station dump":
         return ok(renderStationDump(clientViews(w, node, t).map((c) => renderClient(c, "wlan0"))));
       case "iw dev mesh0 mpath dump":
@@ -107,13 +112,13 @@ export class SimulatedRunner implements CommandRunner {
       case "birdc show protocols":
         return ok(renderBirdProtocols(node, t));
       case "birdc show rip neighbors":
-        return node.routing === "rip" ? ok(renderRipNeighbors(node, neighborViews(w, node, this.routes(t), t))) : ok(noProtocol("RIP"));
+        return node.routing === "rip" ? ok(renderRipNeighbors(node, w.viewsAt(node, t).neighbors)) : ok(noProtocol("RIP"));
       case "birdc show rip interfaces":
-        return node.routing === "rip" ? ok(renderRipInterfaces(node, neighborViews(w, node, this.routes(t), t), t)) : ok(noProtocol("RIP"));
+        return node.routing === "rip" ? ok(renderRipInterfaces(node, w.viewsAt(node, t).neighbors, t)) : ok(noProtocol("RIP"));
       case "birdc show babel neighbors":
-        return node.routing === "babel" ? ok(renderBabelNeighbors(node, neighborViews(w, node, this.routes(t), t))) : { stdout: noProtocol("Babel"), stderr: "", exitCode: 1 };
+        return node.routing === "babel" ? ok(renderBabelNeighbors(node, w.viewsAt(node, t).neighbors)) : { stdout: noProtocol("Babel"), stderr: "", exitCode: 1 };
       case "birdc show route":
-        return ok(renderBirdRoutes(this.routes(t), t));
+        return ok(this.routeText(t));
       case "nft -j list ruleset":
         return ok(renderNftJson(node, t, m.seed));
       case "ubus call system board":

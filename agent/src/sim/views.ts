@@ -1,6 +1,6 @@
 import { hash32, noise } from "./random";
 import { airtimeMetric, babelCost, clientRate, expectedThroughputKbps, meshRate, type Rate } from "./radio";
-import { nodeUp } from "./topology";
+import { nodeUp, type SiteRuntime, type SiteTables } from "./topology";
 import { stationPosition } from "./stations";
 import type { SimLink, SimNode, SimStation } from "./types";
 import type { World } from "./world";
@@ -164,45 +164,46 @@ export function routeViews(w: World, node: SimNode, t = w.now): RouteView[] {
   const site = m.sites[node.site]!;
   const tables = w.tables(node, t);
   const rt = w.siteRuntime(node);
-  const proto = protocolOf(node);
-  const pref = node.routing === "rip" ? 120 : 130;
   const converged = node.bootAt + 30_000;
   const out: RouteView[] = [];
-  const learned = (prefix: string, dest: SimNode) => {
-    const i = node.local * tables.n + dest.local;
-    let next = tables.routeNext[i]!;
-    let metric = tables.routeMetric[i]!;
-    let since = Math.max(rt.routeChangedAt[i]!, converged + (hash32(m.seed, node.index, dest.index) % 20_000));
-    for (const f of w.flaps) {
-      if (f.node !== node.index || f.prefix !== prefix || t < f.startMs) continue;
-      const k = Math.floor((t - f.startMs) / f.periodMs);
-      if (k >= f.count) continue;
-      since = Math.max(since, f.startMs + k * f.periodMs);
-      if (k % 2 === 0) {
-        const alt = next < 0 ? null : alternate(w, node, dest.local, next, t);
-        next = alt?.next ?? -1;
-        metric = alt?.metric ?? -1;
-      }
-    }
-    if (next < 0 || metric < 0) return;
-    const via = m.nodes[site.nodes[next]!]!;
-    out.push({ prefix, protocol: proto, via: via.linkLocal.mesh, iface: "mesh0", preference: pref, metric, since, routerId: dest });
-  };
   const gateway = m.nodes[site.nodes[0]!]!;
   if (node.gateway) {
     out.push({ prefix: "::/0", protocol: "static1", via: "fe80::1", iface: "wan", preference: 200, metric: null, since: converged - 25_000, routerId: null });
   } else if (nodeUp(gateway, t)) {
-    learned("::/0", gateway);
+    learnedRoute(w, node, tables, rt, t, "::/0", gateway, out);
   }
   for (const gi of site.nodes) {
     const dest = m.nodes[gi]!;
     if (gi === node.index) {
       out.push({ prefix: node.prefix, protocol: "direct1", via: null, iface: "br-lan", preference: 240, metric: null, since: node.bootAt + 5_000, routerId: null });
     } else if (nodeUp(dest, t)) {
-      learned(dest.prefix, dest);
+      learnedRoute(w, node, tables, rt, t, dest.prefix, dest, out);
     }
   }
   return out;
+}
+
+/** The route the node learned for `prefix` towards `dest` (none when unreachable), flaps applied. */
+function learnedRoute(w: World, node: SimNode, tables: SiteTables, rt: SiteRuntime, t: number, prefix: string, dest: SimNode, out: RouteView[]): void {
+  const m = w.model;
+  const i = node.local * tables.n + dest.local;
+  let next = tables.routeNext[i]!;
+  let metric = tables.routeMetric[i]!;
+  let since = Math.max(rt.routeChangedAt[i]!, node.bootAt + 30_000 + (hash32(m.seed, node.index, dest.index) % 20_000));
+  for (const f of w.flaps) {
+    if (f.node !== node.index || f.prefix !== prefix || t < f.startMs) continue;
+    const k = Math.floor((t - f.startMs) / f.periodMs);
+    if (k >= f.count) continue;
+    since = Math.max(since, f.startMs + k * f.periodMs);
+    if (k % 2 === 0) {
+      const alt = next < 0 ? null : alternate(w, node, dest.local, next, t);
+      next = alt?.next ?? -1;
+      metric = alt?.metric ?? -1;
+    }
+  }
+  if (next < 0 || metric < 0) return;
+  const via = m.nodes[m.sites[node.site]!.nodes[next]!]!;
+  out.push({ prefix, protocol: protocolOf(node), via: via.linkLocal.mesh, iface: "mesh0", preference: node.routing === "rip" ? 120 : 130, metric, since, routerId: dest });
 }
 
 export interface NeighborView {
@@ -217,11 +218,17 @@ export interface NeighborView {
   expiresSec: number;
 }
 
-/** Routing neighbours (peers with a usable link) and how many routes each provides. */
-export function neighborViews(w: World, node: SimNode, routes: RouteView[], t = w.now): NeighborView[] {
+/**
+ * Routing neighbours (peers with a usable link) and how many routes each provides;
+ * `peers` are the node's `peerViews` at `t` when the caller has them already.
+ */
+export function neighborViews(w: World, node: SimNode, routes: RouteView[], t = w.now, peers: readonly PeerView[] = peerViews(w, node, t)): NeighborView[] {
   const m = w.model;
-  return peerViews(w, node, t).map((p) => {
-    const raw = w.tables(node, t).signal[node.local * w.tables(node, t).n + p.peer.local]!;
+  const tables = w.tables(node, t);
+  const via = new Map<string, number>();
+  for (const r of routes) if (r.via !== null) via.set(r.via, (via.get(r.via) ?? 0) + 1);
+  return peers.map((p) => {
+    const raw = tables.signal[node.local * tables.n + p.peer.local]!;
     const phase = hash32(m.seed, p.link.id, p.peer.index);
     const cost = babelCost(raw);
     return {
@@ -229,7 +236,7 @@ export function neighborViews(w: World, node: SimNode, routes: RouteView[], t = 
       address: p.peer.linkLocal.mesh,
       iface: "mesh0",
       metric: node.routing === "rip" ? 1 : cost,
-      routes: routes.filter((r) => r.via === p.peer.linkLocal.mesh).length,
+      routes: via.get(p.peer.linkLocal.mesh) ?? 0,
       seenSec: ((t + phase) % 30_000) / 1000,
       hellos: Math.max(1, Math.min(16, Math.round((16 * 256) / cost))),
       expiresSec: 6 - ((t + phase) % 4_000) / 1000,
@@ -292,4 +299,34 @@ export function clientViews(w: World, node: SimNode, t = w.now): ClientView[] {
     });
   });
   return out.sort((a, b) => (a.station.mac < b.station.mac ? -1 : 1));
+}
+
+/**
+ * What one node sees at one time, computed on first use: the commands asked together
+ * in a cycle (station dump, routing neighbours, routes) share one computation.
+ */
+export class NodeViews {
+  #peers: PeerView[] | null = null;
+  #routes: RouteView[] | null = null;
+  #neighbors: NeighborView[] | null = null;
+
+  constructor(
+    readonly world: World,
+    readonly node: SimNode,
+    readonly t: number,
+    /** The world's revision these views were made at. */
+    readonly revision: number,
+  ) {}
+
+  get peers(): PeerView[] {
+    return (this.#peers ??= peerViews(this.world, this.node, this.t));
+  }
+
+  get routes(): RouteView[] {
+    return (this.#routes ??= routeViews(this.world, this.node, this.t));
+  }
+
+  get neighbors(): NeighborView[] {
+    return (this.#neighbors ??= neighborViews(this.world, this.node, this.routes, this.t, this.peers));
+  }
 }

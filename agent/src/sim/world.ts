@@ -5,6 +5,7 @@ import { siteAssociations, type AssociationCache, type SiteAssociations, type St
 import { linkSignal, newSiteRuntime, nodeUp, siteTables, type SiteRuntime, type SiteTables } from "./topology";
 import { SimulatedRunner, type SimulatedRunnerOptions } from "./runner";
 import { NodeConfig } from "./uci-config";
+import { NodeViews } from "./views";
 import type { SimLink, SimNode, SimStation } from "./types";
 
 export interface WorldOptions extends Omit<BuildOptions, "startMs"> {
@@ -41,6 +42,9 @@ export class World {
   readonly flaps: Flap[] = [];
   readonly configs: NodeConfig[] | null;
   #now: number;
+  #revision = 0;
+  /** The last node's views (one at a time: nothing per node outlives its cycle). */
+  #views: NodeViews | null = null;
   #pending: SimEvent[] = [];
   readonly #sites: SiteRuntime[];
   readonly #assoc: AssociationCache[];
@@ -61,6 +65,11 @@ export class World {
 
   get now(): number {
     return this.#now;
+  }
+
+  /** Counts applied events and touches: what a node sees at a time can only change with it. */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** Moves time forward by `ms`, firing scripted events on the way. */
@@ -141,6 +150,13 @@ export class World {
     return siteTables(this.model, this.model.sites[node.site]!, this.#sites[node.site]!, t);
   }
 
+  /** What `node` sees at `t`, shared by every command asked about it at that time. */
+  viewsAt(node: SimNode, t = this.#now): NodeViews {
+    const v = this.#views;
+    if (v && v.node === node && v.t === t && v.revision === this.#revision) return v;
+    return (this.#views = new NodeViews(this, node, t, this.#revision));
+  }
+
   siteRuntime(node: SimNode): SiteRuntime {
     return this.#sites[node.site]!;
   }
@@ -151,6 +167,7 @@ export class World {
 
   /** Marks a node's site as changed (e.g. after its configuration moved its radio). */
   touch(node: SimNode, t = this.#now): void {
+    this.#revision++;
     this.model.sites[node.site]!.version++;
     for (const id of node.links) {
       const l = this.model.links[id]!;
@@ -170,6 +187,7 @@ export class World {
   }
 
   private apply(e: SimEvent, t: number): void {
+    this.#revision++;
     switch (e.type) {
       case "degradeLink": {
         const l = this.link(e.a, e.b);

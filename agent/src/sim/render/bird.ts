@@ -18,8 +18,11 @@ const timeCache = new Map<number, string>();
 /** A 10,000-node fleet has tens of thousands of distinct route times; a smaller cache thrashes. */
 const TIME_CACHE_MAX = 1 << 17;
 
+/** BIRD prints the date too once a time is older than 20 hours. */
+const isLong = (ms: number, now: number): boolean => now - ms > 20 * 3_600_000;
+
 export function birdTime(ms: number, now: number): string {
-  const long = now - ms > 20 * 3_600_000;
+  const long = isLong(ms, now);
   const key = long ? -ms - 1 : ms;
   const have = timeCache.get(key);
   if (have !== undefined) return have;
@@ -46,14 +49,17 @@ const secs = (s: number) => s.toFixed(3);
 /** `birdc show protocols`. */
 export function renderBirdProtocols(node: SimNode, now: number): string {
   const since = birdTime(node.bootAt + 1_432, now);
-  const row = (name: string, proto: string, table: string) => `${left(name, 10)} ${left(proto, 10)} ${left(table, 10)} ${left("up", 6)} ${left(since, 12)}  \n`;
   let out = BIRD_GREETING + "Name       Proto      Table      State  Since         Info\n";
-  out += row("device1", "Device", "---");
-  out += row("direct1", "Direct", "---");
-  out += row("kernel1", "Kernel", "master6");
-  if (node.gateway) out += row("static1", "Static", "master6");
-  out += node.routing === "rip" ? row("rip1", "RIP", "master6") : row("babel1", "Babel", "---");
+  out += protocolRow("device1", "Device", "---", since);
+  out += protocolRow("direct1", "Direct", "---", since);
+  out += protocolRow("kernel1", "Kernel", "master6", since);
+  if (node.gateway) out += protocolRow("static1", "Static", "master6", since);
+  out += node.routing === "rip" ? protocolRow("rip1", "RIP", "master6", since) : protocolRow("babel1", "Babel", "---", since);
   return out;
+}
+
+function protocolRow(name: string, proto: string, table: string, since: string): string {
+  return `${left(name, 10)} ${left(proto, 10)} ${left(table, 10)} ${left("up", 6)} ${left(since, 12)}  \n`;
 }
 
 /** What birdc prints (exit 1) when asked about a protocol that does not run. */
@@ -85,16 +91,39 @@ export function renderBabelNeighbors(node: SimNode, neighbors: NeighborView[]): 
 
 /** `birdc show route`: BIRD 2 two-line form, `Table master6:` first. */
 export function renderBirdRoutes(routes: RouteView[], now: number): string {
-  let out = `${BIRD_GREETING}Table master6:\n`;
+  // Joined (one flat string): the runner keeps this text for as long as the routes stay.
+  const out = [`${BIRD_GREETING}Table master6:\n`];
   for (const r of routes) {
     let info: string;
     if (r.protocol === "rip1") info = ` (${r.preference}/${r.metric ?? 0})`;
     else if (r.protocol === "babel1") info = ` (${r.preference}/${r.metric ?? 0}) [${babelId(r)}]`;
     else info = ` (${r.preference})`;
-    out += `${left(r.prefix, 20)} unicast [${r.protocol} ${birdTime(r.since, now)}] *${info}\n`;
-    out += r.via === null ? `\tdev ${r.iface}\n` : `\tvia ${r.via} on ${r.iface}\n`;
+    out.push(`${left(r.prefix, 20)} unicast [${r.protocol} ${birdTime(r.since, now)}] *${info}\n`, r.via === null ? `\tdev ${r.iface}\n` : `\tvia ${r.via} on ${r.iface}\n`);
   }
-  return out;
+  return out.join("");
+}
+
+/** True when `renderBirdRoutes(b, nowB)` prints the same text as `renderBirdRoutes(a, nowA)`. */
+export function sameRouteText(a: readonly RouteView[], nowA: number, b: readonly RouteView[], nowB: number): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.prefix !== y.prefix ||
+      x.protocol !== y.protocol ||
+      x.via !== y.via ||
+      x.iface !== y.iface ||
+      x.preference !== y.preference ||
+      x.metric !== y.metric ||
+      x.since !== y.since ||
+      x.routerId !== y.routerId ||
+      isLong(x.since, nowA) !== isLong(y.since, nowB)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function babelId(r: RouteView): string {

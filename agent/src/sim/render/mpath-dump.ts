@@ -8,9 +8,9 @@ import type { PathView } from "../views";
 export const MPATH_HEADER = "DEST ADDR         NEXT HOP          IFACE\tSN\tMETRIC\tQLEN\tEXPTIME\t\tDTIM\tDRET\tFLAGS\tHOP_COUNT\tPATH_CHANGE\n";
 
 export function renderMpathDump(paths: PathView[], iface: string): string {
-  let out = MPATH_HEADER;
+  const out = [MPATH_HEADER];
   for (const p of paths) {
-    out += `${p.dest.macs.mesh} ${p.next.macs.mesh} ${iface}\t${p.sn}\t${p.metric}\t0\t${p.exptime}\t${p.dtim}\t${p.dret}\t0x${p.flags.toString(16)}\t${p.hops}\t${p.pathChange}\n`;
+    out.push(`${p.dest.macs.mesh} ${p.next.macs.mesh} ${iface}\t${p.sn}\t${p.metric}\t0\t${p.exptime}\t${p.dtim}\t${p.dret}\t0x${p.flags.toString(16)}\t${p.hops}\t${p.pathChange}\n`);
   }
-  return out;
+  return out.join("");
 }

@@ -138,10 +138,11 @@ export function nftCounterValues(node: SimNode, now: number, seed: number): { pa
 export function renderNftJson(node: SimNode, now: number, seed: number): string {
   const t = template(node);
   const values = nftCounterValues(node, now, seed);
-  let out = t.parts[0]!;
+  // Joined: one flat string for the reader, no chain of concatenations to flatten first.
+  const out = [t.parts[0]!];
   for (let i = 1; i < t.parts.length; i++) {
     const v = values[i - 1]!;
-    out += `{"packets": ${v.packets}, "bytes": ${v.bytes}}${t.parts[i]!}`;
+    out.push(`{"packets": ${v.packets}, "bytes": ${v.bytes}}`, t.parts[i]!);
   }
-  return out;
+  return out.join("");
 }

@@ -30,6 +30,7 @@ function common(v: PeerView | ClientView): string {
 }
 
 const FLAGS = "\n\tauthorized:\tyes\n\tauthenticated:\tyes\n\tassociated:\tyes\n\tpreamble:\tlong\n\tWMM/WME:\tyes\n\tMFP:\t\tyes\n\tTDLS peer:\tno\n\tDTIM period:\t2\n\tbeacon interval:100";
+const CLIENT_FLAGS = FLAGS.replace("MFP:\t\tyes", "MFP:\t\tno");
 
 /** One mesh peer block. */
 export function renderMeshPeer(v: PeerView, iface: string): string {
@@ -64,7 +65,7 @@ export function renderClient(v: ClientView, iface: string): string {
     `\n\trx duration:\t${v.rxPackets * 95} us` +
     `\n\tlast ack signal:${v.signal} dBm` +
     "\n\tairtime weight: 256" +
-    FLAGS.replace("MFP:\t\tyes", "MFP:\t\tno") +
+    CLIENT_FLAGS +
     "\n\tshort slot time:yes" +
     `\n\tconnected time:\t${v.connectedSec} seconds\n`
   );
