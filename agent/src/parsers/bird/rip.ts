@@ -1,10 +1,44 @@
 import type { RoutingInterface, RoutingInterfaces, RoutingNeighbor, RoutingNeighbors } from "@meshfleet/shared";
 import type { ParseOutcome } from "../types";
 import { compare, int, isAddress, num, short } from "./reply";
-import { cell, headerWith, parseTable } from "./table";
+import { cell, headerWith, parseTable, type TableSpec } from "./table";
 
 const NEIGHBOR_COLUMNS = ["IP_address", "Interface", "Metric", "Routes", "Seen"];
 const INTERFACE_COLUMNS = ["Interface", "State", "Metric", "Nbrs", "Timer"];
+
+const NEIGHBORS: TableSpec<RoutingNeighbor> = {
+  what: "RIP neighbor",
+  max: 4096,
+  header: (t) => (headerWith(t, NEIGHBOR_COLUMNS) ? t : null),
+  guess: (c) => (c.length === 5 ? NEIGHBOR_COLUMNS : null),
+  row: (c, cols, protocol) => {
+    if (c.length !== cols.length) return null;
+    const address = cell(c, cols, "IP_address");
+    const iface = cell(c, cols, "Interface");
+    const metric = num(cell(c, cols, "Metric"));
+    const routes = int(cell(c, cols, "Routes"));
+    const seenSec = num(cell(c, cols, "Seen"));
+    if (!isAddress(address) || !short(iface) || metric === null || routes === null || seenSec === null) return null;
+    return { protocol, kind: "rip", address, iface, metric, routes, seenSec, helloSec: null, expiresSec: null, rttMs: null, rxcost: null, txcost: null, reach: null, auth: null };
+  },
+};
+
+const INTERFACES: TableSpec<RoutingInterface> = {
+  what: "RIP interface",
+  max: 1024,
+  header: (t) => (headerWith(t, INTERFACE_COLUMNS) ? t : null),
+  guess: (c) => (c.length === 5 ? INTERFACE_COLUMNS : null),
+  row: (c, cols, protocol) => {
+    if (c.length !== cols.length) return null;
+    const iface = cell(c, cols, "Interface");
+    const state = cell(c, cols, "State");
+    const metric = num(cell(c, cols, "Metric"));
+    const neighbors = int(cell(c, cols, "Nbrs"));
+    const timerSec = num(cell(c, cols, "Timer"));
+    if (!short(iface) || !short(state) || !/^(Up|Down)$/i.test(state) || metric === null || neighbors === null || timerSec === null) return null;
+    return { protocol, iface, state, metric, neighbors, timerSec };
+  },
+};
 
 /**
  * BIRD `show rip neighbors` (1.6 and 2.x): per instance `name:`, then
@@ -12,44 +46,14 @@ const INTERFACE_COLUMNS = ["Interface", "State", "Metric", "Nbrs", "Timer"];
  * seconds with milliseconds in 2.x. An instance without neighbours has only its header.
  */
 export function parseBirdRipNeighbors(text: string): ParseOutcome<RoutingNeighbors> {
-  const r = parseTable<RoutingNeighbor>(text, {
-    what: "RIP neighbor",
-    max: 4096,
-    header: (t) => (headerWith(t, NEIGHBOR_COLUMNS) ? t : null),
-    guess: (c) => (c.length === 5 ? NEIGHBOR_COLUMNS : null),
-    row: (c, cols, protocol) => {
-      if (c.length !== cols.length) return null;
-      const address = cell(c, cols, "IP_address");
-      const iface = cell(c, cols, "Interface");
-      const metric = num(cell(c, cols, "Metric"));
-      const routes = int(cell(c, cols, "Routes"));
-      const seenSec = num(cell(c, cols, "Seen"));
-      if (!isAddress(address) || !short(iface) || metric === null || routes === null || seenSec === null) return null;
-      return { protocol, kind: "rip", address, iface, metric, routes, seenSec, helloSec: null, expiresSec: null, rttMs: null, rxcost: null, txcost: null, reach: null, auth: null };
-    },
-  });
+  const r = parseTable(text, NEIGHBORS);
   if (!r.ok) return r;
   return { ok: true, value: { neighbors: sortNeighbors(r.value) }, skipped: r.skipped };
 }
 
 /** BIRD `show rip interfaces`: `Interface State Metric Nbrs Timer` per instance. */
 export function parseBirdRipInterfaces(text: string): ParseOutcome<RoutingInterfaces> {
-  const r = parseTable<RoutingInterface>(text, {
-    what: "RIP interface",
-    max: 1024,
-    header: (t) => (headerWith(t, INTERFACE_COLUMNS) ? t : null),
-    guess: (c) => (c.length === 5 ? INTERFACE_COLUMNS : null),
-    row: (c, cols, protocol) => {
-      if (c.length !== cols.length) return null;
-      const iface = cell(c, cols, "Interface");
-      const state = cell(c, cols, "State");
-      const metric = num(cell(c, cols, "Metric"));
-      const neighbors = int(cell(c, cols, "Nbrs"));
-      const timerSec = num(cell(c, cols, "Timer"));
-      if (!short(iface) || !short(state) || !/^(Up|Down)$/i.test(state) || metric === null || neighbors === null || timerSec === null) return null;
-      return { protocol, iface, state, metric, neighbors, timerSec };
-    },
-  });
+  const r = parseTable(text, INTERFACES);
   if (!r.ok) return r;
   return { ok: true, value: { interfaces: sortInterfaces(r.value) }, skipped: r.skipped };
 }

@@ -51,6 +51,9 @@ function routeLine(text: string, table: string | null, last: Route | null): Rout
   if (net === undefined) {
     if (!last) return null;
     prefix = last.prefix; // an alternate: BIRD leaves the prefix blank
+  } else if (!net.includes(" ")) {
+    if (!isPrefix(net)) return null;
+    prefix = net;
   } else {
     const parts = net.split(" ");
     if (!isPrefix(parts[0])) return null;
@@ -63,7 +66,9 @@ function routeLine(text: string, table: string | null, last: Route | null): Rout
   if ((info ?? "").trim() !== "" && !i) return null;
   const preference = i ? int(i[1]) : null;
   // OSPF prints `(pref/metric1/metric2)`: the first metric is the one that counts.
-  const metricText = i?.[2]?.split("/")[0];
+  const metrics = i?.[2];
+  const slash = metrics === undefined ? -1 : metrics.indexOf("/");
+  const metricText = metrics === undefined || slash < 0 ? metrics : metrics.slice(0, slash);
   const metric = metricText !== undefined && /^\d{1,15}$/.test(metricText) ? Number(metricText) : null;
   return {
     prefix,
