@@ -18,16 +18,8 @@ export { collectInterfaces, collectMeshPaths, collectStations, collectWirelessCo
  */
 export async function collectAll(ctx: CollectContext): Promise<Collection> {
   let links: LinkInfo[] = [];
-  const wirelessPart = async () => {
-    const interfaces = await guarded("interfaces", () => collectInterfaces(ctx));
-    const [stations, meshPaths] = await Promise.all([
-      guarded("stations", () => collectStations(ctx, interfaces.data)),
-      guarded("meshPaths", () => collectMeshPaths(ctx, interfaces.data)),
-    ]);
-    return { interfaces, stations, meshPaths };
-  };
   const [w, routing, counters, system, wireless] = await Promise.all([
-    wirelessPart(),
+    wirelessPart(ctx),
     guarded("routing", () => collectRouting(ctx)),
     guarded("counters", () => collectCounters(ctx)),
     guarded("system", async () => {
@@ -37,5 +29,15 @@ export async function collectAll(ctx: CollectContext): Promise<Collection> {
     }),
     guarded("wireless", () => collectWirelessConfig(ctx)),
   ]);
-  return { sections: { ...w, routing, counters, system, wireless }, links };
+  return { sections: { interfaces: w.interfaces, stations: w.stations, meshPaths: w.meshPaths, routing, counters, system, wireless }, links };
+}
+
+/** `iw dev`, then stations and mesh paths of the interfaces it found. */
+async function wirelessPart(ctx: CollectContext): Promise<Pick<Collection["sections"], "interfaces" | "stations" | "meshPaths">> {
+  const interfaces = await guarded("interfaces", () => collectInterfaces(ctx));
+  const [stations, meshPaths] = await Promise.all([
+    guarded("stations", () => collectStations(ctx, interfaces.data)),
+    guarded("meshPaths", () => collectMeshPaths(ctx, interfaces.data)),
+  ]);
+  return { interfaces, stations, meshPaths };
 }

@@ -4,6 +4,11 @@ import type { CollectContext, SectionResult } from "./types";
 
 const MAX_ERRORS = 100;
 
+/** The command line as an error names it. */
+function commandText(argv: readonly string[]): string {
+  return argv.join(" ").slice(0, 512);
+}
+
 /**
  * Collects one section: runs commands through the context's runner (with the per-command
  * timeout and the collector's name, for per-collector overrides), parses, and keeps
@@ -26,7 +31,6 @@ export class SectionRun {
 
   /** Runs argv without recording anything: stdout, or the coded reason it failed. */
   async attempt(argv: readonly string[], opts: { stdin?: string } = {}): Promise<{ text: string } | { error: CollectorError }> {
-    const command = () => argv.join(" ").slice(0, 512);
     try {
       const res = await this.ctx.runner.run(argv, {
         timeoutMs: this.ctx.timeoutMs,
@@ -35,9 +39,9 @@ export class SectionRun {
       });
       if (res.exitCode === 0) return { text: res.stdout };
       const why = res.stderr.trim().split("\n", 1)[0] || res.stdout.trim().split("\n", 1)[0] || "";
-      return { error: { code: ERROR_CODES.commandFailed, message: `exit ${res.exitCode}${why ? `: ${why}` : ""}`.slice(0, 2000), command: command() } };
+      return { error: { code: ERROR_CODES.commandFailed, message: `exit ${res.exitCode}${why ? `: ${why}` : ""}`.slice(0, 2000), command: commandText(argv) } };
     } catch (e) {
-      return { error: { code: errorCode(e), message: (e instanceof Error ? e.message : String(e)).slice(0, 2000), command: command() } };
+      return { error: { code: errorCode(e), message: (e instanceof Error ? e.message : String(e)).slice(0, 2000), command: commandText(argv) } };
     }
   }
 
