@@ -1,7 +1,7 @@
 import type { BabelEntries, BabelEntry, RoutingInterface, RoutingInterfaces, RoutingNeighbor, RoutingNeighbors } from "@meshfleet/shared";
 import type { ParseOutcome } from "../types";
 import { compare, int, isAddress, isPrefix, num, short } from "./reply";
-import { sortInterfaces, sortNeighbors } from "./rip";
+import { interfaceRow, sortInterfaces, sortNeighbors } from "./rip";
 import { cell, headerWith, parseTable } from "./table";
 
 /** `show babel neighbors` columns per BIRD version (multi-word titles joined by `_`). */
@@ -82,16 +82,7 @@ export function parseBirdBabelInterfaces(text: string): ParseOutcome<RoutingInte
     max: 1024,
     header: (t) => (t[0] === "Interface" && t[1] === "State" && t.includes("RX_cost") ? t : null),
     guess: (c) => INTERFACE_LAYOUTS[c.length] ?? null,
-    row: (c, cols, protocol) => {
-      if (c.length !== cols.length) return null;
-      const iface = cell(c, cols, "Interface");
-      const state = cell(c, cols, "State");
-      const metric = num(cell(c, cols, "RX_cost"));
-      const neighbors = int(cell(c, cols, "Nbrs"));
-      const timerSec = num(cell(c, cols, "Timer"));
-      if (!short(iface) || !short(state) || !/^(Up|Down)$/i.test(state) || metric === null || neighbors === null || timerSec === null) return null;
-      return { protocol, iface, state, metric, neighbors, timerSec };
-    },
+    row: interfaceRow("RX_cost"),
   });
   if (!r.ok) return r;
   return { ok: true, value: { interfaces: sortInterfaces(r.value) }, skipped: r.skipped };

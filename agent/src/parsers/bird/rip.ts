@@ -28,17 +28,22 @@ const INTERFACES: TableSpec<RoutingInterface> = {
   max: 1024,
   header: (t) => (headerWith(t, INTERFACE_COLUMNS) ? t : null),
   guess: (c) => (c.length === 5 ? INTERFACE_COLUMNS : null),
-  row: (c, cols, protocol) => {
+  row: interfaceRow("Metric"),
+};
+
+/** A `show rip|babel interfaces` row (the metric column is `Metric` for RIP, `RX_cost` for Babel), or null. */
+export function interfaceRow(metricColumn: string): TableSpec<RoutingInterface>["row"] {
+  return (c, cols, protocol) => {
     if (c.length !== cols.length) return null;
     const iface = cell(c, cols, "Interface");
     const state = cell(c, cols, "State");
-    const metric = num(cell(c, cols, "Metric"));
+    const metric = num(cell(c, cols, metricColumn));
     const neighbors = int(cell(c, cols, "Nbrs"));
     const timerSec = num(cell(c, cols, "Timer"));
     if (!short(iface) || !short(state) || !/^(Up|Down)$/i.test(state) || metric === null || neighbors === null || timerSec === null) return null;
     return { protocol, iface, state, metric, neighbors, timerSec };
-  },
-};
+  };
+}
 
 /**
  * BIRD `show rip neighbors` (1.6 and 2.x): per instance `name:`, then
