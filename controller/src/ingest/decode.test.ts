@@ -3,18 +3,7 @@ import { hello, jobStatus, snapshot, subjects } from "@meshfleet/shared";
 import type { z } from "zod";
 import { decodeMessage, edgeSchemas } from "./decode";
 import { buildHello, buildSnapshot } from "./fixtures";
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@meshfleet/agent/sim";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Container = Json[] | { [k: string]: Json };
@@ -88,7 +77,7 @@ describe("edge schemas (zod AOT-compiled) accept, build and reject exactly like 
   });
 
   it("agrees with the runtime parser on 4,000 randomly broken messages (same verdict, value or issues)", () => {
-    const r = rng(20261123);
+    const r = seededRandom(20261123);
     let rejected = 0;
     const cases: [z.ZodType, z.ZodType, Json, number][] = [
       [edgeSchemas.telemetry, snapshot, snap, 1600],

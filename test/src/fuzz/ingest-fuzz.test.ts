@@ -2,17 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
 import { FakeClock, openStore, buildSnapshot, decodeMessage, writeBatch, type IngestItem } from "@meshfleet/controller";
-
-/** Mulberry32, so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@meshfleet/agent/sim";
 
 /**
  * 100,000 messages through the ingest's decode and write path (the code every message
@@ -27,7 +17,7 @@ describe("ingest under hostile input", () => {
 
   it("rejects and counts every bad message of 100,000 and stores every valid one", () => {
     const store = openStore({ file: `${dir.path}/f.sqlite`, clock: new FakeClock(1_800_000_000_000) });
-    const r = rng(42);
+    const r = seededRandom(42);
     const enc = new TextEncoder();
     const valid = JSON.stringify(buildSnapshot({ node: "n0", seq: 1, ts: 1_800_000_000_000, profile: { stations: 3, meshPaths: 2, routes: 3, counters: 2, neighbors: 1 } }));
     const oversized = enc.encode(JSON.stringify({ ...(JSON.parse(valid) as object), pad: "x".repeat(1_100_000) }));
