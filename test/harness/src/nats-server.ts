@@ -55,7 +55,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function portOpen(port: number): Promise<boolean> {
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = tcpConnect({ port, host: "127.0.0.1" });
     s.once("connect", () => {
