@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CONTROLLER_KEY, enroll, natsAuthorization, readKeys } from "../enroll/index";
+import { CONTROLLER_KEY, enroll, natsAccounts, readKeys } from "../enroll/index";
 
 /**
  * `meshfleet-controller enroll <node-id> --keys DIR` (per-node nkey; the seed file is
@@ -25,7 +25,7 @@ export function registerEnrollCommand(program: Command, out: (line: string) => v
     .requiredOption("--out <file>", "file to write (include it from nats-server.conf)")
     .action((o: { keys: string; out: string }) => {
       const keys = readKeys(o.keys);
-      writeFileSync(o.out, natsAuthorization(keys.nodes, keys.controller), { mode: 0o644 });
+      writeFileSync(o.out, natsAccounts(keys.nodes, keys.controller), { mode: 0o644 });
       out(`wrote ${o.out}: ${keys.nodes.length} node user(s) + the controller (its seed: ${o.keys}/${CONTROLLER_KEY}.nk)`);
     });
 }

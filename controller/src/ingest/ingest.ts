@@ -1,7 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, DiscardPolicy, StorageType, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
-import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
+import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import { DEFAULT_STREAM_LIMITS, immutableDifferences, telemetryStreamConfig } from "./stream-config";
 import type { Store, Clock } from "../store/index";
 import type { Logger } from "../log";
 import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
@@ -25,6 +26,8 @@ export interface IngestOptions {
   /** Stream limits, used when the stream is created. */
   streamMaxAgeMs?: number;
   streamMaxBytes?: number;
+  /** Messages one subject (one node's telemetry, hello or job status) may have waiting. */
+  streamMaxMsgsPerSubject?: number;
   maxMessageBytes?: number;
   /** Delay before a batch the store could not commit is redelivered. */
   retryDelayMs?: number;
@@ -70,8 +73,9 @@ export class Ingest {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
       maxAckPending: 20_000,
-      streamMaxAgeMs: 24 * 3600_000,
-      streamMaxBytes: 1024 ** 3,
+      streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
+      streamMaxBytes: DEFAULT_STREAM_LIMITS.maxBytes,
+      streamMaxMsgsPerSubject: DEFAULT_STREAM_LIMITS.maxMsgsPerSubject,
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retryDelayMs: 2000,
       ackWaitMs: 30_000,
@@ -91,22 +95,33 @@ export class Ingest {
     return () => this.writers.splice(this.writers.indexOf(writer), 1);
   }
 
-  /** Creates the stream and the durable consumer if missing. */
+  /** Creates the stream (or brings an existing one to our limits) and the durable consumer if missing. */
   async ensureStream(): Promise<void> {
     const jsm = await jetstreamManager(this.o.nc);
+    const wanted = telemetryStreamConfig({
+      maxAgeMs: this.o.streamMaxAgeMs,
+      maxBytes: this.o.streamMaxBytes,
+      maxMessageBytes: this.o.maxMessageBytes,
+      maxMsgsPerSubject: this.o.streamMaxMsgsPerSubject,
+    });
+    let existing: StreamInfo | null = null;
     try {
-      await jsm.streams.info(TELEMETRY_STREAM);
+      existing = await jsm.streams.info(TELEMETRY_STREAM);
     } catch {
-      await jsm.streams.add({
-        name: TELEMETRY_STREAM,
-        subjects: [...TELEMETRY_STREAM_SUBJECTS],
-        storage: StorageType.File,
-        max_age: nanos(this.o.streamMaxAgeMs),
-        max_bytes: this.o.streamMaxBytes,
-        max_msg_size: this.o.maxMessageBytes * 2,
-        discard: DiscardPolicy.Old,
-      });
+      existing = null;
+    }
+    if (!existing) {
+      await jsm.streams.add(wanted);
       this.o.log.info({ stream: TELEMETRY_STREAM }, "created the telemetry stream");
+    } else {
+      const fixed = immutableDifferences(existing.config, wanted);
+      if (fixed.length > 0) {
+        // Retention and storage cannot change in place; only deny_delete/deny_purge are raised.
+        this.o.log.warn({ stream: TELEMETRY_STREAM, differences: fixed }, "the telemetry stream was created by an older version; recreate it (once drained) to get per-node limits");
+        if (!existing.config.deny_delete || !existing.config.deny_purge) await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, deny_delete: true, deny_purge: true });
+      } else {
+        await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, ...wanted });
+      }
     }
     try {
       await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
