@@ -11,6 +11,7 @@ import type { DetectionModuleOptions } from "../detect/module";
 import { pickPort, startBroker, type DemoBroker } from "./broker";
 import { ensureNatsServer } from "./nats-binary";
 import { createToken } from "../auth/tokens";
+import { secretMaskingPinoOptions } from "../log";
 
 export interface DemoOptions {
   /** Where the SQLite file, the broker's store and the routers' UCI files live. */
@@ -70,7 +71,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       say(`nats-server with JetStream on ${natsUrl}`);
     }
     const clock = systemClock;
-    const log = pino({ name: "meshfleet-controller", level: o.logLevel ?? "warn" });
+    const log = pino({ name: "meshfleet-controller", level: o.logLevel ?? "warn", ...secretMaskingPinoOptions });
     const store = openStore({ file: join(dataDir, "meshfleet.sqlite"), clock });
     stops.push(() => store.close());
     const nc: NatsConnection = await connect({ servers: natsUrl, name: "meshfleet-controller (demo)", maxReconnectAttempts: -1 });
