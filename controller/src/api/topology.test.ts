@@ -80,3 +80,27 @@ describe("buildTopology: link health", () => {
     ]);
   });
 });
+
+describe("buildTopology: mesh links", () => {
+  it("carry each side's view of the other: airtime cost, signal and expected throughput per direction", () => {
+    const peer = (mac: string, signal: number, tput: number, airtime: number): PackedSnapshot["st"][number] => ["mesh0", mac, signal, signal, 65, 65, tput, 10, "ESTAB", airtime];
+    const snap = (st: PackedSnapshot["st"]): PackedSnapshot => ({ st, mp: [], nb: [], rt: [], ct: [], wi: [], sy: null, er: [], dr: 0 });
+    const g = buildTopology({
+      timestamp: 1,
+      nodes: [
+        { id: "ap-a", status: "online", model: null, data: snap([peer(MAC.b, -61, 48.5, 180)]) },
+        { id: "ap-b", status: "online", model: null, data: snap([peer(MAC.a, -64, 40, 220)]) },
+      ],
+      macToNode,
+      addressToNode: new Map(),
+    });
+    expect(g.links).toEqual([
+      {
+        source: "ap-a",
+        target: "ap-b",
+        cost: 200,
+        properties: { type: "mesh", costs: { "ap-a>ap-b": 180, "ap-b>ap-a": 220 }, signal: { "ap-a>ap-b": -61, "ap-b>ap-a": -64 }, throughput: { "ap-a>ap-b": 48.5, "ap-b>ap-a": 40 }, plink: "ESTAB" },
+      },
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { modules } from "../main";
 import type { DetectionModuleOptions } from "../detect/module";
 import { pickPort, startBroker, type DemoBroker } from "./broker";
 import { ensureNatsServer } from "./nats-binary";
+import { fitScenario } from "./fit-scenario";
 import { createToken } from "../auth/tokens";
 
 export interface DemoOptions {
@@ -96,9 +97,15 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       routing: scenario.routing ?? "babel",
       stationsPerNode: 4,
       startMs: clock.now(),
-      scenario,
       configRoot: join(dataDir, "routers"),
     });
+    // The scenario was written for its own fleet size: fit it to the nodes this world has.
+    const fitted = fitScenario(scenario, {
+      nodeIds: () => world.nodeIds(),
+      links: () => world.model.links.map((l) => [world.model.nodes[l.a]!.id, world.model.nodes[l.b]!.id] as [string, string]),
+    });
+    for (const n of fitted.notes) say(`  [sim] scenario: ${n}`);
+    world.schedule(...fitted.events);
     const agentLog = createLogger({ level: "error", write: () => {} });
     const publisher = new NatsPublisher({ servers: [natsUrl], name: "meshfleet-agent simulate (demo)", log: agentLog });
     stops.push(() => publisher.close());
