@@ -5,8 +5,19 @@ import type { NodeStatus } from "./status";
 
 export type NetJsonGraph = z.infer<typeof netjsonGraph>;
 
+/** A mesh link's health as the detector sees it (link subjects `link:a-b`, a < b). */
+export interface LinkHealthInfo {
+  health: "ok" | "degraded" | "down";
+  nodes: readonly [string, string];
+  since: number | null;
+  reason: string | null;
+  sides: readonly unknown[];
+}
+
 export interface TopologyInput {
   timestamp: number;
+  /** Mesh link health by `link:a-b` (now only; absent for past topologies). */
+  linkHealth?: ReadonlyMap<string, LinkHealthInfo>;
   nodes: { id: string; status: NodeStatus; model: string | null; data: PackedSnapshot | null }[];
   macToNode: ReadonlyMap<string, string>;
   addressToNode: ReadonlyMap<string, string>;
@@ -32,7 +43,9 @@ interface LinkAcc {
  * peer's signal and expected throughput as each side sees the other) in properties. Peers
  * outside the fleet appear as nodes named by their MAC. Relayed mesh paths (next hop not
  * the destination) are listed apart in `relayedPaths`, one per source and destination
- * already in the graph, the next hop named by its node when the fleet knows it.
+ * already in the graph, the next hop named by its node when the fleet knows it. Mesh
+ * links carry the detector's `health` (ok/degraded/down, with baseline and current values
+ * per side in `healthDetail`); a link held down is listed although no data shows it.
  */
 export function buildTopology(t: TopologyInput): NetJsonGraph {
   const nodes = new Map<string, NetJsonGraph["nodes"][number]>();
@@ -72,12 +85,19 @@ export function buildTopology(t: TopologyInput): NetJsonGraph {
       if (other) add("routing", n.id, other, nb[4], { protocol: nb[0] });
     }
   }
+  // A link the detector holds down is missing from the data: keep it in the graph, marked down.
+  for (const h of t.linkHealth?.values() ?? []) {
+    const [a, b] = h.nodes;
+    if (h.health === "down" && nodes.has(a) && nodes.has(b) && !links.has(`mesh|${a}|${b}`)) add("mesh", a, b, null, {});
+  }
   const out: NetJsonGraph["links"] = [];
   for (const l of [...links.values()].sort((x, y) => `${x.type}${x.source}${x.target}`.localeCompare(`${y.type}${y.source}${y.target}`))) {
     const cs = Object.values(l.costs);
     const cost = cs.length ? Math.round((cs.reduce((a, b) => a + b, 0) / cs.length) * 1000) / 1000 : 0;
+    const h = l.type === "mesh" ? t.linkHealth?.get(`link:${l.source}-${l.target}`) : undefined;
+    const health = h ? { health: h.health, healthDetail: { since: h.since, reason: h.reason, sides: h.sides } } : {};
     const extra = l.type === "mesh" ? { signal: l.signal, throughput: l.throughput } : {};
-    out.push({ source: l.source, target: l.target, cost, properties: { type: l.type, costs: l.costs, ...extra, ...l.props } });
+    out.push({ source: l.source, target: l.target, cost, properties: { type: l.type, costs: l.costs, ...extra, ...l.props, ...health } });
   }
   const relayed = new Map<string, NetJsonGraph["relayedPaths"][number]>();
   for (const n of t.nodes) {

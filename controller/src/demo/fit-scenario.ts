@@ -54,6 +54,7 @@ export function fitScenario(s: Scenario, world: FitWorld): FittedScenario {
       }
       case "rebootNode":
       case "setChannel":
+      case "interference":
         out = { ...e, node: fold(e.node) };
         break;
       case "flapRoute":
