@@ -77,6 +77,7 @@ window.meshfleetTopo = (() => {
       if ((p.type || "mesh") === "mesh") e.mesh = l;
       else e.routing = l;
       if (l.health !== undefined || p.health !== undefined) e.health = l.health ?? p.health;
+      if (p.healthDetail !== undefined) e.healthDetail = p.healthDetail;
     }
     return [...pairs.values()].map((e) => {
       const id = `link:${e.source}|${e.target}`;
@@ -90,7 +91,7 @@ window.meshfleetTopo = (() => {
           id, source: e.source, target: e.target, kind: e.mesh ? "mesh" : "routing", health, colour: COLOURS[health],
           cost: cost ?? "", costs: JSON.stringify(mp.costs || {}), signal: JSON.stringify(mp.signal || {}), throughput: JSON.stringify(mp.throughput || {}),
           routing: e.routing ? JSON.stringify({ protocol: rp.protocol || "", cost: e.routing.cost, costs: rp.costs || {} }) : "",
-          healthInfo: e.health == null ? "" : JSON.stringify(e.health), healthSource: stated ? "reported" : "relative",
+          healthInfo: e.health == null ? "" : JSON.stringify(e.healthDetail ? { state: e.health, ...e.healthDetail } : e.health), healthSource: stated ? "reported" : "relative",
         },
       };
     });

@@ -81,9 +81,13 @@
     });
     const r = d.routing ? JSON.parse(d.routing) : null;
     const h = d.healthInfo ? JSON.parse(d.healthInfo) : null;
-    const hText = h && typeof h === "object" ? Object.entries(h).map(([k, v]) => `${esc(k)} ${esc(typeof v === "object" ? JSON.stringify(v) : v)}`).join(", ") : h ? esc(h) : "";
+    const sides = h && Array.isArray(h.sides) ? h.sides : [];
+    const since = h && h.since ? ` since ${fmtTime(h.since)}` : "";
+    const why = h && h.reason ? `, ${esc(String(h.reason).replaceAll("_", " "))}` : "";
+    const vs = (cur, base, unit) => (cur == null ? "" : `${esc(cur)} ${unit}${base == null ? "" : ` <span class="muted">(usually ${esc(base)})</span>`}`);
     return `<h3>${esc(d.source)} ↔ ${esc(d.target)}</h3>` +
-      `<p>Health: <b style="color:${topo.COLOURS[d.health]}">${esc(d.health)}</b> <span class="muted">(${d.healthSource === "reported" ? `reported${hText ? `: ${hText}` : ""}` : "airtime cost against this link's recent values"})</span></p>` +
+      `<p>Health: <b style="color:${topo.COLOURS[d.health]}">${esc(d.health)}</b>${since}${why} <span class="muted">(${d.healthSource === "reported" ? "link health detector" : "airtime against this link's recent values"})</span></p>` +
+      (sides.length ? `<table class="compact"><thead><tr><th>side</th><th>signal</th><th>expected</th></tr></thead><tbody>${sides.map((x) => `<tr><td>${esc(x.node)} → ${esc(x.peer)}</td><td>${vs(x.signalDbm, x.baselineSignalDbm, "dBm")}</td><td>${vs(x.expectedThroughputMbps, x.baselineThroughputMbps, "Mbit/s")}</td></tr>`).join("")}</tbody></table>` : "") +
       (rows.length ? `<table class="compact"><thead><tr><th>direction</th><th>airtime</th><th>signal</th><th>expected</th></tr></thead><tbody>${rows.join("")}</tbody></table>` : `<p class="muted">no mesh link</p>`) +
       (r ? `<p>Routing (${esc(r.protocol)}): ${dirs(JSON.stringify(r.costs)).map(([k, c]) => `${esc(k.replace(">", " → "))} metric ${esc(c)}`).join(", ") || `metric ${esc(r.cost)}`}</p>` : "");
   }
