@@ -1,9 +1,10 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamManager, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
 import { DEFAULT_STREAM_LIMITS, immutableDifferences, telemetryStreamConfig } from "./stream-config";
 import type { Store, Clock } from "../store/index";
+import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
 import type { Logger } from "../log";
 import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
 import { writeBatch, type TransactionWriter } from "./writer";
@@ -33,6 +34,10 @@ export interface IngestOptions {
   retryDelayMs?: number;
   /** Redelivery of a message delivered but not acknowledged (e.g. the controller died), when the consumer is created. */
   ackWaitMs?: number;
+  /** Stream replicas: a number, or "auto" (3 when the server is part of a cluster, else 1). */
+  replicas?: number | "auto";
+  /** JetStream domains of site leaf nodes whose site stream the telemetry stream sources. */
+  sites?: readonly string[];
 }
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
@@ -64,6 +69,7 @@ export class Ingest {
   private busy: Promise<void> = Promise.resolve();
   private lagTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private sites: SiteStreams | null = null;
   readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
@@ -79,6 +85,8 @@ export class Ingest {
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retryDelayMs: 2000,
       ackWaitMs: 30_000,
+      replicas: "auto",
+      sites: [],
       ...opts,
     };
   }
@@ -98,31 +106,26 @@ export class Ingest {
   /** Creates the stream (or brings an existing one to our limits) and the durable consumer if missing. */
   async ensureStream(): Promise<void> {
     const jsm = await jetstreamManager(this.o.nc);
+    const replicas = streamReplicas(this.o.replicas, this.o.nc);
+    const sources = siteSources(this.o.sites);
     const wanted = telemetryStreamConfig({
       maxAgeMs: this.o.streamMaxAgeMs,
       maxBytes: this.o.streamMaxBytes,
       maxMessageBytes: this.o.maxMessageBytes,
       maxMsgsPerSubject: this.o.streamMaxMsgsPerSubject,
     });
-    let existing: StreamInfo | null = null;
+    let info: StreamInfo | null = null;
     try {
-      existing = await jsm.streams.info(TELEMETRY_STREAM);
+      info = await jsm.streams.info(TELEMETRY_STREAM);
     } catch {
-      existing = null;
+      await jsm.streams.add({ ...wanted, num_replicas: replicas, ...(sources.length > 0 ? { sources } : {}) });
+      this.o.log.info({ stream: TELEMETRY_STREAM, replicas, sites: this.o.sites }, "created the telemetry stream");
     }
-    if (!existing) {
-      await jsm.streams.add(wanted);
-      this.o.log.info({ stream: TELEMETRY_STREAM }, "created the telemetry stream");
-    } else {
-      const fixed = immutableDifferences(existing.config, wanted);
-      if (fixed.length > 0) {
-        // Retention and storage cannot change in place; only deny_delete/deny_purge are raised.
-        this.o.log.warn({ stream: TELEMETRY_STREAM, differences: fixed }, "the telemetry stream was created by an older version; recreate it (once drained) to get per-node limits");
-        if (!existing.config.deny_delete || !existing.config.deny_purge) await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, deny_delete: true, deny_purge: true });
-      } else {
-        await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, ...wanted });
-      }
+    if (info) {
+      await reconcileStream(jsm, info, replicas, sources, this.o.log);
+      await this.hardenStream(jsm, wanted);
     }
+    if (this.o.sites.length > 0) this.sites = new SiteStreams({ nc: this.o.nc, sites: this.o.sites, log: this.o.log, maxAgeMs: this.o.streamMaxAgeMs, maxBytes: this.o.streamMaxBytes, maxMsgSize: this.o.maxMessageBytes * 2 });
     try {
       await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
     } catch {
@@ -134,6 +137,21 @@ export class Ingest {
         ack_wait: nanos(this.o.ackWaitMs),
       });
     }
+  }
+
+  /** Brings an existing stream to our limits (those nats-server lets change in place). */
+  private async hardenStream(jsm: JetStreamManager, wanted: ReturnType<typeof telemetryStreamConfig>): Promise<void> {
+    const existing = await jsm.streams.info(TELEMETRY_STREAM);
+    const fixed = immutableDifferences(existing.config, wanted);
+    if (fixed.length > 0) {
+      // Retention and storage cannot change in place; only deny_delete/deny_purge are raised.
+      this.o.log.warn({ stream: TELEMETRY_STREAM, differences: fixed }, "the telemetry stream was created by an older version; recreate it (once drained) to get per-node limits");
+      if (!existing.config.deny_delete || !existing.config.deny_purge) await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, deny_delete: true, deny_purge: true });
+      return;
+    }
+    const c = existing.config;
+    const same = c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
+    if (!same) await jsm.streams.update(TELEMETRY_STREAM, { ...c, ...wanted });
   }
 
   async start(): Promise<void> {
@@ -253,6 +271,7 @@ export class Ingest {
   /** Stops pulling, finishes the batch in hand; unacknowledged messages are redelivered later. */
   async stop(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
+    await this.sites?.stop();
     const msgs = this.messages;
     this.messages = null;
     if (msgs) await msgs.close();
