@@ -13,6 +13,7 @@ export { parseStationDump, parseMpathDump, parseIwDev } from "./iw/index";
 export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
 export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";
+export { parseUptime, parseLoadavg, parseMeminfo, parseHostname, parseIpJson, parseIpText, parseDelegatedPrefixes } from "../collect/system-parse";
 export { parseJsonKeepDuplicates, parseHostapdClients, parseUbusBoard, parseUbusWireless, wirelessConfigFromStatus, redactWirelessStatus } from "./ubus/index";
 
 export type Parser = (text: string) => ParseOutcome<unknown>;
