@@ -2,3 +2,4 @@ export * from "./nats-server";
 export * from "./wait";
 export * from "./stream";
 export * from "./fuzz";
+export * from "./nats-cluster";
