@@ -4,3 +4,4 @@ export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
 export * from "./secrets";
+export * from "./runner";

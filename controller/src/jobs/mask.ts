@@ -1,5 +1,5 @@
 import { isSecretName, maskSecretFields, SECRET_MASK as MASK, type UciOp } from "@meshfleet/shared";
-import type { UciPackage } from "@meshfleet/agent/uci";
+import type { UciPackage } from "@meshfleet/uci";
 
 /** Parameters with secret values replaced (for the API, the database's shown copy, logs). */
 export function maskParams(params: Record<string, unknown>, secretParams: readonly string[]): Record<string, unknown> {
