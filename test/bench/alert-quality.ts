@@ -1,4 +1,4 @@
-import { World, type SimRouting } from "@meshfleet/agent/sim";
+import { World, type SimRouting } from "@meshfleet/sim";
 import { faultScenario, scriptFaults } from "../src/alert-quality/faults";
 import { scoreAlerts } from "../src/alert-quality/score";
 import { SimDrive } from "../src/alert-quality/sim-drive";

@@ -1,4 +1,4 @@
-import type { Scenario, SimEvent, World } from "@meshfleet/agent/sim";
+import type { Scenario, SimEvent, World } from "@meshfleet/sim";
 
 /** A scripted fault and the one alert it should raise (none for normal events such as roaming). */
 export interface ScriptedFault {

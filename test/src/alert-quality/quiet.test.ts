@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 import { SimDrive } from "./sim-drive";
 
 describe("a quiet mesh raises no alert", () => {
