@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { dhcpLeases } from "@meshfleet/shared";
-import { mutatedInputs } from "../fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import { parseDhcpLeases } from "./leases";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), "utf8");
