@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
+export * from "./wire/index";

@@ -3,7 +3,7 @@ import { Agent } from "../agent/agent";
 import { systemClock, type Clock } from "../agent/types";
 import { createVerifier, JobExecutor, MemoryJobStateStore, systemJobClock } from "../jobs/index";
 import type { Log } from "../log/types";
-import type { PublishOptions, Publisher } from "../publish/types";
+import type { PublishAck, PublishOptions, Publisher } from "../publish/types";
 import type { CommandResult, CommandRunner, RunOptions } from "../runner/types";
 import { FileUciBackend } from "../uci/index";
 import type { SimNode } from "./types";
@@ -55,7 +55,7 @@ class NodePublisher implements Publisher {
   get connected(): boolean {
     return this.inner.connected && (!this.isolate || reachesGateway(this.world, this.node));
   }
-  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
+  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck | void> {
     if (!this.connected) return Promise.reject(new MeshfleetError(ERROR_CODES.commandFailed, `${this.node.id}: no path to the broker`));
     return this.inner.publish(subject, data, opts);
   }
