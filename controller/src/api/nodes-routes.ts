@@ -88,6 +88,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
               neighbors: views.neighbors(raw.data, r.addr),
               routes: views.routes(raw.data),
               counters: views.counters(raw.data),
+              radios: views.radios(raw.data),
             }
           : null,
     };
@@ -111,9 +112,11 @@ export function nodesRoutes(d: ApiDeps): Hono {
               ? views.neighbors(raw.data, r.addr)
               : name === "routes"
                 ? views.routes(raw.data)
-                : views.counters(raw.data);
+                : name === "radios"
+                  ? views.radios(raw.data)
+                  : views.counters(raw.data);
       return c.json({ node: id, ts: raw.ts, items });
     });
-  for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters"] as const) list(name);
+  for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters", "radios"] as const) list(name);
   return app;
 }

@@ -143,11 +143,28 @@ const counter = z.object({
   bytesPerSec: z.number().nullable(),
 });
 
+export const radio = z.object({
+  iface: z.string(),
+  type: z.string().nullable(),
+  band: z.string().nullable().describe("2.4, 5 or 6 (GHz)"),
+  channel: z.number().nullable(),
+  freqMhz: z.number().nullable(),
+  widthMhz: z.number().nullable(),
+  txPowerDbm: z.number().nullable(),
+  noiseDbm: z.number().nullable(),
+  busyPct: z.number().nullable().describe("channel busy time over active time since the previous cycle (%); null on the first reading and after a counter reset"),
+  rxPct: z.number().nullable(),
+  txPct: z.number().nullable(),
+  clients: z.number().int(),
+  peers: z.number().int().nullable().describe("mesh peers in ESTAB (mesh point interfaces)"),
+  meshId: z.string().nullable(),
+});
+
 /** `/api/nodes/:id/<list>` answers: `{node, ts, items}`. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ node: z.string(), ts: z.number().int().nullable(), items: z.array(item) });
 }
-export const lists = { stations: station, "mesh-paths": meshPath, neighbors: neighbor, routes: route, counters: counter } as const;
+export const lists = { stations: station, "mesh-paths": meshPath, neighbors: neighbor, routes: route, counters: counter, radios: radio } as const;
 
 export const nodeDetail = nodeSummary.extend({
   firstSeen: z.number().int(),
@@ -174,6 +191,7 @@ export const nodeDetail = nodeSummary.extend({
       neighbors: z.array(neighbor),
       routes: z.array(route),
       counters: z.array(counter),
+      radios: z.array(radio),
     })
     .nullable(),
 });

@@ -12,9 +12,12 @@ export const ALERT_CODES = [
   "neighbor_flapping",
   "node_offline",
   "link_degraded",
+  "mesh_link_down",
   "bogus_mesh_path",
   "slow_convergence",
   "lint",
+  "channel_congested",
+  "noise_floor_raised",
 ] as const;
 export const alertCode = z.enum(ALERT_CODES);
 export type AlertCode = z.infer<typeof alertCode>;

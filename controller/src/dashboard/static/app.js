@@ -8,11 +8,16 @@
   const view = document.getElementById("view");
 
   let refresh = null; // the current page's refresh, called on live updates
+  let gen = 0; // bumped on every navigation: an answer for an earlier page is dropped
+  /** A check that stays true while the page that asked is still the one shown. */
+  const guard = () => { const g = gen; return () => g === gen; };
   let current = null; // the current page when it is a module ({ show, live, leave })
 
   const pages = {
     async fleet() {
+      const still = guard();
       const { nodes } = await api("/api/nodes");
+      if (!still()) return;
       view.innerHTML = `<h2>Fleet <span class="muted">${nodes.length} nodes</span></h2>` +
         table(
           [
@@ -32,7 +37,9 @@
       view.querySelector("table").id = "nodes";
     },
     async alerts() {
+      const still = guard();
       const { alerts } = await api("/api/alerts?limit=200");
+      if (!still()) return;
       view.innerHTML = `<h2>Alerts</h2>` +
         table(
           [
@@ -48,7 +55,9 @@
       view.querySelector("table").id = "alerts";
     },
     async alert(id) {
+      const still = guard();
       const { alert, events } = await api(`/api/alerts/${encodeURIComponent(id)}`);
+      if (!still()) return;
       const scores = alert.evidence.scores || [];
       const max = Math.max(1, ...scores.map((s) => s.score));
       const t0 = scores.length ? scores[0].ts : 0;
@@ -62,7 +71,9 @@
       const node = sessionStorage.getItem("ev.node") || "";
       const code = sessionStorage.getItem("ev.code") || "";
       const q = new URLSearchParams({ limit: "200", ...(node ? { node } : {}), ...(code ? { code } : {}) });
+      const still = guard();
       const { events } = await api(`/api/events?${q}`);
+      if (!still()) return;
       view.innerHTML = `<h2>Events</h2><p>node <input id="fnode" value="${esc(node)}" style="width:120px"> code <input id="fcode" value="${esc(code)}" style="width:200px"> <button id="fgo">Filter</button></p>` +
         table([["time", (e) => when(e.ts)], ["node", (e) => esc(e.node)], ["code", (e) => esc(e.code)], ["subject", (e) => esc(e.subject)]], events);
       document.getElementById("fgo").onclick = () => {
@@ -106,8 +117,10 @@
         document.getElementById("dry").onclick = () => void submit(true);
         document.getElementById("create").onclick = () => void submit(false);
       }
+      const still = guard();
       const { jobs } = await api("/api/jobs?limit=20");
       const details = await Promise.all(jobs.slice(0, 5).map((j) => api(`/api/jobs/${encodeURIComponent(j.id)}`)));
+      if (!still() || !document.getElementById("joblist")) return;
       document.getElementById("joblist").innerHTML = details
         .map((j) => `<h3>${esc(j.id)} ${esc(j.template)} ${pill(j.status)}</h3>` +
           (j.status === "running" || j.status === "halted" ? `<button data-act="cancel" data-id="${esc(j.id)}">Cancel</button>` : "") +
@@ -122,6 +135,7 @@
     const h = location.hash.replace(/^#\/?/, "");
     const [page, arg] = h.split("/");
     document.querySelectorAll("header nav a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${page || ""}`));
+    gen++;
     if (current) current.leave();
     current = null;
     refresh = null;
