@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
-import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
+import { errorBody, healthAnswer, historyAnswer, listOf, lists, namesAnswer, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
 import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
@@ -121,6 +121,12 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "The metrics /api/history serves and what their key names",
           responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), hour: z.number().int() }) })) },
+        },
+      },
+      "/api/names": {
+        get: {
+          summary: "What the fleet can name: every MAC and link-local address its nodes announced, by node id",
+          responses: { 200: ok("names", namesAnswer) },
         },
       },
       "/api/topology": {

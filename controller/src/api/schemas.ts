@@ -229,6 +229,11 @@ export const netjsonGraph = z.object({
     .describe("meshfleet extension: 802.11s mesh paths whose next hop is not the destination (relayed, more than one hop)"),
 });
 
+export const namesAnswer = z.object({
+  macs: z.record(z.string(), z.string()).describe("MAC (lower case) -> node id, from the nodes' hellos"),
+  addresses: z.record(z.string(), z.string()).describe("link-local address -> node id, from the nodes' hellos"),
+});
+
 export const healthAnswer = z.object({
   status: z.enum(["ok", "unhealthy"]),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),

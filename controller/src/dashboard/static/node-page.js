@@ -14,6 +14,8 @@
     ["plot-stations", "Stations: signal (dBm)"],
     ["plot-paths", "Mesh paths: airtime metric"],
     ["plot-counters", "Counters: bytes/s"],
+    ["plot-radio-busy", "Radios: channel busy (%)"],
+    ["plot-radio-noise", "Radios: noise floor (dBm)"],
   ];
   let state = null; // { id, win, refresh }
 
@@ -33,7 +35,7 @@
     const to = node.lastSnapshotTs + 1; // the node's own clock: windows end at its newest sample
     const step = stepFor(span, node.intervalMs);
     const series = (metric) => api(`/api/nodes/${encodeURIComponent(id)}/series?metric=${metric}&from=${Math.max(0, to - span)}&to=${to}&step=${step}&limit=2000`);
-    const [signal, paths, counters] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate")]);
+    const [signal, paths, counters, busy, noise] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate"), series("radioBusy"), series("radioNoise")]);
     if (!state || state.id !== id) return;
     const peerMacs = new Set(stations.filter((s) => s.meshPlink !== null).map((s) => s.mac));
     const isPeer = (s) => peerMacs.has(s.key) || s.node !== null;
@@ -42,6 +44,8 @@
     plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => s.key, empty: "no stations in this window" });
     plots.draw(document.getElementById("plot-paths"), paths, { unit: "metric", label: byNode, empty: "no mesh paths in this window" });
     plots.draw(document.getElementById("plot-counters"), counters, { unit: "B/s", label: (s) => counterLabel(s.key), empty: "no counter rates in this window" });
+    plots.draw(document.getElementById("plot-radio-busy"), busy, { unit: "%", label: (s) => s.key, empty: "no channel utilisation in this window" });
+    plots.draw(document.getElementById("plot-radio-noise"), noise, { unit: "dBm", label: (s) => s.key, empty: "no noise readings in this window" });
     const note = document.getElementById("plotnote");
     note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
   }
@@ -62,7 +66,9 @@
     const cell = (k) => (r) => esc(typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k]);
     const relayed = (p) => (p.nextHop !== p.dest ? `${esc(p.nextHopNode || p.nextHop)} <span class="pill relayed">relayed</span>` : esc(p.nextHopNode || ""));
     document.getElementById("nodesum").innerHTML = `${pill(node.status)} ${esc(node.model || "")} ${esc(node.release || "")} · last snapshot ${esc(when(node.lastSnapshotTs))} · ${esc(node.stations)} stations, ${esc(node.peers)} mesh peers, ${esc(node.meshPaths)} mesh paths`;
+    const radios = node.latest ? node.latest.radios : [];
     document.getElementById("tables").innerHTML =
+      `<h3>Radios</h3>` + table([["iface", cell("iface")], ["band GHz", cell("band")], ["channel", cell("channel")], ["width MHz", cell("widthMhz")], ["tx dBm", cell("txPowerDbm")], ["noise dBm", cell("noiseDbm")], ["busy %", cell("busyPct")], ["rx %", cell("rxPct")], ["tx %", cell("txPct")], ["clients", cell("clients")], ["mesh peers", cell("peers")], ["mesh id", cell("meshId")]], radios) +
       `<h3>Stations</h3>` + table([["mac", cell("mac")], ["iface", cell("iface")], ["signal dBm", cell("signalDbm")], ["expected Mbit/s", cell("expectedThroughputMbps")], ["peer link", cell("meshPlink")], ["node", cell("node")]], stations.items) +
       `<h3>Mesh paths</h3>` + table([["destination", (p) => esc(p.destNode || p.dest)], ["next hop", cell("nextHop")], ["hops", cell("hopCount")], ["metric", cell("metric")], ["via", relayed]], paths.items) +
       `<h3>Neighbours</h3>` + table([["address", cell("address")], ["iface", cell("iface")], ["metric", cell("metric")], ["node", cell("node")]], neighbors.items) +
