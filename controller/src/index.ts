@@ -13,3 +13,8 @@ export { createProgram } from "./cli/program";
 export { jobsModule } from "./jobs/module";
 export { detectionModule } from "./detect/module";
 export { DetectionService, type DetectionServiceOptions } from "./detect/service";
+export { modules } from "./main";
+export { createToken } from "./auth/tokens";
+export type { DetectionModuleOptions } from "./detect/module";
+export { JobService } from "./jobs/service";
+export { baselineWireless } from "./jobs/baseline";

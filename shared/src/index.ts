@@ -4,3 +4,4 @@ export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
 export * from "./wire/index";
+export * from "./runner";

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { createTelemetryStream, startNatsServer, type RunningNatsServer } from "@meshfleet/testkit";
 import { snapshot as snapshotSchema, subjects } from "@meshfleet/shared";
 import { Agent, NatsPublisher, silentLog, type Publisher } from "@meshfleet/agent";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 
 /**
  * Can one process carry a simulated fleet of N nodes at a given interval on one core?

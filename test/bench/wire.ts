@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { brotliCompressSync, constants, deflateSync } from "node:zlib";
 import { WIRE_ENCODINGS, WIRE_HEADERS, WIRE_MODES, subjects, type Snapshot, type WireMode } from "@meshfleet/shared";
 import { Agent, Outbox, WireEncoder, silentLog, type PublishOptions, type Publisher } from "@meshfleet/agent";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 import { decodeMessage, WireDecoder, type WireMessage } from "@meshfleet/controller";
 
 /**

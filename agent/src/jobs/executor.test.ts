@@ -1,17 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION, type Job, type JobStatus } from "@meshfleet/shared";
-import { FileUciBackend } from "../uci/file-backend";
-import { UciFileRunner } from "../uci/uci-cli";
+import { FileUciBackend, UciFileRunner } from "@meshfleet/uci";
+import { uciFixture } from "@meshfleet/uci/testing";
 import { JobExecutor } from "./executor";
 import { FileJobStateStore, MemoryJobStateStore, type JobStateStore } from "./state-store";
 import type { JobClock, JobVerifier, VerifyResult } from "./types";
 import { brokerRoundTrip, createVerifier } from "./verify";
 
-const WIRELESS = readFileSync(join(import.meta.dirname, "../uci/fixtures/wireless-22.03.conf"), "utf8");
+const WIRELESS = uciFixture("wireless-22.03.conf");
 
 /** Virtual time: sleep advances it, after a real tick so racing promises can settle. */
 function fakeClock(start = 1_700_000_000_000): JobClock & { t: number } {

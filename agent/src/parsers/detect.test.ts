@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FORMAT_NAMES, detectFormat, stripCommentHeader, type FormatName } from "./detect";
-import { mutatedInputs } from "./fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 
 const here = fileURLToPath(new URL("./", import.meta.url));
 

@@ -9,10 +9,11 @@ import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/i
 /** Every parser of the project, and the registry the `parse` CLI uses. */
 export * from "./types";
 export { FORMAT_NAMES, detectFormat, isFormatName, stripCommentHeader, type FormatName } from "./detect";
-export { parseStationDump, parseMpathDump, parseIwDev, parseSurveyDump } from "./iw/index";
+export { parseStationDump, parseMpathDump, parseIwDev, parseSurveyDump, inUseChannel } from "./iw/index";
 export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
 export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";
+export { parseUptime, parseLoadavg, parseMeminfo, parseHostname, parseIpJson, parseIpText, parseDelegatedPrefixes } from "../collect/system-parse";
 export { parseJsonKeepDuplicates, parseHostapdClients, parseUbusBoard, parseUbusWireless, wirelessConfigFromStatus, redactWirelessStatus } from "./ubus/index";
 
 export type Parser = (text: string) => ParseOutcome<unknown>;

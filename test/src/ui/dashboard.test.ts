@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startDemo, type RunningDemo } from "@meshfleet/controller/demo";
+import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
 
 const artifacts = join(import.meta.dirname, "..", "..", "artifacts");

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { subjects, WIRE_HEADERS, type Snapshot, type WireMode } from "@meshfleet/shared";
 import { Agent, NatsPublisher, Outbox, WireEncoder, silentLog, type Publisher } from "@meshfleet/agent";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 import { Controller, FakeClock, openStore, silentLogger, type Store } from "@meshfleet/controller";
 
 /**
