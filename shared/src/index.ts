@@ -4,4 +4,5 @@ export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
 export * from "./secrets";
+export * from "./wire/index";
 export * from "./runner";
