@@ -20,3 +20,4 @@ export { createToken } from "./auth/tokens";
 export type { DetectionModuleOptions } from "./detect/module";
 export { JobService } from "./jobs/service";
 export { baselineWireless } from "./jobs/baseline";
+export { WebhookAlertSink, type WebhookConfig } from "./alerts/webhook-sink";

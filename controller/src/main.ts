@@ -38,7 +38,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     listen: o.listen,
     modules: modules(alerting, { keysDir: o.keys }),
     auth: "tokens",
-    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites },
+    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null },
   });
   await controller.start();
   log.info({ db: o.db, nats: o.nats, listen: controller.address }, "controller started");

@@ -31,6 +31,8 @@ describe("serve options", () => {
       hourRetention: 365 * 86_400_000,
       streamMaxAge: 86_400_000,
       streamMaxBytes: 1024 ** 3,
+      nodeRate: 5,
+      nodeBurst: 600,
       ackWait: 30_000,
       batch: 500,
       logLevel: "info",

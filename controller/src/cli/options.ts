@@ -44,6 +44,8 @@ export const serveOptions = z.object({
   hourRetention: z.string().transform((s) => parseDuration(s, "--hour-retention")),
   streamMaxAge: z.string().transform((s) => parseDuration(s, "--stream-max-age")),
   streamMaxBytes: z.coerce.number().int().positive(),
+  nodeRate: z.coerce.number().min(0),
+  nodeBurst: z.coerce.number().int().min(1),
   ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),

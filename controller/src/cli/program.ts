@@ -26,6 +26,8 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--hour-retention <duration>", "keep per-hour rollups this long", "365d")
     .option("--stream-max-age <duration>", "telemetry stream age limit (when the controller creates it)", "24h")
     .option("--stream-max-bytes <bytes>", "telemetry stream size limit (when the controller creates it)", String(1024 ** 3))
+    .option("--node-rate <per-second>", "messages per second a node may send at ingest; 0: no limit (over-rate ones are dropped and raise node_flooding)", "5")
+    .option("--node-burst <n>", "messages a node may send at once above its rate (a buffer flushed after an outage)", "600")
     .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
     .option("--log-level <level>", "log level", "info")

@@ -21,6 +21,7 @@ export const ALERT_SEVERITY: Record<AlertCode, Severity> = {
   lint: "warning",
   channel_congested: "warning",
   noise_floor_raised: "warning",
+  node_flooding: "warning",
 };
 
 export const CONVERGENCE_SUBJECT = "convergence:fleet";

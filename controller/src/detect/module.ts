@@ -5,6 +5,7 @@ import { NatsAlertSink } from "../alerts/nats-sink";
 import { WebhookAlertSink, type WebhookConfig } from "../alerts/webhook-sink";
 import type { AlertSink } from "../alerts/types";
 import { DetectionService, type DetectionServiceOptions } from "./service";
+import { ALERT_SEVERITY } from "./alert-rules";
 import { clientRoutes } from "../clients/routes";
 
 export interface DetectionModuleOptions {
@@ -49,6 +50,17 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
       if (opts.natsAlerts !== false) sinks.push(new NatsAlertSink(controller.nc));
       s.load();
       unsubscribe = controller.ingest.onCommitted((items) => s.handle(items));
+      // node_flooding: raised when a node's messages go over its rate at ingest, resolved after a calm minute
+      const unFlood = controller.ingest.onFlooding((e) => {
+        const subject = `node:${e.node}`;
+        if (e.type === "flooding") s.alerts.raise({ code: "node_flooding", subject, node: e.node, severity: ALERT_SEVERITY.node_flooding, summary: `${e.node} sends over its rate; its extra messages are dropped (rate_limited)`, evidence: { eventIds: [], scores: [], detail: { reason: "rate_limited" } } }, e.atMs);
+        else s.alerts.resolve("node_flooding", subject, e.atMs, { summary: `${e.node} back within its rate after ${e.dropped} dropped message(s)` });
+      });
+      const unCommitted = unsubscribe;
+      unsubscribe = () => {
+        unCommitted();
+        unFlood();
+      };
       timer = setInterval(() => {
         try {
           s.tick();

@@ -16,7 +16,7 @@ import { z } from "zod";
 /** A validated message, as ingest listeners receive it. */
 export type IngestItem = { kind: "hello"; msg: Hello } | { kind: "snapshot"; msg: Snapshot } | { kind: "jobStatus"; msg: JobStatus };
 
-export const REJECT_REASONS = ["too_large", "bad_subject", "not_json", "invalid", "node_mismatch", "unsupported_version", "bad_encoding", "base_missing"] as const;
+export const REJECT_REASONS = ["too_large", "bad_subject", "not_json", "invalid", "node_mismatch", "unsupported_version", "bad_encoding", "base_missing", "rate_limited"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type Decoded = { ok: true; item: IngestItem } | { ok: false; reason: RejectReason; message: string };

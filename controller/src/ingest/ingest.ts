@@ -1,7 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamManager, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
-import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES, parseSubject } from "@meshfleet/shared";
+import { NodeRateLimiter, type FloodEvent, type NodeRate } from "./rate-limit";
 import { DEFAULT_STREAM_LIMITS, immutableDifferences, telemetryStreamConfig } from "./stream-config";
 import type { Store, Clock } from "../store/index";
 import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
@@ -11,6 +12,7 @@ import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
 import type { IngestMetrics, IngestStats } from "./metrics";
 
+export type FloodListener = (e: FloodEvent) => void;
 export type CommittedListener = (items: readonly IngestItem[]) => void | Promise<void>;
 
 export interface IngestOptions {
@@ -37,11 +39,22 @@ export interface IngestOptions {
   ackWaitMs?: number;
   /** Stream replicas: a number, or "auto" (3 when the server is part of a cluster, else 1). */
   replicas?: number | "auto";
+  /** Per-node rate limit (by the broker's store time); none: no limit. */
+  nodeRate?: NodeRate | null;
   /** JetStream domains of site leaf nodes whose site stream the telemetry stream sources. */
   sites?: readonly string[];
 }
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
+
+/** When the broker stored the message (ms); the ingest's rate limit runs on this time. */
+function storedAtMs(m: JsMsg): number {
+  try {
+    return Math.floor(Number(m.info.timestampNanos) / 1e6);
+  } catch {
+    return 0;
+  }
+}
 
 /** Acknowledges (or not) without throwing: on a closed connection the server redelivers anyway. */
 function settle(m: JsMsg, how: "ack" | "nak" | "term", delayMs?: number): void {
@@ -62,6 +75,9 @@ function settle(m: JsMsg, how: "ack" | "nak" | "term", delayMs?: number): void {
 export class Ingest {
   private readonly o: Required<Omit<IngestOptions, "nc" | "store" | "clock" | "log" | "metrics">> & IngestOptions;
   private readonly listeners: CommittedListener[] = [];
+  private readonly floodListeners: FloodListener[] = [];
+  /** Per-node rate limit (null: none). */
+  readonly limiter: NodeRateLimiter | null;
   private readonly writers: TransactionWriter[] = [];
   private readonly buf: JsMsg[] = [];
   private messages: ConsumerMessages | null = null;
@@ -90,8 +106,10 @@ export class Ingest {
       ackWaitMs: 30_000,
       replicas: "auto",
       sites: [],
+      nodeRate: null,
       ...opts,
     };
+    this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
       maxBytes: this.o.maxMessageBytes,
@@ -101,6 +119,12 @@ export class Ingest {
         return m ? { subject: m.subject, data: m.data, seq: m.seq, headers: m.header } : null;
       },
     });
+  }
+
+  /** A node started sending over its rate, or has been calm again for a minute. */
+  onFlooding(listener: FloodListener): () => void {
+    this.floodListeners.push(listener);
+    return () => this.floodListeners.splice(this.floodListeners.indexOf(listener), 1);
   }
 
   /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
@@ -208,18 +232,50 @@ export class Ingest {
     settle(m, "term");
   }
 
+  /** True when `node`'s message is within its rate; otherwise it is dropped (terminated), counted, and not logged one by one. */
+  private overRate(m: JsMsg, node: string, atMs: number): boolean {
+    const r = this.limiter!.take(node, atMs);
+    for (const e of r.events) this.emitFlood(e);
+    if (r.ok) return true;
+    this.stats.rejected.rate_limited = (this.stats.rejected.rate_limited ?? 0) + 1;
+    this.o.metrics.rejected.inc({ reason: "rate_limited" });
+    this.o.metrics.messages.inc({ kind: "unknown", result: "rejected" });
+    settle(m, "term");
+    return false;
+  }
+
+  private emitFlood(e: FloodEvent): void {
+    if (e.type === "flooding") this.o.log.warn({ node: e.node, reason: "rate_limited" }, "a node sends over its rate; its extra messages are dropped");
+    else this.o.log.info({ node: e.node, dropped: e.dropped }, "a flooding node is back within its rate");
+    for (const l of this.floodListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.o.log.error({ error: (err as Error).message }, "a flood listener failed");
+      }
+    }
+  }
+
   /** Decodes, writes and acknowledges one batch. */
   async processBatch(msgs: JsMsg[]): Promise<void> {
     const t0 = performance.now();
     const items: IngestItem[] = [];
     const kept: JsMsg[] = [];
+    let brokerNow = 0;
     for (const m of msgs) {
+      if (this.limiter) {
+        const at = storedAtMs(m);
+        brokerNow = Math.max(brokerNow, at);
+        const node = parseSubject(m.subject)?.node;
+        if (node !== undefined && !this.overRate(m, node, at)) continue;
+      }
       const d = await this.wire.decode(m);
       if (d.ok) {
         items.push(d.item);
         kept.push(m);
       } else this.reject(m, d.reason, d.message);
     }
+    if (this.limiter && brokerNow > 0) for (const e of this.limiter.calm(brokerNow)) this.emitFlood(e);
     if (items.length === 0) return;
     const now = this.o.clock.now();
     let results;

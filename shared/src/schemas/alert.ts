@@ -18,6 +18,7 @@ export const ALERT_CODES = [
   "lint",
   "channel_congested",
   "noise_floor_raised",
+  "node_flooding",
 ] as const;
 export const alertCode = z.enum(ALERT_CODES);
 export type AlertCode = z.infer<typeof alertCode>;

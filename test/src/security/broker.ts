@@ -1,7 +1,7 @@
 import { createUser, type KeyPair } from "@nats-io/nkeys";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
-import { FakeClock, Ingest, RecordingLogger, Registry, ingestMetrics, openStore, type Store } from "@meshfleet/controller";
+import { FakeClock, Ingest, RecordingLogger, Registry, ingestMetrics, openStore, type IngestOptions, type Store } from "@meshfleet/controller";
 import { natsAccounts, nodeInboxPrefix } from "@meshfleet/controller/enroll";
 
 export interface Broker {
@@ -22,7 +22,7 @@ export interface Broker {
  * `permissionLists: false` strips the per-user permission lists from the node users, to
  * show that the account layout alone keeps a node inside its account.
  */
-export async function startBroker(nodes: readonly string[], opts: { permissionLists?: boolean } = {}): Promise<Broker> {
+export async function startBroker(nodes: readonly string[], opts: { permissionLists?: boolean; ingest?: Partial<IngestOptions> } = {}): Promise<Broker> {
   const keys = new Map(nodes.map((n) => [n, createUser()] as const));
   const ctl = createUser();
   let config = natsAccounts([...keys].map(([node, kp]) => ({ node, publicKey: kp.getPublicKey() })), ctl.getPublicKey());
@@ -34,7 +34,7 @@ export async function startBroker(nodes: readonly string[], opts: { permissionLi
   const controller = await connect({ servers: srv.url, authenticator: nkeyAuthenticator(ctl.getSeed()) });
   const dir = tempDir("mf-broker-");
   const store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(1_800_000_000_000) });
-  const ingest = new Ingest({ nc: controller, store, clock: store.clock, log: new RecordingLogger(), metrics: ingestMetrics(new Registry()) });
+  const ingest = new Ingest({ nc: controller, store, clock: store.clock, log: new RecordingLogger(), metrics: ingestMetrics(new Registry()), ...opts.ingest });
   await ingest.ensureStream();
   const opened: NatsConnection[] = [];
   return {

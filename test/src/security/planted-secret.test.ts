@@ -5,9 +5,7 @@ import { pino } from "pino";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
-import { Controller, buildHello, buildSnapshot, openStore, secretMaskingPinoOptions, systemClock, type Store } from "@meshfleet/controller";
-import { WebhookAlertSink } from "../../../controller/src/alerts/webhook-sink";
-import { modules } from "../../../controller/src/main";
+import { Controller, WebhookAlertSink, buildHello, buildSnapshot, modules, openStore, secretMaskingPinoOptions, systemClock, type Store } from "@meshfleet/controller";
 import { PROTOCOL_VERSION, subjects, type Alert } from "@meshfleet/shared";
 
 /** One distinct planted value per secret option, so a leak names the option it came from. */
