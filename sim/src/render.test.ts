@@ -18,7 +18,7 @@ import {
   type ParseOutcome,
 } from "@meshfleet/agent/parsers";
 import { nftCounterValues } from "./render/nft";
-import { neighborViews, routeViews } from "./views";
+import { neighborViews, peerViews, routeViews } from "./views";
 import { World } from "./world";
 
 function value<T>(o: ParseOutcome<T>): T {
@@ -154,5 +154,25 @@ describe("simulated nft, ubus and system output read by the real readers", () =>
     expect(await r.run(["birdc", "show", "babel", "neighbors"])).toMatchObject({ exitCode: 1, stdout: "BIRD 2.0.12 ready.\nThere is no Babel protocol running\n" });
     expect(await r.run(["ubus", "call", "babeld", "get_neighbours"])).toMatchObject({ exitCode: 4 });
     expect(await r.run(["iw", "dev", "wlan9", "station", "dump"])).toMatchObject({ exitCode: 237 });
+  });
+});
+
+describe("fading", () => {
+  it("moves what the radios measure within +-fadingDb of the distance value, and changes nothing without it", () => {
+    const plain = new World({ seed: 5, nodes: 6, routing: "babel" });
+    const faded = new World({ seed: 5, nodes: 6, routing: "babel", fadingDb: 3 });
+    const offsets: number[] = [];
+    for (let k = 0; k < 120; k++) {
+      plain.at(plain.startMs + k * 30_000);
+      faded.at(faded.startMs + k * 30_000);
+      const a = peerViews(plain, plain.node("node-2"));
+      const b = peerViews(faded, faded.node("node-2"));
+      expect(b.map((v) => v.peer.id)).toEqual(a.map((v) => v.peer.id));
+      a.forEach((v, i) => offsets.push(b[i]!.signalAvg - v.signalAvg));
+    }
+    expect(Math.max(...offsets.map(Math.abs))).toBeLessThanOrEqual(4);
+    expect(Math.max(...offsets)).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...offsets)).toBeLessThanOrEqual(-2);
+    expect(new World({ seed: 5, nodes: 6, routing: "babel", fadingDb: 0 }).fadingDb).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { hash32, noise } from "./random";
+import { hash32, noise, smoothNoise } from "./random";
 import { airtimeMetric, babelCost, clientRate, expectedThroughputKbps, meshRate, type Rate } from "./radio";
 import { nodeUp, type SiteRuntime, type SiteTables } from "./topology";
 import { stationPosition } from "./stations";
@@ -37,6 +37,12 @@ function displaySignal(seed: number, key: number, s: number, t: number): number 
   return Math.round(s + noise(seed, key, Math.floor(t / 1000)) * 4 - 2);
 }
 
+/** The link's slow fading at t (dB, within +-fadingDb): a wander over ~10 min plus a per-minute jitter. */
+function fading(seed: number, link: number, t: number, db: number): number {
+  if (db === 0) return 0;
+  return db * (0.7 * smoothNoise(seed ^ 0x5f4d, link, t / 600_000) + 0.3 * smoothNoise(seed ^ 0x2b1, link, t / 60_000));
+}
+
 /** Mesh peers in ESTAB (usable links) of a node, by peer MAC. */
 export function peerViews(w: World, node: SimNode, t = w.now): PeerView[] {
   const m = w.model;
@@ -45,8 +51,9 @@ export function peerViews(w: World, node: SimNode, t = w.now): PeerView[] {
   for (const id of node.links) {
     const link = m.links[id]!;
     const peer = m.nodes[link.a === node.index ? link.b : link.a]!;
-    const raw = tables.signal[node.local * tables.n + peer.local]!;
-    if (Number.isNaN(raw)) continue;
+    const distance = tables.signal[node.local * tables.n + peer.local]!;
+    if (Number.isNaN(distance)) continue;
+    const raw = distance + fading(m.seed, id, t, w.fadingDb);
     const dir = link.a === node.index ? 0 : 1;
     const key = id * 2 + dir;
     const signal = displaySignal(m.seed, key, raw, t);

@@ -15,6 +15,12 @@ export interface WorldOptions extends Omit<BuildOptions, "startMs"> {
   scenario?: Scenario;
   /** Directory for per-node UCI files (`<root>/<node>/wireless|network|firewall`); none by default. */
   configRoot?: string;
+  /**
+   * Slow fading of what the radios measure (dB, default 0: none): each link's signal and
+   * expected throughput wander up to this much around the distance value (over minutes,
+   * with per-minute jitter), as on real links. Paths and routes use the distance value.
+   */
+  fadingDb?: number;
 }
 
 /** A route that changes next hop (or disappears) periodically from `atMs` on. */
@@ -42,6 +48,7 @@ export class World {
   readonly startMs: number;
   readonly flaps: Flap[] = [];
   readonly configs: NodeConfig[] | null;
+  readonly fadingDb: number;
   #now: number;
   #revision = 0;
   /** The last node's views (one at a time: nothing per node outlives its cycle). */
@@ -55,6 +62,7 @@ export class World {
 
   constructor(opts: WorldOptions) {
     this.startMs = opts.startMs ?? DEFAULT_START_MS;
+    this.fadingDb = opts.fadingDb ?? 0;
     this.model = buildWorld({ ...opts, startMs: this.startMs });
     this.#now = this.startMs;
     for (const n of this.model.nodes) this.#byId.set(n.id, n);
