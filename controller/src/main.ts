@@ -11,7 +11,7 @@ import { dashboardModule } from "./dashboard/module";
 import { adminModule, type AdminOptions } from "./admin/index";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
-import type { Logger } from "./log";
+import { secretMaskingPinoOptions, type Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
@@ -20,7 +20,7 @@ export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptio
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */
 export async function runServe(o: ServeOptions): Promise<void> {
-  const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel });
+  const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel, ...secretMaskingPinoOptions });
   const alerting = o.alerting ? loadAlertingFile(o.alerting) : {};
   const clock = systemClock;
   const store = openStore({

@@ -28,6 +28,7 @@ describe("enroll and nats-config through the CLI", () => {
     const conf = readFileSync(join(dir, "auth.conf"), "utf8");
     expect(conf).toContain('"mf.tel.r7", "mf.hello.r7", "mf.jobstatus.r7"');
     expect(conf).toContain('"mf.job.r7", "_INBOX_r7.>"');
+    expect(conf).toContain('"NODE_r7": {');
     expect(conf).not.toContain(seed);
     const srv = await startNatsServer({ config: conf });
     try {
