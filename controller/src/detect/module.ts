@@ -39,7 +39,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     routes(d: ApiDeps) {
       deps = d;
       service ??= new DetectionService({ store: d.store, clock: d.clock, log: d.log, sinks, config: opts.config, ...(opts.eventRetentionMs ? { eventRetentionMs: opts.eventRetentionMs } : {}) });
-      return eventsAlertsRoutes(service);
+      return eventsAlertsRoutes(service, () => d.clock.now());
     },
     start(controller: Controller) {
       const s = get();
