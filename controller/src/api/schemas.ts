@@ -87,6 +87,12 @@ export const nodeSummary = z.object({
   routes: z.number().int(),
   errors: z.number().int().describe("collector errors in the last snapshot"),
   openAlerts: z.number().int(),
+  system: z
+    .object({ uptimeSec: z.number().nullable(), load1: z.number().nullable(), memFreeKb: z.number().nullable(), memTotalKb: z.number().nullable() })
+    .nullable()
+    .optional()
+    .describe("from the node's last snapshot"),
+  bootedAt: z.number().int().nullable().optional().describe("when the node last booted (ms, its snapshot time minus its uptime)"),
 });
 
 const station = z.object({

@@ -79,5 +79,5 @@ window.meshfleetPlots = (() => {
     }
   });
 
-  return { draw, destroyAll, instances };
+  return { draw, destroyAll, instances, bytes };
 })();

@@ -166,9 +166,11 @@
     return alerts.filter((a) => a.openedAt <= t && (a.resolvedAt === null || a.resolvedAt > t));
   }
 
+  let loads = 0; // only the newest answer is drawn (a live refresh may still be in flight when the time changes)
   async function load() {
+    const mine = ++loads;
     const [g, alerts] = await Promise.all([api(`/api/topology${at ? `?at=${at}` : ""}`), alertsAt(at)]);
-    if ($("cy")) apply(g, alerts);
+    if (mine === loads && $("cy")) apply(g, alerts);
   }
 
   /** A mark under the slider for every minute of the last hour where events happened. */
