@@ -254,6 +254,7 @@ export function routerOutputs(p: RouterProfile): Map<string, string> {
     ["ubus call system board", ubusBoard(p)],
     ["ubus call network.wireless status", wirelessStatus()],
     ["ubus call network.interface dump", JSON.stringify({ interface: [{ interface: "wan6", up: true, "ipv6-prefix": [{ address: "2001:db8:1200::", mask: 56, preferred: 3600, valid: 7200 }] }] })],
+    ["cat /tmp/dhcp.leases", `1764979200 ${mac(5000 + p.node, 100)} 192.168.1.101 phone-1 *\n0 ${mac(5000 + p.node, 101)} 192.168.1.102 * *\n`],
     ["cat /proc/uptime", `${35_000 + p.node}.47 61234.90\n`],
     ["cat /proc/loadavg", "0.08 0.03 0.01 1/61 1234\n"],
     ["cat /proc/meminfo", "MemTotal:         245760 kB\nMemFree:          120184 kB\nMemAvailable:     150040 kB\n"],

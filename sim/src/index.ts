@@ -5,3 +5,4 @@ export { BUILTIN_SCENARIOS, DEMO_SCENARIO, loadScenarioFile, parseScenario, scen
 export { clientViews, neighborViews, pathViews, peerViews, routeViews, type ClientView, type NeighborView, type PathView, type PeerView, type RouteView } from "./views";
 export type { SimNode, SimLink, SimStation, SimSite, SimRouting, WirelessSettings } from "./types";
 export { seededRandom } from "./random";
+export { stationIdentity } from "./render/leases";

@@ -9,6 +9,7 @@ import { renderClient, renderMeshPeer, renderStationDump } from "./render/statio
 import { renderHostname, renderIpAddr, renderLoadavg, renderMeminfo, renderUptime } from "./render/system";
 import { renderBoard, renderInterfaceDump, renderWirelessStatus } from "./render/ubus";
 import { renderSurveyDump } from "./survey";
+import { renderLeases } from "./render/leases";
 import type { SimNode } from "./types";
 import { clientViews, pathViews, type RouteView } from "./views";
 import type { World } from "./world";
@@ -135,6 +136,8 @@ export class SimulatedRunner implements CommandRunner {
         this.#dumpParts ??= renderInterfaceDump(m, node, node.bootAt + (UPTIME_MARK + 8) * 1000).split(String(UPTIME_MARK));
         return ok(this.#dumpParts.join(String(Math.max(0, Math.floor((t - node.bootAt) / 1000) - 8))));
       }
+      case "cat /tmp/dhcp.leases":
+        return node.gateway ? ok(renderLeases(m, node, t)) : failed("cat: can't open '/tmp/dhcp.leases': No such file or directory\n", 1);
       case "cat /proc/uptime":
         return ok(renderUptime(node, t));
       case "cat /proc/loadavg":

@@ -34,6 +34,8 @@ function expectedFormat(folder: string, name: string): FormatName | null | undef
       if (n.includes("survey")) return "survey-dump";
       if (/(^|[-_])(iw-dev|dev|info)([-_.]|$)/.test(n)) return "iw-dev";
       return undefined;
+    case "dhcp":
+      return n.includes("leases") ? "dhcp-leases" : undefined;
     case "bird":
       if (/rip-neighbou?rs/.test(n)) return "bird-rip-neighbors";
       if (n.includes("rip-interfaces")) return "bird-rip-interfaces";

@@ -23,6 +23,8 @@ export type InterfaceTuple = [string, string | null, string | null, N, N, string
 export type SystemTuple = [N, N, N, N, string | null];
 /** [iface, band, channel, freqMhz, widthMhz, txPowerDbm, noiseDbm, busyPct, rxPct, txPct, clients, peers, meshId, type] */
 export type RadioTuple = [string, string | null, N, N, N, N, N, N, N, N, number, N, string | null, string | null];
+/** [mac, ip, hostname] of a DHCP lease */
+export type LeaseTuple = [string, string, string | null];
 /** [section, code, message] */
 export type ErrorTuple = [string, string, string];
 type N = number | null;
@@ -39,6 +41,8 @@ export interface PackedSnapshot {
   dr: number;
   /** Radio health; absent in rows stored before it existed and from agents that do not send it. */
   rd?: RadioTuple[];
+  /** DHCP leases (client hostnames and IPs); absent in older rows and when the node has none. */
+  ls?: LeaseTuple[];
 }
 
 /** Stable identity of an nftables counter across snapshots. */
@@ -97,6 +101,7 @@ export function pack(s: Snapshot, base: CounterBase | null): PackedSnapshot {
     for (const e of s[name].errors) er.push([name, e.code, e.message]);
   }
   for (const e of s.radios?.errors ?? []) er.push(["radios", e.code, e.message]);
+  for (const e of s.leases?.errors ?? []) er.push(["leases", e.code, e.message]);
   const radios = s.radios?.data?.radios;
   const out: PackedSnapshot = { st, mp, nb, rt, ct, wi, sy, er, dr: s.dropped };
   if (radios) {
@@ -117,6 +122,8 @@ export function pack(s: Snapshot, base: CounterBase | null): PackedSnapshot {
       x.type,
     ]);
   }
+  const leases = s.leases?.data?.leases;
+  if (leases && leases.length > 0) out.ls = leases.map((l) => [l.mac.toLowerCase(), l.ip, l.hostname]);
   return out;
 }
 
