@@ -186,9 +186,13 @@ describe("dashboard in Chromium against a running demo", () => {
       p.ts = p.ts.filter((_, i) => keep[i]);
       p.values = p.values.map((v) => v.filter((_, i) => keep[i]));
     }
+    // Stations are named by their DHCP hostname, else their IP, else their MAC (the routers' leases, /api/clients).
+    const { clients: leased } = await getJson<{ clients: { mac: string; hostname: string | null; ip: string | null }[] }>("api/clients?limit=500");
+    const stationName = new Map(leased.filter((c) => c.hostname ?? c.ip).map((c) => [c.mac, (c.hostname ?? c.ip)!]));
+    expect(clients.some((x) => stationName.has(x.key))).toBe(true);
     for (const [id, want] of [["plot-peers", peers], ["plot-stations", clients]] as const) {
       const p = plots[id]!;
-      expect(p.labels, id).toEqual(want.map((x) => x.node ?? x.key));
+      expect(p.labels, id).toEqual(want.map((x) => x.node ?? stationName.get(x.key) ?? x.key));
       expect(p.ts, id).toEqual(signal.ts);
       expect(p.values, id).toEqual(want.map((x) => x.values));
       expect([p.attrs.series, p.attrs.points, p.attrs.lastTs], id).toEqual([String(want.length), String(signal.ts.length), String(signal.ts[signal.ts.length - 1])]);
@@ -341,7 +345,7 @@ describe("dashboard in Chromium against a running demo", () => {
     for (const [hash, ready, shot] of [
       ["#/events", "#events tbody tr", "events"],
       ["#/alerts", "#alerts tbody tr", "alerts"],
-      [`#/alert/${flap.id}`, "#view table tbody tr", "alert"],
+      [`#/alert/${flap.id}`, "ul.evidence li", "alert"],
       ["#/node/node-1", "#tables table", "node-1"],
     ] as const) {
       await page.goto(`${base()}${hash}`);
@@ -351,6 +355,12 @@ describe("dashboard in Chromium against a running demo", () => {
       expect(bare(text), hash).toEqual([]);
       await shoot(page, shot);
     }
+    // The flapping alert: severity, times, its churn plot with axes and both thresholds, evidence as sentences.
+    await page.goto(`${base()}#/alert/${flap.id}`);
+    await page.waitForSelector("#churn");
+    expect(await page.textContent("#churn")).toMatch(/churn score.*opens above 2000.*resolves below 750/);
+    expect(await page.textContent("#alerttimes")).toMatch(/^route flapping · route ::\/0 on node-4 · opened .*, resolved .* after \d+ s$/);
+    expect(await page.textContent("ul.evidence li")).toMatch(/node-4: route ::\/0 on node-4 /);
     // Mesh path events name both ends: "path node-x → node-y".
     await page.goto(`${base()}#/events`);
     await page.waitForSelector("#events tbody tr");

@@ -35,16 +35,9 @@
     },
     async alert(id) {
       const still = guard();
-      const [{ alert, events }] = await Promise.all([api(`/api/alerts/${encodeURIComponent(id)}`), names.load()]);
+      const [{ alert, events }, churn] = await Promise.all([api(`/api/alerts/${encodeURIComponent(id)}`), api("/api/churn").catch(() => null), names.load()]);
       if (!still()) return;
-      const scores = alert.evidence.scores || [];
-      const max = Math.max(1, ...scores.map((s) => s.score));
-      const t0 = scores.length ? scores[0].ts : 0;
-      const t1 = scores.length ? scores[scores.length - 1].ts : 1;
-      const pts = scores.map((s) => `${(((s.ts - t0) / Math.max(1, t1 - t0)) * 580 + 10).toFixed(1)},${(190 - (s.score / max) * 180).toFixed(1)}`).join(" ");
-      view.innerHTML = `<h2>${pill(alert.state)} ${esc(names.text(alert.summary))}</h2><h3>Churn score</h3>` +
-        `<svg width="600" height="200" style="background:#fff;border:1px solid #e3e8ef"><polyline fill="none" stroke="#0b65c2" stroke-width="2" points="${pts}"/></svg>` +
-        `<h3>Evidence</h3>` + table([["time", (e) => when(e.ts)], ["node", (e) => names.html(e.node)], ["event", (e) => esc(e.code.replaceAll("_", " "))], ["subject", (e) => names.html(names.subject(e.subject))], ["before", (e) => names.html(names.value(e.before))], ["after", (e) => names.html(names.value(e.after))]], events);
+      view.innerHTML = window.meshfleetAlert.render(alert, events, churn && churn.thresholds);
     }
   };
 
