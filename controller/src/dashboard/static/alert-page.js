@@ -43,6 +43,10 @@ window.meshfleetAlert = (() => {
     return `<h2>${pill(alert.state)} ${pill(alert.severity)} ${esc(names.text(alert.summary))}</h2>` +
       `<p id="alerttimes">${esc(alert.code.replaceAll("_", " "))} · ${names.html(names.subject(alert.subject))} · opened ${esc(new Date(alert.openedAt).toLocaleString())}` +
       `${open ? `, open for ${dur(lasted)}` : `, resolved ${esc(time(alert.resolvedAt))} after ${dur(lasted)}`}</p>` +
+      (alert.ack ? `<p class="muted">acknowledged by ${esc(alert.ack.by)} at ${esc(time(alert.ack.at))}</p>` : "") +
+      (alert.text ? `<p class="why">${esc(names.text(alert.text.why))}</p>` +
+        (alert.text.evidence.length ? `<ul>${alert.text.evidence.map((x) => `<li>${names.html(names.text(x))}</li>`).join("")}</ul>` : "") +
+        (alert.text.check.length ? `<h3>What to check</h3><ul>${alert.text.check.map((x) => `<li>${names.html(names.text(x))}</li>`).join("")}</ul>` : "") : "") +
       (detail.length ? `<p>${detail.map(([k, v]) => `${esc(k)}: <b>${esc(typeof v === "number" && k.toLowerCase().endsWith("since") ? time(v) : names.text(v))}</b>`).join(" · ")}</p>` : "") +
       ((alert.evidence.scores || []).length ? `<h3>Churn score</h3>${churnSvg(alert.evidence.scores, thresholds)}` : "") +
       (folded.length ? `<h3>Also explained by this problem</h3>` + table([["what", (f) => esc(String(f.code || "").replaceAll("_", " "))], ["subject", (f) => names.html(names.subject(f.subject || ""))], ["at", (f) => esc(f.ts ? time(f.ts) : "")]], folded) : "") +
