@@ -20,11 +20,13 @@ async function readBird(s: SectionRun, daemon: "bird1" | "bird2", protocolsText:
   const kinds = new Set(protocols.protocols.map((p) => p.proto.toLowerCase()));
   const hasRip = kinds.has("rip");
   const hasBabel = kinds.has("babel");
+  // Which instances are RIP/Babel: their unreachable routes are retractions.
+  const protocolKinds = new Map(protocols.protocols.map((p) => [p.name, p.proto]));
   const [ripN, ripI, babelN, routes] = await Promise.all([
     hasRip ? s.run([birdc, "show", "rip", "neighbors"], parseBirdRipNeighbors) : null,
     hasRip ? s.run([birdc, "show", "rip", "interfaces"], parseBirdRipInterfaces) : null,
     hasBabel ? s.run([birdc, "show", "babel", "neighbors"], parseBirdBabelNeighbors) : null,
-    s.run([birdc, "show", "route"], parseBirdRoutes),
+    s.run([birdc, "show", "route"], (t) => parseBirdRoutes(t, protocolKinds)),
   ]);
   const neighbors: RoutingNeighbor[] = [...(ripN?.neighbors ?? []), ...(babelN?.neighbors ?? [])];
   return {
