@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Clock, Store } from "./store/index";
 import type { Logger } from "./log";
+import type { LinkHealthInfo } from "./api/topology";
 import { Registry } from "./metrics/registry";
 import { registerFleetMetrics } from "./metrics/fleet";
 import { Ingest, type IngestOptions } from "./ingest/ingest";
@@ -26,6 +27,8 @@ export interface ControllerModule {
   stop?(): void | Promise<void>;
   /** Open alerts per node (the alerts module provides it). */
   openAlertCounts?(): ReadonlyMap<string, number>;
+  /** Mesh link health by link subject (the detection module provides it). */
+  linkHealth?(): ReadonlyMap<string, LinkHealthInfo>;
 }
 
 export interface ControllerOptions {
@@ -69,6 +72,7 @@ export class Controller {
       ingest: this.ingest,
       natsConnected: () => !o.nc.isClosed(),
       openAlertCounts: alertModule ? () => alertModule.openAlertCounts!() : undefined,
+      linkHealth: alertModule?.linkHealth ? () => alertModule.linkHealth!() : undefined,
       offlineAfterIntervals: o.offlineAfterIntervals,
       auth: o.auth ?? "off",
     };

@@ -38,7 +38,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     listen: o.listen,
     modules: modules(alerting, { keysDir: o.keys }),
     auth: "tokens",
-    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes },
+    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites },
   });
   await controller.start();
   log.info({ db: o.db, nats: o.nats, listen: controller.address }, "controller started");

@@ -3,7 +3,8 @@ import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection
 import { ConfigError } from "@meshfleet/shared";
 
 export interface ControllerNatsOptions {
-  servers: string;
+  /** One URL, or every member of a cluster (the client fails over between them). */
+  servers: string | readonly string[];
   /** The controller's nkey seed file (`<keys>/_controller.nk`). */
   nkeySeedFile?: string;
   /** TLS: the CA that signed the server's certificate, and an optional client certificate + key. */
@@ -24,7 +25,7 @@ export function controllerConnectOptions(o: ControllerNatsOptions): ConnectionOp
   if (tls && Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new ConfigError("--tls-cert and --tls-key go together");
   const seed = o.nkeySeedFile ? new TextEncoder().encode(readSecret(o.nkeySeedFile, "--nkey-seed")) : null;
   return {
-    servers: o.servers,
+    servers: typeof o.servers === "string" ? o.servers : [...o.servers],
     name: "meshfleet-controller",
     maxReconnectAttempts: -1,
     ...(seed ? { authenticator: nkeyAuthenticator(seed) } : {}),

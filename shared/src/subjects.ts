@@ -50,6 +50,11 @@ export const subjectWildcards = {
 /** The JetStream stream that carries everything agents publish. */
 export const TELEMETRY_STREAM = "MESHFLEET_TELEMETRY";
 export const TELEMETRY_STREAM_SUBJECTS = [subjectWildcards.telemetry, subjectWildcards.hello, subjectWildcards.jobStatus] as const;
+/**
+ * The stream on a site's leaf node (its own JetStream domain): same subjects, stores what
+ * the site's agents publish while the uplink is down; the hub's TELEMETRY_STREAM sources it.
+ */
+export const SITE_STREAM = "MESHFLEET_SITE";
 
 export type SubjectKind = "telemetry" | "hello" | "jobStatus" | "job" | "alert";
 

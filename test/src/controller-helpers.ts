@@ -23,10 +23,10 @@ export function createTokenViaCli(db: string, role: "viewer" | "operator" | "adm
 }
 
 /** Spawns `node --import tsx controller/src/main.ts serve ...` and waits for its API. */
-export async function spawnController(db: string, nats: string, port: number): Promise<ControllerProcess> {
+export async function spawnController(db: string, nats: string, port: number, extraArgs: readonly string[] = []): Promise<ControllerProcess> {
   let out = "";
   const token = createTokenViaCli(db, "admin");
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s"], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s", ...extraArgs], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

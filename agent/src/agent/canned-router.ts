@@ -227,6 +227,16 @@ function ipAddr(p: RouterProfile): string {
   ])}\n`;
 }
 
+/** `iw dev IF survey dump` as iw prints it: the in-use channel with cumulative times, one idle neighbour channel. */
+function surveyDump(p: RouterProfile, iface: string, freq: number, other: number): string {
+  const active = 3_600_000 + p.node * 1000;
+  const block = (f: number, inUse: boolean, a: number) =>
+    `Survey data from ${iface}\n\tfrequency:\t\t\t${f} MHz${inUse ? " [in use]" : ""}\n\tnoise:\t\t\t\t-95 dBm\n` +
+    `\tchannel active time:\t\t${a} ms\n\tchannel busy time:\t\t${Math.floor(a * 0.3)} ms\n` +
+    `\tchannel receive time:\t\t${Math.floor(a * 0.2)} ms\n\tchannel transmit time:\t\t${Math.floor(a * 0.05)} ms\n`;
+  return block(freq, true, active) + block(other, false, 210);
+}
+
 /** Every command the collectors run, with this profile's output. */
 export function routerOutputs(p: RouterProfile): Map<string, string> {
   return new Map([
@@ -234,6 +244,8 @@ export function routerOutputs(p: RouterProfile): Map<string, string> {
     ["iw dev wlan0 station dump", stationDump(p, "wlan0")],
     ["iw dev mesh0 station dump", stationDump(p, "mesh0")],
     ["iw dev mesh0 mpath dump", mpathDump(p)],
+    ["iw dev mesh0 survey dump", surveyDump(p, "mesh0", 5180, 5200)],
+    ["iw dev wlan0 survey dump", surveyDump(p, "wlan0", 2437, 2412)],
     ["birdc show protocols", birdProtocols()],
     ["birdc show rip neighbors", birdRipNeighbors(p)],
     ["birdc show rip interfaces", birdRipInterfaces()],

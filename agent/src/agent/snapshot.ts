@@ -30,6 +30,7 @@ export function buildSnapshot(meta: SnapshotMeta, c: Collection): Snapshot {
     counters: s.counters,
     system: s.system,
     wireless: s.wireless,
+    ...(s.radios ? { radios: s.radios } : {}),
   };
 }
 

@@ -1,12 +1,16 @@
 import { collectCounters } from "./counters";
+import { collectRadios } from "./radio";
 import { collectRouting } from "./routing";
 import { guarded } from "./section";
 import { collectSystem } from "./system";
 import { collectInterfaces, collectMeshPaths, collectStations, collectWirelessConfig } from "./wireless";
-import type { CollectContext, Collection, LinkInfo } from "./types";
+import type { WirelessConfig } from "@meshfleet/shared";
+import type { CollectContext, Collection, LinkInfo, SectionResult } from "./types";
 
 export type { CollectContext, Collection, LinkInfo, RoutingSetting, SectionResult, Sections } from "./types";
 export { collectCounters } from "./counters";
+export { collectRadios } from "./radio";
+export { channelUtilisation } from "./radio-rates";
 export { collectRouting } from "./routing";
 export { collectSystem } from "./system";
 export { collectInterfaces, collectMeshPaths, collectStations, collectWirelessConfig } from "./wireless";
@@ -18,8 +22,9 @@ export { collectInterfaces, collectMeshPaths, collectStations, collectWirelessCo
  */
 export async function collectAll(ctx: CollectContext): Promise<Collection> {
   let links: LinkInfo[] = [];
+  const wirelessP = guarded("wireless", () => collectWirelessConfig(ctx));
   const [w, routing, counters, system, wireless] = await Promise.all([
-    wirelessPart(ctx),
+    wirelessPart(ctx, wirelessP),
     guarded("routing", () => collectRouting(ctx)),
     guarded("counters", () => collectCounters(ctx)),
     guarded("system", async () => {
@@ -27,17 +32,23 @@ export async function collectAll(ctx: CollectContext): Promise<Collection> {
       links = r.links;
       return r.result;
     }),
-    guarded("wireless", () => collectWirelessConfig(ctx)),
+    wirelessP,
   ]);
-  return { sections: { interfaces: w.interfaces, stations: w.stations, meshPaths: w.meshPaths, routing, counters, system, wireless }, links };
+  return { sections: { interfaces: w.interfaces, stations: w.stations, meshPaths: w.meshPaths, routing, counters, system, wireless, radios: w.radios }, links };
 }
 
-/** `iw dev`, then stations and mesh paths of the interfaces it found. */
-async function wirelessPart(ctx: CollectContext): Promise<Pick<Collection["sections"], "interfaces" | "stations" | "meshPaths">> {
+/**
+ * `iw dev`, then stations, mesh paths and channel surveys of the interfaces it found; the
+ * radio section is assembled once the stations and the wireless configuration are in.
+ */
+async function wirelessPart(ctx: CollectContext, wireless: Promise<SectionResult<WirelessConfig>>): Promise<Pick<Required<Collection["sections"]>, "interfaces" | "stations" | "meshPaths" | "radios">> {
   const interfaces = await guarded("interfaces", () => collectInterfaces(ctx));
-  const [stations, meshPaths] = await Promise.all([
-    guarded("stations", () => collectStations(ctx, interfaces.data)),
+  const stationsP = guarded("stations", () => collectStations(ctx, interfaces.data));
+  const others = Promise.all([stationsP, wireless]).then(([st, wi]) => ({ stations: st.data, wireless: wi.data }));
+  const [stations, meshPaths, radios] = await Promise.all([
+    stationsP,
     guarded("meshPaths", () => collectMeshPaths(ctx, interfaces.data)),
+    guarded("radios", () => collectRadios(ctx, interfaces.data, others)),
   ]);
-  return { interfaces, stations, meshPaths };
+  return { interfaces, stations, meshPaths, radios };
 }

@@ -1,4 +1,4 @@
-import type { BoardInfo, CollectorError, IwDev, MpathDump, NftCounters, RoutingView, StationDump, SystemFacts, WirelessConfig } from "@meshfleet/shared";
+import type { BoardInfo, CollectorError, IwDev, MpathDump, NftCounters, RadioView, RoutingView, StationDump, SurveyChannel, SystemFacts, WirelessConfig } from "@meshfleet/shared";
 import type { CommandRunner } from "../runner/types";
 
 /** Which routing daemon to read: detect it, or name it. */
@@ -20,7 +20,7 @@ export interface CollectContext {
    */
   slow?: SlowCache;
   /** Remembers what auto-detection found between cycles (mutated by the routing collector). */
-  memo: { daemon?: "bird1" | "bird2" | "babeld" | "none"; noneCycles?: number };
+  memo: { daemon?: "bird1" | "bird2" | "babeld" | "none"; noneCycles?: number; /** Last in-use survey channel per interface (the radio collector's rates). */ survey?: Record<string, SurveyChannel> };
 }
 
 /**
@@ -61,6 +61,8 @@ export interface Sections {
   counters: SectionResult<NftCounters>;
   system: SectionResult<SystemFacts>;
   wireless: SectionResult<WirelessConfig>;
+  /** Radio health; absent only where a custom collector does not read it. */
+  radios?: SectionResult<RadioView>;
 }
 
 export interface Collection {

@@ -31,6 +31,7 @@ function expectedFormat(folder: string, name: string): FormatName | null | undef
     case "iw":
       if (n.includes("station")) return "station-dump";
       if (n.includes("mpath")) return "mpath-dump";
+      if (n.includes("survey")) return "survey-dump";
       if (/(^|[-_])(iw-dev|dev|info)([-_.]|$)/.test(n)) return "iw-dev";
       return undefined;
     case "bird":

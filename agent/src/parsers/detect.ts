@@ -6,6 +6,7 @@ export const FORMAT_NAMES = [
   "station-dump",
   "mpath-dump",
   "iw-dev",
+  "survey-dump",
   "bird-rip-neighbors",
   "bird-rip-interfaces",
   "bird-babel-neighbors",
@@ -48,6 +49,7 @@ const TEXT_RULES: readonly [FormatName, RegExp][] = [
   ["mpath-dump", /^DEST ADDR[ \t]+NEXT HOP/],
   ["mpath-dump", new RegExp(`^${MAC_ISH}[ \\t]+${MAC_ISH}[ \\t]+\\S+[ \\t]+\\d+[ \\t]+\\d+`, "i")],
   ["iw-dev", /^phy#\d+$/],
+  ["survey-dump", /^Survey data from[ \t]+\S+$/],
   // BIRD 1.6 one-line routes: `prefix via … on … [proto time] * (pref/metric)`, `dev`, `unreachable`.
   ["bird-route", /^[0-9a-f:.]+\/\d{1,3}[ \t]+(?:via|dev|unreachable|blackhole|prohibited|unicast|multipath)\b[^[]{0,200}\[\S+[ \t]/i],
 ];

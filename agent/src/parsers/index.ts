@@ -1,7 +1,7 @@
 import type { ParseOutcome } from "./types";
 import type { FormatName } from "./detect";
 import { parseBabeldDump, parseBabeldUbus } from "./babeld/index";
-import { parseIwDev, parseMpathDump, parseStationDump } from "./iw/index";
+import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./iw/index";
 import { parseBirdBabelEntries, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./bird/index";
 import { parseNft } from "./nft/index";
 import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/index";
@@ -9,7 +9,7 @@ import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/i
 /** Every parser of the project, and the registry the `parse` CLI uses. */
 export * from "./types";
 export { FORMAT_NAMES, detectFormat, isFormatName, stripCommentHeader, type FormatName } from "./detect";
-export { parseStationDump, parseMpathDump, parseIwDev } from "./iw/index";
+export { parseStationDump, parseMpathDump, parseIwDev, parseSurveyDump } from "./iw/index";
 export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
 export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";
@@ -22,6 +22,7 @@ export const PARSE_FORMATS: { readonly [K in FormatName]: Parser } = {
   "station-dump": parseStationDump,
   "mpath-dump": parseMpathDump,
   "iw-dev": parseIwDev,
+  "survey-dump": parseSurveyDump,
   "bird-rip-neighbors": parseBirdRipNeighbors,
   "bird-rip-interfaces": parseBirdRipInterfaces,
   "bird-babel-neighbors": parseBirdBabelNeighbors,

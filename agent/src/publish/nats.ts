@@ -81,6 +81,11 @@ export class NatsPublisher implements Publisher {
     return this.#up && this.#nc !== null && !this.#nc.isClosed();
   }
 
+  /** The name of the server this connection is on (a cluster member), null when not connected. */
+  get serverName(): string | null {
+    return this.connected ? (this.#nc?.info?.server_name ?? null) : null;
+  }
+
   async #connectLoop(): Promise<void> {
     const o = this.#o;
     let attempt = 0;

@@ -8,6 +8,7 @@ import { renderNftJson } from "./render/nft";
 import { renderClient, renderMeshPeer, renderStationDump } from "./render/station-dump";
 import { renderHostname, renderIpAddr, renderLoadavg, renderMeminfo, renderUptime } from "./render/system";
 import { renderBoard, renderInterfaceDump, renderWirelessStatus } from "./render/ubus";
+import { renderSurveyDump } from "./survey";
 import type { SimNode } from "./types";
 import { clientViews, pathViews, type RouteView } from "./views";
 import type { World } from "./world";
@@ -107,6 +108,10 @@ export class SimulatedRunner implements CommandRunner {
         return ok(renderStationDump(clientViews(w, node, t).map((c) => renderClient(c, "wlan0"))));
       case "iw dev mesh0 mpath dump":
         return ok(renderMpathDump(pathViews(w, node, t), "mesh0"));
+      case "iw dev mesh0 survey dump":
+        return ok(renderSurveyDump(w, node, "mesh0", t));
+      case "iw dev wlan0 survey dump":
+        return ok(renderSurveyDump(w, node, "wlan0", t));
       case "iw dev wlan0 mpath dump":
         return failed("command failed: Operation not supported (-95)\n", 161);
       case "birdc show protocols":
@@ -141,7 +146,7 @@ export class SimulatedRunner implements CommandRunner {
       case "ip -j addr show":
         return ok(this.cached(cmd, "", () => renderIpAddr(m, node)));
     }
-    if (argv[0] === "iw" && argv[1] === "dev" && (argv[3] === "station" || argv[3] === "mpath") && argv[4] === "dump") return NO_DEVICE;
+    if (argv[0] === "iw" && argv[1] === "dev" && (argv[3] === "station" || argv[3] === "mpath" || argv[3] === "survey") && argv[4] === "dump") return NO_DEVICE;
     if (argv[0] === "ubus" && argv[1] === "call") return failed("Command failed: Not found\n", 4);
     return null;
   }

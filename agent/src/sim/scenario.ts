@@ -26,6 +26,8 @@ export const simEvent = z.discriminatedUnion("type", [
     count: z.number().int().positive().max(10_000),
   }),
   z.object({ type: z.literal("setChannel"), atMs: at, node: nodeRef, channel: z.number().int().min(1).max(196) }),
+  /** Non-Wi-Fi energy near a node for `overMs`: its channels get busier (`busyPct` of the time) and its noise floor rises. */
+  z.object({ type: z.literal("interference"), atMs: at, node: nodeRef, busyPct: z.number().min(0).max(100), noiseDb: z.number().min(0).max(60), overMs: z.number().int().positive() }),
 ]);
 export type SimEvent = z.infer<typeof simEvent>;
 

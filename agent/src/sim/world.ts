@@ -5,6 +5,7 @@ import { siteAssociations, type AssociationCache, type SiteAssociations, type St
 import { linkSignal, newSiteRuntime, nodeUp, siteTables, type SiteRuntime, type SiteTables } from "./topology";
 import { SimulatedRunner, type SimulatedRunnerOptions } from "./runner";
 import { NodeConfig } from "./uci-config";
+import { addInterference } from "./survey";
 import { NodeViews } from "./views";
 import type { SimLink, SimNode, SimStation } from "./types";
 
@@ -229,6 +230,11 @@ export class World {
         const n = this.node(e.node);
         const prefix = e.prefix.includes("/") ? e.prefix : this.node(e.prefix).prefix;
         this.flaps.push({ node: n.index, prefix, startMs: t, periodMs: e.periodMs, count: e.count });
+        break;
+      }
+      case "interference": {
+        const n = this.node(e.node);
+        addInterference(this, { node: n.index, from: t, until: t + e.overMs, busy: e.busyPct / 100, noiseDb: e.noiseDb });
         break;
       }
       case "setChannel": {

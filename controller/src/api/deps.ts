@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Clock, Store } from "../store/index";
 import type { Logger } from "../log";
 import type { Registry } from "../metrics/registry";
+import type { LinkHealthInfo } from "./topology";
 
 /** What the ingest tells the health check. */
 export interface IngestHealth {
@@ -19,6 +20,8 @@ export interface ApiDeps {
   natsConnected?: () => boolean;
   /** Open alert count per node; detection provides it (0 everywhere without it). */
   openAlertCounts?: () => ReadonlyMap<string, number>;
+  /** Mesh link health by link subject (detection provides it; the topology shows it). */
+  linkHealth?: () => ReadonlyMap<string, LinkHealthInfo>;
   /** A node is offline after this many missed intervals (default 3). */
   offlineAfterIntervals?: number;
   /** More route modules mounted under /api (detection, jobs, ...). */

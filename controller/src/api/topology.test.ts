@@ -56,3 +56,51 @@ describe("buildTopology: relayed mesh paths", () => {
     expect(g.links).toHaveLength(1);
   });
 });
+
+describe("buildTopology: link health", () => {
+  it("puts the detector's health on mesh links and keeps a link held down in the graph", () => {
+    const side = { node: "ap-a", peer: "ap-b", signalDbm: -86, baselineSignalDbm: -78, expectedThroughputMbps: 17.5, baselineThroughputMbps: 143, samples: 400 };
+    const g = buildTopology({
+      timestamp: 1,
+      nodes: [
+        { id: "ap-a", status: "online", model: null, data: withPaths([[MAC.b, MAC.b, 100, 1]]) },
+        { id: "ap-b", status: "online", model: null, data: withPaths([[MAC.a, MAC.a, 100, 1]]) },
+        { id: "ap-c", status: "online", model: null, data: withPaths([]) },
+      ],
+      macToNode,
+      addressToNode: new Map(),
+      linkHealth: new Map([
+        ["link:ap-a-ap-b", { health: "degraded" as const, nodes: ["ap-a", "ap-b"] as const, since: 500, reason: "throughput", sides: [side] }],
+        ["link:ap-b-ap-c", { health: "down" as const, nodes: ["ap-b", "ap-c"] as const, since: 900, reason: null, sides: [] }],
+      ]),
+    });
+    expect(g.links.map((l) => [l.source, l.target, l.cost, l.properties?.health, l.properties?.healthDetail])).toEqual([
+      ["ap-a", "ap-b", 100, "degraded", { since: 500, reason: "throughput", sides: [side] }],
+      ["ap-b", "ap-c", 0, "down", { since: 900, reason: null, sides: [] }],
+    ]);
+  });
+});
+
+describe("buildTopology: mesh links", () => {
+  it("carry each side's view of the other: airtime cost, signal and expected throughput per direction", () => {
+    const peer = (mac: string, signal: number, tput: number, airtime: number): PackedSnapshot["st"][number] => ["mesh0", mac, signal, signal, 65, 65, tput, 10, "ESTAB", airtime];
+    const snap = (st: PackedSnapshot["st"]): PackedSnapshot => ({ st, mp: [], nb: [], rt: [], ct: [], wi: [], sy: null, er: [], dr: 0 });
+    const g = buildTopology({
+      timestamp: 1,
+      nodes: [
+        { id: "ap-a", status: "online", model: null, data: snap([peer(MAC.b, -61, 48.5, 180)]) },
+        { id: "ap-b", status: "online", model: null, data: snap([peer(MAC.a, -64, 40, 220)]) },
+      ],
+      macToNode,
+      addressToNode: new Map(),
+    });
+    expect(g.links).toEqual([
+      {
+        source: "ap-a",
+        target: "ap-b",
+        cost: 200,
+        properties: { type: "mesh", costs: { "ap-a>ap-b": 180, "ap-b>ap-a": 220 }, signal: { "ap-a>ap-b": -61, "ap-b>ap-a": -64 }, throughput: { "ap-a>ap-b": 48.5, "ap-b>ap-a": 40 }, plink: "ESTAB" },
+      },
+    ]);
+  });
+});

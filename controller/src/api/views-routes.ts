@@ -47,7 +47,7 @@ export function viewsRoutes(d: ApiDeps): Hono {
       }
       return { id: n.id, status, model: n.model, data };
     });
-    return c.json(buildTopology({ timestamp: at ?? now, nodes, macToNode: d.store.nodes.macMap(), addressToNode: d.store.nodes.addressMap() }));
+    return c.json(buildTopology({ timestamp: at ?? now, nodes, macToNode: d.store.nodes.macMap(), addressToNode: d.store.nodes.addressMap(), ...(at === undefined && d.linkHealth ? { linkHealth: d.linkHealth() } : {}) }));
   });
   return app;
 }

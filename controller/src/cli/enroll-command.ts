@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { CONTROLLER_KEY, enroll, natsAuthorization, readKeys } from "../enroll/index";
+import { addTopologyOptions, writeTopology, type TopologyFlags } from "./nats-topology";
 
 /**
  * `meshfleet-controller enroll <node-id> --keys DIR` (per-node nkey; the seed file is
@@ -18,13 +19,14 @@ export function registerEnrollCommand(program: Command, out: (line: string) => v
       out(`seed file (copy to the router as nats.nkeySeedFile, mode 0600): ${r.seedFile}`);
       out("then regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server");
     });
-  program
+  const natsConfig = program
     .command("nats-config")
     .description("write the nats-server authorization block for every enrolled node (and the controller's own key)")
     .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
-    .requiredOption("--out <file>", "file to write (include it from nats-server.conf)")
-    .action((o: { keys: string; out: string }) => {
+    .requiredOption("--out <file>", "file to write (include it from nats-server.conf); with --cluster a directory");
+  addTopologyOptions(natsConfig).action((o: TopologyFlags) => {
       const keys = readKeys(o.keys);
+      if (writeTopology(o, natsAuthorization(keys.nodes, keys.controller), out)) return;
       writeFileSync(o.out, natsAuthorization(keys.nodes, keys.controller), { mode: 0o644 });
       out(`wrote ${o.out}: ${keys.nodes.length} node user(s) + the controller (its seed: ${o.keys}/${CONTROLLER_KEY}.nk)`);
     });

@@ -24,7 +24,7 @@ describe("serve options", () => {
     await program.parseAsync(["node", "meshfleet-controller", "serve", "--db", "/tmp/x.sqlite", "--listen", "127.0.0.1:0", "--raw-retention", "6h"]);
     expect(got).toEqual({
       db: "/tmp/x.sqlite",
-      nats: "nats://127.0.0.1:4222",
+      nats: ["nats://127.0.0.1:4222"],
       listen: { host: "127.0.0.1", port: 0 },
       rawRetention: 6 * 3_600_000,
       minuteRetention: 30 * 86_400_000,
@@ -35,6 +35,8 @@ describe("serve options", () => {
       batch: 500,
       logLevel: "info",
       synchronous: "NORMAL",
+      streamReplicas: "auto",
+      sites: [],
     });
   });
 });

@@ -19,9 +19,25 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2])!, port };
 }
 
+/** `nats://a:4222,nats://b:4222` -> the list (at least one). */
+export function parseServers(text: string): string[] {
+  const list = text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError("--nats: expected one or more NATS URLs, comma-separated");
+  return list;
+}
+
+/** `auto` or 1..5. */
+export function parseReplicas(text: string): number | "auto" {
+  if (text === "auto") return "auto";
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new ConfigError(`--stream-replicas: auto or 1 to 5, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 export const serveOptions = z.object({
   db: z.string().min(1),
-  nats: z.string().min(1),
+  /** One URL or several, comma-separated (cluster members: the client fails over between them). */
+  nats: z.string().transform(parseServers),
   listen: z.string().transform(parseListen),
   rawRetention: z.string().transform((s) => parseDuration(s, "--raw-retention")),
   minuteRetention: z.string().transform((s) => parseDuration(s, "--minute-retention")),
@@ -42,5 +58,9 @@ export const serveOptions = z.object({
   tlsCa: z.string().min(1).optional(),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  /** Telemetry stream replicas (when created or reconciled): auto = 3 on a cluster, 1 on a single server. */
+  streamReplicas: z.string().transform(parseReplicas),
+  /** JetStream domains of site leaf nodes, comma-separated: their site streams are sourced. */
+  sites: z.string().optional().transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [])),
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

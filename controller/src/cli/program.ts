@@ -19,7 +19,7 @@ export function createProgram(actions: ProgramActions): Command {
     .command("serve")
     .description("run the controller: ingest telemetry from NATS into SQLite and serve the API")
     .requiredOption("--db <file>", "SQLite database file (created and migrated if missing)")
-    .option("--nats <url>", "NATS server URL", "nats://127.0.0.1:4222")
+    .option("--nats <urls>", "NATS server URL; several comma-separated (cluster members, failover)", "nats://127.0.0.1:4222")
     .option("--listen <host:port>", "API listen address", "127.0.0.1:8080")
     .option("--raw-retention <duration>", "keep raw samples this long", "48h")
     .option("--minute-retention <duration>", "keep per-minute rollups this long", "30d")
@@ -35,6 +35,8 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--tls-ca <file>", "TLS to NATS: the CA that signed the server's certificate")
     .option("--tls-cert <file>", "TLS to NATS: client certificate (with --tls-key) when the server verifies clients")
     .option("--tls-key <file>", "TLS to NATS: the client certificate's key")
+    .option("--stream-replicas <n>", "telemetry stream replicas: auto (3 on a cluster, else 1) or 1-5", "auto")
+    .option("--sites <domains>", "site leaf nodes' JetStream domains, comma-separated: the telemetry stream sources their site streams")
     .option("--keys <dir>", "keys directory: lets admins enroll nodes through the API (POST /api/admin/enrollments/<node>)")
     .action(async (raw: Record<string, string>) => {
       await actions.serve(serveOptions.parse(raw));

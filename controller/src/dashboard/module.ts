@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 
 const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
+const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
 const SCRIPTS = ["lib.js", "plots.js", "node-page.js", "topology-page.js", "app.js"];
 
@@ -23,6 +24,9 @@ function assets(): Record<string, { type: string; body: string }> {
   const files: Record<string, { type: string; body: string }> = {
     "/": { type: "text/html; charset=utf-8", body: read(join(here, "static", "index.html")) },
     "/app.css": { type: CSS, body: read(join(here, "static", "app.css")) },
+    // Browsers ask for /favicon.ico whatever the page links; both answer the same SVG.
+    "/favicon.svg": { type: SVG, body: read(join(here, "static", "favicon.svg")) },
+    "/favicon.ico": { type: SVG, body: read(join(here, "static", "favicon.svg")) },
     "/vendor/cytoscape.min.js": { type: JS, body: read(require.resolve("cytoscape/dist/cytoscape.min.js")) },
     "/vendor/uPlot.iife.min.js": { type: JS, body: read(require.resolve("uplot/dist/uPlot.iife.min.js")) },
     "/vendor/uPlot.min.css": { type: CSS, body: read(require.resolve("uplot/dist/uPlot.min.css")) },

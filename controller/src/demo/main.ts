@@ -36,8 +36,8 @@ async function main(argv: string[]): Promise<void> {
       `  dashboard: ${demo.url}`,
       demo.token ? `  API token (admin): ${demo.token}` : "",
       `  API:       ${demo.url.split("?")[0]}api/nodes   (OpenAPI: /api/openapi.json)`,
-      "  Within the first minutes: a link degrades (mesh path relayed, then direct again), node-4's default",
-      "  route flaps (route_flapping alert opens, then resolves), stations roam, node-5 reboots.",
+      "  Within the first minutes: a link degrades (mesh path relayed, then direct again), a node's default",
+      "  route flaps (route_flapping alert opens, then resolves), stations roam, a node reboots ([sim] lines name them).",
       "  Ctrl-C stops everything the demo started.",
       "",
     ]

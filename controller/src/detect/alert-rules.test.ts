@@ -25,7 +25,7 @@ describe("alerts from mesh events (service on a real store)", () => {
   });
 
   it("opens bogus_mesh_path and link_degraded, and resolves them when the path and the link are good again; records a roam", () => {
-    const svc = new DetectionService({ store, clock, log: silentLogger, config: { linkQuality: { toleranceMs: 20_000 } } });
+    const svc = new DetectionService({ store, clock, log: silentLogger, config: { linkHealth: { toleranceMs: 20_000, recoverMs: 0, minSamples: 1, window: 1 } } });
     svc.load();
     let seq = 0;
     const feed = (node: string, o: { paths?: ReturnType<typeof mpath>[]; signal?: number; clients?: string[] }) => {
@@ -39,10 +39,12 @@ describe("alerts from mesh events (service on a real store)", () => {
     expect(open()).toEqual([]);
     // The client r1 listed at +10 s (gone at +20 s) shows up on r2 at +30 s: roamed, gap 20 s.
     feed("r2", { clients: ["0a:00:00:00:00:01"] });
-    // Weak since +20 s; at +40 s the 20 s tolerance has passed.
+    // 25 dB under its baseline (-60) since +20 s; at +40 s the 20 s tolerance has passed.
     feed("r1", { paths: [mpath(DEST, PEER)], signal: -86 });
-    expect(open()).toEqual([`link_degraded peer:r1:${PEER}`]);
-    expect(svc.alerts.get("link_degraded", `peer:r1:${PEER}`)?.summary).toBe(`mesh link r1 -> ${PEER} degraded (signal -86 dBm, expected throughput 100 Mbit/s)`);
+    expect(open()).toEqual([`link_degraded link:${PEER}-r1`]);
+    expect(svc.alerts.get("link_degraded", `link:${PEER}-r1`)?.summary).toBe(
+      `mesh link ${PEER} <-> r1 degraded since ${new Date(T0 + 20_000).toISOString()}: signal far below its usual level (r1 -> ${PEER}: -86 dBm (usually -60), 100 Mbit/s (usually 100))`,
+    );
     feed("r1", { paths: [mpath(DEST, PEER)], signal: -87 });
     expect(svc.alerts.list({ code: "link_degraded" })).toHaveLength(1);
     feed("r1", { paths: [mpath(DEST, PEER)], signal: -60 });

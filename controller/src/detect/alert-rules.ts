@@ -15,6 +15,7 @@ export const ALERT_SEVERITY: Record<AlertCode, Severity> = {
   neighbor_flapping: "warning",
   node_offline: "critical",
   link_degraded: "warning",
+  mesh_link_down: "warning",
   bogus_mesh_path: "critical",
   slow_convergence: "warning",
   lint: "warning",
@@ -31,15 +32,17 @@ export function actionsForEvent(e: StoredEvent): AlertAction[] {
       return [{ type: "raise", input: { code: "node_offline", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.node_offline, summary: `${e.node} sent no snapshot since ${new Date(e.before.lastSeenTs).toISOString()}`, evidence: ev([e.id]) } }];
     case "node_online":
       return [{ type: "resolve", code: "node_offline", subject: e.subject, eventIds: [e.id] }];
-    case "link_degraded": {
-      const q = e.after;
-      const peer = e.peerNode ?? e.peer;
-      return [{ type: "raise", input: { code: "link_degraded", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.link_degraded, summary: `mesh link ${e.node} -> ${peer} degraded (signal ${q.signalDbm ?? "?"} dBm, expected throughput ${q.expectedThroughputMbps ?? "?"} Mbit/s)`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, quality: q } } } }];
-    }
+    case "link_degraded":
+      return [{ type: "raise", input: linkDegradedInput(e) }];
     case "link_recovered":
-      return [{ type: "resolve", code: "link_degraded", subject: e.subject, eventIds: [e.id] }];
-    case "mesh_peer_down":
-      return e.after === null ? [{ type: "resolve", code: "link_degraded", subject: e.subject, eventIds: [e.id], summary: "mesh peer gone" }] : [];
+      return [{ type: "resolve", code: "link_degraded", subject: e.subject, eventIds: [e.id], summary: e.reason === "new_normal" ? "accepted as the link's new normal" : "back near its baseline" }];
+    case "mesh_link_down":
+      return [
+        ...(e.before.wasDegraded ? [{ type: "resolve" as const, code: "link_degraded" as const, subject: e.subject, eventIds: [e.id], summary: "the link went down" }] : []),
+        { type: "raise", input: { code: "mesh_link_down", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.mesh_link_down, summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} is down since ${new Date(e.sinceTs).toISOString()} while both nodes are online`, evidence: { ...ev([e.id]), detail: { nodes: e.nodes, since: e.sinceTs, lastSeenTs: e.before.lastSeenTs, sides: e.before.sides } } } },
+      ];
+    case "mesh_link_up":
+      return [{ type: "resolve", code: "mesh_link_down", subject: e.subject, eventIds: [e.id], summary: "the link is back" }];
     case "mesh_path_bogus":
       return [{ type: "raise", input: { code: "bogus_mesh_path", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.bogus_mesh_path, summary: `${e.node}: mesh path to ${e.destNode ?? e.dest} has the bogus next hop 00:00:00:00:00:00`, evidence: ev([e.id]) } }];
     case "mesh_path_changed":
@@ -48,6 +51,20 @@ export function actionsForEvent(e: StoredEvent): AlertAction[] {
     default:
       return [];
   }
+}
+
+const REASON_TEXT = { signal: "signal far below its usual level", throughput: "expected throughput a fraction of its usual level", floor: "under the usable floor" } as const;
+
+function linkDegradedInput(e: Extract<StoredEvent, { code: "link_degraded" }>): AlertInput {
+  const sides = e.after.sides.map((s) => `${s.node} -> ${s.peer}: ${s.signalDbm ?? "?"} dBm (usually ${s.baselineSignalDbm ?? "?"}), ${s.expectedThroughputMbps ?? "?"} Mbit/s (usually ${s.baselineThroughputMbps ?? "?"})`);
+  return {
+    code: "link_degraded",
+    subject: e.subject,
+    node: e.node,
+    severity: ALERT_SEVERITY.link_degraded,
+    summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} degraded since ${new Date(e.sinceTs).toISOString()}: ${REASON_TEXT[e.reason]} (${sides.join("; ")})`.slice(0, 1000),
+    evidence: { ...ev([e.id]), detail: { nodes: e.nodes, since: e.sinceTs, reason: e.reason, sides: e.after.sides } },
+  };
 }
 
 /** Flapping alerts from churn score transitions (evidence: the events and the score history). */

@@ -10,11 +10,13 @@ describe("serve --alerting file", () => {
     const o = alertingOptions({
       churn: { halfLifeMs: 60_000, openAbove: 1500 },
       offlineAfterIntervals: 5,
+      linkHealth: { dropDb: 6, toleranceMs: 120_000 },
       webhooks: [{ url: "https://hooks.example.net/mesh", minSeverity: "warning" }],
     });
     const cfg = detectConfig(o.config);
     expect(cfg.churn).toEqual({ halfLifeMs: 60_000, flapPenalty: 1000, metricPenalty: 500, openAbove: 1500, resolveBelow: 750, historyMax: 100 });
     expect(cfg.offlineAfterIntervals).toBe(5);
+    expect([cfg.linkHealth.dropDb, cfg.linkHealth.toleranceMs, cfg.linkHealth.throughputFraction, cfg.linkHealth.floorSignalDbm]).toEqual([6, 120_000, 0.35, -90]);
     expect(cfg.convergence.slowMs).toBe(60_000);
     expect(o.webhooks).toHaveLength(1);
     expect(o.webhooks?.[0]?.url).toBe("https://hooks.example.net/mesh");
@@ -25,6 +27,7 @@ describe("serve --alerting file", () => {
     expect(() => alertingOptions({ churn: { openAbove: 700, resolveBelow: 750 } })).toThrowError(/churn\.resolveBelow: .*below/);
     expect(() => alertingOptions({ webhooks: [{ url: "ftp://x" }] })).toThrowError(/webhooks\.0\.url/);
     expect(() => alertingOptions({ churnn: {} })).toThrowError(/unrecognized key/i);
+    expect(() => alertingOptions({ linkHealth: { throughputFraction: 1.5 } })).toThrowError(/linkHealth\.throughputFraction/);
   });
 
   it("reads a file and reports unreadable or non-JSON files with code E_CONFIG", () => {

@@ -15,7 +15,24 @@ export const alertingFile = z
   .object({
     churn: z.object({ halfLifeMs: ms, flapPenalty: positive, metricPenalty: positive, openAbove: positive, resolveBelow: positive, historyMax: z.number().int().min(1).max(1000) }).partial().strict(),
     convergence: z.object({ quietMs: ms, maxSilenceMs: ms, slowMs: ms }).partial().strict(),
-    linkQuality: z.object({ minSignalDbm: z.number().max(0), minExpectedThroughputMbps: z.number().nonnegative(), toleranceMs: z.number().int().nonnegative() }).partial().strict(),
+    linkHealth: z
+      .object({
+        dropDb: z.number().positive().max(60),
+        throughputFraction: z.number().positive().max(1),
+        floorSignalDbm: z.number().min(-120).max(0),
+        floorThroughputMbps: z.number().nonnegative(),
+        toleranceMs: z.number().int().nonnegative(),
+        recoverMs: z.number().int().nonnegative(),
+        recoverMarginDb: z.number().nonnegative().max(30),
+        baselineTauMs: ms,
+        minSamples: z.number().int().min(1).max(100_000),
+        relearnAfterMs: ms,
+        downMinUpMs: z.number().int().nonnegative(),
+        downAfterMs: ms,
+        window: z.number().int().min(1).max(100),
+      })
+      .partial()
+      .strict(),
     offlineAfterIntervals: z.number().int().min(1).max(1000),
     roamWindowMs: ms,
     tickMs: z.number().int().min(100).max(600_000),
@@ -37,12 +54,12 @@ export function alertingOptions(input: unknown, source = "alerting file"): Detec
     const issues = zodIssues(r.error);
     throw new ConfigError(`${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   }
-  const { churn, convergence, linkQuality, offlineAfterIntervals, roamWindowMs, tickMs, natsAlerts, webhooks } = r.data;
+  const { churn, convergence, linkHealth, offlineAfterIntervals, roamWindowMs, tickMs, natsAlerts, webhooks } = r.data;
   return {
     config: {
       ...(churn ? { churn } : {}),
       ...(convergence ? { convergence } : {}),
-      ...(linkQuality ? { linkQuality } : {}),
+      ...(linkHealth ? { linkHealth } : {}),
       ...(offlineAfterIntervals !== undefined ? { offlineAfterIntervals } : {}),
       ...(roamWindowMs !== undefined ? { roamWindowMs } : {}),
     },

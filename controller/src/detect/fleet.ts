@@ -1,7 +1,8 @@
 import type { Snapshot } from "@meshfleet/shared";
 import { DEFAULT_CHURN, type ChurnConfig } from "./churn-score";
 import { DEFAULT_CONVERGENCE, type ConvergenceConfig } from "./convergence";
-import { DEFAULT_LINK_QUALITY, stepMeshPeers, type LinkQualityConfig, type MeshPeersState } from "./mesh-peers";
+import { DEFAULT_LINK_HEALTH, stepLinks, tickLinks, type LinkHealthConfig, type LinksState } from "./link-health";
+import { establishedPeers, stepMeshPeers, type MeshPeersState } from "./mesh-peers";
 import { stepMeshPaths, type MeshPathsState } from "./mesh-paths";
 import { stepNeighbors, type NeighborsState } from "./neighbors";
 import { stepNodeSeen, tickNodes, type NodesState } from "./nodes";
@@ -13,7 +14,7 @@ import type { DetectEvent, Resolver, Step } from "./types";
 export interface DetectConfig {
   churn: ChurnConfig;
   convergence: ConvergenceConfig;
-  linkQuality: LinkQualityConfig;
+  linkHealth: LinkHealthConfig;
   /** A node is offline after this many missed intervals. */
   offlineAfterIntervals: number;
   roamWindowMs: number;
@@ -22,7 +23,7 @@ export interface DetectConfig {
 export const DEFAULT_DETECT: DetectConfig = {
   churn: DEFAULT_CHURN,
   convergence: DEFAULT_CONVERGENCE,
-  linkQuality: DEFAULT_LINK_QUALITY,
+  linkHealth: DEFAULT_LINK_HEALTH,
   offlineAfterIntervals: 3,
   roamWindowMs: DEFAULT_ROAM_WINDOW_MS,
 };
@@ -32,7 +33,7 @@ export function detectConfig(over: { [K in keyof DetectConfig]?: Partial<DetectC
   return {
     churn: { ...DEFAULT_CHURN, ...(over.churn as Partial<ChurnConfig>) },
     convergence: { ...DEFAULT_CONVERGENCE, ...(over.convergence as Partial<ConvergenceConfig>) },
-    linkQuality: { ...DEFAULT_LINK_QUALITY, ...(over.linkQuality as Partial<LinkQualityConfig>) },
+    linkHealth: { ...DEFAULT_LINK_HEALTH, ...(over.linkHealth as Partial<LinkHealthConfig>) },
     offlineAfterIntervals: (over.offlineAfterIntervals as number | undefined) ?? DEFAULT_DETECT.offlineAfterIntervals,
     roamWindowMs: (over.roamWindowMs as number | undefined) ?? DEFAULT_DETECT.roamWindowMs,
   };
@@ -51,9 +52,11 @@ export interface FleetState {
   nodes: Record<string, NodeDetectState>;
   presence: NodesState;
   stations: StationsState;
+  /** Mesh links by subject (both directions folded). */
+  links: LinksState;
 }
 
-export const emptyFleet = (): FleetState => ({ nodes: {}, presence: {}, stations: emptyStations() });
+export const emptyFleet = (): FleetState => ({ nodes: {}, presence: {}, stations: emptyStations(), links: {} });
 const emptyNode = (): NodeDetectState => ({ routes: null, neighbors: null, meshPaths: null, meshPeers: null, prefixes: null });
 
 /**
@@ -84,9 +87,9 @@ export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resol
   }
   let stations = prev.stations;
   if (s.stations.data) {
-    const p = stepMeshPeers(n.meshPeers, s.stations.data.stations, node, ts, resolve, cfg.linkQuality);
+    const p = stepMeshPeers(n.meshPeers, s.stations.data.stations, node, ts, resolve);
+    events.push(...p.events, ...stepLinks(prev.links, s.stations.data.stations, establishedPeers(n.meshPeers), node, ts, resolve, cfg.linkHealth));
     n.meshPeers = p.state;
-    events.push(...p.events);
     const st = stepStations(stations, s.stations.data.stations, node, ts, nowMs, cfg.roamWindowMs);
     stations = st.state;
     events.push(...st.events);
@@ -97,13 +100,17 @@ export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resol
     events.push(...r.events);
   }
   prev.nodes[node] = n;
-  return { state: { nodes: prev.nodes, presence: presence.state, stations }, events };
+  return { state: { nodes: prev.nodes, presence: presence.state, stations, links: prev.links }, events };
 }
 
-/** Time passed (no snapshot needed): nodes going offline, stations that left. */
+/** Time passed (no snapshot needed): nodes going offline, stations that left, mesh links that stayed gone. */
 export function tickFleet(prev: FleetState, nowMs: number, cfg: DetectConfig = DEFAULT_DETECT): Step<FleetState> {
   const p = tickNodes(prev.presence, nowMs, cfg.offlineAfterIntervals);
   const s = tickStations(prev.stations, nowMs, cfg.roamWindowMs);
-  if (p.events.length === 0 && s.events.length === 0) return { state: prev, events: [] };
-  return { state: { ...prev, presence: p.state, stations: s.state }, events: [...p.events, ...s.events] };
+  const l = tickLinks(prev.links, (id) => {
+    const n = p.state[id];
+    return n ? { online: n.online, upSince: n.upSince ?? n.lastTs, lastTs: n.lastTs } : null;
+  }, nowMs, cfg.linkHealth);
+  if (p.events.length === 0 && s.events.length === 0 && l.length === 0) return { state: prev, events: [] };
+  return { state: { ...prev, presence: p.state, stations: s.state }, events: [...p.events, ...s.events, ...l] };
 }

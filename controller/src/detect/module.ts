@@ -63,5 +63,8 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     openAlertCounts() {
       return service?.alerts.openCounts() ?? new Map<string, number>();
     },
+    linkHealth() {
+      return service?.linkHealth() ?? new Map();
+    },
   };
 }

@@ -8,6 +8,8 @@ export interface NodePresence {
   lastRecv: number;
   intervalMs: number;
   online: boolean;
+  /** Online with the current boot since (snapshot time; absent in state saved by older versions). */
+  upSince?: number;
 }
 
 /** Fleet-wide: presence per node id (updated in place: a step costs O(1), not O(fleet)). */
@@ -33,7 +35,8 @@ export function stepNodeSeen(prev: NodesState, o: NodeObservation, nowMs: number
     events.push({ code: "node_rebooted", node: o.node, ts: o.ts, subject, before: { boot: before.boot }, after: { boot: o.boot, uptimeSec: o.uptimeSec } });
   }
   const lastTs = Math.max(before?.boot === o.boot ? before.lastTs : 0, o.ts);
-  prev[o.node] = { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true };
+  const upSince = before && before.online && before.boot === o.boot ? (before.upSince ?? before.lastTs) : o.ts;
+  prev[o.node] = { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true, upSince };
   return { state: prev, events };
 }
 

@@ -11,7 +11,8 @@ import { detectConfig, emptyFleet, stepSnapshot, tickFleet, type DetectConfig, t
 import { lintFleet, type LintNode } from "./lint";
 import { lintFromHello, lintFromSnapshot } from "./lint-input";
 import { DetectRepository, type StoredIncident } from "./repo";
-import type { Resolver } from "./types";
+import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
+import { subjectOf, type Resolver } from "./types";
 
 export interface DetectionServiceOptions {
   store: Store;
@@ -63,6 +64,7 @@ export class DetectionService {
       else if (key === "presence") fleet.presence = value as FleetState["presence"];
       else if (key === "stations" && typeof value === "object" && value !== null && "byMac" in value) fleet.stations = value as FleetState["stations"];
       else if (key === "convergence") this.conv = value as ConvergenceState;
+      else if (key.startsWith("linkq:")) fleet.links[key.slice(6)] = value as LinkState;
     }
     // The controller was down, not the nodes: give every node a fresh offline window from now.
     const now = this.o.clock.now();
@@ -80,6 +82,7 @@ export class DetectionService {
     const prevChurn = this.churn;
     const touched = new Set<string>();
     const lintTouched = new Set<string>();
+    const linksTouched = new Set<string>();
     this.o.store.transaction(() => {
       for (const it of items) {
         if (it.kind === "hello") {
@@ -88,9 +91,11 @@ export class DetectionService {
         }
         if (it.kind !== "snapshot") continue;
         const s = it.msg;
+        const peersBefore = this.fleet.nodes[s.node]?.meshPeers;
         const r = stepSnapshot(this.fleet, s, now, this.resolver, this.cfg);
         this.fleet = r.state;
         touched.add(s.node);
+        for (const mac of [...Object.keys(peersBefore ?? {}), ...Object.keys(this.fleet.nodes[s.node]?.meshPeers ?? {})]) linksTouched.add(subjectOf.link(s.node, this.resolver.mac(mac) ?? mac));
         this.setLint(s.node, lintFromSnapshot(this.lint.get(s.node) ?? null, s), lintTouched);
         const stored = this.record(r.events);
         const c = stepConvergence(this.conv, s.node, s.ts, stored, this.cfg.convergence);
@@ -99,7 +104,7 @@ export class DetectionService {
       }
       this.evaluate(now);
       if (lintTouched.size > 0) this.alerts.reconcile("lint", lintFleet([...this.lint.values()]).map(lintInput), now);
-      this.save(now, prevChurn, touched, lintTouched);
+      this.save(now, prevChurn, touched, lintTouched, linksTouched);
     });
   }
 
@@ -110,11 +115,12 @@ export class DetectionService {
       const r = tickFleet(this.fleet, now, this.cfg);
       this.fleet = r.state;
       this.record(r.events);
+      const linksTouched = new Set(r.events.filter((e) => e.code === "mesh_link_down").map((e) => e.subject));
       const c = tickConvergence(this.conv, now, this.cfg.convergence);
       this.conv = c.state;
       this.closeIncidents(c.closed);
       this.evaluate(now);
-      this.save(now, prevChurn, new Set(), new Set());
+      this.save(now, prevChurn, new Set(), new Set(), linksTouched);
     });
     const retention = this.o.eventRetentionMs ?? 30 * 24 * 3600_000;
     if (now - this.lastPrune > 3600_000) {
@@ -131,6 +137,11 @@ export class DetectionService {
     const r = rollup(this.churn, now, this.cfg.churn);
     const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
     return { subjects, nodes: round(r.nodes), links: round(r.links) };
+  }
+
+  /** Health of every mesh link the detector knows, by link subject (`link:a-b`). */
+  linkHealth(): Map<string, LinkHealthView> {
+    return new Map(Object.entries(this.fleet.links).map(([subject, l]) => [subject, linkHealthView(l)]));
   }
 
   openIncident() {
@@ -182,8 +193,9 @@ export class DetectionService {
     touched.add(node);
   }
 
-  private save(now: number, prevChurn: ChurnState, nodes: Set<string>, lintNodes: Set<string>): void {
+  private save(now: number, prevChurn: ChurnState, nodes: Set<string>, lintNodes: Set<string>, links: Set<string>): void {
     for (const n of nodes) this.repo.putState(`node:${n}`, this.fleet.nodes[n], now);
+    for (const l of links) if (this.fleet.links[l]) this.repo.putState(`linkq:${l}`, this.fleet.links[l], now);
     for (const n of lintNodes) this.repo.putState(`lint:${n}`, this.lint.get(n), now);
     this.repo.putState("presence", this.fleet.presence, now);
     this.repo.putState("stations", this.fleet.stations, now);

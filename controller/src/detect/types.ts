@@ -63,9 +63,26 @@ export type MeshPathEvent =
 
 export type MeshPeerEvent =
   | (Base<"mesh_peer_up", { plink: string | null } | null, { plink: string }> & { peer: string; peerNode: string | null; iface: string })
-  | (Base<"mesh_peer_down", { plink: string }, { plink: string | null } | null> & { peer: string; peerNode: string | null; iface: string })
-  | (Base<"link_degraded", PeerQuality, PeerQuality> & { peer: string; peerNode: string | null; iface: string; sinceTs: number })
-  | (Base<"link_recovered", PeerQuality, PeerQuality> & { peer: string; peerNode: string | null; iface: string });
+  | (Base<"mesh_peer_down", { plink: string }, { plink: string | null } | null> & { peer: string; peerNode: string | null; iface: string });
+
+/** One side of a mesh link: what `node` measures towards `peer`, now (median of the last samples) and normally (baseline). */
+export interface LinkSideView {
+  node: string;
+  peer: string;
+  signalDbm: number | null;
+  baselineSignalDbm: number | null;
+  expectedThroughputMbps: number | null;
+  baselineThroughputMbps: number | null;
+  /** Samples learned into the baseline. */
+  samples: number;
+}
+
+/** Link events: subject `link:a-b` (both directions folded), `node` is `a`, `nodes` both ends. */
+export type LinkEvent =
+  | (Base<"link_degraded", null, { sides: LinkSideView[] }> & { nodes: [string, string]; sinceTs: number; reason: "signal" | "throughput" | "floor" })
+  | (Base<"link_recovered", { sides: LinkSideView[] }, { sides: LinkSideView[] }> & { nodes: [string, string]; sinceTs: number; reason: "recovered" | "new_normal" })
+  | (Base<"mesh_link_down", { lastSeenTs: number; sides: LinkSideView[]; wasDegraded: boolean }, null> & { nodes: [string, string]; sinceTs: number })
+  | (Base<"mesh_link_up", null, { sides: LinkSideView[] }> & { nodes: [string, string] });
 
 export type NodeEvent =
   | Base<"node_online", { lastSeenTs: number } | null, { boot: string }>
@@ -79,7 +96,7 @@ export type StationEvent =
 
 export type PrefixEvent = Base<"delegated_prefix_changed", string[], string[]>;
 
-export type DetectEvent = RouteEvent | NeighborEvent | MeshPathEvent | MeshPeerEvent | NodeEvent | StationEvent | PrefixEvent;
+export type DetectEvent = RouteEvent | NeighborEvent | MeshPathEvent | MeshPeerEvent | LinkEvent | NodeEvent | StationEvent | PrefixEvent;
 export type EventCode = DetectEvent["code"];
 
 export const EVENT_CODES = [
@@ -96,6 +113,8 @@ export const EVENT_CODES = [
   "mesh_peer_down",
   "link_degraded",
   "link_recovered",
+  "mesh_link_down",
+  "mesh_link_up",
   "node_online",
   "node_offline",
   "node_rebooted",

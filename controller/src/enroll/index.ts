@@ -1,2 +1,4 @@
 export * from "./nats-config";
 export * from "./keys";
+export * from "./topology";
+export * from "./site-secrets";

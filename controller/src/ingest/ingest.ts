@@ -2,7 +2,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, DiscardPolicy, StorageType, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import type { StreamInfo } from "@nats-io/jetstream";
 import type { Store, Clock } from "../store/index";
+import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
 import type { Logger } from "../log";
 import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
 import { writeBatch, type TransactionWriter } from "./writer";
@@ -30,6 +32,10 @@ export interface IngestOptions {
   retryDelayMs?: number;
   /** Redelivery of a message delivered but not acknowledged (e.g. the controller died), when the consumer is created. */
   ackWaitMs?: number;
+  /** Stream replicas: a number, or "auto" (3 when the server is part of a cluster, else 1). */
+  replicas?: number | "auto";
+  /** JetStream domains of site leaf nodes whose site stream the telemetry stream sources. */
+  sites?: readonly string[];
 }
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
@@ -61,6 +67,7 @@ export class Ingest {
   private busy: Promise<void> = Promise.resolve();
   private lagTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private sites: SiteStreams | null = null;
   readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
@@ -75,6 +82,8 @@ export class Ingest {
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retryDelayMs: 2000,
       ackWaitMs: 30_000,
+      replicas: "auto",
+      sites: [],
       ...opts,
     };
   }
@@ -94,8 +103,11 @@ export class Ingest {
   /** Creates the stream and the durable consumer if missing. */
   async ensureStream(): Promise<void> {
     const jsm = await jetstreamManager(this.o.nc);
+    const replicas = streamReplicas(this.o.replicas, this.o.nc);
+    const sources = siteSources(this.o.sites);
+    let info: StreamInfo | null = null;
     try {
-      await jsm.streams.info(TELEMETRY_STREAM);
+      info = await jsm.streams.info(TELEMETRY_STREAM);
     } catch {
       await jsm.streams.add({
         name: TELEMETRY_STREAM,
@@ -105,9 +117,13 @@ export class Ingest {
         max_bytes: this.o.streamMaxBytes,
         max_msg_size: this.o.maxMessageBytes * 2,
         discard: DiscardPolicy.Old,
+        num_replicas: replicas,
+        ...(sources.length > 0 ? { sources } : {}),
       });
-      this.o.log.info({ stream: TELEMETRY_STREAM }, "created the telemetry stream");
+      this.o.log.info({ stream: TELEMETRY_STREAM, replicas, sites: this.o.sites }, "created the telemetry stream");
     }
+    if (info) await reconcileStream(jsm, info, replicas, sources, this.o.log);
+    if (this.o.sites.length > 0) this.sites = new SiteStreams({ nc: this.o.nc, sites: this.o.sites, log: this.o.log, maxAgeMs: this.o.streamMaxAgeMs, maxBytes: this.o.streamMaxBytes, maxMsgSize: this.o.maxMessageBytes * 2 });
     try {
       await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
     } catch {
@@ -238,6 +254,7 @@ export class Ingest {
   /** Stops pulling, finishes the batch in hand; unacknowledged messages are redelivered later. */
   async stop(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
+    await this.sites?.stop();
     const msgs = this.messages;
     this.messages = null;
     if (msgs) await msgs.close();

@@ -12,6 +12,7 @@ export const ALERT_CODES = [
   "neighbor_flapping",
   "node_offline",
   "link_degraded",
+  "mesh_link_down",
   "bogus_mesh_path",
   "slow_convergence",
   "lint",

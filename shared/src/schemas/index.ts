@@ -1,5 +1,6 @@
 export * from "./common";
 export * from "./wireless";
+export * from "./radio";
 export * from "./wireless-config";
 export * from "./routing";
 export * from "./firewall";

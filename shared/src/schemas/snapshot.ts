@@ -5,6 +5,7 @@ import { routingView } from "./routing";
 import { nftCounters } from "./firewall";
 import { systemFacts } from "./system";
 import { wirelessConfig } from "./wireless-config";
+import { radioView } from "./radio";
 
 /**
  * One telemetry message per cycle per node. `(node, boot, seq)` is unique: `boot` is
@@ -27,6 +28,8 @@ export const snapshot = z.object({
   counters: section(nftCounters),
   system: section(systemFacts),
   wireless: section(wirelessConfig),
+  /** Radio health (channel, power, noise, utilisation, clients); absent from agents before it existed. */
+  radios: section(radioView).optional(),
 });
 export type Snapshot = z.infer<typeof snapshot>;
 export type SnapshotInput = z.input<typeof snapshot>;

@@ -11,6 +11,11 @@ export interface NatsServerOptions {
   config?: string;
   /** Keep JetStream on (default true). */
   jetstream?: boolean;
+  /**
+   * The whole configuration instead of the default one (a cluster member, a leaf node):
+   * given the client port and a store dir of its own. `config` is ignored then.
+   */
+  fullConfig?: (o: { port: number; storeDir: string }) => string;
 }
 
 export interface RunningNatsServer {
@@ -77,12 +82,14 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
   const js = opts.jetstream ?? true;
   writeFileSync(
     confPath,
-    [
-      `listen: "127.0.0.1:${port}"`,
-      js ? `jetstream { store_dir: "${storeDir}", max_memory_store: 256MB, max_file_store: 2GB }` : "",
-      `max_payload: 2MB`,
-      opts.config ?? "",
-    ].join("\n"),
+    opts.fullConfig
+      ? opts.fullConfig({ port, storeDir })
+      : [
+          `listen: "127.0.0.1:${port}"`,
+          js ? `jetstream { store_dir: "${storeDir}", max_memory_store: 256MB, max_file_store: 2GB }` : "",
+          `max_payload: 2MB`,
+          opts.config ?? "",
+        ].join("\n"),
   );
   let child: ChildProcess | null = null;
   let stderr = "";

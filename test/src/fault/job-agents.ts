@@ -19,7 +19,7 @@ export class AckRecordingPublisher implements Publisher {
   /** Job statuses the broker acknowledged (parsed). */
   readonly ackedStatuses: JobStatus[] = [];
 
-  constructor(private readonly inner: NatsPublisher) {}
+  constructor(readonly inner: NatsPublisher) {}
 
   get connected(): boolean {
     return this.inner.connected;

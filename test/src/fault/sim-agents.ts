@@ -1,4 +1,4 @@
-import { Agent, NatsPublisher, silentLog, type CommandResult, type CommandRunner, type RunOptions } from "@meshfleet/agent";
+import { Agent, NatsPublisher, silentLog, type CommandResult, type CommandRunner, type NatsPublisherOptions, type RunOptions } from "@meshfleet/agent";
 import { World } from "@meshfleet/agent/sim";
 import { openStore, systemClock } from "@meshfleet/controller";
 import { AckRecordingPublisher } from "./job-agents";
@@ -21,7 +21,10 @@ export interface SimAgents {
   stop(): Promise<void>;
 }
 
-export function startSimAgents(natsUrl: string, opts: { count: number; intervalMs: number; bufferSize: number; seed: number; publishTimeoutMs?: number }): SimAgents {
+export function startSimAgents(
+  natsUrl: string | readonly string[],
+  opts: { count: number; intervalMs: number; bufferSize: number; seed: number; publishTimeoutMs?: number; publisher?: (id: string) => Partial<NatsPublisherOptions> },
+): SimAgents {
   const world = new World({ seed: opts.seed, nodes: opts.count, routing: "babel", startMs: Date.now() });
   const agents = world.nodeIds().map((id): SimAgent => {
     const inner = world.runnerFor(id);
@@ -32,7 +35,7 @@ export function startSimAgents(natsUrl: string, opts: { count: number; intervalM
         return inner.run(argv, o);
       },
     };
-    const publisher = new AckRecordingPublisher(new NatsPublisher({ servers: [natsUrl], reconnectWaitMs: 100, name: `agent ${id}` }));
+    const publisher = new AckRecordingPublisher(new NatsPublisher({ servers: typeof natsUrl === "string" ? [natsUrl] : natsUrl, reconnectWaitMs: 100, name: `agent ${id}`, ...opts.publisher?.(id) }));
     const agent = new Agent({
       nodeId: id,
       runner,

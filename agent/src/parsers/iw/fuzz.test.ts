@@ -2,10 +2,10 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { iwDev, mpathDump, stationDump } from "@meshfleet/shared";
+import { iwDev, mpathDump, stationDump, surveyDump } from "@meshfleet/shared";
 import { mutatedInputs } from "../fuzz";
 import type { ParseOutcome } from "../types";
-import { parseIwDev, parseMpathDump, parseStationDump } from "./index";
+import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./index";
 import { fixture, ok } from "./testing";
 
 const names = readdirSync(fileURLToPath(new URL("./fixtures/", import.meta.url))).filter((f) => f.endsWith(".txt"));
@@ -16,6 +16,7 @@ const cases: Case[] = [
   ["parseStationDump", parseStationDump, stationDump, seeds(/station/), 11],
   ["parseMpathDump", parseMpathDump, mpathDump, seeds(/mpath/), 12],
   ["parseIwDev", parseIwDev, iwDev, seeds(/iw-(dev|info)/), 13],
+  ["parseSurveyDump", parseSurveyDump, surveyDump, seeds(/survey/), 14],
 ];
 
 describe.each(cases)("%s on 3,000 mutated fixtures", (_name, parse, schema, own, seed) => {

@@ -3,3 +3,4 @@ export { parseStationDump } from "./station-dump";
 export { parseMpathDump } from "./mpath-dump";
 export { parseIwDev } from "./iw-dev";
 export { parseBitrate } from "./bitrate";
+export { parseSurveyDump, inUseChannel } from "./survey-dump";
