@@ -90,7 +90,9 @@ export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: strin
         await l.setLink("r1", "r2", true);
         await l.waitConverged(30_000);
         await waitFor(async () => (await l.birdc("r1", "show", "route", "for", "2001:db8:2::1")).includes("on v12"), { timeoutMs: 30_000, intervalMs: 250, what: "r1 back on the direct link" });
-        await sleep(QUIET_MS);
+        // The restore has its own incident (the routes coming back): let it close before the next cut.
+        await waitFor(async () => (await incidents()).some((c) => c.startTs >= restoreAt[i - 1]! - 1000), { timeoutMs: 60_000, intervalMs: 250, what: `convergence incident of restore #${i}` });
+        await sleep(1000);
       }
       const inc = await Promise.all(cutAt.map((_, i) => ofCut(i)));
       for (const [i, c] of inc.entries()) {
