@@ -1,5 +1,29 @@
-// Lint: typed rules that matter in NATS and exec code stay on everywhere.
+// Lint: typed rules that matter in NATS and exec code stay on everywhere, and each
+// package's import boundaries (no-restricted-imports) say what it may depend on.
 import tseslint from "typescript-eslint";
+
+const TESTS = ["**/*.test.ts", "**/testing/**", "**/vitest.config.ts"];
+
+/** A relative import that climbs out of its package into another one's files. */
+const otherPackageFiles = {
+  regex: String.raw`^(\.\./)+(shared|uci|agent|controller|sim|migrations|test)/(src|testing|harness|bench)/`,
+  message: "Import another package by its name (@meshfleet/...), not by a path into its files.",
+};
+const testOnly = [
+  { group: ["vitest", "vitest/*", "fast-check", "@meshfleet/testkit", "@meshfleet/*/testing"], message: "Test helpers belong in tests and testing/ entry points, never in a package's sources." },
+  { regex: String.raw`(^|/)testing(/|$)`, message: "testing/ holds test-only helpers; production sources never import it." },
+];
+
+/** Restricted imports for one package: its banned groups, plus the rules every package follows. */
+function boundaries(files, patterns, { tests = false } = {}) {
+  return {
+    files,
+    ignores: tests ? [] : TESTS,
+    rules: { "no-restricted-imports": ["error", { patterns: [otherPackageFiles, ...(tests ? [] : testOnly), ...patterns] }] },
+  };
+}
+
+const backendOnly = { group: ["hono", "hono/*", "@hono/*", "better-sqlite3", "drizzle-orm", "drizzle-orm/*", "@meshfleet/migrations"], message: "Storage and HTTP belong to the controller." };
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/*.mjs", "**/*.cjs", "migrations/drizzle/**", "controller/web/vendor/**"] },
@@ -18,4 +42,17 @@ export default tseslint.config(
       "no-eval": "error",
     },
   },
+  // shared: the wire contract; zod and nothing else.
+  boundaries(["shared/src/**/*.ts"], [{ regex: String.raw`^(?!zod$|zod/|\.)`, message: "shared (the wire contract) imports nothing but zod." }]),
+  // uci: the pure UCI model; the wire contract and Node's file system only.
+  boundaries(["uci/src/**/*.ts"], [{ regex: String.raw`^(?!@meshfleet/shared$|node:(fs|fs/promises|path)$|\.)`, message: "@meshfleet/uci is pure: @meshfleet/shared and node:fs/node:path only." }]),
+  // agent: runs on routers; never the controller, the simulator, storage or HTTP.
+  boundaries(["agent/src/**/*.ts", "agent/testing/**/*.ts"], [{ group: ["@meshfleet/controller", "@meshfleet/controller/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The router agent knows neither the controller nor the simulator." }, backendOnly]),
+  boundaries(["agent/src/**/*.test.ts", "agent/testing/**/*.ts"], [{ group: ["@meshfleet/controller", "@meshfleet/controller/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The router agent knows neither the controller nor the simulator." }, backendOnly], { tests: true }),
+  // controller: reads the wire contract, never the agent's code or the simulator.
+  boundaries(["controller/src/**/*.ts"], [{ group: ["@meshfleet/agent", "@meshfleet/agent/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The controller depends on the wire contract (@meshfleet/shared) and @meshfleet/uci, not on the agent or the simulator." }]),
+  boundaries(["controller/src/**/*.test.ts"], [{ group: ["@meshfleet/agent", "@meshfleet/agent/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The controller depends on the wire contract (@meshfleet/shared) and @meshfleet/uci, not on the agent or the simulator." }], { tests: true }),
+  // sim and the harness: anything by package name, no path into another package.
+  boundaries(["sim/src/**/*.ts", "migrations/src/**/*.ts", "test/harness/src/**/*.ts"], []),
+  boundaries(["sim/src/**/*.test.ts", "migrations/src/**/*.test.ts", "test/harness/src/**/*.test.ts", "test/src/**/*.ts", "test/bench/**/*.ts"], [], { tests: true }),
 );

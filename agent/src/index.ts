@@ -6,3 +6,4 @@ export * from "./publish/index";
 export * from "./log/index";
 export * from "./config/index";
 export { main } from "./main";
+export { AGENT_VERSION } from "./cli/version";

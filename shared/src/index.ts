@@ -3,3 +3,5 @@ export * from "./errors";
 export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
+export * from "./wire/index";
+export * from "./runner";

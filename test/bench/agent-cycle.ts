@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { createTelemetryStream, startNatsServer } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
 import { Agent, LocalRunner, NatsPublisher, Outbox, silentLog, type AgentOptions, type CommandResult, type CommandRunner } from "@meshfleet/agent";
-import { CannedRouter, routerOutputs, type RouterProfile } from "../../agent/src/agent/canned-router";
+import { CannedRouter, routerOutputs, type RouterProfile } from "@meshfleet/agent/testing";
 
 /**
  * Agent cost per cycle for one node with 50 stations, 20 mesh paths, 50 routes and 30

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type CDPSession, type Page } from "playwright-core";
-import { startDemo } from "@meshfleet/controller/demo";
+import { startDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
 
 /**

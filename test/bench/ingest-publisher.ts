@@ -32,7 +32,7 @@ function templates(n: number, boot: string): { subject: string; parts: [string, 
 }
 
 export async function runPublisher(a: PublisherArgs): Promise<void> {
-  const nc = await connect({ servers: a.url, name: "bench-publisher" });
+  const nc = await connect({ servers: a.url.split(","), name: "bench-publisher" });
   const js = jetstream(nc);
   const tpl = templates(a.nodes, a.boot);
   const enc = new TextEncoder();

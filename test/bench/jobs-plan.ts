@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FakeClock, buildHello, openStore, silentLogger, writeBatch } from "@meshfleet/controller";
+import { FakeClock, JobService, baselineWireless, buildHello, openStore, silentLogger, writeBatch } from "@meshfleet/controller";
 import { tempDir } from "@meshfleet/testkit";
-import { parseUciFile, serializeUci } from "@meshfleet/agent/uci";
-import { baselineWireless } from "../../controller/src/jobs/baseline";
-import { JobService } from "../../controller/src/jobs/service";
+import { parseUciFile, serializeUci } from "@meshfleet/uci";
 
 /**
  * Configuration job costs on the controller and in the UCI engine:
@@ -60,7 +58,7 @@ export default async function jobsPlanBench(args: string[]): Promise<void> {
       );
     }
 
-    const text = readFileSync(join(import.meta.dirname, "../../agent/src/uci/fixtures/wireless-22.03.conf"), "utf8");
+    const text = readFileSync(join(import.meta.dirname, "../../uci/fixtures/wireless-22.03.conf"), "utf8");
     const runs = 20_000;
     t = performance.now();
     for (let i = 0; i < runs; i++) serializeUci(parseUciFile(text));

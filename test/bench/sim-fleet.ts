@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { createTelemetryStream, startNatsServer, type RunningNatsServer } from "@meshfleet/testkit";
 import { snapshot as snapshotSchema, subjects } from "@meshfleet/shared";
 import { Agent, NatsPublisher, silentLog, type Publisher } from "@meshfleet/agent";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 
 /**
  * Can one process carry a simulated fleet of N nodes at a given interval on one core?
@@ -64,7 +64,7 @@ export default async function main(argv: string[]): Promise<void> {
     const data = enc.encode(JSON.stringify(snap));
     bytes += data.length;
     if (publisher) {
-      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }).catch(() => void publishFailed++));
+      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }).then(() => undefined, () => void publishFailed++));
       if (inflight.length >= window) await Promise.all(inflight.splice(0));
     }
   };

@@ -5,7 +5,7 @@ import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/tes
 import type { Job, JobStatus, SystemFacts, WirelessConfig } from "@meshfleet/shared";
 import { Agent, NatsPublisher, silentLog, type Collection } from "@meshfleet/agent";
 import { wirelessConfigFromStatus } from "@meshfleet/agent/parsers";
-import { CommandUciBackend, FileUciBackend, parseUciFile, UciFileRunner, wirelessStatusFromUci, type UciBackend } from "@meshfleet/agent/uci";
+import { CommandUciBackend, FileUciBackend, parseUciFile, UciFileRunner, wirelessStatusFromUci, type UciBackend } from "@meshfleet/uci";
 import { brokerRoundTrip, createVerifier, JobExecutor, FileJobStateStore, systemJobClock } from "@meshfleet/agent/jobs";
 import { Controller, jobsModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
 import { repoRoot } from "./controller-helpers";
@@ -18,7 +18,7 @@ import { repoRoot } from "./controller-helpers";
  * over the uci emulator, so both paths the agent has are exercised.
  */
 
-export const fixture = (name: string) => readFileSync(join(repoRoot, "agent/src/uci/fixtures", name), "utf8");
+export const fixture = (name: string) => readFileSync(join(repoRoot, "uci/fixtures", name), "utf8");
 /** 19.07 wireless with the fleet's SSID; 22.03 fixture already has it. */
 export const WIRELESS_1907 = fixture("wireless-19.07.conf").replaceAll("'OpenWrt'", "'HomeNet'");
 export const WIRELESS_2203 = fixture("wireless-22.03.conf");

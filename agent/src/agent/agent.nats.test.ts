@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryStream, startNatsServer, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { ERROR_CODES, decode, hello as helloSchema, snapshot as snapshotSchema, type Snapshot } from "@meshfleet/shared";
 import { Agent, type AgentOptions } from "./agent";
-import { CannedRouter } from "./canned-router";
-import { readTelemetryStream, snapshotsOf, hellosOf } from "./agent-test-support";
+import { CannedRouter } from "../../testing/canned-router";
+import { readTelemetryStream, snapshotsOf, hellosOf } from "../../testing/agent-test-support";
 import { NatsPublisher } from "../publish/nats";
 import { memoryLog } from "../log/types";
 

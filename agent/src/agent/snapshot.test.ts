@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectAll } from "../collect/index";
 import type { CollectContext } from "../collect/types";
-import { CannedRouter } from "./canned-router";
+import { CannedRouter } from "../../testing/canned-router";
 import { buildHello, capabilitiesOf, helloBasis, type HelloMeta } from "./snapshot";
 
 const meta: HelloMeta = { node: "r3", boot: "boot-0001", ts: 1_700_000_000_000, agentVersion: "t", intervalMs: 10_000, mode: "local", tags: ["a"], extraCapabilities: [] };

@@ -31,6 +31,7 @@ export function buildSnapshot(meta: SnapshotMeta, c: Collection): Snapshot {
     system: s.system,
     wireless: s.wireless,
     ...(s.radios ? { radios: s.radios } : {}),
+    ...(s.leases ? { leases: s.leases } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryStream, startNatsServer, waitFor } from "@meshfleet/testkit";
 import { agentConfig } from "../config/schema";
 import { memoryLog } from "../log/types";
-import { readTelemetryStream, hellosOf, snapshotsOf } from "../agent/agent-test-support";
+import { readTelemetryStream, hellosOf, snapshotsOf } from "../../testing/agent-test-support";
 import { buildAgents, type BuiltAgents } from "./build-agents";
 
 let built: BuiltAgents | null = null;

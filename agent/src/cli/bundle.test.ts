@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTelemetryStream, startNatsServer, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { decode, snapshot as snapshotSchema } from "@meshfleet/shared";
-import { readTelemetryStream, snapshotsOf, hellosOf } from "../agent/agent-test-support";
+import { readTelemetryStream, snapshotsOf, hellosOf } from "../../testing/agent-test-support";
 
 const AGENT_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mf-bundle-"));
@@ -32,7 +32,12 @@ describe("the single-file bundle", () => {
     expect(statSync(bundle).size).toBeGreaterThan(50_000);
     const r = agent(["--help"]);
     expect(r.status).toBe(0);
-    for (const c of ["run", "collect", "parse", "simulate"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
+    for (const c of ["run", "collect", "parse"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, "m"));
+    // The simulator is @meshfleet/sim: the router bundle carries none of it.
+    expect(r.stdout).not.toMatch(/^\s+simulate\b/m);
+    const text = readFileSync(bundle, "utf8");
+    expect(text).not.toContain("unknown simulated node");
+    expect(text).not.toContain("out of radio range of each other");
   });
 
   it("collect --once prints one snapshot of this machine that validates", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { mutatedInputs } from "../parsers/fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import { runParse } from "./parse-command";
 
 const nftDir = fileURLToPath(new URL("../parsers/nft/fixtures/", import.meta.url));

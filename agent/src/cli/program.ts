@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { registerCollectCommand } from "./collect-command";
 import { registerParseCommand } from "./parse-command";
-import { registerSimulateCommand } from "./simulate-command";
 import { registerRunCommand } from "./run-command";
 import { AGENT_VERSION } from "./version";
 
@@ -14,6 +13,5 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerCollectCommand(program);
   registerParseCommand(program);
-  registerSimulateCommand(program);
   return program;
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CannedRouter } from "../agent/canned-router";
+import { CannedRouter } from "../../testing/canned-router";
 import { parseBirdProtocols, parseBirdRoutes } from "../parsers/bird/index";
 import { LocalRunner } from "../runner/local";
 import { BirdSocketRunner, queryBirdSocket } from "./bird-socket";

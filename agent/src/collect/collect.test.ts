@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "@meshfleet/shared";
-import { CannedRouter } from "../agent/canned-router";
+import { CannedRouter } from "../../testing/canned-router";
 import { collectAll, collectCounters, collectRouting, collectSystem } from "./index";
 import type { CollectContext, RoutingSetting } from "./types";
 

@@ -1,5 +1,6 @@
 import { collectCounters } from "./counters";
 import { collectRadios } from "./radio";
+import { collectLeases } from "./leases";
 import { collectRouting } from "./routing";
 import { guarded } from "./section";
 import { collectSystem } from "./system";
@@ -10,6 +11,7 @@ import type { CollectContext, Collection, LinkInfo, SectionResult } from "./type
 export type { CollectContext, Collection, LinkInfo, RoutingSetting, SectionResult, Sections } from "./types";
 export { collectCounters } from "./counters";
 export { collectRadios } from "./radio";
+export { collectLeases } from "./leases";
 export { channelUtilisation } from "./radio-rates";
 export { collectRouting } from "./routing";
 export { collectSystem } from "./system";
@@ -23,7 +25,7 @@ export { collectInterfaces, collectMeshPaths, collectStations, collectWirelessCo
 export async function collectAll(ctx: CollectContext): Promise<Collection> {
   let links: LinkInfo[] = [];
   const wirelessP = guarded("wireless", () => collectWirelessConfig(ctx));
-  const [w, routing, counters, system, wireless] = await Promise.all([
+  const [w, routing, counters, system, wireless, leases] = await Promise.all([
     wirelessPart(ctx, wirelessP),
     guarded("routing", () => collectRouting(ctx)),
     guarded("counters", () => collectCounters(ctx)),
@@ -33,8 +35,9 @@ export async function collectAll(ctx: CollectContext): Promise<Collection> {
       return r.result;
     }),
     wirelessP,
+    guarded("leases", () => collectLeases(ctx)),
   ]);
-  return { sections: { interfaces: w.interfaces, stations: w.stations, meshPaths: w.meshPaths, routing, counters, system, wireless, radios: w.radios }, links };
+  return { sections: { interfaces: w.interfaces, stations: w.stations, meshPaths: w.meshPaths, routing, counters, system, wireless, radios: w.radios, leases }, links };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { radioView, type SurveyChannel } from "@meshfleet/shared";
-import { CannedRouter } from "../agent/canned-router";
+import { CannedRouter } from "../../testing/canned-router";
 import { collectAll } from "./index";
 import { channelUtilisation } from "./radio-rates";
 import type { CollectContext } from "./types";

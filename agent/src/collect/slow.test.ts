@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { snapshot as snapshotSchema } from "@meshfleet/shared";
 import { Agent } from "../agent/agent";
-import { CannedRouter } from "../agent/canned-router";
+import { CannedRouter } from "../../testing/canned-router";
 import { silentLog } from "../log/index";
 import { collectAll } from "./index";
 import type { CollectContext, SlowCache } from "./types";

@@ -1,4 +1,4 @@
-import type { BoardInfo, CollectorError, IwDev, MpathDump, NftCounters, RadioView, RoutingView, StationDump, SurveyChannel, SystemFacts, WirelessConfig } from "@meshfleet/shared";
+import type { BoardInfo, CollectorError, DhcpLeases, IwDev, MpathDump, NftCounters, RadioView, RoutingView, StationDump, SurveyChannel, SystemFacts, WirelessConfig } from "@meshfleet/shared";
 import type { CommandRunner } from "../runner/types";
 
 /** Which routing daemon to read: detect it, or name it. */
@@ -63,6 +63,8 @@ export interface Sections {
   wireless: SectionResult<WirelessConfig>;
   /** Radio health; absent only where a custom collector does not read it. */
   radios?: SectionResult<RadioView>;
+  /** DHCP leases; absent only where a custom collector does not read them. */
+  leases?: SectionResult<DhcpLeases>;
 }
 
 export interface Collection {

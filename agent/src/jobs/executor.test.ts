@@ -1,17 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Job, JobStatus } from "@meshfleet/shared";
-import { FileUciBackend } from "../uci/file-backend";
-import { UciFileRunner } from "../uci/uci-cli";
+import { PROTOCOL_VERSION, type Job, type JobStatus } from "@meshfleet/shared";
+import { FileUciBackend, UciFileRunner } from "@meshfleet/uci";
+import { uciFixture } from "@meshfleet/uci/testing";
 import { JobExecutor } from "./executor";
 import { FileJobStateStore, MemoryJobStateStore, type JobStateStore } from "./state-store";
 import type { JobClock, JobVerifier, VerifyResult } from "./types";
 import { brokerRoundTrip, createVerifier } from "./verify";
 
-const WIRELESS = readFileSync(join(import.meta.dirname, "../uci/fixtures/wireless-22.03.conf"), "utf8");
+const WIRELESS = uciFixture("wireless-22.03.conf");
 
 /** Virtual time: sleep advances it, after a real tick so racing promises can settle. */
 function fakeClock(start = 1_700_000_000_000): JobClock & { t: number } {
@@ -219,7 +218,7 @@ describe("brokerRoundTrip", () => {
     expect(sent).toEqual([
       {
         subject: "mf.jobstatus.r1",
-        body: { type: "jobStatus", v: 1, jobId: "job-roaming-0001", node: "r1", boot: "verifier", ts: 42, state: "applied", reason: null, step: "verify: broker round trip" },
+        body: { type: "jobStatus", v: PROTOCOL_VERSION, jobId: "job-roaming-0001", node: "r1", boot: "verifier", ts: 42, state: "applied", reason: null, step: "verify: broker round trip" },
         timeoutMs: 3000,
       },
     ]);

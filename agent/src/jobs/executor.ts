@@ -2,8 +2,7 @@ import { PROTOCOL_VERSION, toWireError, type Job, type JobStatus, type Reload } 
 import type { Log } from "../log/types";
 import { silentLog } from "../log/types";
 import type { CommandRunner } from "../runner/types";
-import type { UciBackend, UciSnapshot } from "../uci/backend";
-import { configsOf } from "../uci/ops";
+import { configsOf, type UciBackend, type UciSnapshot } from "@meshfleet/uci";
 import type { FinalJobState, JobRecord, JobStateStore } from "./state-store";
 import type { JobClock, JobReport, JobVerifier } from "./types";
 import { verifyWithinDeadline } from "./verify";

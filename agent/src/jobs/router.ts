@@ -5,7 +5,7 @@ import { collectRouting } from "../collect/routing";
 import type { Log } from "../log/types";
 import type { Publisher } from "../publish/types";
 import type { CommandRunner } from "../runner/types";
-import { CommandUciBackend } from "../uci/command-backend";
+import { CommandUciBackend } from "@meshfleet/uci";
 import { JobExecutor } from "./executor";
 import { FileJobStateStore } from "./state-store";
 import { systemJobClock } from "./types";

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FORMAT_NAMES, detectFormat, stripCommentHeader, type FormatName } from "./detect";
-import { mutatedInputs } from "./fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 
 const here = fileURLToPath(new URL("./", import.meta.url));
 
@@ -34,6 +34,8 @@ function expectedFormat(folder: string, name: string): FormatName | null | undef
       if (n.includes("survey")) return "survey-dump";
       if (/(^|[-_])(iw-dev|dev|info)([-_.]|$)/.test(n)) return "iw-dev";
       return undefined;
+    case "dhcp":
+      return n.includes("leases") ? "dhcp-leases" : undefined;
     case "bird":
       if (/rip-neighbou?rs/.test(n)) return "bird-rip-neighbors";
       if (n.includes("rip-interfaces")) return "bird-rip-interfaces";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
 import { LocalRunner } from "./local";
-import { runnerContract } from "./runner-contract";
+import { runnerContract } from "../../testing/runner-contract";
 
 runnerContract("local", {
   make: () => new LocalRunner(),

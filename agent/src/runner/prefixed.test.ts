@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
 import { LocalRunner } from "./local";
 import { PrefixedRunner } from "./prefixed";
-import { runnerContract } from "./runner-contract";
+import { runnerContract } from "../../testing/runner-contract";
 import type { CommandResult, CommandRunner, RunOptions } from "./types";
 
 runnerContract("prefixed(local) with a program replacement", {

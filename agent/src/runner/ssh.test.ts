@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { waitFor } from "@meshfleet/testkit";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
 import { SshRunner } from "./ssh";
-import { runnerContract, HOSTILE_ARGS } from "./runner-contract";
-import { startTestSshServer, sshdUnavailableReason, type TestSshServer } from "./ssh-server";
+import { runnerContract, HOSTILE_ARGS } from "../../testing/runner-contract";
+import { startTestSshServer, sshdUnavailableReason, type TestSshServer } from "../../testing/ssh-server";
 import { remoteCommandLine, shellQuote } from "./quote";
 import { LocalRunner } from "./local";
 

@@ -75,6 +75,25 @@ describe("AlertManager", () => {
     expect(again.raise(lint("lint:b", null), 30)).toBeNull();
   });
 
+  it("absorbs a symptom into its cause's open or resolved alert without opening or sending anything", async () => {
+    const m = new AlertManager({ repo, sinks: [recorder], log: silentLogger });
+    const cause: AlertInput = { code: "node_offline", subject: "node:r5", node: "r5", severity: "critical", summary: "r5 offline", evidence: { eventIds: [1], scores: [] } };
+    m.raise(cause, 10);
+    expect(m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [7, 8], []), 20)).toBe(true);
+    expect(m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [9], []), 25)).toBe(true);
+    expect(m.get("node_offline", "node:r5")?.evidence).toEqual({ eventIds: [1, 7, 8, 9], scores: [], detail: { folded: [{ code: "route_flapping", subject: "route:r3:fd00:5::/64", node: "r1", ts: 20, summary: "route route:r3:fd00:5::/64 is flapping" }] } });
+    const id = m.resolve("node_offline", "node:r5", 30)!.alert.id;
+    expect(m.absorb({ code: "node_offline", subject: "node:r5", id }, flap("route:r4:fd00:5::/64", [11], []), 40)).toBe(true);
+    expect((repo.get(Number(id))?.evidence.detail?.folded as { subject: string }[]).map((f) => f.subject)).toEqual(["route:r3:fd00:5::/64", "route:r4:fd00:5::/64"]);
+    expect(m.absorb({ code: "node_offline", subject: "node:r9" }, flap("route:r4:::/0", [], []), 40)).toBe(false);
+    await m.flush();
+    expect(delivered.map((a) => [a.code, a.state])).toEqual([
+      ["node_offline", "open"],
+      ["node_offline", "resolved"],
+    ]);
+    expect(m.openAlerts()).toEqual([]);
+  });
+
   it("logs a sink that gives up without failing detection", async () => {
     const log = new RecordingLogger();
     const m = new AlertManager({ repo, sinks: [{ name: "broken", deliver: () => Promise.reject(new Error("down")) }], log });

@@ -6,6 +6,16 @@ import type { AlertInput, AlertSink } from "./types";
 export type AlertChange = { type: "opened" | "resolved"; alert: Alert };
 
 const MAX_EVIDENCE = 1000;
+const MAX_FOLDED = 100;
+
+/** A symptom folded into its cause's alert (`evidence.detail.folded`). */
+export interface FoldedSymptom {
+  code: AlertCode;
+  subject: string;
+  node: string | null;
+  ts: number;
+  summary: string;
+}
 const key = (code: string, subject: string) => `${code}\u0000${subject}`;
 const merge = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean) => [...a, ...b.filter((y) => !a.some((x) => same(x, y)))].slice(-MAX_EVIDENCE);
 
@@ -52,6 +62,25 @@ export class AlertManager {
     this.open.set(key(a.code, a.subject), a);
     this.emit(a);
     return { type: "opened", alert: a };
+  }
+
+  /**
+   * Adds a symptom to the alert of its cause (open, or resolved: by id) as evidence, in
+   * `evidence.detail.folded`; nothing opens and nothing is sent. False when there is no such alert.
+   */
+  absorb(cause: { code: AlertCode; subject: string; id?: string }, symptom: AlertInput, ts: number): boolean {
+    const cur = cause.id === undefined ? this.open.get(key(cause.code, cause.subject)) : this.o.repo.get(Number(cause.id));
+    if (!cur) return false;
+    const before = Array.isArray(cur.evidence.detail?.folded) ? (cur.evidence.detail.folded as FoldedSymptom[]) : [];
+    const entry: FoldedSymptom = { code: symptom.code, subject: symptom.subject, node: symptom.node, ts, summary: symptom.summary.slice(0, 300) };
+    const folded = before.some((f) => f.code === entry.code && f.subject === entry.subject) ? before : [...before, entry].slice(-MAX_FOLDED);
+    const next: Alert = {
+      ...cur,
+      evidence: { ...cur.evidence, eventIds: merge(cur.evidence.eventIds, symptom.evidence.eventIds, (a, b) => a === b), detail: { ...cur.evidence.detail, folded } },
+    };
+    if (cur.state === "open") this.open.set(key(cur.code, cur.subject), next);
+    this.o.repo.update(next, ts);
+    return true;
   }
 
   /** Resolves the open alert about (code, subject), if there is one. */

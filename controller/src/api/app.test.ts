@@ -135,7 +135,12 @@ describe("API (in-process)", () => {
     expect(t.type).toBe("NetworkGraph");
     expect(t.nodes.map((n: any) => n.id)).toEqual(["ap-a", "ap-b", "ap-c"]);
     expect(t.links).toEqual([
-      { source: "ap-a", target: "ap-b", cost: 100, properties: { type: "mesh", costs: { "ap-a>ap-b": 100, "ap-b>ap-a": 100 }, plink: "ESTAB" } },
+      {
+        source: "ap-a",
+        target: "ap-b",
+        cost: 100,
+        properties: { type: "mesh", costs: { "ap-a>ap-b": 100, "ap-b>ap-a": 100 }, signal: { "ap-a>ap-b": -50, "ap-b>ap-a": -50 }, throughput: { "ap-a>ap-b": 150, "ap-b>ap-a": 150 }, plink: "ESTAB" },
+      },
       { source: "ap-a", target: "ap-b", cost: 96, properties: { type: "routing", costs: { "ap-a>ap-b": 96, "ap-b>ap-a": 96 }, protocol: "babel1" } },
     ]);
     // Both reach ap-c through the other: relayed paths, listed apart from the links.
@@ -149,6 +154,12 @@ describe("API (in-process)", () => {
     expect(past.timestamp).toBe(T0 - 5000);
     expect(past.links).toHaveLength(2);
     expect((await get(`/api/topology?at=${T0 - 50_000}`)).body.links).toEqual([]);
+  });
+
+  it("names the fleet's MACs and link-local addresses by node", async () => {
+    const { status, body } = await get("/api/names");
+    expect(status).toBe(200);
+    expect(body).toEqual({ macs: { [MAC_A]: "ap-a", [MAC_B]: "ap-b", [MAC_C]: "ap-c" }, addresses: { "fe80::a": "ap-a", "fe80::b": "ap-b" } });
   });
 
   it("reports health, Prometheus metrics and the OpenAPI document", async () => {

@@ -8,7 +8,9 @@ import { nodeStatus } from "./status";
 
 type Summary = z.infer<typeof nodeSummary>;
 
-function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: number, missed: number): Summary {
+type System = ReturnType<typeof views.system>;
+
+function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: number, missed: number, sys: System = null): Summary {
   return {
     id: n.id,
     status: nodeStatus(st, now, missed),
@@ -27,6 +29,8 @@ function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: numbe
     routes: st?.routes ?? 0,
     errors: st?.errors ?? 0,
     openAlerts: alerts,
+    system: sys ? { uptimeSec: sys.uptimeSec, load1: sys.load1, memFreeKb: sys.memFreeKb, memTotalKb: sys.memTotalKb } : null,
+    bootedAt: st && sys?.uptimeSec != null ? Math.round(st.ts - sys.uptimeSec * 1000) : null,
   };
 }
 
@@ -52,7 +56,16 @@ export function nodesRoutes(d: ApiDeps): Hono {
     const now = d.clock.now();
     const states = new Map(d.store.telemetry.states().map((s) => [s.nodeId, s]));
     const counts = alerts();
-    return c.json({ nodes: d.store.nodes.list().map((n) => summary(n, states.get(n.id) ?? null, now, counts.get(n.id) ?? 0, missed)) });
+    const sys = (st: NodeStateRow | null) => {
+      const raw = st ? d.store.telemetry.rawById(st.rawId) : null;
+      return raw ? views.system(raw.data) : null;
+    };
+    return c.json({
+      nodes: d.store.nodes.list().map((n) => {
+        const st = states.get(n.id) ?? null;
+        return summary(n, st, now, counts.get(n.id) ?? 0, missed, sys(st));
+      }),
+    });
   });
 
   app.get("/nodes/:id", (c) => {
@@ -64,7 +77,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
     const raw = latest?.raw ?? null;
     const r = resolvers();
     const body: z.infer<typeof nodeDetail> = {
-      ...summary(n, st, d.clock.now(), alerts().get(id) ?? 0, missed),
+      ...summary(n, st, d.clock.now(), alerts().get(id) ?? 0, missed, raw ? views.system(raw.data) : null),
       firstSeen: n.firstSeen,
       hostname: n.hostname,
       mode: n.mode,
@@ -88,6 +101,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
               neighbors: views.neighbors(raw.data, r.addr),
               routes: views.routes(raw.data).filter((x) => x.reachable),
               counters: views.counters(raw.data),
+              radios: views.radios(raw.data),
             }
           : null,
     };
@@ -112,9 +126,11 @@ export function nodesRoutes(d: ApiDeps): Hono {
               ? views.neighbors(raw.data, r.addr)
               : name === "routes"
                 ? views.routes(raw.data).filter((x) => all || x.reachable)
-                : views.counters(raw.data);
+                : name === "radios"
+                  ? views.radios(raw.data)
+                  : views.counters(raw.data);
       return c.json({ node: id, ts: raw.ts, items });
     });
-  for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters"] as const) list(name);
+  for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters", "radios"] as const) list(name);
   return app;
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
-import { errorBody, healthAnswer, historyAnswer, listOf, lists, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
+import { errorBody, healthAnswer, historyAnswer, listOf, lists, namesAnswer, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
 import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
+import { clientQuery, clientsQuery, roamingQuery } from "../clients/routes";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 
@@ -40,6 +41,20 @@ export function openApiDocument(): Record<string, unknown> {
     },
     "/api/convergence": { get: { summary: "Convergence incidents (and the one in progress)", parameters: queryOf(convergenceQuery), responses: { 200: anyJson("incidents"), 400: err("invalid parameters") } } },
     "/api/churn": { get: { summary: "Current churn scores per route, mesh path, neighbour, node and link", responses: { 200: anyJson("scores") } } },
+  };
+  const macParam = { name: "mac", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$" } };
+  const clientPaths = {
+    "/api/clients": { get: { summary: "Clients the fleet knows now (associated stations and DHCP leases), searched by MAC, hostname or IP", parameters: queryOf(clientsQuery), responses: { 200: anyJson("clients"), 400: err("invalid parameters") } } },
+    "/api/clients/{mac}": {
+      get: {
+        summary: "One client over a window: AP/node and band over time, signal and rates per snapshot, roams with their gap, hostname/IP, first/last seen",
+        parameters: [macParam, ...queryOf(clientQuery)],
+        responses: { 200: anyJson("client history"), 400: err("invalid MAC or parameters"), 404: err("client never seen") },
+      },
+    },
+    "/api/roaming": {
+      get: { summary: "Roaming quality fleet-wide and per AP pair (roams, median/p95 gap, slow and failed roams, 802.11r per SSID); ?job= gives before/after a job", parameters: queryOf(roamingQuery), responses: { 200: anyJson("roaming quality"), 400: err("invalid parameters"), 404: err("unknown job") } },
+    },
   };
   const jobPaths = {
     "/api/jobs": {
@@ -101,6 +116,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...detectionPaths,
+      ...clientPaths,
       ...jobPaths,
       ...adminPaths,
       "/api/history": {
@@ -121,6 +137,12 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "The metrics /api/history serves and what their key names",
           responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), hour: z.number().int() }) })) },
+        },
+      },
+      "/api/names": {
+        get: {
+          summary: "What the fleet can name: every MAC and link-local address its nodes announced, by node id",
+          responses: { 200: ok("names", namesAnswer) },
         },
       },
       "/api/topology": {

@@ -90,6 +90,12 @@ export const nodeSummary = z.object({
   routes: z.number().int(),
   errors: z.number().int().describe("collector errors in the last snapshot"),
   openAlerts: z.number().int(),
+  system: z
+    .object({ uptimeSec: z.number().nullable(), load1: z.number().nullable(), memFreeKb: z.number().nullable(), memTotalKb: z.number().nullable() })
+    .nullable()
+    .optional()
+    .describe("from the node's last snapshot"),
+  bootedAt: z.number().int().nullable().optional().describe("when the node last booted (ms, its snapshot time minus its uptime)"),
 });
 
 const station = z.object({
@@ -147,11 +153,28 @@ const counter = z.object({
   bytesPerSec: z.number().nullable(),
 });
 
+export const radio = z.object({
+  iface: z.string(),
+  type: z.string().nullable(),
+  band: z.string().nullable().describe("2.4, 5 or 6 (GHz)"),
+  channel: z.number().nullable(),
+  freqMhz: z.number().nullable(),
+  widthMhz: z.number().nullable(),
+  txPowerDbm: z.number().nullable(),
+  noiseDbm: z.number().nullable(),
+  busyPct: z.number().nullable().describe("channel busy time over active time since the previous cycle (%); null on the first reading and after a counter reset"),
+  rxPct: z.number().nullable(),
+  txPct: z.number().nullable(),
+  clients: z.number().int(),
+  peers: z.number().int().nullable().describe("mesh peers in ESTAB (mesh point interfaces)"),
+  meshId: z.string().nullable(),
+});
+
 /** `/api/nodes/:id/<list>` answers: `{node, ts, items}`. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ node: z.string(), ts: z.number().int().nullable(), items: z.array(item) });
 }
-export const lists = { stations: station, "mesh-paths": meshPath, neighbors: neighbor, routes: route, counters: counter } as const;
+export const lists = { stations: station, "mesh-paths": meshPath, neighbors: neighbor, routes: route, counters: counter, radios: radio } as const;
 
 export const nodeDetail = nodeSummary.extend({
   firstSeen: z.number().int(),
@@ -178,6 +201,7 @@ export const nodeDetail = nodeSummary.extend({
       neighbors: z.array(neighbor),
       routes: z.array(route),
       counters: z.array(counter),
+      radios: z.array(radio),
     })
     .nullable(),
 });
@@ -213,6 +237,11 @@ export const netjsonGraph = z.object({
       }),
     )
     .describe("meshfleet extension: 802.11s mesh paths whose next hop is not the destination (relayed, more than one hop)"),
+});
+
+export const namesAnswer = z.object({
+  macs: z.record(z.string(), z.string()).describe("MAC (lower case) -> node id, from the nodes' hellos"),
+  addresses: z.record(z.string(), z.string()).describe("link-local address -> node id, from the nodes' hellos"),
 });
 
 export const healthAnswer = z.object({

@@ -10,7 +10,7 @@ import { ValidationError } from "@meshfleet/shared";
 /** The most buckets one history answer may ask for. */
 const MAX_BUCKETS = 10_000;
 
-/** `/history` and `/topology`. */
+/** `/history`, `/names` and `/topology`. */
 export function viewsRoutes(d: ApiDeps): Hono {
   const app = new Hono();
 
@@ -27,6 +27,11 @@ export function viewsRoutes(d: ApiDeps): Hono {
   });
 
   app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, hour: 60 * MINUTE_MS } }));
+
+  // What the fleet can name: every MAC and link-local address a node announced, by node id.
+  app.get("/names", (c) =>
+    c.json({ macs: Object.fromEntries([...d.store.nodes.macMap()].sort()), addresses: Object.fromEntries([...d.store.nodes.addressMap()].sort()) }),
+  );
 
   app.get("/topology", (c) => {
     const { at } = query(c, topologyQuery);

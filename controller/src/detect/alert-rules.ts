@@ -19,6 +19,8 @@ export const ALERT_SEVERITY: Record<AlertCode, Severity> = {
   bogus_mesh_path: "critical",
   slow_convergence: "warning",
   lint: "warning",
+  channel_congested: "warning",
+  noise_floor_raised: "warning",
 };
 
 export const CONVERGENCE_SUBJECT = "convergence:fleet";
@@ -45,6 +47,24 @@ export function actionsForEvent(e: StoredEvent): AlertAction[] {
       return [{ type: "resolve", code: "mesh_link_down", subject: e.subject, eventIds: [e.id], summary: "the link is back" }];
     case "mesh_path_bogus":
       return [{ type: "raise", input: { code: "bogus_mesh_path", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.bogus_mesh_path, summary: `${e.node}: mesh path to ${e.destNode ?? e.dest} has the bogus next hop 00:00:00:00:00:00`, evidence: ev([e.id]) } }];
+    case "channel_congested":
+      return [
+        {
+          type: "raise",
+          input: { code: "channel_congested", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.channel_congested, summary: `${e.node} ${e.iface}: channel ${e.channel ?? "?"} busy ${e.after.busyPct}% of the time (at or above ${e.after.thresholdPct}% since ${new Date(e.sinceTs).toISOString()})`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, busyPct: e.after.busyPct, channel: e.channel, freqMhz: e.freqMhz } } },
+        },
+      ];
+    case "channel_congestion_cleared":
+      return [{ type: "resolve", code: "channel_congested", subject: e.subject, eventIds: [e.id], summary: e.after.reason }];
+    case "noise_floor_raised":
+      return [
+        {
+          type: "raise",
+          input: { code: "noise_floor_raised", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.noise_floor_raised, summary: `${e.node} ${e.iface}: noise floor ${e.after.noiseDbm} dBm, ${e.after.riseDb} dB above its baseline of ${e.after.baselineDbm} dBm`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, ...e.after, channel: e.channel } } },
+        },
+      ];
+    case "noise_floor_normal":
+      return [{ type: "resolve", code: "noise_floor_raised", subject: e.subject, eventIds: [e.id], summary: e.after.reason }];
     case "mesh_path_changed":
     case "mesh_path_lost":
       return describePath(e.before).startsWith("bogus") ? [{ type: "resolve", code: "bogus_mesh_path", subject: e.subject, eventIds: [e.id] }] : [];

@@ -16,7 +16,7 @@ describe("serve --alerting file", () => {
     const cfg = detectConfig(o.config);
     expect(cfg.churn).toEqual({ halfLifeMs: 60_000, flapPenalty: 1000, metricPenalty: 500, openAbove: 1500, resolveBelow: 750, historyMax: 100 });
     expect(cfg.offlineAfterIntervals).toBe(5);
-    expect([cfg.linkHealth.dropDb, cfg.linkHealth.toleranceMs, cfg.linkHealth.throughputFraction, cfg.linkHealth.floorSignalDbm]).toEqual([6, 120_000, 0.35, -90]);
+    expect([cfg.linkHealth.dropDb, cfg.linkHealth.toleranceMs, cfg.linkHealth.throughputFraction, cfg.linkHealth.floorSignalDbm]).toEqual([6, 120_000, 0.25, -90]);
     expect(cfg.convergence.slowMs).toBe(60_000);
     expect(o.webhooks).toHaveLength(1);
     expect(o.webhooks?.[0]?.url).toBe("https://hooks.example.net/mesh");

@@ -8,6 +8,7 @@ import { stepNeighbors, type NeighborsState } from "./neighbors";
 import { stepNodeSeen, tickNodes, type NodesState } from "./nodes";
 import { stepPrefixes, type PrefixesState } from "./prefixes";
 import { stepRoutes, type RoutesState } from "./routes";
+import { DEFAULT_RADIO_HEALTH, stepRadioHealth, type RadioHealthConfig, type RadioHealthState } from "./radio-health";
 import { DEFAULT_ROAM_WINDOW_MS, emptyStations, stepStations, tickStations, type StationsState } from "./stations";
 import type { DetectEvent, Resolver, Step } from "./types";
 
@@ -18,6 +19,7 @@ export interface DetectConfig {
   /** A node is offline after this many missed intervals. */
   offlineAfterIntervals: number;
   roamWindowMs: number;
+  radioHealth: RadioHealthConfig;
 }
 
 export const DEFAULT_DETECT: DetectConfig = {
@@ -26,6 +28,7 @@ export const DEFAULT_DETECT: DetectConfig = {
   linkHealth: DEFAULT_LINK_HEALTH,
   offlineAfterIntervals: 3,
   roamWindowMs: DEFAULT_ROAM_WINDOW_MS,
+  radioHealth: DEFAULT_RADIO_HEALTH,
 };
 
 /** Deep-ish merge of partial settings over the defaults. */
@@ -36,6 +39,7 @@ export function detectConfig(over: { [K in keyof DetectConfig]?: Partial<DetectC
     linkHealth: { ...DEFAULT_LINK_HEALTH, ...(over.linkHealth as Partial<LinkHealthConfig>) },
     offlineAfterIntervals: (over.offlineAfterIntervals as number | undefined) ?? DEFAULT_DETECT.offlineAfterIntervals,
     roamWindowMs: (over.roamWindowMs as number | undefined) ?? DEFAULT_DETECT.roamWindowMs,
+    radioHealth: { ...DEFAULT_RADIO_HEALTH, ...(over.radioHealth as Partial<RadioHealthConfig>) },
   };
 }
 
@@ -46,6 +50,8 @@ export interface NodeDetectState {
   meshPaths: MeshPathsState | null;
   meshPeers: MeshPeersState | null;
   prefixes: PrefixesState | null;
+  /** Absent in states saved before radio health existed. */
+  radios?: RadioHealthState | null;
 }
 
 export interface FleetState {
@@ -97,6 +103,11 @@ export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resol
   if (s.system.data) {
     const r = stepPrefixes(n.prefixes, s.system.data.delegatedPrefixes, node, ts);
     n.prefixes = r.state;
+    events.push(...r.events);
+  }
+  if (s.radios?.data) {
+    const r = stepRadioHealth(n.radios ?? null, s.radios.data.radios, node, ts, cfg.radioHealth);
+    n.radios = r.state;
     events.push(...r.events);
   }
   prev.nodes[node] = n;

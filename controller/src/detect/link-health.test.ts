@@ -56,7 +56,7 @@ describe("link health against the link's own baseline", () => {
 
   it("judges expected throughput a fraction of normal, and the absolute floor without any history", () => {
     const st: LinksState = {};
-    const evs = run(st, 0, 400_000, (t) => (t >= 200_000 ? { signal: -71, tput: 90 } : { signal: -70, tput: 300 }));
+    const evs = run(st, 0, 400_000, (t) => (t >= 200_000 ? { signal: -71, tput: 60 } : { signal: -70, tput: 300 }));
     expect(evs.map(({ t, e }) => [t, e.code, e.code === "link_degraded" ? e.reason : null])).toEqual([[240_000, "link_degraded", "throughput"]]);
     const fresh: LinksState = {};
     const floor = run(fresh, 0, 60_000, () => ({ signal: -91, tput: 4 }));
@@ -112,5 +112,15 @@ describe("mesh link down", () => {
     run(brief, 0, 120_000, () => ({ signal: -80, tput: 100 }));
     run(brief, 130_000, 130_000, () => null);
     expect(tickLinks(brief, up({ r1: 0, r2: 0 }, 900_000), 900_000, cfg)).toEqual([]);
+  });
+});
+
+describe("links seen before the peer's hello", () => {
+  it("drop the MAC-named state once the MAC resolves to a node", () => {
+    const st: LinksState = {};
+    stepLinks(st, [station(MAC.r2, { plink: "ESTAB" })], [], "r1", 0, { mac: () => null, address: () => null }, cfg);
+    expect(Object.keys(st)).toEqual([`link:${MAC.r2}-r1`]);
+    stepLinks(st, [station(MAC.r2, { plink: "ESTAB" })], [MAC.r2], "r1", 10_000, resolve, cfg);
+    expect(Object.keys(st)).toEqual(["link:r1-r2"]);
   });
 });

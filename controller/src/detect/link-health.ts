@@ -12,7 +12,7 @@ import { subjectOf, type LinkEvent, type LinkSideView, type Resolver } from "./t
 export interface LinkHealthConfig {
   /** Degraded when the signal is this many dB below the direction's baseline ... */
   dropDb: number;
-  /** ... or the expected throughput under this fraction of its baseline. */
+  /** ... or the expected throughput under this fraction of its baseline (rate control drops a step or two on a few dB of fading: 0.25, not 0.5). */
   throughputFraction: number;
   /** Unusable whatever the history: signal under this (dBm) ... */
   floorSignalDbm: number;
@@ -39,7 +39,7 @@ export interface LinkHealthConfig {
 
 export const DEFAULT_LINK_HEALTH: LinkHealthConfig = {
   dropDb: 8,
-  throughputFraction: 0.35,
+  throughputFraction: 0.25,
   floorSignalDbm: -90,
   floorThroughputMbps: 6,
   toleranceMs: 60_000,
@@ -173,6 +173,8 @@ export function stepLinks(state: LinksState, stations: readonly Station[], prevP
     const peerNode = resolve.mac(peer);
     const other = peerNode ?? peer;
     if (other === node) continue;
+    // Seen before the peer's hello named it: that state was about the same link.
+    if (peerNode !== null) delete state[subjectOf.link(node, peer)];
     const subject = subjectOf.link(node, other);
     const l = (state[subject] ??= newLink(subject, node, other));
     const key = `${node}>${peer}`;

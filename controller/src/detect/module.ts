@@ -5,6 +5,7 @@ import { NatsAlertSink } from "../alerts/nats-sink";
 import { WebhookAlertSink, type WebhookConfig } from "../alerts/webhook-sink";
 import type { AlertSink } from "../alerts/types";
 import { DetectionService, type DetectionServiceOptions } from "./service";
+import { clientRoutes } from "../clients/routes";
 
 export interface DetectionModuleOptions {
   config?: DetectionServiceOptions["config"];
@@ -39,7 +40,9 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     routes(d: ApiDeps) {
       deps = d;
       service ??= new DetectionService({ store: d.store, clock: d.clock, log: d.log, sinks, config: opts.config, ...(opts.eventRetentionMs ? { eventRetentionMs: opts.eventRetentionMs } : {}) });
-      return eventsAlertsRoutes(service);
+      const app = eventsAlertsRoutes(service);
+      app.route("/", clientRoutes(d, service.repo));
+      return app;
     },
     start(controller: Controller) {
       const s = get();

@@ -11,6 +11,9 @@ import { detectConfig, emptyFleet, stepSnapshot, tickFleet, type DetectConfig, t
 import { lintFleet, type LintNode } from "./lint";
 import { lintFromHello, lintFromSnapshot } from "./lint-input";
 import { DetectRepository, type StoredIncident } from "./repo";
+import type { AlertInput } from "../alerts/types";
+import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
+import { currentCauses, symptomKeys } from "./fold-inputs";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
 
@@ -40,6 +43,8 @@ export class DetectionService {
   private conv: ConvergenceState = emptyConvergence;
   private lint = new Map<string, LintNode>();
   private lastPrune = 0;
+  /** When nodes came back from a reboot or an outage (folding window). */
+  private readonly backAt = new Map<string, number>();
   private macs: Map<string, string> | null = null;
   private addrs: Map<string, string> | null = null;
   readonly resolver: Resolver;
@@ -156,6 +161,7 @@ export class DetectionService {
   private record(events: DetectEvent[]): StoredEvent[] {
     if (events.length === 0) return [];
     const stored = this.repo.insertEvents(events);
+    for (const e of stored) if (e.code === "node_rebooted" || (e.code === "node_online" && e.before !== null)) this.backAt.set(e.node, e.ts);
     const ch = stepChurn(this.churn, stored, this.cfg.churn);
     this.churn = ch.state;
     for (const e of stored) for (const a of actionsForEvent(e)) this.apply(a, e.ts);
@@ -178,12 +184,26 @@ export class DetectionService {
   }
 
   private apply(a: AlertAction, ts: number): void {
-    if (a.type === "raise") this.alerts.raise(a.input, ts);
-    else {
+    if (a.type === "raise") {
+      if (!this.fold(a.input, ts)) this.alerts.raise(a.input, ts);
+    } else {
       const cur = this.alerts.get(a.code, a.subject);
       const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];
       if (cur) this.alerts.resolve(a.code, a.subject, ts, { eventIds: a.eventIds, scores, ...(a.summary ? { summary: `${cur.summary}; resolved: ${a.summary}` } : {}) });
     }
+  }
+
+  /** Folds a symptom into its cause's alert (true) instead of opening it (see fold.ts). */
+  private fold(input: AlertInput, ts: number): boolean {
+    if (!canFold(input.code) || this.alerts.isOpen(input.code, input.subject)) return false;
+    const now = this.o.clock.now();
+    const causes = currentCauses({ open: this.alerts.openAlerts(), resolved: this.alerts.list({ state: "resolved", since: now - FOLD_WINDOW_MS, limit: 500 }), fleet: this.fleet, backAt: this.backAt, now });
+    const keys = symptomKeys(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet);
+    const c = findCause({ code: input.code, subject: input.subject, keys }, causes, now);
+    if (!c) return false;
+    if (c.alert) this.alerts.absorb({ ...c.alert, ...(c.id !== undefined ? { id: c.id } : {}) }, input, ts);
+    this.o.log.info({ symptom: `${input.code} ${input.subject}`, cause: c.label }, "alert folded into its cause");
+    return true;
   }
 
   private setLint(node: string, next: LintNode, touched: Set<string>): void {

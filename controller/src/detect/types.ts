@@ -96,7 +96,14 @@ export type StationEvent =
 
 export type PrefixEvent = Base<"delegated_prefix_changed", string[], string[]>;
 
-export type DetectEvent = RouteEvent | NeighborEvent | MeshPathEvent | MeshPeerEvent | LinkEvent | NodeEvent | StationEvent | PrefixEvent;
+type RadioWhere = { iface: string; channel: number | null; freqMhz: number | null };
+export type RadioEvent =
+  | (Base<"channel_congested", null, { busyPct: number; thresholdPct: number }> & RadioWhere & { sinceTs: number })
+  | (Base<"channel_congestion_cleared", { busyPct: null }, { busyPct: number | null; reason: string }> & RadioWhere)
+  | (Base<"noise_floor_raised", null, { noiseDbm: number; baselineDbm: number; riseDb: number }> & RadioWhere & { sinceTs: number })
+  | (Base<"noise_floor_normal", { noiseDbm: null; baselineDbm: number | null }, { noiseDbm: number | null; baselineDbm: number | null; reason: string }> & RadioWhere);
+
+export type DetectEvent = RouteEvent | NeighborEvent | MeshPathEvent | MeshPeerEvent | LinkEvent | NodeEvent | StationEvent | PrefixEvent | RadioEvent;
 export type EventCode = DetectEvent["code"];
 
 export const EVENT_CODES = [
@@ -122,6 +129,10 @@ export const EVENT_CODES = [
   "station_left",
   "station_roamed",
   "delegated_prefix_changed",
+  "channel_congested",
+  "channel_congestion_cleared",
+  "noise_floor_raised",
+  "noise_floor_normal",
 ] as const satisfies readonly EventCode[];
 
 /** A detector's result: its next state and what it saw change. */
@@ -147,5 +158,6 @@ export const subjectOf = {
   node: (node: string) => `node:${node}`,
   station: (mac: string) => `station:${mac}`,
   prefix: (node: string) => `prefix:${node}`,
+  radio: (node: string, iface: string) => `radio:${node}:${iface}`,
   link: (a: string, b: string) => (a < b ? `link:${a}-${b}` : `link:${b}-${a}`),
 } as const;

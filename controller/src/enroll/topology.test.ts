@@ -57,6 +57,12 @@ describe("nats-server topologies", () => {
     expect(configs[0]!.config).toContain('listen: "10.0.0.1:7422"');
     expect(configs[0]!.config).toContain('{ user: "leaf-site-a", password: "pw-a" }');
     expect(configs[2]!.config).not.toContain("leafnodes");
+    // One server: a single hub with its domain and leaf port, no cluster block.
+    const [single] = clusterConfigs({ name: "hub", domain: "hub", storeDir: "/d", servers: [servers[0]!] }, authorization);
+    expect(single!.config).not.toContain("cluster {");
+    expect(single!.config).toContain("domain: hub\n");
+    writeFileSync(join(dir!.path, "single.conf"), single!.config);
+    expect(serverAccepts(join(dir!.path, "single.conf"))).toMatchObject({ ok: true });
   });
 
   it("a site leaf node: its own domain, the hub URLs with the uplink user, telemetry subjects kept off the uplink; nats-server accepts it", () => {
@@ -75,6 +81,7 @@ describe("nats-server topologies", () => {
   it("rejects what would make a broken or unsafe configuration", () => {
     const spec = { name: "hub", domain: "hub", storeDir: "/d", servers };
     expect(() => clusterConfigs({ ...spec, servers: servers.slice(0, 2) }, "")).toThrow(/at least 3 servers/);
+    expect(() => clusterConfigs({ ...spec, servers: [] }, "")).toThrow(/at least 3 servers/);
     expect(() => clusterConfigs({ ...spec, servers: [...servers.slice(0, 2), { ...servers[2]!, name: "n1" }] }, "")).toThrow(/unique/);
     expect(() => clusterConfigs({ ...spec, domain: "a.b" }, "")).toThrow(/JetStream domain/);
     expect(() => clusterConfigs({ ...spec, servers: [...servers.slice(0, 2), { ...servers[2]!, host: 'x" }' }] }, "")).toThrow(/invalid host/);

@@ -3,7 +3,7 @@ import { hello, jobStatus, snapshot, subjects } from "@meshfleet/shared";
 import type { z } from "zod";
 import { decodeMessage, edgeSchemas } from "./decode";
 import { buildHello, buildSnapshot } from "./fixtures";
-import { seededRandom } from "@meshfleet/agent/sim";
+import { seededRandom } from "@meshfleet/testkit";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Container = Json[] | { [k: string]: Json };

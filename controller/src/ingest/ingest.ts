@@ -6,7 +6,8 @@ import type { StreamInfo } from "@nats-io/jetstream";
 import type { Store, Clock } from "../store/index";
 import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
 import type { Logger } from "../log";
-import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
+import type { IngestItem, RejectReason } from "./decode";
+import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
 import type { IngestMetrics, IngestStats } from "./metrics";
 
@@ -71,6 +72,8 @@ export class Ingest {
   readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
+  /** Decodes every wire encoding; reads a delta's keyframe back from the stream when needed. */
+  readonly wire: WireDecoder;
 
   constructor(opts: IngestOptions) {
     this.o = {
@@ -86,6 +89,15 @@ export class Ingest {
       sites: [],
       ...opts,
     };
+    let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
+    this.wire = new WireDecoder({
+      maxBytes: this.o.maxMessageBytes,
+      fetch: async (seq) => {
+        jsm ??= await jetstreamManager(this.o.nc);
+        const m = await jsm.streams.getMessage(TELEMETRY_STREAM, { seq });
+        return m ? { subject: m.subject, data: m.data, seq: m.seq, headers: m.header } : null;
+      },
+    });
   }
 
   /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
@@ -185,7 +197,7 @@ export class Ingest {
     const items: IngestItem[] = [];
     const kept: JsMsg[] = [];
     for (const m of msgs) {
-      const d = decodeMessage(m.subject, m.data, this.o.maxMessageBytes);
+      const d = await this.wire.decode(m);
       if (d.ok) {
         items.push(d.item);
         kept.push(m);

@@ -1,5 +1,5 @@
 import type { RadioConfig, WifiIfaceConfig, WirelessConfig } from "@meshfleet/shared";
-import { parseUciFile, type UciPackage, type UciSection } from "@meshfleet/agent/uci";
+import { parseUciFile, type UciPackage, type UciSection } from "@meshfleet/uci";
 import { hwmodeOf, radioBand, usesBand } from "./release";
 import { MASK } from "./templates/types";
 

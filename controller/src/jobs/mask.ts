@@ -1,5 +1,5 @@
 import type { UciOp } from "@meshfleet/shared";
-import type { UciPackage } from "@meshfleet/agent/uci";
+import type { UciPackage } from "@meshfleet/uci";
 import { MASK, SECRET_OPTIONS } from "./templates/types";
 
 /** Parameters with secret values replaced (for the API, the database's shown copy, logs). */

@@ -1,5 +1,5 @@
 import { toWireError, type Reload, type UciOp } from "@meshfleet/shared";
-import { applyUciOps, configsOf, describeUciOp, serializeUci, type UciPackage } from "@meshfleet/agent/uci";
+import { applyUciOps, configsOf, describeUciOp, serializeUci, type UciPackage } from "@meshfleet/uci";
 import { planBasePackage } from "./baseline";
 import { unifiedDiff } from "./diff";
 import { maskOps, maskPackage } from "./mask";

@@ -21,6 +21,10 @@ export type CounterTuple = [string, number, number, N, N];
 export type InterfaceTuple = [string, string | null, string | null, N, N, string | null, string | null];
 /** [uptimeSec, load1, memFreeKb, memTotalKb, hostname] */
 export type SystemTuple = [N, N, N, N, string | null];
+/** [iface, band, channel, freqMhz, widthMhz, txPowerDbm, noiseDbm, busyPct, rxPct, txPct, clients, peers, meshId, type] */
+export type RadioTuple = [string, string | null, N, N, N, N, N, N, N, N, number, N, string | null, string | null];
+/** [mac, ip, hostname] of a DHCP lease */
+export type LeaseTuple = [string, string, string | null];
 /** [section, code, message] */
 export type ErrorTuple = [string, string, string];
 type N = number | null;
@@ -35,6 +39,10 @@ export interface PackedSnapshot {
   sy: SystemTuple | null;
   er: ErrorTuple[];
   dr: number;
+  /** Radio health; absent in rows stored before it existed and from agents that do not send it. */
+  rd?: RadioTuple[];
+  /** DHCP leases (client hostnames and IPs); absent in older rows and when the node has none. */
+  ls?: LeaseTuple[];
 }
 
 /** Stable identity of an nftables counter across snapshots. */
@@ -94,7 +102,31 @@ export function pack(s: Snapshot, base: CounterBase | null): PackedSnapshot {
   for (const name of ["interfaces", "stations", "meshPaths", "routing", "counters", "system", "wireless"] as const) {
     for (const e of s[name].errors) er.push([name, e.code, e.message]);
   }
-  return { st, mp, nb, rt, ct, wi, sy, er, dr: s.dropped };
+  for (const e of s.radios?.errors ?? []) er.push(["radios", e.code, e.message]);
+  for (const e of s.leases?.errors ?? []) er.push(["leases", e.code, e.message]);
+  const radios = s.radios?.data?.radios;
+  const out: PackedSnapshot = { st, mp, nb, rt, ct, wi, sy, er, dr: s.dropped };
+  if (radios) {
+    out.rd = radios.map((x) => [
+      x.iface,
+      x.band,
+      x.channel,
+      x.freqMhz,
+      x.widthMhz,
+      x.txPowerDbm,
+      x.noiseDbm,
+      x.utilisation?.busyPct ?? null,
+      x.utilisation?.rxPct ?? null,
+      x.utilisation?.txPct ?? null,
+      x.clients,
+      x.peers,
+      x.meshId,
+      x.type,
+    ]);
+  }
+  const leases = s.leases?.data?.leases;
+  if (leases && leases.length > 0) out.ls = leases.map((l) => [l.mac.toLowerCase(), l.ip, l.hostname]);
+  return out;
 }
 
 export function counterBaseOf(ts: number, p: PackedSnapshot): CounterBase {
@@ -138,6 +170,12 @@ export const HISTORY_METRICS = {
   routeMetric: "route prefix (primary route)",
   counterPacketRate: "counter key",
   counterByteRate: "counter key",
+  radioBusy: "radio interface (channel busy %)",
+  radioRx: "radio interface (channel receive %)",
+  radioTx: "radio interface (channel transmit %)",
+  radioNoise: "radio interface (noise floor dBm)",
+  radioClients: "radio interface (associated clients)",
+  radioTxPower: "radio interface (tx power dBm)",
 } as const;
 export type HistoryMetric = keyof typeof HISTORY_METRICS;
 /** The metrics whose key is a MAC (a station or a mesh path destination). */
@@ -165,6 +203,14 @@ export function forEachSample(p: PackedSnapshot, emit: (series: string, value: n
   for (const c of p.ct) {
     put("counterPacketRate", c[0], c[3]);
     put("counterByteRate", c[0], c[4]);
+  }
+  for (const r of p.rd ?? []) {
+    put("radioBusy", r[0], r[7]);
+    put("radioRx", r[0], r[8]);
+    put("radioTx", r[0], r[9]);
+    put("radioNoise", r[0], r[6]);
+    put("radioClients", r[0], r[10]);
+    put("radioTxPower", r[0], r[5]);
   }
 }
 

@@ -74,6 +74,23 @@ export interface SystemView {
   hostname: string | null;
 }
 
+export interface RadioView {
+  iface: string;
+  type: string | null;
+  band: string | null;
+  channel: number | null;
+  freqMhz: number | null;
+  widthMhz: number | null;
+  txPowerDbm: number | null;
+  noiseDbm: number | null;
+  busyPct: number | null;
+  rxPct: number | null;
+  txPct: number | null;
+  clients: number;
+  peers: number | null;
+  meshId: string | null;
+}
+
 export type Resolve = (key: string) => string | null;
 const none: Resolve = () => null;
 
@@ -135,5 +152,22 @@ export const views = {
     p.wi.map((i) => ({ name: i[0], type: i[1], mac: i[2], channel: i[3], freqMhz: i[4], ssid: i[5], meshId: i[6] })),
   system: (p: PackedSnapshot): SystemView | null =>
     p.sy ? { uptimeSec: p.sy[0], load1: p.sy[1], memFreeKb: p.sy[2], memTotalKb: p.sy[3], hostname: p.sy[4] } : null,
+  radios: (p: PackedSnapshot): RadioView[] =>
+    (p.rd ?? []).map((r) => ({
+      iface: r[0],
+      type: r[13],
+      band: r[1],
+      channel: r[2],
+      freqMhz: r[3],
+      widthMhz: r[4],
+      txPowerDbm: r[5],
+      noiseDbm: r[6],
+      busyPct: r[7],
+      rxPct: r[8],
+      txPct: r[9],
+      clients: r[10],
+      peers: r[11],
+      meshId: r[12],
+    })),
   errors: (p: PackedSnapshot) => p.er.map((e) => ({ section: e[0], code: e[1], message: e[2] })),
 };

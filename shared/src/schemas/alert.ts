@@ -16,6 +16,8 @@ export const ALERT_CODES = [
   "bogus_mesh_path",
   "slow_convergence",
   "lint",
+  "channel_congested",
+  "noise_floor_raised",
 ] as const;
 export const alertCode = z.enum(ALERT_CODES);
 export type AlertCode = z.infer<typeof alertCode>;

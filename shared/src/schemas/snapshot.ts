@@ -6,6 +6,7 @@ import { nftCounters } from "./firewall";
 import { systemFacts } from "./system";
 import { wirelessConfig } from "./wireless-config";
 import { radioView } from "./radio";
+import { dhcpLeases } from "./clients";
 
 /**
  * One telemetry message per cycle per node. `(node, boot, seq)` is unique: `boot` is
@@ -30,6 +31,8 @@ export const snapshot = z.object({
   wireless: section(wirelessConfig),
   /** Radio health (channel, power, noise, utilisation, clients); absent from agents before it existed. */
   radios: section(radioView).optional(),
+  /** DHCP leases the node handed out (hostnames and IPs of clients); absent from agents before it existed. */
+  leases: section(dhcpLeases).optional(),
 });
 export type Snapshot = z.infer<typeof snapshot>;
 export type SnapshotInput = z.input<typeof snapshot>;

@@ -1,4 +1,5 @@
 export * from "./nats-server";
 export * from "./wait";
 export * from "./stream";
+export * from "./fuzz";
 export * from "./nats-cluster";

@@ -1,5 +1,5 @@
 import { connect, type ConnectionOptions } from "@nats-io/transport-node";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { StorageType, jetstreamManager } from "@nats-io/jetstream";
 import { freePort, startNatsServer, type RunningNatsServer } from "./nats-server";
 import { waitFor } from "./wait";
 
@@ -33,7 +33,8 @@ export interface NatsClusterOptions {
 
 /**
  * Starts a real nats-server cluster on loopback ports (each member in its own temp dir)
- * and waits until its JetStream answers (a meta leader is elected).
+ * and waits until a stream with one replica per member can be placed (a meta leader is
+ * elected and every member has reported to it).
  */
 export async function startNatsCluster(opts: NatsClusterOptions): Promise<RunningNatsCluster> {
   const members: ClusterMemberPorts[] = [];
@@ -49,8 +50,10 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<Runnin
       async () => {
         const nc = await connect({ servers: [...urls], timeout: 2000, ...opts.connect });
         try {
+          // Every member able to hold a replica: a stream placed on all of them, then removed.
           const jsm = await jetstreamManager(nc, { timeout: 2000 });
-          await jsm.getAccountInfo();
+          await jsm.streams.add({ name: "TESTKIT_READY", subjects: ["_testkit.ready"], storage: StorageType.Memory, num_replicas: members.length });
+          await jsm.streams.delete("TESTKIT_READY");
           return true;
         } finally {
           await nc.close();

@@ -22,6 +22,8 @@ export interface RunningNatsServer {
   readonly url: string;
   readonly port: number;
   readonly storeDir: string;
+  /** The running process's id (null while stopped): for CPU accounting in benchmarks. */
+  readonly pid: number | null;
   /** Stops the server (SIGTERM, then SIGKILL); its store stays for restart(). */
   stop(): Promise<void>;
   /** Kills the server abruptly. */
@@ -138,6 +140,10 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir,
+    get pid(): number | null {
+      const c: ChildProcess | null = child;
+      return c && c.exitCode === null && c.signalCode === null ? (c.pid ?? null) : null;
+    },
     stop: () => halt("SIGTERM"),
     kill: () => halt("SIGKILL"),
     restart: async () => {

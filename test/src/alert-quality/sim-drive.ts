@@ -1,5 +1,5 @@
 import { buildHello, buildSnapshot, collectAll, type CollectContext } from "@meshfleet/agent";
-import type { World } from "@meshfleet/agent/sim";
+import type { World } from "@meshfleet/sim";
 import { DetectionService, FakeClock, openStore, silentLogger, type IngestItem, type Store } from "@meshfleet/controller";
 import type { DetectionServiceOptions } from "@meshfleet/controller";
 import { tempDir } from "@meshfleet/testkit";

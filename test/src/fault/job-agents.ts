@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job, JobStatus, SystemFacts } from "@meshfleet/shared";
 import { Agent, NatsPublisher, silentLog, type Collection, type PublishOptions, type Publisher } from "@meshfleet/agent";
-import { CommandUciBackend, FileUciBackend, UciFileRunner, type UciBackend } from "@meshfleet/agent/uci";
+import { CommandUciBackend, FileUciBackend, UciFileRunner, type UciBackend } from "@meshfleet/uci";
 import { brokerRoundTrip, createVerifier, FileJobStateStore, JobExecutor, systemJobClock } from "@meshfleet/agent/jobs";
 import { FIREWALL, WIRELESS_1907, WIRELESS_2203 } from "../jobs-fleet";
 

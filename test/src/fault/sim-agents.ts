@@ -1,5 +1,5 @@
 import { Agent, NatsPublisher, silentLog, type CommandResult, type CommandRunner, type NatsPublisherOptions, type RunOptions } from "@meshfleet/agent";
-import { World } from "@meshfleet/agent/sim";
+import { World } from "@meshfleet/sim";
 import { openStore, systemClock } from "@meshfleet/controller";
 import { AckRecordingPublisher } from "./job-agents";
 

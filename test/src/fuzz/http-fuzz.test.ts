@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
-import { Controller, FakeClock, openStore, buildHello, buildSnapshot, decodeMessage, writeBatch, silentLogger, type Store } from "@meshfleet/controller";
-import { modules } from "../../../controller/src/main";
+import { Controller, FakeClock, openStore, buildHello, buildSnapshot, decodeMessage, modules, writeBatch, silentLogger, type Store } from "@meshfleet/controller";
 import { subjects } from "@meshfleet/shared";
 
 const ROUTES = [

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
 import { FakeClock, openStore, buildSnapshot, decodeMessage, writeBatch, type IngestItem } from "@meshfleet/controller";
-import { seededRandom } from "@meshfleet/agent/sim";
+import { seededRandom } from "@meshfleet/testkit";
 
 /**
  * 100,000 messages through the ingest's decode and write path (the code every message

@@ -3,13 +3,55 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startDemo, type RunningDemo } from "@meshfleet/controller/demo";
+import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
 
 const artifacts = join(import.meta.dirname, "..", "..", "artifacts");
 const NODES = 5;
 
 type Plot = { labels: string[]; ts: number[]; values: (number | null)[][]; attrs: Record<string, string> };
+type Topo = { relayedPaths: { source: string; destination: string; via: string; hops: number | null }[] };
+type CyNode = { id(): string; position(): { x: number; y: number }; data(k: string): string; style(k: string): string; emit(e: string): void };
+type CyGraph = {
+  nodes(): { length: number; map<T>(f: (n: CyNode) => T): T[] };
+  edges(sel?: string): { length: number; map<T>(f: (e: CyNode) => T): T[] };
+  getElementById(id: string): CyNode;
+};
+
+/**
+ * In the page: the visible edges (kind and node pair), the labels drawn outside the
+ * canvas, and every label that covers a node or another label (rendered boxes).
+ */
+function inspectGraph() {
+  type Box = { x1: number; x2: number; y1: number; y2: number; w: number; h: number };
+  type El = { id(): string; data(k: string): string; visible(): boolean; isNode(): boolean; renderedBoundingBox(o: object): Box };
+  const g = (window as unknown as { meshfleetGraph: { elements(): { toArray(): El[] }; width(): number; height(): number } }).meshfleetGraph;
+  const els = g.elements().toArray().filter((e) => e.visible());
+  const labelled = els.filter((e) => (e.data("label") ?? "") !== "");
+  const labels = labelled.map((e) => ({ id: e.id(), box: e.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }) }));
+  const bodies = els.filter((e) => e.isNode()).map((e) => ({ id: e.id(), box: e.renderedBoundingBox({ includeNodes: true, includeEdges: false, includeLabels: false }) }));
+  const hit = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  const overlaps: string[] = [];
+  for (const l of labels) {
+    for (const b of bodies) if (b.id !== l.id && hit(l.box, b.box)) overlaps.push(`label of ${l.id} over node ${b.id}`);
+    for (const m of labels) if (m.id < l.id && hit(l.box, m.box)) overlaps.push(`label of ${l.id} over label of ${m.id}`);
+  }
+  const outside = labels.filter((l) => l.box.x1 < 0 || l.box.y1 < 0 || l.box.x2 > g.width() || l.box.y2 > g.height()).map((l) => l.id);
+  const visibleEdges = els.filter((e) => !e.isNode()).map((e) => ({ kind: e.data("kind"), pair: [e.data("source"), e.data("target")].sort().join("|") }));
+  return { visibleEdges, outside, overlaps };
+}
+
+/** Screenshots of a page at a laptop's and a phone's size, into test/artifacts/. */
+async function shoot(page: Page, name: string) {
+  const size = page.viewportSize();
+  for (const [w, h] of [[1400, 900], [390, 844]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: join(artifacts, `${name}-${w}x${h}.png`), fullPage: true });
+  }
+  if (size) await page.setViewportSize(size);
+}
+
 type SeriesAnswer = { ts: number[]; series: { key: string; node: string | null; values: (number | null)[] }[] };
 type Graph = {
   nodes(): { length: number };
@@ -20,9 +62,9 @@ type Graph = {
 /**
  * The dashboard in real headless Chromium (Debian's package, driven by playwright-core)
  * against a running demo: a 5-router simulated mesh whose node-4 default route flaps
- * four times early on, with a short churn half-life so the alert opens and resolves
+ * seven times early on (every 2 s from 3 s), with a short churn half-life so the alert opens and resolves
  * within the test, and whose node-1 <-> node-2 link degrades from 8 s on until their
- * mesh path goes through node-5.
+ * mesh path goes through node-5, and whose node-3 reboots (down from 30 s to 40 s).
  */
 describe("dashboard in Chromium against a running demo", () => {
   let demo: RunningDemo;
@@ -50,8 +92,9 @@ describe("dashboard in Chromium against a running demo", () => {
         nodes: NODES,
         routing: "babel",
         events: [
-          { type: "flapRoute", atMs: 3000, node: "node-4", prefix: "::/0", periodMs: 2000, count: 5 },
+          { type: "flapRoute", atMs: 3000, node: "node-4", prefix: "::/0", periodMs: 2000, count: 7 },
           { type: "degradeLink", atMs: 8000, a: "node-1", b: "node-2", toSignal: -87.5, overMs: 4000 },
+          { type: "rebootNode", atMs: 30_000, node: "node-3", downMs: 10_000 },
         ],
       },
     });
@@ -59,7 +102,7 @@ describe("dashboard in Chromium against a running demo", () => {
       executablePath: "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
     });
@@ -79,7 +122,28 @@ describe("dashboard in Chromium against a running demo", () => {
     expect(ids).toEqual(["node-1", "node-2", "node-3", "node-4", "node-5"]);
     await page.waitForFunction(() => document.querySelectorAll("#nodes .pill.online").length === 5, undefined, { timeout: 20_000 });
     await expect.poll(() => page.textContent("#live"), { timeout: 15_000 }).toMatch(/^live/);
-    await page.screenshot({ path: join(artifacts, "overview.png"), fullPage: true });
+    // The health summary on top, and per node its uptime, load, memory, last reboot and agent version.
+    await page.waitForFunction(() => document.querySelector("#sum-online b")?.textContent === "5/5", undefined, { timeout: 15_000 });
+    const cells = await page.$$eval("#nodes tbody tr", (trs) => trs.map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll("td")).map((td, i) => [document.querySelectorAll("#nodes th")[i]!.getAttribute("data-col"), td.textContent ?? ""]))));
+    for (const c of cells) {
+      expect(c.uptime, c.node).toMatch(/^\d+ min$|^\d+ h \d+ min$/);
+      expect(c.load, c.node).toMatch(/^\d+\.\d\d$/);
+      expect(c.memory, c.node).toMatch(/^ ?\d+%$/);
+      expect(c["last reboot"], c.node).toMatch(/ago$/);
+      expect(c.agent, c.node).toBe("0.1.0");
+    }
+    expect(await page.textContent("#sum-alerts")).toMatch(/open alerts/);
+    // Sortable: the node column a second time sorts descending.
+    await page.click('th[data-col="node"]');
+    await page.waitForFunction(() => document.querySelector("#nodes tbody tr td")?.textContent === "node-5");
+    expect(await page.$$eval("#nodes tbody tr td:first-child", (tds) => tds.map((td) => td.textContent))).toEqual(["node-5", "node-4", "node-3", "node-2", "node-1"]);
+    await page.click('th[data-col="node"]');
+    await page.waitForFunction(() => document.querySelector("#nodes tbody tr td")?.textContent === "node-1");
+    await shoot(page, "overview");
+    // On a phone the page does not scroll sideways: the table does, inside its box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it("the node page plots its mesh peers' and stations' signal and its counter rates, live", async () => {
@@ -105,7 +169,7 @@ describe("dashboard in Chromium against a running demo", () => {
     };
     await page.waitForFunction(ready, undefined, { timeout: 20_000 });
     const plots = await plotted();
-    expect(Object.keys(plots).sort()).toEqual(["plot-counters", "plot-paths", "plot-peers", "plot-stations"]);
+    expect(Object.keys(plots).sort()).toEqual(["plot-counters", "plot-paths", "plot-peers", "plot-radio-busy", "plot-radio-noise", "plot-stations"]);
     // Every chart draws exactly what the series API serves for its window, one line per key.
     const windowOf = (p: Plot) => `from=${p.ts[0]}&to=${p.ts[p.ts.length - 1]! + 1}`;
     const signal = await getJson<SeriesAnswer>(`api/nodes/${node.id}/series?metric=signal&${windowOf(plots["plot-stations"]!)}`);
@@ -122,8 +186,10 @@ describe("dashboard in Chromium against a running demo", () => {
       expect(p.values, id).toEqual(want.map((x) => x.values));
       expect([p.attrs.series, p.attrs.points, p.attrs.lastTs], id).toEqual([String(want.length), String(signal.ts.length), String(signal.ts[signal.ts.length - 1])]);
     }
-    // A mesh peer is there in every sample of the window.
-    for (const v of plots["plot-peers"]!.values) expect(v.filter((x) => x === null)).toEqual([]);
+    // A mesh peer is there in every sample of the window (but node-3, which reboots at 30 s).
+    plots["plot-peers"]!.values.forEach((v, i) => {
+      if (plots["plot-peers"]!.labels[i] !== "node-3") expect(v.filter((x) => x === null), plots["plot-peers"]!.labels[i]).toEqual([]);
+    });
     const counters = await getJson<SeriesAnswer>(`api/nodes/${node.id}/series?metric=counterByteRate&${windowOf(plots["plot-counters"]!)}`);
     const { items: nft } = await getJson<{ items: { key: string }[] }>(`api/nodes/${node.id}/counters`);
     expect(counters.series.map((x) => x.key)).toEqual(nft.map((c) => c.key).sort());
@@ -135,6 +201,22 @@ describe("dashboard in Chromium against a running demo", () => {
     expect(await page.$$eval("#tables table", (ts) => ts.length)).toBe(6);
     await page.screenshot({ path: join(artifacts, "node.png"), fullPage: true });
   }, 60_000);
+
+  it("a route_flapping alert appears and then resolves", async () => {
+    await page.goto(`${demo.url.split("?")[0]}#/alerts`);
+    const rowText = async () => {
+      await page.evaluate(() => window.dispatchEvent(new HashChangeEvent("hashchange")));
+      await page.waitForSelector("#alerts");
+      return page.$$eval("#alerts tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+    };
+    // node-4's default route flaps; other nodes' routes through it may flap too and get their own alerts.
+    const open = await waitFor(async () => (await rowText()).find((t) => t.startsWith("open") && t.includes("route_flapping") && t.includes("on node-4")), { timeoutMs: 60_000, intervalMs: 1000, what: "node-4's open route_flapping alert" });
+    expect(open).toContain("route ::/0 on node-4 is flapping");
+    await page.screenshot({ path: join(artifacts, "alert-open.png") });
+    const resolved = await waitFor(async () => (await rowText()).find((t) => t.startsWith("resolved") && t.includes("route_flapping") && t.includes("node-4")), { timeoutMs: 90_000, intervalMs: 2000, what: "the alert resolved" });
+    expect(resolved).toContain("is flapping");
+    await page.screenshot({ path: join(artifacts, "alert-resolved.png") });
+  }, 180_000);
 
   it("the topology page draws every node of the mesh, and the relayed path once the node-1 <-> node-2 link degrades", async () => {
     // node-1's path to node-2 over time: direct (1 hop) at first, through a relay (2 hops) once the link degraded.
@@ -148,7 +230,6 @@ describe("dashboard in Chromium against a running demo", () => {
     }, { timeoutMs: 40_000, intervalMs: 1000, what: "node-1's path to node-2 relayed" });
     expect(hops.values[0]).toBe(1);
     expect([...new Set(hops.values)]).toEqual([1, 2]);
-    type Topo = { relayedPaths: { source: string; destination: string; via: string; hops: number | null }[] };
     // Before the degrade node-1 relayed only its paths to node-3 and node-5 (through node-2).
     const early = await getJson<Topo>(`api/topology?at=${hops.ts[0]! + 500}`);
     expect(early.relayedPaths.filter((p) => p.source === "node-1").map((p) => [p.destination, p.via, p.hops])).toEqual([
@@ -157,46 +238,101 @@ describe("dashboard in Chromium against a running demo", () => {
     ]);
 
     await page.goto(`${demo.url}#/topology`);
-    await page.waitForFunction((n) => (window as unknown as { meshfleetGraph?: Graph }).meshfleetGraph?.nodes().length === n, NODES, { timeout: 20_000 });
-    const links = await page.evaluate(() => (window as unknown as { meshfleetGraph: Graph }).meshfleetGraph.edges('[kind != "relayed"]').length);
-    expect(links).toBeGreaterThanOrEqual(NODES - 1);
+    await page.waitForFunction((n) => (window as unknown as { meshfleetGraph?: CyGraph }).meshfleetGraph?.nodes().length === n, NODES, { timeout: 20_000 });
     const edge = "relayed:node-1|node-2";
     const label = () => page.evaluate((id) => {
       const e = (window as unknown as { meshfleetGraph?: Graph }).meshfleetGraph?.getElementById(id);
       return e && e.nonempty() ? { label: e.data("label"), paths: e.data("paths"), visible: e.visible() } : null;
     }, edge);
     await expect.poll(label, { timeout: 20_000 }).not.toBeNull();
-    expect(await label()).toEqual({ label: "via node-5", paths: "node-1 → node-2 via node-5 (2 hops); node-2 → node-1 via node-5 (2 hops)", visible: true });
+    // By default: one edge per node pair (no routing-only adjacency, no relayed path), every label inside the canvas, none over a node or its name.
+    const drawing = await page.evaluate(inspectGraph);
+    expect(drawing.visibleEdges.length).toBeGreaterThanOrEqual(NODES - 1);
+    expect(new Set(drawing.visibleEdges.map((e) => e.pair)).size).toBe(drawing.visibleEdges.length);
+    expect(drawing.visibleEdges.every((e) => e.kind === "mesh")).toBe(true);
+    expect(drawing.outside).toEqual([]);
+    expect(drawing.overlaps).toEqual([]);
+    expect(await label()).toEqual({ label: "via node-5", paths: "node-1 → node-2 via node-5 (2 hops); node-2 → node-1 via node-5 (2 hops)", visible: false });
     const now = await getJson<Topo>("api/topology");
     expect(now.relayedPaths.filter((p) => p.source === "node-1" && p.destination === "node-2")).toEqual([{ source: "node-1", destination: "node-2", via: "node-5", hops: 2, metric: expect.any(Number) }]);
-    // The drawn count is the graph's relayed edges; the checkbox hides and shows them.
+    await shoot(page, "topology");
+    // The checkbox shows every relayed path; the drawn count is the graph's relayed edges.
     const drawn = () => page.evaluate(() => ({ attr: Number(document.getElementById("cy")!.dataset.relayed), edges: (window as unknown as { meshfleetGraph: Graph }).meshfleetGraph.edges('[kind = "relayed"]').length }));
+    expect((await drawn()).attr).toBe(0);
+    await page.check("#relayed");
     const shown = await drawn();
     expect(shown.attr).toBe(shown.edges);
     expect(shown.edges).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: join(artifacts, "topology.png") });
+    expect((await label())!.visible).toBe(true);
     await page.uncheck("#relayed");
     expect((await drawn()).attr).toBe(0);
-    await expect.poll(async () => (await label())!.visible, { timeout: 5000 }).toBe(false);
-    await page.check("#relayed");
-    expect((await drawn()).attr).toBe(shown.edges);
-    await expect.poll(async () => (await label())!.visible, { timeout: 5000 }).toBe(true);
+    // Selecting node-1 shows its relayed paths (and the details panel names its links); a path choice draws the route.
+    await page.evaluate(() => void (window as unknown as { meshfleetGraph: CyGraph }).meshfleetGraph.getElementById("node-1").emit("tap"));
+    expect((await label())!.visible).toBe(true);
+    expect(await page.textContent("#details h3")).toBe("node-1");
+    await page.selectOption("#pfrom", "node-1");
+    await page.selectOption("#pto", "node-2");
+    expect(await page.textContent("#pathnote")).toBe("node-1 → node-5 → node-2 (2 hops, now)");
+    expect(await page.evaluate(() => (window as unknown as { meshfleetGraph: CyGraph }).meshfleetGraph.edges(".onpath").map((e) => e.id()).sort())).toEqual(["link:node-1|node-5", "link:node-2|node-5"]);
+    await shoot(page, "topology-path");
+    // The layout survives a reload: every node where it was.
+    const positions = () => page.evaluate(() => Object.fromEntries((window as unknown as { meshfleetGraph: CyGraph }).meshfleetGraph.nodes().map((n) => [n.id(), [Math.round(n.position().x), Math.round(n.position().y)]])));
+    const before = await positions();
+    await page.reload();
+    await page.waitForFunction((n) => (window as unknown as { meshfleetGraph?: CyGraph }).meshfleetGraph?.nodes().length === n, NODES, { timeout: 20_000 });
+    expect(await positions()).toEqual(before);
   }, 60_000);
 
-  it("a route_flapping alert appears and then resolves", async () => {
-    await page.goto(`${demo.url.split("?")[0]}#/alerts`);
-    const rowText = async () => {
-      await page.evaluate(() => window.dispatchEvent(new HashChangeEvent("hashchange")));
-      await page.waitForSelector("#alerts");
-      return page.$$eval("#alerts tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
-    };
-    const open = await waitFor(async () => (await rowText()).find((t) => t.startsWith("open") && t.includes("route_flapping")), { timeoutMs: 60_000, intervalMs: 1000, what: "an open route_flapping alert" });
-    expect(open).toContain("node-4");
-    await page.screenshot({ path: join(artifacts, "alert-open.png") });
-    const resolved = await waitFor(async () => (await rowText()).find((t) => t.startsWith("resolved") && t.includes("route_flapping") && t.includes("node-4")), { timeoutMs: 90_000, intervalMs: 2000, what: "the alert resolved" });
-    expect(resolved).toContain("is flapping");
-    await page.screenshot({ path: join(artifacts, "alert-resolved.png") });
-  }, 180_000);
+  it("the topology at a time inside node-3's reboot shows it offline, drawn unlike the online nodes", async () => {
+    // node-3 is down from 30 s to 40 s; offline once 3 intervals (3 s) pass without a snapshot.
+    const reboot = await waitFor(async () => {
+      const { events } = await getJson<{ events: { ts: number; code: string; node: string }[] }>("api/events?node=node-3&limit=50");
+      const off = events.find((e) => e.code === "node_offline");
+      const back = events.find((e) => e.code === "node_online" && off && e.ts > off.ts);
+      return off && back ? { off: off.ts, back: back.ts } : null;
+    }, { timeoutMs: 60_000, intervalMs: 1000, what: "node-3 offline and back" });
+    const mid = Math.round((reboot.off + reboot.back) / 2);
+    await page.goto(`${base()}#/topology/${mid}`);
+    await page.waitForFunction(() => (window as unknown as { meshfleetGraph?: CyGraph }).meshfleetGraph?.getElementById("node-3").data("state") === "offline", undefined, { timeout: 15_000 });
+    const look = await page.evaluate(() => {
+      const g = (window as unknown as { meshfleetGraph: CyGraph }).meshfleetGraph;
+      const of = (id: string) => { const n = g.getElementById(id); return { state: n.data("state"), colour: n.style("background-color"), border: n.style("border-style"), label: n.data("label") }; };
+      return { off: of("node-3"), on: of("node-1") };
+    });
+    expect(look.off.state).toBe("offline");
+    expect(look.off.label).toBe("node-3\noffline");
+    expect(look.off.border).toBe("dashed");
+    expect(look.off.colour).not.toBe(look.on.colour);
+    expect(look.on.border).toBe("solid");
+    expect(await page.textContent("#when")).toContain(new Date(mid).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
+    expect(Number(await page.getAttribute("#marks", "data-marks"))).toBeGreaterThanOrEqual(1);
+    await shoot(page, "topology-offline");
+  }, 90_000);
+
+  it("the events, alerts and node pages name fleet nodes: no bare MAC or link-local address of a fleet node", async () => {
+    const names = await getJson<{ macs: Record<string, string>; addresses: Record<string, string> }>("api/names");
+    expect(Object.keys(names.macs).length).toBeGreaterThanOrEqual(NODES);
+    const bare = (text: string) => [...Object.keys(names.macs), ...Object.keys(names.addresses)].filter((m) => text.toLowerCase().includes(m.toLowerCase()));
+    const { alerts } = await getJson<{ alerts: { id: string; code: string }[] }>("api/alerts?limit=50");
+    const flap = alerts.find((a) => a.code === "route_flapping")!;
+    for (const [hash, ready, shot] of [
+      ["#/events", "#events tbody tr", "events"],
+      ["#/alerts", "#alerts tbody tr", "alerts"],
+      [`#/alert/${flap.id}`, "#view table tbody tr", "alert"],
+      ["#/node/node-1", "#tables table", "node-1"],
+    ] as const) {
+      await page.goto(`${base()}${hash}`);
+      await page.waitForSelector(ready, { timeout: 15_000 });
+      const text = await page.innerText("#view");
+      expect(text.length, hash).toBeGreaterThan(200);
+      expect(bare(text), hash).toEqual([]);
+      await shoot(page, shot);
+    }
+    // Mesh path events name both ends: "path node-x → node-y".
+    await page.goto(`${base()}#/events`);
+    await page.waitForSelector("#events tbody tr");
+    expect(await page.innerText("#events")).toMatch(/path node-\d → node-\d/);
+  }, 60_000);
 
   it("a roaming job created from the form reaches every node", async () => {
     await page.goto(`${demo.url.split("?")[0]}#/jobs`);

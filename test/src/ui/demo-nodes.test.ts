@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startDemo, type RunningDemo } from "@meshfleet/controller/demo";
+import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
 
 /**

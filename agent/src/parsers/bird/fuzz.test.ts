@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { babelEntries, routeTable, routingInterfaces, routingNeighbors, routingProtocols } from "@meshfleet/shared";
-import { mutatedInputs } from "../fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseBirdBabelEntries, parseBirdBabelInterfaces, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./index";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../fuzz";
+import { seededRandom } from "@meshfleet/testkit";
 import { headerTokens, int, readReply, tokens } from "./reply";
 import { parseBirdRoutes } from "./index";
 

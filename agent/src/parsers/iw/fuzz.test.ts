@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { iwDev, mpathDump, stationDump, surveyDump } from "@meshfleet/shared";
-import { mutatedInputs } from "../fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./index";
 import { fixture, ok } from "./testing";

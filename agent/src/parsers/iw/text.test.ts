@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../fuzz";
+import { seededRandom } from "@meshfleet/testkit";
 import { parseSignal } from "./station-fields";
 import { counter, hexOrInt, int, macText } from "./text";
 

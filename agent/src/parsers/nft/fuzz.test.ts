@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { nftCounters } from "@meshfleet/shared";
-import { mutatedInputs } from "../fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import { parseNft, parseNftJson, parseNftText } from "./index";
 
 const dir = fileURLToPath(new URL("./fixtures/", import.meta.url));

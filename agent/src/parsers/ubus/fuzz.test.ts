@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { boardInfo, hostapdClients, wirelessConfig, wirelessStatus } from "@meshfleet/shared";
 import type { z } from "zod";
-import { mutatedInputs } from "../fuzz";
+import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseHostapdClients, parseJsonKeepDuplicates, parseUbusBoard, parseUbusWireless, wirelessConfigFromStatus } from "./index";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../fuzz";
+import { seededRandom } from "@meshfleet/testkit";
 import { jsonGet, jsonGetAll, parseJsonKeepDuplicates, readJsonTree, readStrictJson, toPlainJson, type JsonValue } from "./json";
 
 function ok(text: string): JsonValue {

@@ -5,41 +5,27 @@
 "use strict";
 (() => {
   const { token, esc, when, pill, api, table } = window.meshfleet;
+  const names = window.meshfleetNames;
   const view = document.getElementById("view");
 
   let refresh = null; // the current page's refresh, called on live updates
+  let gen = 0; // bumped on every navigation: an answer for an earlier page is dropped
+  /** A check that stays true while the page that asked is still the one shown. */
+  const guard = () => { const g = gen; return () => g === gen; };
   let current = null; // the current page when it is a module ({ show, live, leave })
 
   const pages = {
-    async fleet() {
-      const { nodes } = await api("/api/nodes");
-      view.innerHTML = `<h2>Fleet <span class="muted">${nodes.length} nodes</span></h2>` +
-        table(
-          [
-            ["node", (n) => `<a href="#/node/${esc(n.id)}">${esc(n.id)}</a>`],
-            ["status", (n) => pill(n.status)],
-            ["model", (n) => esc(n.model)],
-            ["release", (n) => esc(n.release)],
-            ["last seen", (n) => when(n.lastSeen)],
-            ["stations", (n) => esc(n.stations)],
-            ["mesh peers", (n) => esc(n.peers)],
-            ["neighbours", (n) => esc(n.neighbors)],
-            ["routes", (n) => esc(n.routes)],
-            ["open alerts", (n) => (n.openAlerts ? pill("open") + " " + esc(n.openAlerts) : "0")],
-          ],
-          nodes,
-        );
-      view.querySelector("table").id = "nodes";
-    },
     async alerts() {
-      const { alerts } = await api("/api/alerts?limit=200");
+      const still = guard();
+      const [{ alerts }] = await Promise.all([api("/api/alerts?limit=200"), names.load()]);
+      if (!still()) return;
       view.innerHTML = `<h2>Alerts</h2>` +
         table(
           [
             ["state", (a) => pill(a.state)],
             ["severity", (a) => pill(a.severity)],
             ["code", (a) => esc(a.code)],
-            ["summary", (a) => `<a href="#/alert/${esc(a.id)}">${esc(a.summary)}</a>`],
+            ["summary", (a) => `<a href="#/alert/${esc(a.id)}">${esc(names.text(a.summary))}</a>`],
             ["opened", (a) => when(a.openedAt)],
             ["resolved", (a) => when(a.resolvedAt)],
           ],
@@ -48,28 +34,17 @@
       view.querySelector("table").id = "alerts";
     },
     async alert(id) {
-      const { alert, events } = await api(`/api/alerts/${encodeURIComponent(id)}`);
+      const still = guard();
+      const [{ alert, events }] = await Promise.all([api(`/api/alerts/${encodeURIComponent(id)}`), names.load()]);
+      if (!still()) return;
       const scores = alert.evidence.scores || [];
       const max = Math.max(1, ...scores.map((s) => s.score));
       const t0 = scores.length ? scores[0].ts : 0;
       const t1 = scores.length ? scores[scores.length - 1].ts : 1;
       const pts = scores.map((s) => `${(((s.ts - t0) / Math.max(1, t1 - t0)) * 580 + 10).toFixed(1)},${(190 - (s.score / max) * 180).toFixed(1)}`).join(" ");
-      view.innerHTML = `<h2>${pill(alert.state)} ${esc(alert.summary)}</h2><h3>Churn score</h3>` +
+      view.innerHTML = `<h2>${pill(alert.state)} ${esc(names.text(alert.summary))}</h2><h3>Churn score</h3>` +
         `<svg width="600" height="200" style="background:#fff;border:1px solid #e3e8ef"><polyline fill="none" stroke="#0b65c2" stroke-width="2" points="${pts}"/></svg>` +
-        `<h3>Evidence</h3>` + table([["time", (e) => when(e.ts)], ["node", (e) => esc(e.node)], ["code", (e) => esc(e.code)], ["before → after", (e) => esc(JSON.stringify(e.before)) + " → " + esc(JSON.stringify(e.after))]], events);
-    },
-    async events() {
-      const node = sessionStorage.getItem("ev.node") || "";
-      const code = sessionStorage.getItem("ev.code") || "";
-      const q = new URLSearchParams({ limit: "200", ...(node ? { node } : {}), ...(code ? { code } : {}) });
-      const { events } = await api(`/api/events?${q}`);
-      view.innerHTML = `<h2>Events</h2><p>node <input id="fnode" value="${esc(node)}" style="width:120px"> code <input id="fcode" value="${esc(code)}" style="width:200px"> <button id="fgo">Filter</button></p>` +
-        table([["time", (e) => when(e.ts)], ["node", (e) => esc(e.node)], ["code", (e) => esc(e.code)], ["subject", (e) => esc(e.subject)]], events);
-      document.getElementById("fgo").onclick = () => {
-        sessionStorage.setItem("ev.node", document.getElementById("fnode").value.trim());
-        sessionStorage.setItem("ev.code", document.getElementById("fcode").value.trim());
-        void pages.events();
-      };
+        `<h3>Evidence</h3>` + table([["time", (e) => when(e.ts)], ["node", (e) => names.html(e.node)], ["event", (e) => esc(e.code.replaceAll("_", " "))], ["subject", (e) => names.html(names.subject(e.subject))], ["before", (e) => names.html(names.value(e.before))], ["after", (e) => names.html(names.value(e.after))]], events);
     },
     async jobs() {
       if (!document.getElementById("jobform")) {
@@ -106,8 +81,10 @@
         document.getElementById("dry").onclick = () => void submit(true);
         document.getElementById("create").onclick = () => void submit(false);
       }
+      const still = guard();
       const { jobs } = await api("/api/jobs?limit=20");
       const details = await Promise.all(jobs.slice(0, 5).map((j) => api(`/api/jobs/${encodeURIComponent(j.id)}`)));
+      if (!still() || !document.getElementById("joblist")) return;
       document.getElementById("joblist").innerHTML = details
         .map((j) => `<h3>${esc(j.id)} ${esc(j.template)} ${pill(j.status)}</h3>` +
           (j.status === "running" || j.status === "halted" ? `<button data-act="cancel" data-id="${esc(j.id)}">Cancel</button>` : "") +
@@ -122,13 +99,14 @@
     const h = location.hash.replace(/^#\/?/, "");
     const [page, arg] = h.split("/");
     document.querySelectorAll("header nav a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${page || ""}`));
+    gen++;
     if (current) current.leave();
     current = null;
     refresh = null;
-    const mod = { topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node }[page];
+    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events }[page || ""];
     const fn = mod
       ? () => mod.show(decodeURIComponent(arg || ""))
-      : { "": () => pages.fleet(), alerts: () => pages.alerts(), alert: () => pages.alert(arg), events: () => pages.events(), jobs: () => pages.jobs() }[page || ""];
+      : { alerts: () => pages.alerts(), alert: () => pages.alert(arg), jobs: () => pages.jobs() }[page || ""];
     if (!fn) { view.innerHTML = "<h2>Not found</h2>"; return; }
     if (mod) current = mod;
     else refresh = fn;
@@ -148,7 +126,7 @@
     try { nodes = JSON.parse(e.data).nodes || []; } catch { /* a malformed event refreshes nothing */ }
     if (current) return current.live(nodes);
     const page = location.hash.replace(/^#\/?/, "").split("/")[0];
-    if (busy || !refresh || page === "events" || page === "alert") return;
+    if (busy || !refresh || page === "alert") return;
     busy = true;
     Promise.resolve(refresh()).catch(() => {}).finally(() => (busy = false));
   });

@@ -6,6 +6,7 @@
 (() => {
   const { api, esc, when, pill, table, throttle } = window.meshfleet;
   const plots = window.meshfleetPlots;
+  const names = window.meshfleetNames;
   const REFRESH_MS = 5000;
   /** Chart windows; long ones are bucketed so a chart holds at most ~1500 points. */
   const WINDOWS = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000 };
@@ -14,6 +15,8 @@
     ["plot-stations", "Stations: signal (dBm)"],
     ["plot-paths", "Mesh paths: airtime metric"],
     ["plot-counters", "Counters: bytes/s"],
+    ["plot-radio-busy", "Radios: channel busy (%)"],
+    ["plot-radio-noise", "Radios: noise floor (dBm)"],
   ];
   let state = null; // { id, win, refresh }
 
@@ -33,15 +36,17 @@
     const to = node.lastSnapshotTs + 1; // the node's own clock: windows end at its newest sample
     const step = stepFor(span, node.intervalMs);
     const series = (metric) => api(`/api/nodes/${encodeURIComponent(id)}/series?metric=${metric}&from=${Math.max(0, to - span)}&to=${to}&step=${step}&limit=2000`);
-    const [signal, paths, counters] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate")]);
+    const [signal, paths, counters, busy, noise] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate"), series("radioBusy"), series("radioNoise")]);
     if (!state || state.id !== id) return;
     const peerMacs = new Set(stations.filter((s) => s.meshPlink !== null).map((s) => s.mac));
     const isPeer = (s) => peerMacs.has(s.key) || s.node !== null;
     const byNode = (s) => s.node || s.key;
     plots.draw(document.getElementById("plot-peers"), signal, { unit: "dBm", keep: isPeer, label: byNode, empty: "no mesh peers in this window" });
-    plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => s.key, empty: "no stations in this window" });
+    plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => names.mac(s.key), empty: "no stations in this window" });
     plots.draw(document.getElementById("plot-paths"), paths, { unit: "metric", label: byNode, empty: "no mesh paths in this window" });
     plots.draw(document.getElementById("plot-counters"), counters, { unit: "B/s", label: (s) => counterLabel(s.key), empty: "no counter rates in this window" });
+    plots.draw(document.getElementById("plot-radio-busy"), busy, { unit: "%", label: (s) => s.key, empty: "no channel utilisation in this window" });
+    plots.draw(document.getElementById("plot-radio-noise"), noise, { unit: "dBm", label: (s) => s.key, empty: "no noise readings in this window" });
     const note = document.getElementById("plotnote");
     note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
   }
@@ -57,18 +62,23 @@
       api(`/api/nodes/${enc}/routes`),
       api(`/api/nodes/${enc}/counters`),
       api(`/api/events?node=${enc}&limit=30`),
+      names.load(),
     ]);
+    names.learn(stations.items);
     if (!state || state.id !== id) return;
     const cell = (k) => (r) => esc(typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k]);
-    const relayed = (p) => (p.nextHop !== p.dest ? `${esc(p.nextHopNode || p.nextHop)} <span class="pill relayed">relayed</span>` : esc(p.nextHopNode || ""));
+    const relayed = (p) => (p.nextHop !== p.dest ? ' <span class="pill relayed">relayed</span>' : "");
+    const who = (m, n) => names.html(n || names.mac(m));
+    const station = (x) => (x.node ? names.html(x.node) : `<span title="${esc(x.mac)}">${esc(names.mac(x.mac))}</span>${x.ip && x.ip !== names.mac(x.mac) ? ` <span class="muted">${esc(x.ip)}</span>` : ""}`);
+    const via = (r) => (r.via ? `${names.html(names.addrNode(r.via) || r.via)}${r.iface ? ` <span class="muted">${esc(r.iface)}</span>` : ""}` : esc(r.iface || ""));
     document.getElementById("nodesum").innerHTML = `${pill(node.status)} ${esc(node.model || "")} ${esc(node.release || "")} · last snapshot ${esc(when(node.lastSnapshotTs))} · ${esc(node.stations)} stations, ${esc(node.peers)} mesh peers, ${esc(node.meshPaths)} mesh paths`;
     document.getElementById("tables").innerHTML =
-      `<h3>Stations</h3>` + table([["mac", cell("mac")], ["iface", cell("iface")], ["signal dBm", cell("signalDbm")], ["expected Mbit/s", cell("expectedThroughputMbps")], ["peer link", cell("meshPlink")], ["node", cell("node")]], stations.items) +
-      `<h3>Mesh paths</h3>` + table([["destination", (p) => esc(p.destNode || p.dest)], ["next hop", cell("nextHop")], ["hops", cell("hopCount")], ["metric", cell("metric")], ["via", relayed]], paths.items) +
-      `<h3>Neighbours</h3>` + table([["address", cell("address")], ["iface", cell("iface")], ["metric", cell("metric")], ["node", cell("node")]], neighbors.items) +
-      `<h3>Routes</h3>` + table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["next hops", cell("nextHops")]], routes.items) +
-      `<h3>Counters</h3>` + table([["counter", (c) => esc(counterLabel(c.key))], ["packets", cell("packets")], ["bytes", cell("bytes")], ["bytes/s", cell("bytesPerSec")]], counters.items) +
-      `<h3>Events</h3>` + table([["time", (e) => when(e.ts)], ["code", cell("code")], ["subject", cell("subject")]], events.events);
+      `<h3>Stations</h3>` + table([["station", station], ["iface", cell("iface")], ["signal", (x) => (x.signalDbm == null ? "" : `${esc(x.signalDbm)} dBm`)], ["expected", (x) => (x.expectedThroughputMbps == null ? "" : `${esc(x.expectedThroughputMbps)} Mbit/s`)], ["peer link", cell("meshPlink")]], stations.items) +
+      `<h3>Mesh paths</h3>` + table([["destination", (p) => who(p.dest, p.destNode)], ["next hop", (p) => who(p.nextHop, p.nextHopNode) + relayed(p)], ["hops", cell("hopCount")], ["metric", cell("metric")]], paths.items) +
+      `<h3>Neighbours</h3>` + table([["neighbour", (n) => (n.node ? names.html(n.node) : esc(n.address))], ["iface", cell("iface")], ["metric", cell("metric")]], neighbors.items) +
+      `<h3>Routes</h3>` + table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["via", via]], routes.items) +
+      `<h3>Counters</h3>` + table([["counter", (c) => `<span title="${esc(c.key)}">${esc(counterLabel(c.key))}</span>`], ["packets", cell("packets")], ["bytes", cell("bytes")], ["rate", (c) => esc(plots.bytes(c.bytesPerSec))]], counters.items) +
+      `<h3>Events</h3>` + table([["time", (e) => when(e.ts)], ["event", (e) => esc(e.code.replaceAll("_", " "))], ["subject", (e) => names.html(names.subject(e.subject))], ["before → after", (e) => `${names.html(names.value(e.before))} → ${names.html(names.value(e.after))}`]], events.events);
     await charts(id, node, stations.items);
   }
 

@@ -19,6 +19,7 @@ window.meshfleetPlots = (() => {
     dBm: { fmt: (v) => (v == null ? "" : `${v} dBm`), axis: (vs) => vs.map((v) => `${v}`) },
     "B/s": { fmt: bytes, axis: (vs) => vs.map((v) => bytes(v).replace("/s", "")) },
     metric: { fmt: (v) => (v == null ? "" : String(v)), axis: (vs) => vs.map((v) => `${v}`) },
+    "%": { fmt: (v) => (v == null ? "" : `${v} %`), axis: (vs) => vs.map((v) => `${v}`) },
   };
 
   function sizeOf(el) {
@@ -78,5 +79,5 @@ window.meshfleetPlots = (() => {
     }
   });
 
-  return { draw, destroyAll, instances };
+  return { draw, destroyAll, instances, bytes };
 })();

@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { MAC_PATTERN, type WirelessConfig } from "@meshfleet/shared";
+import type { ApiDeps } from "../api/deps";
+import { notFound, params, query } from "../api/errors";
+import type { DetectRepository } from "../detect/repo";
+import { JobsRepository } from "../jobs/repo";
+import { clientHistory } from "./history";
+import { searchClients } from "./lookup";
+import { roamingQuality } from "./roaming";
+
+const ms = z.coerce.number().int().nonnegative();
+export const clientsQuery = z.object({ q: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+export const clientParams = z.object({ mac: z.string().toLowerCase().regex(MAC_PATTERN, "a client is named by its MAC (aa:bb:cc:dd:ee:ff)") });
+export const clientQuery = z.object({ from: ms.optional(), to: ms.optional() }).strict();
+export const roamingQuery = z
+  .object({
+    from: ms.optional(),
+    to: ms.optional(),
+    slowMs: z.coerce.number().int().min(1).max(600_000).optional(),
+    job: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional().describe("compare the window before the job started with the window after it finished"),
+    windowMs: z.coerce.number().int().min(60_000).max(30 * 86_400_000).optional(),
+  })
+  .strict();
+
+const DAY = 86_400_000;
+
+/**
+ * Clients (station MACs): `GET /clients?q=` (search by MAC, hostname or IP),
+ * `GET /clients/:mac` (where it was, signal and rates over time, roams with their gaps,
+ * hostname/IP, first/last seen) and `GET /roaming` (roaming quality fleet-wide and per
+ * AP pair, 802.11r per SSID; `?job=` for before/after a configuration job).
+ */
+export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
+  const app = new Hono();
+  const jobs = new JobsRepository(d.store);
+
+  app.get("/clients", (c) => {
+    const q = query(c, clientsQuery);
+    return c.json({ clients: searchClients(d.store, q.q ?? "", q.limit ?? 100) });
+  });
+
+  app.get("/clients/:mac", (c) => {
+    const { mac } = params(c, clientParams);
+    const q = query(c, clientQuery);
+    const to = q.to ?? d.clock.now();
+    const from = q.from ?? to - 3600_000;
+    const h = clientHistory(d.store, events, mac, Math.min(from, to), to);
+    if (h.firstSeen === null && h.now === null && h.hostname === null) throw notFound(`client ${mac}`);
+    return c.json(h);
+  });
+
+  app.get("/roaming", (c) => {
+    const q = query(c, roamingQuery);
+    const slowMs = q.slowMs ?? 2000;
+    const wireless = new Map<string, WirelessConfig>();
+    for (const n of d.store.nodes.list()) {
+      const w = jobs.wireless(n.id);
+      if (w) wireless.set(n.id, w);
+    }
+    const window = (from: number, to: number) => {
+      const evs = ["station_roamed", "station_left"].flatMap((code) => events.events({ code, since: from, until: to, limit: 5000 }));
+      return roamingQuality(evs, wireless, { from, to, slowMs });
+    };
+    if (q.job) {
+      const job = jobs.job(q.job);
+      if (!job) throw notFound(`job ${q.job}`);
+      const span = q.windowMs ?? 3600_000;
+      const end = job.finishedAt ?? d.clock.now();
+      return c.json({ job: { id: job.id, createdAt: job.createdAt, finishedAt: job.finishedAt, template: job.template }, before: window(job.createdAt - span, job.createdAt), after: window(end, end + span) });
+    }
+    const to = q.to ?? d.clock.now();
+    return c.json(window(q.from ?? to - DAY, to));
+  });
+  return app;
+}

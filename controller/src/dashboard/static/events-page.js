@@ -1,0 +1,72 @@
+// meshfleet dashboard: the event log. Names instead of MACs and addresses, what changed
+// as before -> after columns, filters by node, code and time window, pages of PAGE events
+// going back in time (each older page starts before the last event shown).
+"use strict";
+(() => {
+  const { api, esc, table } = window.meshfleet;
+  const names = window.meshfleetNames;
+  const PAGE = 50;
+  const WINDOWS = { "15 min": 15 * 60_000, "1 h": 3_600_000, "6 h": 6 * 3_600_000, "24 h": 24 * 3_600_000, all: 0 };
+  let state = null; // { node, code, win, pages: [until|null], codes: Set }
+  const $ = (id) => document.getElementById(id);
+  const stamp = (ms) => { const d = new Date(ms); return `${d.toLocaleDateString([], { month: "short", day: "numeric" })} ${d.toLocaleTimeString()}`; };
+
+  async function load() {
+    const s = state;
+    const until = s.pages[s.pages.length - 1];
+    const q = new URLSearchParams({ limit: String(PAGE + 1) });
+    if (s.node) q.set("node", s.node);
+    if (s.code) q.set("code", s.code);
+    if (WINDOWS[s.win]) q.set("since", String(Date.now() - WINDOWS[s.win]));
+    if (until !== null) q.set("until", String(until));
+    const [{ events }] = await Promise.all([api(`/api/events?${q}`), names.load()]);
+    if (state !== s || !$("evtable")) return;
+    const shown = events.slice(0, PAGE);
+    for (const e of shown) s.codes.add(e.code);
+    $("evtable").innerHTML = table(
+      [
+        ["time", (e) => esc(stamp(e.ts))],
+        ["node", (e) => names.html(e.node)],
+        ["event", (e) => esc(e.code.replaceAll("_", " "))],
+        ["subject", (e) => `<span title="${esc(e.subject)}">${names.html(names.subject(e.subject))}</span>`],
+        ["before", (e) => names.html(names.value(e.before))],
+        ["", () => "→"],
+        ["after", (e) => names.html(names.value(e.after))],
+      ],
+      shown,
+    );
+    $("evtable").querySelector("table").id = "events";
+    $("evpage").textContent = shown.length ? `${s.pages.length > 1 ? `page ${s.pages.length}, ` : ""}${stamp(shown[shown.length - 1].ts)} – ${stamp(shown[0].ts)}` : "";
+    $("newer").disabled = s.pages.length <= 1;
+    $("older").disabled = events.length <= PAGE;
+    $("older").onclick = () => { s.pages.push(shown[shown.length - 1].ts); void load(); };
+    $("fcode").innerHTML = `<option value="">all events</option>${[...s.codes].sort().map((c) => `<option value="${esc(c)}"${c === s.code ? " selected" : ""}>${esc(c.replaceAll("_", " "))}</option>`).join("")}`;
+  }
+
+  async function show() {
+    leave();
+    state = { node: sessionStorage.getItem("ev.node") || "", code: sessionStorage.getItem("ev.code") || "", win: sessionStorage.getItem("ev.win") || "1 h", pages: [null], codes: new Set() };
+    if (!(state.win in WINDOWS)) state.win = "1 h";
+    if (state.code) state.codes.add(state.code);
+    const { nodes } = await api("/api/nodes");
+    $("view").innerHTML = `<h2>Events</h2><p class="controls">` +
+      `<select id="fnode"><option value="">all nodes</option>${nodes.map((n) => `<option${n.id === state.node ? " selected" : ""}>${esc(n.id)}</option>`).join("")}</select> ` +
+      `<select id="fcode"></select> ` +
+      `<select id="fwin">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> ` +
+      `<button id="newer" class="small">Newer</button><button id="older" class="small">Older</button> <span id="evpage" class="muted"></span></p><div id="evtable"></div>`;
+    const refilter = () => {
+      state = { ...state, node: $("fnode").value, code: $("fcode").value, win: $("fwin").value, pages: [null] };
+      sessionStorage.setItem("ev.node", state.node);
+      sessionStorage.setItem("ev.code", state.code);
+      sessionStorage.setItem("ev.win", state.win);
+      void load();
+    };
+    for (const id of ["fnode", "fcode", "fwin"]) $(id).addEventListener("change", refilter);
+    $("newer").onclick = () => { if (state.pages.length > 1) { state.pages.pop(); void load(); } };
+    await load();
+  }
+
+  function leave() { state = null; }
+
+  window.meshfleet.pages.events = { show, live: () => {}, leave };
+})();
