@@ -4,6 +4,8 @@ export * from "./controller";
 export * from "./metrics/registry";
 export { registerFleetMetrics } from "./metrics/fleet";
 export { Ingest, DEFAULT_DURABLE, type IngestOptions, type CommittedListener } from "./ingest/ingest";
+export { ingestMetrics } from "./ingest/metrics";
+export { telemetryStreamConfig, DEFAULT_STREAM_LIMITS, type TelemetryStreamLimits } from "./ingest/stream-config";
 export { decodeMessage, decodeText, decodeValue, REJECT_REASONS, type IngestItem, type RejectReason } from "./ingest/decode";
 export { WireDecoder, type WireMessage, type FetchStored, type WireDecoderOptions } from "./ingest/wire";
 export { writeBatch, type TransactionWriter } from "./ingest/writer";
