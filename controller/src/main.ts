@@ -1,7 +1,5 @@
-import { pathToFileURL } from "node:url";
 import { pino } from "pino";
 import { connectControllerNats } from "./nats-connect";
-import { toWireError } from "@meshfleet/shared";
 import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
@@ -56,11 +54,4 @@ export async function runServe(o: ServeOptions): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
   await createProgram({ serve: runServe }).parseAsync(argv);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv).catch((err: unknown) => {
-    process.stderr.write(`meshfleet-controller: ${JSON.stringify(toWireError(err))}\n`);
-    process.exit(1);
-  });
 }
