@@ -25,5 +25,6 @@ export const CAPABILITIES = {
   nft: "nft",
   uciJobs: "uci-jobs",
   simulated: "simulated",
+  diagnostics: "diagnostics",
 } as const;
 export type Capability = (typeof CAPABILITIES)[keyof typeof CAPABILITIES];

@@ -10,8 +10,8 @@ export interface NodeKey {
 export function nodePermissions(node: string): { publish: string[]; subscribe: string[] } {
   if (!isValidNodeId(node)) throw new Error(`invalid node id ${JSON.stringify(node)}`);
   return {
-    publish: [subjects.telemetry(node), subjects.hello(node), subjects.jobStatus(node)],
-    subscribe: [subjects.job(node), `_INBOX_${node}.>`],
+    publish: [subjects.telemetry(node), subjects.hello(node), subjects.jobStatus(node), subjects.diagOutput(node)],
+    subscribe: [subjects.job(node), subjects.diag(node), `_INBOX_${node}.>`],
   };
 }
 
