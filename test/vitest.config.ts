@@ -5,5 +5,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     include: ["src/**/*.test.ts"],
+    // Tests spawn the built controller (its bin runs dist/): build it once per run.
+    globalSetup: ["src/build-setup.ts"],
   },
 });

@@ -1,14 +1,11 @@
 #!/usr/bin/env node
-// Runs the bundle when it was built (agent/dist), else the TypeScript sources through tsx.
+// Runs the bundle (dist/meshfleet-agent.mjs, built by `npm run build`); the
+// TypeScript sources are for development and tests only.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
-const bundle = fileURLToPath(new URL("../dist/meshfleet-agent.mjs", import.meta.url));
-if (process.env.MESHFLEET_AGENT_DEV !== "1" && existsSync(bundle)) {
-  await import(bundle);
-} else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import("../src/main.ts");
-  await main(process.argv);
+const bundle = new URL("../dist/meshfleet-agent.mjs", import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write("meshfleet-agent: not built (dist/ is missing); run `npm run build` in the repository\n");
+  process.exit(1);
 }
+await import(bundle.href);

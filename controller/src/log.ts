@@ -1,3 +1,5 @@
+import type { LoggerOptions } from "pino";
+import { maskSecretFields, maskSecretText } from "@meshfleet/shared";
 /**
  * The logger every controller part receives (pino's call shape: fields first, then the
  * message). `main.ts` builds a pino logger; tests pass `silentLogger` or a recorder.
@@ -28,3 +30,18 @@ export class RecordingLogger implements Logger {
     this.entries.push({ level: "error", obj, msg });
   }
 }
+
+/**
+ * pino options that mask secrets in every line: fields named like a secret (`key1`,
+ * `sae_password`, `private_key`, … — `isSecretName`) and secret values inside text
+ * (`wireless.ap.key1=…`, `option key '…'`), in the fields and in the message.
+ */
+export const secretMaskingPinoOptions: Pick<LoggerOptions, "formatters" | "hooks"> = {
+  formatters: { log: (obj) => maskSecretFields(obj) },
+  hooks: {
+    logMethod(args, method) {
+      const masked = args.map((a: unknown) => (typeof a === "string" ? maskSecretText(a) : a)) as Parameters<typeof method>;
+      method.apply(this, masked);
+    },
+  },
+};

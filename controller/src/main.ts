@@ -1,7 +1,5 @@
-import { pathToFileURL } from "node:url";
 import { pino } from "pino";
 import { connectControllerNats } from "./nats-connect";
-import { toWireError } from "@meshfleet/shared";
 import { openStore, systemClock } from "./store/index";
 import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
@@ -12,7 +10,7 @@ import { adminModule, type AdminOptions } from "./admin/index";
 import { diagModule } from "./diag/module";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
-import type { Logger } from "./log";
+import { secretMaskingPinoOptions, type Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
@@ -21,7 +19,7 @@ export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptio
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */
 export async function runServe(o: ServeOptions): Promise<void> {
-  const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel });
+  const log: Logger = pino({ name: "meshfleet-controller", level: o.logLevel, ...secretMaskingPinoOptions });
   const alerting = o.alerting ? loadAlertingFile(o.alerting) : {};
   const clock = systemClock;
   const store = openStore({
@@ -57,11 +55,4 @@ export async function runServe(o: ServeOptions): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
   await createProgram({ serve: runServe }).parseAsync(argv);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv).catch((err: unknown) => {
-    process.stderr.write(`meshfleet-controller: ${JSON.stringify(toWireError(err))}\n`);
-    process.exit(1);
-  });
 }

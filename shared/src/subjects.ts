@@ -40,6 +40,12 @@ export const subjects = {
   diagOutput: (node: string) => `${SUBJECT_PREFIX}.diagout.${token(node, "node id")}`,
   /** Controller -> anyone: an alert opened or resolved. */
   alert: (code: string) => `${SUBJECT_PREFIX}.alert.${token(code, "alert code", CODE_PATTERN)}`,
+  /**
+   * Broker configuration only: where a node account's `$JS.API.>` is imported from, in
+   * the controller's account, where nothing ever subscribes (so the server does not give
+   * the node's account its default import of the JetStream API).
+   */
+  jetStreamSink: (node: string) => `${SUBJECT_PREFIX}.nojs.${token(node, "node id")}.>`,
 } as const;
 
 /** Wildcards for the controller's consumers and the stream definition. */

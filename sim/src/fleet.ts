@@ -1,6 +1,6 @@
 import { ConfigError, ERROR_CODES, MeshfleetError } from "@meshfleet/shared";
 import type { CommandResult, CommandRunner, RunOptions } from "@meshfleet/shared";
-import { Agent, systemClock, type Clock, type Log, type PublishOptions, type Publisher } from "@meshfleet/agent";
+import { Agent, systemClock, type Clock, type Log, type PublishAck, type PublishOptions, type Publisher } from "@meshfleet/agent";
 import { createVerifier, JobExecutor, MemoryJobStateStore, systemJobClock } from "@meshfleet/agent/jobs";
 import { FileUciBackend } from "@meshfleet/uci";
 import type { SimNode } from "./types";
@@ -52,7 +52,7 @@ class NodePublisher implements Publisher {
   get connected(): boolean {
     return this.inner.connected && (!this.isolate || reachesGateway(this.world, this.node));
   }
-  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
+  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck | void> {
     if (!this.connected) return Promise.reject(new MeshfleetError(ERROR_CODES.commandFailed, `${this.node.id}: no path to the broker`));
     return this.inner.publish(subject, data, opts);
   }

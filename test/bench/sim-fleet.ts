@@ -64,7 +64,7 @@ export default async function main(argv: string[]): Promise<void> {
     const data = enc.encode(JSON.stringify(snap));
     bytes += data.length;
     if (publisher) {
-      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }).catch(() => void publishFailed++));
+      inflight.push(publisher.publish(subjects.telemetry(snap.node), data, { msgId: `${snap.node}:${snap.boot}:${snap.seq}` }).then(() => undefined, () => void publishFailed++));
       if (inflight.length >= window) await Promise.all(inflight.splice(0));
     }
   };

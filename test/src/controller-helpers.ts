@@ -4,6 +4,12 @@ import { waitFor } from "@meshfleet/testkit";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 
+/**
+ * The controller as users run it: the bin over the built JavaScript (controller/dist,
+ * rebuilt once per test run by the global setup, test/src/build-setup.ts).
+ */
+export const controllerCli: readonly string[] = [join(repoRoot, "controller/bin/meshfleet-controller.mjs")];
+
 export interface ControllerProcess {
   child: ChildProcess;
   url: string;
@@ -16,17 +22,17 @@ export interface ControllerProcess {
 
 /** Creates an API token through the real CLI (`meshfleet-controller token create`) and returns it. */
 export function createTokenViaCli(db: string, role: "viewer" | "operator" | "admin"): string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "token", "create", "--db", db, "--role", role, "--name", "test"], { cwd: repoRoot, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...controllerCli, "token", "create", "--db", db, "--role", role, "--name", "test"], { cwd: repoRoot, encoding: "utf8" });
   const m = /: (mf_[A-Za-z0-9_-]{43})$/m.exec(r.stdout);
   if (r.status !== 0 || !m) throw new Error(`token create failed (${r.status}): ${r.stdout}${r.stderr}`);
   return m[1] as string;
 }
 
-/** Spawns `node --import tsx controller/src/main.ts serve ...` and waits for its API. */
+/** Spawns the built `meshfleet-controller serve ...` and waits for its API. */
 export async function spawnController(db: string, nats: string, port: number, extraArgs: readonly string[] = []): Promise<ControllerProcess> {
   let out = "";
   const token = createTokenViaCli(db, "admin");
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s", ...extraArgs], {
+  const child = spawn(process.execPath, [...controllerCli, "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s", ...extraArgs], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

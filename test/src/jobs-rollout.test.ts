@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@meshfleet/testkit";
 import { PROTOCOL_VERSION, subjects, type Job } from "@meshfleet/shared";
-import { repoRoot } from "./controller-helpers";
+import { controllerCli, repoRoot } from "./controller-helpers";
 import { api, FIREWALL, startFleet, WIRELESS_1907, WIRELESS_2203, type Fleet } from "./jobs-fleet";
 
 /**
@@ -220,7 +220,7 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
   }, 40_000);
 
   it("the CLI applies a job and shows live per-node progress until it ends", async () => {
-    const args = ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), "job", "apply", "--api", fleet.api, "--template", "ssid", "--target", "n09,n10"];
+    const args = [...controllerCli, "job", "apply", "--api", fleet.api, "--template", "ssid", "--target", "n09,n10"];
     args.push("--param", "ssid=HomeNet", "--param", "key=cli secret key", "--param", "match_ssid=HomeNet", "--canary", "1", "--batch-size", "1", "--deadline", "5s");
     const res = await new Promise<{ code: number | null; out: string }>((resolve) => {
       let out = "";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PROTOCOL_VERSION, CAPABILITIES, SNAPSHOT_SECTIONS, decodeJson, job as jobSchema, subjects, toWireError, type JobStatus, type Snapshot } from "@meshfleet/shared";
+import { PROTOCOL_VERSION, CAPABILITIES, SNAPSHOT_SECTIONS, decodeJson, job as jobSchema, subjects, toWireError, type JobStatus, type Snapshot, type WireMode } from "@meshfleet/shared";
 import { BirdSocketRunner, findBirdSocket } from "../collect/bird-socket";
 import { collectAll } from "../collect/index";
 import { DiagHandler } from "../diag/index";
@@ -8,6 +8,7 @@ import type { Log } from "../log/types";
 import type { Publisher } from "../publish/types";
 import type { CommandRunner } from "../runner/types";
 import { Outbox } from "./outbox";
+import { WireEncoder } from "./wire-encoder";
 import { buildHello, buildSnapshot, helloBasis } from "./snapshot";
 import { systemClock, type AgentMode, type Clock, type JobHandler } from "./types";
 
@@ -21,6 +22,13 @@ export interface AgentOptions {
   intervalMs: number;
   /** Snapshots kept while the broker is unreachable (oldest dropped first). */
   bufferSize: number;
+  /**
+   * How snapshots travel (protocol version 2): `delta` against deflated keyframes,
+   * `deflate` keyframes only, or `json` as version 1 (default here; the CLI defaults to delta).
+   */
+  wire?: WireMode;
+  /** With `wire: "delta"`, a keyframe at least every this many snapshots (default 30). */
+  keyframeEvery?: number;
   mode: AgentMode;
   routing?: RoutingSetting;
   babeldDumpArgv?: readonly string[];
@@ -64,6 +72,7 @@ export class Agent {
   readonly #log: Log;
   readonly #ctx: CollectContext;
   readonly #outbox: Outbox;
+  readonly #wire: WireMode;
   #boot: string;
   #seq = 0;
   /** The hello's view of the last collection (see `helloBasis`), not the whole of it. */
@@ -87,7 +96,8 @@ export class Agent {
     this.#clock = opts.clock ?? systemClock;
     this.#log = opts.log.child({ node: opts.nodeId });
     this.#boot = opts.bootId ?? randomUUID();
-    this.#outbox = new Outbox(opts.bufferSize);
+    this.#wire = opts.wire ?? "json";
+    this.#outbox = new Outbox(opts.bufferSize, new WireEncoder(this.#wire, opts.keyframeEvery !== undefined ? { keyframeEvery: opts.keyframeEvery } : {}));
     this.#slowEvery = Math.max(1, Math.floor(opts.slowEvery ?? 6));
     const socket = opts.mode === "local" && opts.birdSocket !== false ? (opts.birdSocket ?? findBirdSocket()) : null;
     this.#ctx = {
@@ -148,6 +158,7 @@ export class Agent {
           this.#log.info({ event: "connected" }, "broker connected");
           this.#helloPending = true;
           this.#refreshSlow = true;
+          this.#outbox.resetEncoding();
           void this.#flush();
         }),
       );
@@ -235,7 +246,11 @@ export class Agent {
           intervalMs: this.#o.intervalMs,
           mode: this.#o.mode,
           tags: this.#o.tags ?? [],
-          extraCapabilities: [...(this.#o.jobHandler ? [CAPABILITIES.uciJobs] : []), ...(this.#o.diagnostics ? [CAPABILITIES.diagnostics] : [])],
+          extraCapabilities: [
+            ...(this.#o.jobHandler ? [CAPABILITIES.uciJobs] : []),
+            ...(this.#o.diagnostics ? [CAPABILITIES.diagnostics] : []),
+            ...(this.#wire === "delta" ? [CAPABILITIES.wireDelta] : this.#wire === "deflate" ? [CAPABILITIES.wireDeflate] : []),
+          ],
         },
         this.#last,
       );

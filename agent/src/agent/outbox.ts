@@ -1,5 +1,6 @@
 import { MAX_MESSAGE_BYTES, type Snapshot } from "@meshfleet/shared";
 import { fitSnapshot } from "./snapshot";
+import { WireEncoder } from "./wire-encoder";
 import type { Publisher } from "../publish/types";
 
 export type OutboxEntry =
@@ -29,9 +30,18 @@ export class Outbox {
   /** The head once a publish of it has started, until acknowledged: it may be at the broker, so it is never dropped. */
   #attempted: OutboxEntry | null = null;
 
-  constructor(capacity: number) {
+  readonly #encoder: WireEncoder;
+
+  /** `encoder`: how snapshots go on the wire (default plain JSON, as protocol version 1). */
+  constructor(capacity: number, encoder: WireEncoder = new WireEncoder("json")) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("buffer size must be a positive integer");
     this.#capacity = capacity;
+    this.#encoder = encoder;
+  }
+
+  /** After a (re)connect: the next snapshot is a keyframe (the broker may have lost the last one). */
+  resetEncoding(): void {
+    this.#encoder.reset();
   }
 
   get size(): number {
@@ -92,10 +102,14 @@ export class Outbox {
     let sent = 0;
     while (this.#entries.length > 0 && publisher.connected) {
       const head = this.#entries[0]!;
-      const data = head.kind === "snapshot" ? fitSnapshot(head.snapshot, MAX_BYTES) : head.data;
+      // A retry may be encoded differently (a keyframe after a reconnect): it decodes to the
+      // same snapshot, and the broker keeps whichever attempt it stored first (same msgId).
+      const encoded = head.kind === "snapshot" ? this.#encoder.encode(head.snapshot, fitSnapshot(head.snapshot, MAX_BYTES)) : null;
+      const data = encoded ? encoded.data : (head as { data: Uint8Array }).data;
       this.#attempted = head;
       try {
-        await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs });
+        const ack = await publisher.publish(head.subject, data, { msgId: head.msgId, timeoutMs, ...(encoded?.headers ? { headers: encoded.headers } : {}) });
+        if (encoded) this.#encoder.acknowledged(encoded, ack);
       } catch {
         // Stays attempted: retried first, with the same msgId, so the broker stores it once.
         return sent;

@@ -60,6 +60,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
       publisher: e.credsFile ? connect(e.nodeId, e.credsFile) : sharedPublisher(),
       intervalMs: config.intervalMs,
       bufferSize: config.bufferSize,
+      wire: config.wire,
       mode,
       routing: e.routing ?? config.routing,
       tags: e.tags ?? config.tags,

@@ -13,6 +13,7 @@ export interface ConfigFlags {
   user?: string;
   interval?: string;
   bufferSize?: string;
+  wire?: string;
   runner?: string;
   sshHost?: string;
   sshUser?: string;
@@ -86,6 +87,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (interval !== undefined) merged.intervalMs = parseDuration(interval, "intervalMs");
   if (flags.bufferSize !== undefined) merged.bufferSize = integer(flags.bufferSize, "bufferSize");
   if (flags.routing !== undefined) merged.routing = flags.routing;
+  if (flags.wire !== undefined) merged.wire = flags.wire;
   const level = flags.logLevel ?? env.MESHFLEET_LOG_LEVEL;
   if (level !== undefined) merged.logLevel = level;
 

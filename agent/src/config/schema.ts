@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeId } from "@meshfleet/shared";
+import { nodeId, WIRE_MODES } from "@meshfleet/shared";
 
 const argvList = z.array(z.string().min(1).max(256)).max(32);
 const rewrite = z.object({ prefix: argvList.optional(), programs: z.record(z.string().min(1), argvList.min(1)).optional() }).strict();
@@ -71,6 +71,13 @@ export const agentConfig = z
       .optional(),
     intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
     bufferSize: z.number().int().min(1).max(100_000).default(360),
+    /**
+     * How snapshots travel: deflated keyframes only (default), deltas against keyframes, or plain JSON
+     * (protocol version 1 controllers). Not delta by default: the telemetry stream now has work-queue
+     * retention, so a restarted controller cannot read acknowledged keyframes back and would refuse
+     * deltas (base_missing) until the next keyframe.
+     */
+    wire: z.enum(WIRE_MODES).default("deflate"),
     commandTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
     publishTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
     runner: runnerConfig.default({ type: "local" }),

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Job, JobStatus } from "@meshfleet/shared";
+import { PROTOCOL_VERSION, type Job, type JobStatus } from "@meshfleet/shared";
 import { FileUciBackend, UciFileRunner } from "@meshfleet/uci";
 import { uciFixture } from "@meshfleet/uci/testing";
 import { JobExecutor } from "./executor";
@@ -218,7 +218,7 @@ describe("brokerRoundTrip", () => {
     expect(sent).toEqual([
       {
         subject: "mf.jobstatus.r1",
-        body: { type: "jobStatus", v: 1, jobId: "job-roaming-0001", node: "r1", boot: "verifier", ts: 42, state: "applied", reason: null, step: "verify: broker round trip" },
+        body: { type: "jobStatus", v: PROTOCOL_VERSION, jobId: "job-roaming-0001", node: "r1", boot: "verifier", ts: 42, state: "applied", reason: null, step: "verify: broker round trip" },
         timeoutMs: 3000,
       },
     ]);

@@ -92,7 +92,7 @@ export async function verifyWithinDeadline(job: Job, verifier: JobVerifier, cloc
  * the new config cut fails here even while the client still believes it is connected.
  */
 export function brokerRoundTrip(
-  publisher: { readonly connected: boolean; publish(subject: string, data: Uint8Array, opts?: { timeoutMs?: number }): Promise<void> },
+  publisher: { readonly connected: boolean; publish(subject: string, data: Uint8Array, opts?: { timeoutMs?: number }): Promise<unknown> },
   clock: { now(): number },
   timeoutMs = 3000,
 ): (job: Job) => Promise<boolean> {

@@ -1,5 +1,6 @@
 import { pino, type Logger as PinoLogger } from "pino";
 import type { Log } from "./types";
+import { maskSecretFields } from "@meshfleet/shared";
 
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
@@ -50,6 +51,8 @@ export function createLogger(opts: LoggerOptions): Log {
       level: opts.level,
       base: { pid: process.pid },
       redact: { paths: ["password", "pass", "*.password", "*.pass", "token", "*.token", "key", "*.key"], censor: "[redacted]" },
+      // every other secret-named field (key1, sae_password, private_key, …) and secret values inside text
+      formatters: { log: (obj: Record<string, unknown>) => maskSecretFields(obj) },
     },
     { write: (line: string) => write(pretty ? prettyLine(line) : line) },
   );

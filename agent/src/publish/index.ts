@@ -1,2 +1,2 @@
-export type { Publisher, PublishOptions } from "./types";
+export type { Publisher, PublishAck, PublishOptions } from "./types";
 export { NatsPublisher, type NatsPublisherOptions } from "./nats";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
+import { connect, credsAuthenticator, headers as natsHeaders, nkeyAuthenticator, type NatsConnection, type Subscription, type TlsOptions } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { ConfigError, ERROR_CODES, MeshfleetError, toWireError } from "@meshfleet/shared";
 import type { Log } from "../log/types";
 import { silentLog } from "../log/types";
-import type { PublishOptions, Publisher } from "./types";
+import type { PublishAck, PublishOptions, Publisher } from "./types";
 
 export interface NatsPublisherOptions {
   servers: readonly string[];
@@ -168,7 +168,7 @@ export class NatsPublisher implements Publisher {
     });
   }
 
-  async publish(subject: string, data: Uint8Array, opts: PublishOptions = {}): Promise<void> {
+  async publish(subject: string, data: Uint8Array, opts: PublishOptions = {}): Promise<PublishAck> {
     const js = this.#js;
     if (!this.connected || js === null) throw new MeshfleetError(ERROR_CODES.internal, "not connected to NATS");
     const timeoutMs = opts.timeoutMs ?? this.#o.publishTimeoutMs ?? 5000;
@@ -176,8 +176,14 @@ export class NatsPublisher implements Publisher {
     const guard = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new MeshfleetError(ERROR_CODES.internal, `no JetStream ack within ${timeoutMs} ms`)), timeoutMs + 250);
     });
+    let hdrs;
+    if (opts.headers) {
+      hdrs = natsHeaders();
+      for (const [k, v] of Object.entries(opts.headers)) hdrs.set(k, v);
+    }
     try {
-      await Promise.race([js.publish(subject, data, { timeout: timeoutMs, ...(opts.msgId ? { msgID: opts.msgId } : {}) }), guard]);
+      const ack = await Promise.race([js.publish(subject, data, { timeout: timeoutMs, ...(opts.msgId ? { msgID: opts.msgId } : {}), ...(hdrs ? { headers: hdrs } : {}) }), guard]);
+      return { seq: ack.seq, duplicate: ack.duplicate };
     } finally {
       clearTimeout(timer);
     }

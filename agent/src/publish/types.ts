@@ -8,6 +8,14 @@ export interface PublishOptions {
   msgId?: string;
   /** Give up waiting for the JetStream ack after this many ms (default 5000). */
   timeoutMs?: number;
+  /** NATS headers (the wire encoding of a compact snapshot, `WIRE_HEADERS`). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** What the broker said: the stream sequence the message has, and whether it was already there. */
+export interface PublishAck {
+  seq: number;
+  duplicate: boolean;
 }
 
 export interface Publisher {
@@ -15,9 +23,10 @@ export interface Publisher {
   readonly connected: boolean;
   /**
    * Publishes to JetStream and waits for the ack. Rejects fast when not connected, and
-   * within `timeoutMs` when no ack arrives; never hangs.
+   * within `timeoutMs` when no ack arrives; never hangs. Resolves with the ack when the
+   * implementation knows it (delta snapshots need it: they name their keyframe's stream seq).
    */
-  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void>;
+  publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck | void>;
   /** Calls `listener` on every (re)connect, the first one included. Returns an unsubscribe. */
   onConnect(listener: () => void): () => void;
   /** A core NATS publish (no JetStream, no ack); dropped when not connected. Optional for test publishers. */

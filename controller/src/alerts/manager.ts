@@ -1,6 +1,7 @@
 import { alert as alertSchema, type Alert, type AlertCode } from "@meshfleet/shared";
 import type { Logger } from "../log";
 import type { AlertQuery, AlertsRepository } from "./repo";
+import { silences, type Silence, type SilencesRepository } from "./silences";
 import type { AlertInput, AlertSink } from "./types";
 
 export type AlertChange = { type: "opened" | "resolved"; alert: Alert };
@@ -28,7 +29,22 @@ export class AlertManager {
   private readonly open = new Map<string, Alert>();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly o: { repo: AlertsRepository; sinks?: readonly AlertSink[]; log: Logger }) {}
+  constructor(private readonly o: { repo: AlertsRepository; sinks?: readonly AlertSink[]; log: Logger; silences?: SilencesRepository }) {}
+
+  /** The silence covering an alert at `ts`, if any. */
+  silenceFor(a: Pick<Alert, "code" | "subject" | "node" | "evidence">, ts: number): Silence | null {
+    return this.o.silences?.list(ts).find((s) => silences(s, a, ts)) ?? null;
+  }
+
+  /** Acknowledges an alert (open or resolved): who and when; false when there is no such alert. */
+  ack(id: number, by: string, ts: number): Alert | null {
+    const cur = [...this.open.values()].find((a) => a.id === String(id)) ?? this.o.repo.get(id);
+    if (!cur) return null;
+    const next: Alert = { ...cur, ack: { by, at: ts } };
+    if (cur.state === "open") this.open.set(key(cur.code, cur.subject), next);
+    this.o.repo.update(next, ts);
+    return next;
+  }
 
   /** Rebuilds the open set from the database. */
   load(): void {
@@ -53,14 +69,16 @@ export class AlertManager {
         scores: merge(cur.evidence.scores, input.evidence.scores, (a, b) => a.ts === b.ts),
         detail: { ...cur.evidence.detail, ...input.evidence.detail },
       };
-      const next: Alert = { ...cur, evidence, summary: input.summary, severity: input.severity };
+      const next: Alert = { ...cur, evidence, summary: input.summary, severity: input.severity, ...(input.text ? { text: input.text } : {}) };
       this.open.set(key(input.code, input.subject), next);
       this.o.repo.update(next, ts);
       return null;
     }
-    const a = this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null }, ts);
+    const silence = this.silenceFor(input, ts);
+    const a = this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null, silencedBy: silence?.id ?? null }, ts);
     this.open.set(key(a.code, a.subject), a);
-    this.emit(a);
+    if (silence) this.o.log.info({ alert: a.id, code: a.code, subject: a.subject, silence: silence.id }, "alert silenced: recorded, not notified");
+    else this.emit(a);
     return { type: "opened", alert: a };
   }
 
@@ -95,7 +113,8 @@ export class AlertManager {
     const a: Alert = { ...cur, state: "resolved", resolvedAt: ts, evidence, summary: more?.summary ?? cur.summary };
     this.open.delete(key(code, subject));
     this.o.repo.update(a, ts);
-    this.emit(a);
+    // An alert nobody was told about opening is not announced resolving either.
+    if (a.silencedBy === null || a.silencedBy === undefined) this.emit(a);
     return { type: "resolved", alert: a };
   }
 

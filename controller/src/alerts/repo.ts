@@ -20,16 +20,16 @@ export class AlertsRepository {
   insert(a: Omit<Alert, "id" | "type" | "v">, now: number): Alert {
     const r = this.db
       .insert(alerts)
-      .values({ code: a.code, subject: a.subject, node: a.node, severity: a.severity, state: a.state, openedAt: a.openedAt, resolvedAt: a.resolvedAt, updatedAt: now, summary: a.summary, evidence: JSON.stringify(a.evidence) })
+      .values({ code: a.code, subject: a.subject, node: a.node, severity: a.severity, state: a.state, openedAt: a.openedAt, resolvedAt: a.resolvedAt, updatedAt: now, summary: a.summary, evidence: JSON.stringify(a.evidence), text: a.text ? JSON.stringify(a.text) : null, silencedBy: a.silencedBy ?? null })
       .returning({ id: alerts.id })
       .get();
-    return { type: "alert", v: PROTOCOL_VERSION, id: String(r.id), ...a };
+    return { type: "alert", v: PROTOCOL_VERSION, id: String(r.id), ack: null, silencedBy: null, ...a };
   }
 
   update(a: Alert, now: number): void {
     this.db
       .update(alerts)
-      .set({ severity: a.severity, state: a.state, resolvedAt: a.resolvedAt, updatedAt: now, summary: a.summary, evidence: JSON.stringify(a.evidence) })
+      .set({ severity: a.severity, state: a.state, resolvedAt: a.resolvedAt, updatedAt: now, summary: a.summary, evidence: JSON.stringify(a.evidence), text: a.text ? JSON.stringify(a.text) : null, ackBy: a.ack?.by ?? null, ackAt: a.ack?.at ?? null, silencedBy: a.silencedBy ?? null })
       .where(eq(alerts.id, Number(a.id)))
       .run();
   }
@@ -70,5 +70,8 @@ function toAlert(r: typeof alerts.$inferSelect): Alert {
     resolvedAt: r.resolvedAt,
     summary: r.summary,
     evidence: JSON.parse(r.evidence) as Alert["evidence"],
+    ...(r.text ? { text: JSON.parse(r.text) as NonNullable<Alert["text"]> } : {}),
+    ack: r.ackBy !== null && r.ackAt !== null ? { by: r.ackBy, at: r.ackAt } : null,
+    silencedBy: r.silencedBy,
   };
 }

@@ -1,4 +1,4 @@
-import type { Alert, AlertCode, Severity } from "@meshfleet/shared";
+import type { Alert, AlertCode, AlertText, Severity } from "@meshfleet/shared";
 
 /** What a detector asks for: an alert about (code, subject). */
 export interface AlertInput {
@@ -8,6 +8,8 @@ export interface AlertInput {
   severity: Severity;
   summary: string;
   evidence: Alert["evidence"];
+  /** The alert in words (what, where, since, why, evidence, what to check). */
+  text?: AlertText;
 }
 
 /** Where opened and resolved alerts go besides the database (NATS, webhooks). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError, severity as severitySchema, type Alert, type Severity } from "@meshfleet/shared";
+import { ConfigError, maskSecretFields, severity as severitySchema, type Alert, type Severity } from "@meshfleet/shared";
 import { SEVERITY_RANK, type AlertSink } from "./types";
 
 export const retryPolicy = z.object({
@@ -64,7 +64,7 @@ export class WebhookAlertSink implements AlertSink {
   async deliver(alert: Alert): Promise<void> {
     if (SEVERITY_RANK[alert.severity] < SEVERITY_RANK[this.c.minSeverity]) return;
     const policy = this.c.retry[alert.severity] ?? DEFAULT_RETRY[alert.severity];
-    const body = JSON.stringify(alert);
+    const body = JSON.stringify(maskSecretFields(alert));
     let last = "";
     for (let n = 1; n <= policy.attempts; n++) {
       try {

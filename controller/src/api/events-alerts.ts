@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ALERT_CODES, nodeId } from "@meshfleet/shared";
 import type { DetectionService } from "../detect/service";
 import { EVENT_CODES } from "../detect/types";
+import { alertControlRoutes } from "./alert-controls";
 import { notFound, params, query } from "./errors";
 
 const ms = z.coerce.number().int().nonnegative();
@@ -17,8 +18,9 @@ const alertParams = z.object({ id: z.coerce.number().int().positive() });
  * Detection and alerting API: `GET /events`, `/alerts`, `/alerts/:id` (with the evidence
  * events), `/convergence` (incidents and the one in progress), `/churn` (scores now).
  */
-export function eventsAlertsRoutes(service: DetectionService): Hono {
+export function eventsAlertsRoutes(service: DetectionService, now: () => number = () => Date.now()): Hono {
   const app = new Hono();
+  app.route("/", alertControlRoutes(service, now));
 
   app.get("/events", (c) => {
     const q = query(c, eventsQuery);
@@ -46,6 +48,10 @@ export function eventsAlertsRoutes(service: DetectionService): Hono {
     });
   });
 
-  app.get("/churn", (c) => c.json(service.scores()));
+  // The thresholds with the scores, so a churn plot can draw where an alert opens and resolves.
+  app.get("/churn", (c) => {
+    const { openAbove, resolveBelow, halfLifeMs } = service.cfg.churn;
+    return c.json({ ...service.scores(), thresholds: { openAbove, resolveBelow, halfLifeMs } });
+  });
   return app;
 }

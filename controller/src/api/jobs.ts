@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError } from "@meshfleet/shared";
+import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError, maskSecretFields } from "@meshfleet/shared";
 import { publicPlan } from "../jobs/plan";
 import type { JobService } from "../jobs/service";
 import type { RolloutState } from "../jobs/rollout";
@@ -16,7 +16,8 @@ export function jobView(service: JobService, id: string) {
   if (!row || !state) return null;
   const basis = new Map(service.repo.nodeRows(id).map((r) => [r.nodeId, r.basis]));
   const counts = Object.fromEntries(JOB_NODE_STATES.map((s) => [s, state.nodes.filter((n) => n.state === s).length]));
-  return {
+  // parameters are masked when stored; the walk also masks secret values quoted in reasons
+  return maskSecretFields({
     ...row,
     status: state.status,
     reason: state.reason,
@@ -37,7 +38,7 @@ export function jobView(service: JobService, id: string) {
       reason: n.reason,
       step: n.step,
     })),
-  };
+  });
 }
 
 /**
@@ -57,7 +58,7 @@ export function jobsRoutes(service: JobService): Hono {
     }
     const dry = c.req.query("dryRun");
     if (dry === "1" || dry === "true") {
-      return c.json({ dryRun: true, template: planned.value.request.template, target: planned.value.request.target, nodes: planned.plans.map(publicPlan) });
+      return c.json(maskSecretFields({ dryRun: true, template: planned.value.request.template, target: planned.value.request.target, nodes: planned.plans.map(publicPlan) }));
     }
     const id = service.create(planned);
     return c.json(jobView(service, id), 201);

@@ -3,11 +3,13 @@ import { ERROR_CODES } from "@meshfleet/shared";
 import type { Store } from "../store/index";
 import { roleAllows, verifyToken, type Role } from "./tokens";
 
-/** The role a request needs: /api/admin/* is for admins whatever the method; reads are for viewers, jobs for operators, everything else for admins. */
+/** The role a request needs: /api/admin/* is for admins whatever the method; reads are for viewers, jobs and alert acknowledgements/silences for operators, everything else for admins. */
 export function requiredRole(method: string, path: string): Role {
   if (/^\/api\/admin(\/|$)/.test(path)) return "admin";
   if (method === "GET" || method === "HEAD") return "viewer";
   if (method === "POST" && /^\/api\/(jobs|diag)(\/|$)/.test(path)) return "operator";
+  // Acknowledging alerts and silencing them is the operator's daily work.
+  if ((method === "POST" || method === "DELETE") && /^\/api\/alerts\/(silences(\/\d+)?|\d+\/ack)$/.test(path)) return "operator";
   return "admin";
 }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CONTROLLER_KEY, enroll, natsAuthorization, readKeys } from "../enroll/index";
+import { CONTROLLER_KEY, FLEET_ACCOUNT, enroll, natsAccounts, readKeys } from "../enroll/index";
 import { addTopologyOptions, writeTopology, type TopologyFlags } from "./nats-topology";
 
 /**
@@ -21,13 +21,15 @@ export function registerEnrollCommand(program: Command, out: (line: string) => v
     });
   const natsConfig = program
     .command("nats-config")
-    .description("write the nats-server authorization block for every enrolled node (and the controller's own key)")
+    .description("write the nats-server accounts block: one account per enrolled node, the controller's account with the stream")
     .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
     .requiredOption("--out <file>", "file to write (include it from nats-server.conf); with --cluster a directory");
   addTopologyOptions(natsConfig).action((o: TopologyFlags) => {
       const keys = readKeys(o.keys);
-      if (writeTopology(o, natsAuthorization(keys.nodes, keys.controller), out)) return;
-      writeFileSync(o.out, natsAuthorization(keys.nodes, keys.controller), { mode: 0o644 });
+      const accounts = natsAccounts(keys.nodes, keys.controller);
+      // leaf uplinks bind to the controller's account (the only one with JetStream)
+      if (writeTopology({ ...o, account: o.account ?? FLEET_ACCOUNT }, accounts, out)) return;
+      writeFileSync(o.out, accounts, { mode: 0o644 });
       out(`wrote ${o.out}: ${keys.nodes.length} node user(s) + the controller (its seed: ${o.keys}/${CONTROLLER_KEY}.nk)`);
     });
 }

@@ -3,6 +3,7 @@ import { serveOptions, type ServeOptions } from "./options";
 import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
 import { registerEnrollCommand } from "./enroll-command";
+import { registerAlertsCommand } from "./alerts-command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -45,5 +46,6 @@ export function createProgram(actions: ProgramActions): Command {
   registerJobCommand(program);
   registerTokenCommand(program);
   registerEnrollCommand(program);
+  registerAlertsCommand(program);
   return program;
 }

@@ -40,7 +40,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     routes(d: ApiDeps) {
       deps = d;
       service ??= new DetectionService({ store: d.store, clock: d.clock, log: d.log, sinks, config: opts.config, ...(opts.eventRetentionMs ? { eventRetentionMs: opts.eventRetentionMs } : {}) });
-      const app = eventsAlertsRoutes(service);
+      const app = eventsAlertsRoutes(service, () => d.clock.now());
       app.route("/", clientRoutes(d, service.repo));
       return app;
     },

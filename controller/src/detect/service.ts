@@ -3,6 +3,7 @@ import type { Logger } from "../log";
 import type { Clock, Store } from "../store/index";
 import { AlertManager } from "../alerts/manager";
 import { AlertsRepository } from "../alerts/repo";
+import { SilencesRepository } from "../alerts/silences";
 import type { AlertSink } from "../alerts/types";
 import { actionsForChurn, actionsForEvent, actionsForIncident, lintInput, type AlertAction } from "./alert-rules";
 import { evaluateChurn, rollup, stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
@@ -38,6 +39,7 @@ export class DetectionService {
   readonly cfg: DetectConfig;
   readonly repo: DetectRepository;
   readonly alerts: AlertManager;
+  readonly silences: SilencesRepository;
   private fleet: FleetState = emptyFleet();
   private churn: ChurnState = {};
   private conv: ConvergenceState = emptyConvergence;
@@ -52,7 +54,8 @@ export class DetectionService {
   constructor(private readonly o: DetectionServiceOptions) {
     this.cfg = detectConfig(o.config);
     this.repo = new DetectRepository(o.store.db);
-    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log });
+    this.silences = new SilencesRepository(o.store.db);
+    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log, silences: this.silences });
     // MAC/address -> node maps, read once per batch (hellos in the batch are already stored when it runs).
     this.resolver = {
       mac: (m) => (this.macs ??= o.store.nodes.macMap()).get(m.toLowerCase()) ?? null,

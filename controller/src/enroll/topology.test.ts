@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { findNatsServerBinary, tempDir } from "@meshfleet/testkit";
 import { clusterConfigs, leafConfig, type ClusterServer } from "./topology";
 import { enroll, readKeys } from "./keys";
-import { natsAuthorization } from "./nats-config";
+import { natsAccounts } from "./nats-config";
 import { siteSecret } from "./site-secrets";
 import { registerEnrollCommand } from "../cli/enroll-command";
 
@@ -35,7 +35,7 @@ describe("nats-server topologies", () => {
     enroll(keysDir, "r1");
     enroll(keysDir, "r2");
     const k = readKeys(keysDir);
-    return { keysDir, authorization: natsAuthorization(k.nodes, k.controller) };
+    return { keysDir, authorization: natsAccounts(k.nodes, k.controller) };
   };
 
   it("a 3-server cluster: routes to the two others, one domain, the same users on every member; nats-server accepts each", () => {
@@ -108,6 +108,7 @@ describe("nats-server topologies", () => {
     expect(statSync(leafFile).mode & 0o777).toBe(0o600);
     const password = siteSecret(keysDir, "site-a").password;
     expect(readFileSync(leafFile, "utf8")).toContain(`leaf-site-a:${encodeURIComponent(password)}@10.0.0.1:7422`);
+    expect(readFileSync(leafFile, "utf8")).toContain("account: MESHFLEET\n");
     expect(lines.join("\n")).not.toContain(password);
 
     const outDir = join(dir!.path, "hub");
@@ -115,7 +116,8 @@ describe("nats-server topologies", () => {
     expect(readdirSync(outDir).sort()).toEqual(["n1.conf", "n2.conf", "n3.conf"]);
     for (const f of readdirSync(outDir)) {
       const text = readFileSync(join(outDir, f), "utf8");
-      expect(text).toContain(`{ user: "leaf-site-a", password: ${JSON.stringify(password)} }`);
+      // the site's uplink binds to the controller's account, the only one with JetStream
+      expect(text).toContain(`{ user: "leaf-site-a", password: ${JSON.stringify(password)}, account: MESHFLEET }`);
       expect(serverAccepts(join(outDir, f))).toMatchObject({ ok: true });
     }
     expect(lines.join("\n")).toContain("sites admitted: site-a");

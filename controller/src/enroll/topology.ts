@@ -4,7 +4,7 @@ import { ConfigError, TELEMETRY_STREAM_SUBJECTS } from "@meshfleet/shared";
  * Whole nats-server configurations for fleets that outgrow one server: a JetStream
  * cluster (the hub) and site leaf nodes. Each composes the server's own blocks (listen,
  * cluster, jetstream with its domain, leafnodes) with the authorization text from
- * `natsAuthorization` (the same per-node users on every server, hub and leaf alike), so
+ * `natsAccounts` (the same per-node users on every server, hub and leaf alike), so
  * isolation is defined once and every topology carries it.
  */
 

@@ -1,6 +1,7 @@
 import {
   MAX_MESSAGE_BYTES,
   SUPPORTED_PROTOCOL_VERSIONS,
+  decode,
   decodeJson,
   hello,
   jobStatus,
@@ -15,7 +16,7 @@ import { z } from "zod";
 /** A validated message, as ingest listeners receive it. */
 export type IngestItem = { kind: "hello"; msg: Hello } | { kind: "snapshot"; msg: Snapshot } | { kind: "jobStatus"; msg: JobStatus };
 
-export const REJECT_REASONS = ["too_large", "bad_subject", "not_json", "invalid", "node_mismatch", "unsupported_version"] as const;
+export const REJECT_REASONS = ["too_large", "bad_subject", "not_json", "invalid", "node_mismatch", "unsupported_version", "bad_encoding", "base_missing"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type Decoded = { ok: true; item: IngestItem } | { ok: false; reason: RejectReason; message: string };
@@ -40,16 +41,41 @@ const whats = { telemetry: "snapshot", hello: "hello", jobStatus: "job status" }
  */
 export function decodeMessage(subject: string, data: Uint8Array, maxBytes = MAX_MESSAGE_BYTES): Decoded {
   if (data.length > maxBytes) return { ok: false, reason: "too_large", message: `message of ${data.length} bytes exceeds ${maxBytes}` };
+  return decodeText(subject, utf8.decode(data));
+}
+
+type Kind = "telemetry" | "hello" | "jobStatus";
+
+function kindOf(subject: string): { kind: Kind; node: string } | Decoded {
   const subj = parseSubject(subject);
   if (!subj || (subj.kind !== "telemetry" && subj.kind !== "hello" && subj.kind !== "jobStatus")) {
     return { ok: false, reason: "bad_subject", message: `not a telemetry subject: ${subject.slice(0, 120)}` };
   }
-  const r = decodeJson(schemas[subj.kind], utf8.decode(data), whats[subj.kind]);
+  return subj as { kind: Kind; node: string };
+}
+
+/** `decodeMessage` for JSON text already read (inflated) from the message. */
+export function decodeText(subject: string, text: string): Decoded {
+  const subj = kindOf(subject);
+  if ("ok" in subj) return subj;
+  const r = decodeJson(schemas[subj.kind], text, whats[subj.kind]);
   if (!r.ok) {
     const notJson = r.error.issues.length === 0 && r.error.message.includes("not JSON");
     return { ok: false, reason: notJson ? "not_json" : "invalid", message: r.error.message };
   }
-  const msg = r.value;
+  return checked(subj, r.value);
+}
+
+/** `decodeMessage` for a value already parsed (a snapshot rebuilt from a delta). */
+export function decodeValue(subject: string, value: unknown): Decoded {
+  const subj = kindOf(subject);
+  if ("ok" in subj) return subj;
+  const r = decode(schemas[subj.kind], value, whats[subj.kind]);
+  if (!r.ok) return { ok: false, reason: "invalid", message: r.error.message };
+  return checked(subj, r.value);
+}
+
+function checked(subj: { kind: Kind; node: string }, msg: Hello | Snapshot | JobStatus): Decoded {
   if (msg.node !== subj.node) {
     return { ok: false, reason: "node_mismatch", message: `message for node ${msg.node} arrived on the subject of node ${subj.node}` };
   }

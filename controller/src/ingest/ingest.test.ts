@@ -52,6 +52,14 @@ describe("ingest (real nats-server, real SQLite)", () => {
     expect(info.config.subjects).toEqual(["mf.tel.*", "mf.hello.*", "mf.jobstatus.*"]);
     expect(info.config.max_age).toBe(24 * 3600 * 1e9);
     expect(info.config.max_bytes).toBe(1024 ** 3);
+    // a queue whose acknowledged messages nobody else's traffic can evict, and nobody can purge
+    expect(info.config.retention).toBe("workqueue");
+    expect(info.config.discard).toBe("new");
+    expect(info.config.max_msgs_per_subject).toBe(1000);
+    expect(info.config.discard_new_per_subject).toBe(true);
+    expect(info.config.max_msg_size).toBe(1024 * 1024 + 4096);
+    expect(info.config.deny_delete).toBe(true);
+    expect(info.config.deny_purge).toBe(true);
     const c = await jsm.consumers.info(TELEMETRY_STREAM, "meshfleet-controller");
     expect(c.config.ack_policy).toBe("explicit");
   });

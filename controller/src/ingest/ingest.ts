@@ -1,12 +1,13 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, DiscardPolicy, StorageType, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
-import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
-import type { StreamInfo } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamManager, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
+import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES } from "@meshfleet/shared";
+import { DEFAULT_STREAM_LIMITS, immutableDifferences, telemetryStreamConfig } from "./stream-config";
 import type { Store, Clock } from "../store/index";
 import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
 import type { Logger } from "../log";
-import { decodeMessage, type IngestItem, type RejectReason } from "./decode";
+import type { IngestItem, RejectReason } from "./decode";
+import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
 import type { IngestMetrics, IngestStats } from "./metrics";
 
@@ -27,6 +28,8 @@ export interface IngestOptions {
   /** Stream limits, used when the stream is created. */
   streamMaxAgeMs?: number;
   streamMaxBytes?: number;
+  /** Messages one subject (one node's telemetry, hello or job status) may have waiting. */
+  streamMaxMsgsPerSubject?: number;
   maxMessageBytes?: number;
   /** Delay before a batch the store could not commit is redelivered. */
   retryDelayMs?: number;
@@ -71,14 +74,17 @@ export class Ingest {
   readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
+  /** Decodes every wire encoding; reads a delta's keyframe back from the stream when needed. */
+  readonly wire: WireDecoder;
 
   constructor(opts: IngestOptions) {
     this.o = {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
       maxAckPending: 20_000,
-      streamMaxAgeMs: 24 * 3600_000,
-      streamMaxBytes: 1024 ** 3,
+      streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
+      streamMaxBytes: DEFAULT_STREAM_LIMITS.maxBytes,
+      streamMaxMsgsPerSubject: DEFAULT_STREAM_LIMITS.maxMsgsPerSubject,
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retryDelayMs: 2000,
       ackWaitMs: 30_000,
@@ -86,6 +92,15 @@ export class Ingest {
       sites: [],
       ...opts,
     };
+    let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
+    this.wire = new WireDecoder({
+      maxBytes: this.o.maxMessageBytes,
+      fetch: async (seq) => {
+        jsm ??= await jetstreamManager(this.o.nc);
+        const m = await jsm.streams.getMessage(TELEMETRY_STREAM, { seq });
+        return m ? { subject: m.subject, data: m.data, seq: m.seq, headers: m.header } : null;
+      },
+    });
   }
 
   /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
@@ -100,29 +115,28 @@ export class Ingest {
     return () => this.writers.splice(this.writers.indexOf(writer), 1);
   }
 
-  /** Creates the stream and the durable consumer if missing. */
+  /** Creates the stream (or brings an existing one to our limits) and the durable consumer if missing. */
   async ensureStream(): Promise<void> {
     const jsm = await jetstreamManager(this.o.nc);
     const replicas = streamReplicas(this.o.replicas, this.o.nc);
     const sources = siteSources(this.o.sites);
+    const wanted = telemetryStreamConfig({
+      maxAgeMs: this.o.streamMaxAgeMs,
+      maxBytes: this.o.streamMaxBytes,
+      maxMessageBytes: this.o.maxMessageBytes,
+      maxMsgsPerSubject: this.o.streamMaxMsgsPerSubject,
+    });
     let info: StreamInfo | null = null;
     try {
       info = await jsm.streams.info(TELEMETRY_STREAM);
     } catch {
-      await jsm.streams.add({
-        name: TELEMETRY_STREAM,
-        subjects: [...TELEMETRY_STREAM_SUBJECTS],
-        storage: StorageType.File,
-        max_age: nanos(this.o.streamMaxAgeMs),
-        max_bytes: this.o.streamMaxBytes,
-        max_msg_size: this.o.maxMessageBytes * 2,
-        discard: DiscardPolicy.Old,
-        num_replicas: replicas,
-        ...(sources.length > 0 ? { sources } : {}),
-      });
+      await jsm.streams.add({ ...wanted, num_replicas: replicas, ...(sources.length > 0 ? { sources } : {}) });
       this.o.log.info({ stream: TELEMETRY_STREAM, replicas, sites: this.o.sites }, "created the telemetry stream");
     }
-    if (info) await reconcileStream(jsm, info, replicas, sources, this.o.log);
+    if (info) {
+      await reconcileStream(jsm, info, replicas, sources, this.o.log);
+      await this.hardenStream(jsm, wanted);
+    }
     if (this.o.sites.length > 0) this.sites = new SiteStreams({ nc: this.o.nc, sites: this.o.sites, log: this.o.log, maxAgeMs: this.o.streamMaxAgeMs, maxBytes: this.o.streamMaxBytes, maxMsgSize: this.o.maxMessageBytes * 2 });
     try {
       await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
@@ -137,12 +151,32 @@ export class Ingest {
     }
   }
 
+  /** Brings an existing stream to our limits (those nats-server lets change in place). */
+  private async hardenStream(jsm: JetStreamManager, wanted: ReturnType<typeof telemetryStreamConfig>): Promise<void> {
+    const existing = await jsm.streams.info(TELEMETRY_STREAM);
+    const fixed = immutableDifferences(existing.config, wanted);
+    if (fixed.length > 0) {
+      // Retention and storage cannot change in place; only deny_delete/deny_purge are raised.
+      this.o.log.warn({ stream: TELEMETRY_STREAM, differences: fixed }, "the telemetry stream was created by an older version; recreate it (once drained) to get per-node limits");
+      if (!existing.config.deny_delete || !existing.config.deny_purge) await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, deny_delete: true, deny_purge: true });
+      return;
+    }
+    const c = existing.config;
+    const same = c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
+    if (!same) await jsm.streams.update(TELEMETRY_STREAM, { ...c, ...wanted });
+  }
+
   async start(): Promise<void> {
     await this.ensureStream();
     const js = jetstream(this.o.nc);
     this.consumer = await js.consumers.get(TELEMETRY_STREAM, this.o.durable);
     this.messages = await this.consumer.consume({
       max_messages: Math.min(this.o.batchMax * 4, this.o.maxAckPending),
+      // Short pulls: after the server (or a cluster's stream leader) is lost, nats.js
+      // re-pulls within 2 missed heartbeats (expires / 2 each) and backs off up to
+      // `expires` between consumer checks; with the default 30 s a failover stalled ingest
+      // for up to a minute.
+      expires: 5000,
       callback: (m) => {
         this.buf.push(m);
         this.schedule();
@@ -185,7 +219,7 @@ export class Ingest {
     const items: IngestItem[] = [];
     const kept: JsMsg[] = [];
     for (const m of msgs) {
-      const d = decodeMessage(m.subject, m.data, this.o.maxMessageBytes);
+      const d = await this.wire.decode(m);
       if (d.ok) {
         items.push(d.item);
         kept.push(m);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { CAPABILITIES, job as jobSchema, PROTOCOL_VERSION, subjects, toWireError, type Job } from "@meshfleet/shared";
+import { CAPABILITIES, job as jobSchema, PROTOCOL_VERSION, subjects, maskSecretText, toWireError, type Job } from "@meshfleet/shared";
 import type { IngestItem } from "../ingest/decode";
 import type { Logger } from "../log";
 import type { Clock, Store } from "../store/index";
@@ -171,7 +171,7 @@ export class JobService {
       try {
         if (it.kind === "jobStatus") {
           const m = it.msg;
-          add(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason, step: m.step });
+          add(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason === null ? null : maskSecretText(m.reason), step: m.step === null ? null : maskSecretText(m.step) });
         } else if (it.kind === "hello") {
           for (const id of this.repo.jobsAwaiting(it.msg.node)) add(id, { type: "online", node: it.msg.node });
         } else if (it.kind === "snapshot" && it.msg.wireless.data !== null) {

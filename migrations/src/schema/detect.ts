@@ -40,6 +40,13 @@ export const alerts = sqliteTable(
     summary: text("summary").notNull(),
     /** JSON `{eventIds, scores, detail}`. */
     evidence: text("evidence").notNull(),
+    /** JSON `{what, where, since, why, evidence, check}`: the alert in words. */
+    text: text("text"),
+    /** Acknowledged by (token name) and when. */
+    ackBy: text("ack_by"),
+    ackAt: integer("ack_at"),
+    /** A silence or maintenance window covered it when it opened: recorded, not notified. */
+    silencedBy: integer("silenced_by"),
   },
   (t) => [index("alerts_code_subject_state_idx").on(t.code, t.subject, t.state), index("alerts_state_opened_idx").on(t.state, t.openedAt), index("alerts_node_idx").on(t.node, t.openedAt)],
 );
@@ -85,4 +92,22 @@ export const convergenceIncidents = sqliteTable(
     changes: integer("changes").notNull(),
   },
   (t) => [index("convergence_incidents_start_idx").on(t.startTs)],
+);
+
+/** Silences and maintenance windows: alerts matching node/code/subject (null: any) between fromTs and untilTs are recorded but not notified. */
+export const alertSilences = sqliteTable(
+  "alert_silences",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    node: text("node"),
+    code: text("code"),
+    subject: text("subject"),
+    fromTs: integer("from_ts").notNull(),
+    untilTs: integer("until_ts").notNull(),
+    reason: text("reason").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("alert_silences_until_idx").on(t.untilTs)],
 );

@@ -22,6 +22,17 @@ export const ALERT_CODES = [
 export const alertCode = z.enum(ALERT_CODES);
 export type AlertCode = z.infer<typeof alertCode>;
 
+/** An alert in words: what, where (node names), since when, why in one sentence, the evidence summarised, what to check. */
+export const alertText = z.object({
+  what: z.string().max(200),
+  where: z.array(z.string().max(128)).max(20),
+  since: epochMs,
+  why: z.string().max(500),
+  evidence: z.array(z.string().max(300)).max(20),
+  check: z.array(z.string().max(300)).max(10),
+});
+export type AlertText = z.infer<typeof alertText>;
+
 /** Controller -> sinks (NATS subject, webhooks): an alert opened, updated or resolved. */
 export const alert = z.object({
   type: z.literal("alert"),
@@ -43,5 +54,10 @@ export const alert = z.object({
     detail: z.record(z.string(), z.unknown()).optional(),
   }),
   extra: z.record(z.string(), shortText).optional(),
+  text: alertText.optional(),
+  /** Acknowledged by whom and when (null: not yet). */
+  ack: z.object({ by: z.string().max(128), at: epochMs }).nullable().optional(),
+  /** The silence or maintenance window that covered it when it opened: recorded, not notified. */
+  silencedBy: z.number().int().nullable().optional(),
 });
 export type Alert = z.infer<typeof alert>;

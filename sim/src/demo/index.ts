@@ -6,7 +6,7 @@ import { NatsPublisher, createLogger } from "@meshfleet/agent";
 import { SimFleet } from "../fleet";
 import { DEMO_SCENARIO, type Scenario } from "../scenario";
 import { World } from "../world";
-import { Controller, createToken, modules, openStore, systemClock, type DetectionModuleOptions } from "@meshfleet/controller";
+import { Controller, createToken, modules, openStore, secretMaskingPinoOptions, systemClock, type DetectionModuleOptions } from "@meshfleet/controller";
 import { pickPort, startBroker, type DemoBroker } from "./broker";
 import { ensureNatsServer } from "./nats-binary";
 import { fitScenario } from "./fit-scenario";
@@ -69,7 +69,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       say(`nats-server with JetStream on ${natsUrl}`);
     }
     const clock = systemClock;
-    const log = pino({ name: "meshfleet-controller", level: o.logLevel ?? "warn" });
+    const log = pino({ name: "meshfleet-controller", level: o.logLevel ?? "warn", ...secretMaskingPinoOptions });
     const store = openStore({ file: join(dataDir, "meshfleet.sqlite"), clock });
     stops.push(() => store.close());
     const nc: NatsConnection = await connect({ servers: natsUrl, name: "meshfleet-controller (demo)", maxReconnectAttempts: -1 });

@@ -7,9 +7,9 @@ import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjects } from "@meshfleet/shared";
 import { startNatsServer } from "@meshfleet/testkit";
-import { repoRoot } from "../controller-helpers";
+import { controllerCli, repoRoot } from "../controller-helpers";
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "controller/src/main.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+const cli = (...args: string[]) => spawnSync(process.execPath, [...controllerCli, ...args], { cwd: repoRoot, encoding: "utf8" });
 
 describe("enroll and nats-config through the CLI", () => {
   const dir = mkdtempSync(join(tmpdir(), "mf-enroll-"));
@@ -28,6 +28,7 @@ describe("enroll and nats-config through the CLI", () => {
     const conf = readFileSync(join(dir, "auth.conf"), "utf8");
     expect(conf).toContain('"mf.tel.r7", "mf.hello.r7", "mf.jobstatus.r7"');
     expect(conf).toContain('"mf.job.r7", "_INBOX_r7.>"');
+    expect(conf).toContain('"NODE_r7": {');
     expect(conf).not.toContain(seed);
     const srv = await startNatsServer({ config: conf });
     try {

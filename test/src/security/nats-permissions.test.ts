@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "@nats-io/nkeys";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjects } from "@meshfleet/shared";
+import { TELEMETRY_STREAM, subjects } from "@meshfleet/shared";
 import { NatsPublisher } from "@meshfleet/agent";
 import { startNatsServer, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
-import { natsAuthorization } from "@meshfleet/controller/enroll";
+import { natsAccounts } from "@meshfleet/controller/enroll";
+import { telemetryStreamConfig } from "@meshfleet/controller";
 
 /** Per-node nkey users from the generated configuration, on a real nats-server. */
 describe("nats-server with the generated per-node permissions", () => {
@@ -21,7 +22,7 @@ describe("nats-server with the generated per-node permissions", () => {
   const asNode = (seed: Uint8Array, node: string) => connect({ servers: srv.url, authenticator: nkeyAuthenticator(seed), inboxPrefix: `_INBOX_${node}` });
 
   beforeAll(async () => {
-    const config = natsAuthorization(
+    const config = natsAccounts(
       [
         { node: "node-a", publicKey: a.getPublicKey() },
         { node: "node-b", publicKey: b.getPublicKey() },
@@ -30,7 +31,7 @@ describe("nats-server with the generated per-node permissions", () => {
     );
     srv = await startNatsServer({ config });
     controller = await connect({ servers: srv.url, authenticator: nkeyAuthenticator(ctl.getSeed()) });
-    await (await jetstreamManager(controller)).streams.add({ name: TELEMETRY_STREAM, subjects: [...TELEMETRY_STREAM_SUBJECTS] });
+    await (await jetstreamManager(controller)).streams.add(telemetryStreamConfig());
   });
   afterAll(async () => {
     await controller?.close();

@@ -1,4 +1,4 @@
-import type { WirelessStatus } from "@meshfleet/shared";
+import { isSecretName, type WirelessStatus } from "@meshfleet/shared";
 import { notFormat, parsed, type ParseOutcome } from "../types";
 import type { JsonObject, JsonValue } from "./json";
 import { bool, clip, isJsonObject, jsonGet, plainRecord, readObject, text } from "./read";
@@ -71,13 +71,12 @@ export function parseUbusWireless(input: string): ParseOutcome<WirelessStatus> {
 }
 
 /** Config keys that hold secrets. */
-export const SECRET_KEYS = /^(key[1-4]?|sae_password|password|auth_secret|acct_secret|dae_secret|priv_key_pwd|priv_key2_pwd|wpa_psk|psk|passphrase|ppsk_secret)$/i;
 
 /** The same status with every secret config value replaced by "(redacted)". */
 export function redactWirelessStatus(status: WirelessStatus): WirelessStatus {
   const redact = (c: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(c)) Object.defineProperty(out, k, { value: SECRET_KEYS.test(k) ? "(redacted)" : v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(c)) Object.defineProperty(out, k, { value: isSecretName(k) ? "(redacted)" : v, enumerable: true, writable: true, configurable: true });
     return out;
   };
   return { radios: status.radios.map((r) => ({ ...r, config: redact(r.config), interfaces: r.interfaces.map((i) => ({ ...i, config: redact(i.config) })) })) };

@@ -34,6 +34,5 @@ export interface JobTemplate<P = unknown> {
   render(params: P, node: NodeContext): Rendered;
 }
 
-/** Options whose values are secrets wherever they appear in ops or files. */
-export const SECRET_OPTIONS = new Set(["key", "sae_password", "password", "auth_secret", "acct_secret", "r0kh", "r1kh", "private_key", "preshared_key"]);
-export const MASK = "********";
+/** What a secret's value is shown as; which options hold secrets: `isSecretName` in @meshfleet/shared. */
+export { SECRET_MASK as MASK } from "@meshfleet/shared";

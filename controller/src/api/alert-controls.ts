@@ -1,0 +1,62 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { ALERT_CODES, nodeId, ValidationError } from "@meshfleet/shared";
+import type { DetectionService } from "../detect/service";
+import { jsonBody, notFound, params, validate } from "./errors";
+
+const who = z.string().min(1).max(128).default("api");
+export const ackBody = z.object({ by: who }).strict();
+export const silenceBody = z
+  .object({
+    kind: z.enum(["silence", "maintenance"]).default("silence"),
+    node: nodeId.optional(),
+    code: z.enum(ALERT_CODES).optional(),
+    subject: z.string().min(1).max(256).optional(),
+    /** A silence from now for this long, or a window [fromTs, untilTs). */
+    durationMs: z.number().int().positive().max(366 * 24 * 3600_000).optional(),
+    fromTs: z.number().int().nonnegative().optional(),
+    untilTs: z.number().int().positive().optional(),
+    reason: z.string().min(1).max(500),
+    by: who,
+  })
+  .strict();
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/**
+ * Operator controls: `POST /alerts/:id/ack` (who, when), `GET/POST /alerts/silences`
+ * (silence by node, code or subject for a duration, or a maintenance window with a start
+ * and an end), `DELETE /alerts/silences/:id` (ends it now). A silenced alert is recorded
+ * and listed, but not notified.
+ */
+export function alertControlRoutes(service: DetectionService, now: () => number): Hono {
+  const app = new Hono();
+  app.get("/alerts/silences", (c) => c.json({ silences: service.silences.list(now(), c.req.query("all") === "1") }));
+
+  app.post("/alerts/silences", async (c) => {
+    const b = validate(silenceBody, await jsonBody(c), "silence");
+    if (!b.node && !b.code && !b.subject) throw new ValidationError("a silence needs node, code or subject (silencing everything is not an option)");
+    const t = now();
+    const fromTs = b.fromTs ?? t;
+    const untilTs = b.untilTs ?? (b.durationMs !== undefined ? fromTs + b.durationMs : null);
+    if (untilTs === null) throw new ValidationError("give durationMs or untilTs");
+    if (untilTs <= fromTs) throw new ValidationError("untilTs must be after fromTs");
+    const s = service.silences.create({ kind: b.kind, node: b.node ?? null, code: b.code ?? null, subject: b.subject ?? null, fromTs, untilTs, reason: b.reason, createdBy: b.by, createdAt: t });
+    return c.json({ silence: s }, 201);
+  });
+
+  app.delete("/alerts/silences/:id", (c) => {
+    const { id } = params(c, idParam);
+    const s = service.silences.expire(id, now());
+    if (!s) throw notFound(`silence ${id}`);
+    return c.json({ silence: s });
+  });
+
+  app.post("/alerts/:id/ack", async (c) => {
+    const { id } = params(c, idParam);
+    const b = validate(ackBody, await jsonBody(c), "acknowledgement");
+    const a = service.alerts.ack(id, b.by, now());
+    if (!a) throw notFound(`alert ${id}`);
+    return c.json({ alert: a });
+  });
+  return app;
+}

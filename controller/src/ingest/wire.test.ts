@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { deflateJson, encodeDelta, subjects, WIRE_ENCODINGS, WIRE_HEADERS, type Json } from "@meshfleet/shared";
+import { buildSnapshot } from "./fixtures";
+import { WireDecoder, type WireMessage } from "./wire";
+
+const hdr = (h: Record<string, string>) => ({ get: (k: string) => h[k] ?? "" });
+const snap = (seq: number, node = "ap-1") => JSON.parse(JSON.stringify(buildSnapshot({ node, boot: "boot-0001", seq, ts: seq * 10_000 }))) as Json;
+const keyframe = (seq: number, streamSeq: number, node = "ap-1"): WireMessage => ({
+  subject: subjects.telemetry(node),
+  seq: streamSeq,
+  data: deflateJson(JSON.stringify(snap(seq, node))),
+  headers: hdr({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }),
+});
+const delta = (baseSeq: number, baseStream: number, seq: number, streamSeq: number, node = "ap-1"): WireMessage => ({
+  subject: subjects.telemetry(node),
+  seq: streamSeq,
+  data: encodeDelta(snap(baseSeq, node), baseSeq, snap(seq, node)),
+  headers: hdr({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate, [WIRE_HEADERS.base]: String(baseStream) }),
+});
+
+describe("WireDecoder", () => {
+  it("decodes plain JSON, keyframes and deltas to the same snapshots", async () => {
+    const stream = new Map<number, WireMessage>();
+    const dec = new WireDecoder({ fetch: (s) => Promise.resolve(stream.get(s) ?? null) });
+    const plain = await dec.decode({ subject: subjects.telemetry("ap-1"), seq: 1, data: new TextEncoder().encode(JSON.stringify(snap(3))) });
+    const k = keyframe(1, 2);
+    stream.set(2, k);
+    const fromKey = await dec.decode(k);
+    const fromDelta = await dec.decode(delta(1, 2, 3, 3));
+    expect(plain.ok && fromDelta.ok && fromKey.ok).toBe(true);
+    expect(JSON.stringify(fromDelta.ok && fromDelta.item.msg)).toBe(JSON.stringify(plain.ok && plain.item.msg));
+    expect(dec.fetched).toBe(0);
+  });
+
+  it("reads a keyframe it does not keep back from the stream; a gone one is base_missing", async () => {
+    const stream = new Map<number, WireMessage>([[7, keyframe(1, 7)]]);
+    const dec = new WireDecoder({ fetch: (s) => Promise.resolve(stream.get(s) ?? null) });
+    const d = await dec.decode(delta(1, 7, 4, 9));
+    expect(d.ok && d.item.kind === "snapshot" && d.item.msg.seq).toBe(4);
+    expect(dec.fetched).toBe(1);
+    expect(await dec.decode(delta(1, 8, 5, 10))).toMatchObject({ ok: false, reason: "base_missing" });
+    const failing = new WireDecoder({ fetch: () => Promise.reject(new Error("no stream")) });
+    expect(await failing.decode(delta(1, 7, 4, 9))).toMatchObject({ ok: false, reason: "base_missing" });
+  });
+
+  it("refuses deltas that do not belong to their keyframe and broken encodings", async () => {
+    const dec = new WireDecoder({ fetch: () => Promise.resolve(null) });
+    await dec.decode(keyframe(1, 1));
+    await dec.decode(keyframe(1, 2, "ap-2"));
+    // names seq 2 but the keyframe at stream seq 1 is seq 1
+    expect(await dec.decode(delta(2, 1, 3, 5))).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/is seq 1, the delta names 2/) });
+    // another node's keyframe
+    expect(await dec.decode(delta(1, 2, 3, 6))).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/another node/) });
+    const bad = (h: Record<string, string>, data: Uint8Array) => dec.decode({ subject: subjects.telemetry("ap-1"), seq: 9, data, headers: hdr(h) });
+    expect(await bad({ [WIRE_HEADERS.encoding]: "zstd" }, new Uint8Array([1]))).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/unknown Mf-Enc/) });
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, new TextEncoder().encode("{}"))).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/cannot inflate/) });
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate }, deflateJson("{}"))).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/needs Mf-Base/) });
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate, [WIRE_HEADERS.base]: "1" }, deflateJson('{"b":1,"d":{"a":[5]}}'))).toMatchObject({
+      reason: "bad_encoding",
+      message: expect.stringMatching(/does not fit its base/),
+    });
+    // a delta that changes the boot is refused
+    const otherBoot = deflateJson(JSON.stringify({ b: 1, d: { o: { boot: { "=": "boot-9999" } } } }));
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate, [WIRE_HEADERS.base]: "1" }, otherBoot)).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/same node and boot/) });
+    // a deflated message that expands beyond the limit
+    const k = keyframe(1, 1);
+    const small = new WireDecoder({ fetch: () => Promise.resolve(null), maxBytes: k.data.length + 10 });
+    expect(await small.decode(k)).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/cannot inflate/) });
+    // a keyframe that fails the schema is invalid, as plain JSON would be
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, deflateJson('{"type":"snapshot"}'))).toMatchObject({ ok: false, reason: "invalid" });
+  });
+});

@@ -1,0 +1,2 @@
+/** What the built bin runs. */
+export { main } from "./main";
