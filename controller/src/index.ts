@@ -21,3 +21,5 @@ export type { DetectionModuleOptions } from "./detect/module";
 export { JobService } from "./jobs/service";
 export { baselineWireless } from "./jobs/baseline";
 export { WebhookAlertSink, type WebhookConfig } from "./alerts/webhook-sink";
+export { diagModule } from "./diag/module";
+export { DiagService, type DiagResult } from "./diag/service";
