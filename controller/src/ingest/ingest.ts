@@ -172,6 +172,11 @@ export class Ingest {
     this.consumer = await js.consumers.get(TELEMETRY_STREAM, this.o.durable);
     this.messages = await this.consumer.consume({
       max_messages: Math.min(this.o.batchMax * 4, this.o.maxAckPending),
+      // Short pulls: after the server (or a cluster's stream leader) is lost, nats.js
+      // re-pulls within 2 missed heartbeats (expires / 2 each) and backs off up to
+      // `expires` between consumer checks; with the default 30 s a failover stalled ingest
+      // for up to a minute.
+      expires: 5000,
       callback: (m) => {
         this.buf.push(m);
         this.schedule();

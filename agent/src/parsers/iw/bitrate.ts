@@ -16,10 +16,9 @@ export function parseBitrate(text: string): BitrateInfo | null {
   const t = tokens(text);
   let i: number;
   let mbps: number | null = null;
-  const rate = t[1] !== undefined && (t[1] === "MBit/s" || /^mbit\/s$/i.test(t[1])) ? decimal(t[0]) : null;
   if (t[0] === "(unknown)") i = 1;
-  else if (rate !== null) {
-    mbps = rate;
+  else if (t[1] !== undefined && /^mbit\/s$/i.test(t[1]) && decimal(t[0]) !== null) {
+    mbps = decimal(t[0]);
     i = 2;
   } else {
     const glued = /^(\d+(?:\.\d+)?)MBit\/s$/i.exec(t[0] ?? "");
@@ -39,7 +38,7 @@ export function parseBitrate(text: string): BitrateInfo | null {
   for (; i < t.length; i++) {
     const tok = (t[i] as string).toUpperCase();
     const arg = int(t[i + 1]);
-    const width = tok.endsWith("MHZ") ? WIDTH.exec(tok) : null;
+    const width = /^(\d{1,4})MHZ$/.exec(tok);
     if (width) widthMhz = Number(width[1]);
     else if (tok === "80P80MHZ") widthMhz = 160;
     else if (tok === "SHORT" && t[i + 1]?.toUpperCase() === "GI") {
@@ -66,8 +65,6 @@ export function parseBitrate(text: string): BitrateInfo | null {
   if (widthMhz === null && mode !== null && mode !== "legacy" && !ruAlloc) widthMhz = 20;
   return { mbps, mode, mcs, nss, widthMhz, shortGi };
 }
-
-const WIDTH = /^(\d{1,4})MHZ$/;
 
 type Numbered = "ht" | "vht" | "he" | "eht" | "s1g" | "nss" | "ru" | "other";
 

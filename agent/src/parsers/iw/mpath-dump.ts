@@ -8,12 +8,6 @@ const MAX_PATHS = 8192;
 /** Words of the header iw prints before the rows (`DEST ADDR  NEXT HOP  IFACE\tSN\t...`). */
 const HEADER_WORDS = new Set(["DEST", "ADDR", "NEXT", "HOP", "IFACE", "SN", "METRIC", "QLEN", "EXPTIME", "DTIM", "DRET", "FLAGS", "HOP_COUNT", "PATH_CHANGE"]);
 
-/** Header words are capitals: other tokens (MACs, numbers) need no lookup. */
-function isHeaderWord(tok: string): boolean {
-  const c = tok.charCodeAt(0);
-  return c >= 65 && c <= 90 && HEADER_WORDS.has(tok);
-}
-
 /** Numeric columns after `DEST NEXT IFACE`, in iw's order (iw < 4.19 prints the first 7). */
 const COLUMNS = ["sn", "metric", "qlen", "exptime", "dtim", "dret", "flags", "hopCount", "pathChange"] as const;
 const FLAGS = COLUMNS.indexOf("flags");
@@ -45,11 +39,11 @@ export function parseMpathDump(text: string): ParseOutcome<MpathDump> {
     const t = tokens(raw);
     if (t.length === 0) continue;
     let k = 0;
-    while (k < t.length && isHeaderWord(t[k] as string)) k++;
+    while (k < t.length && HEADER_WORDS.has(t[k] as string)) k++;
     if (k > 0) sawHeader = true;
     if (k === t.length) continue;
 
-    const rows = rowsOf(t, k);
+    const rows = rowsOf(t.slice(k));
     if (rows === null) {
       skipped++;
       firstOther ??= n + 1;
@@ -66,41 +60,38 @@ export function parseMpathDump(text: string): ParseOutcome<MpathDump> {
 }
 
 /**
- * The rows in one line's tokens from `from` on, or null when they are not rows. A row
- * starts at a `MAC MAC` pair; a lone row whose MACs are malformed is still read when the
- * rest of the line is numbers.
+ * The rows in one line's tokens, or null when the tokens are not rows. A row starts at
+ * a `MAC MAC` pair; a lone row whose MACs are malformed is still read when the rest of
+ * the line is numbers.
  */
-function rowsOf(t: string[], from: number): MeshPath[] | null {
+function rowsOf(t: string[]): MeshPath[] | null {
   const starts: number[] = [];
-  for (let i = from; i + 2 < t.length; i++) {
+  for (let i = 0; i + 2 < t.length; i++) {
     if (looksLikeMac(t[i] as string) && looksLikeMac(t[i + 1] as string)) {
       starts.push(i);
       i += 2;
     }
   }
-  if (starts[0] !== from) {
-    const single = t.length - from >= 3 + MIN_COLUMNS_UNSURE ? row(t, from, t.length) : null;
+  if (starts[0] !== 0) {
+    const single = t.length >= 3 + MIN_COLUMNS_UNSURE ? row(t) : null;
     return single === null ? null : [single];
   }
   const out: MeshPath[] = [];
   for (let s = 0; s < starts.length; s++) {
-    const r = row(t, starts[s] as number, starts[s + 1] ?? t.length);
+    const r = row(t.slice(starts[s], starts[s + 1] ?? t.length));
     if (r === null) return null;
     out.push(r);
   }
   return out;
 }
 
-/** The row in tokens `from` (DEST) up to `to`. */
-function row(t: string[], from: number, to: number): MeshPath | null {
-  if (to - from < 3) return null;
-  const dest = t[from] as string;
-  const next = t[from + 1] as string;
-  const iface = t[from + 2] as string;
+function row(t: string[]): MeshPath | null {
+  if (t.length < 3) return null;
+  const [dest, next, iface] = t as [string, string, string];
   if (int(dest) !== null || int(next) !== null || int(iface) !== null) return null;
   const values: (number | null)[] = [null, null, null, null, null, null, null, null, null];
-  for (let i = 0; i < COLUMNS.length && from + 3 + i < to; i++) {
-    const tok = t[from + 3 + i];
+  for (let i = 0; i < COLUMNS.length && 3 + i < t.length; i++) {
+    const tok = t[3 + i];
     const v = i === FLAGS ? hexOrInt(tok) : i > FLAGS ? int(tok) : counter(tok);
     if (v === null || v < 0) return null;
     values[i] = v;

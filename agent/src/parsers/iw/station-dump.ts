@@ -1,6 +1,6 @@
 import type { StationDump } from "@meshfleet/shared";
 import { invalid, notFormat, parsed, type ParseOutcome } from "../types";
-import { FIELDS, flagAnomaly, linkField, newStation, type Draft, type Handler } from "./station-fields";
+import { FIELDS, flagAnomaly, linkField, newStation, type Draft } from "./station-fields";
 import { MAX_LINE, macText, shortText, sortBy, splitLines, squash } from "./text";
 
 /** The shared schema's bound on stations per dump. */
@@ -32,23 +32,6 @@ export function parseStationDump(text: string): ParseOutcome<StationDump> {
       firstOther ??= n + 1;
       continue;
     }
-    // The usual field line (`\tname:\tvalue`, printable at both ends): read in place.
-    if (cur !== null && isPlainField(raw)) {
-      firstOther ??= n + 1;
-      const colon = raw.indexOf(":", 1);
-      if (colon < 0) {
-        skipped++;
-        continue;
-      }
-      let from = colon + 1;
-      while (from < raw.length && (raw.charCodeAt(from) === 9 || raw.charCodeAt(from) === 32)) from++;
-      const value = raw.slice(from).trim();
-      const known = knownKey(raw, colon);
-      const got: number = known === undefined ? field(cur, squash(raw.slice(1, colon)), value, link) : knownField(cur, known, value, link);
-      if (got === SKIPPED) skipped++;
-      else if (got !== READ) link = got;
-      continue;
-    }
     const t = raw.trim();
     if (t === "") continue;
 
@@ -62,14 +45,7 @@ export function parseStationDump(text: string): ParseOutcome<StationDump> {
       continue;
     }
     firstOther ??= n + 1;
-    const colon = t.indexOf(":");
-    if (cur === null || colon < 0) {
-      skipped++; // MSDU/TXQ table rows, stray text
-      continue;
-    }
-    const got = field(cur, squash(t.slice(0, colon)), t.slice(colon + 1).trim(), link);
-    if (got === SKIPPED) skipped++;
-    else if (got !== READ) link = got;
+    if (cur === null || !field(cur, t, link, (l) => (link = l))) skipped++;
   }
 
   if (stations.length === 0 && firstOther !== null) {
@@ -79,41 +55,19 @@ export function parseStationDump(text: string): ParseOutcome<StationDump> {
   return parsed({ stations: sorted }, skipped);
 }
 
-const READ = -1;
-const SKIPPED = -2;
-
-/** A tab, then printable ASCII at both ends (`trim()` would only drop that tab), and no `Station` head. */
-function isPlainField(raw: string): boolean {
-  if (raw.length < 2 || raw.charCodeAt(0) !== 9) return false;
-  const first = raw.charCodeAt(1);
-  const last = raw.charCodeAt(raw.length - 1);
-  return first > 32 && first < 127 && last > 32 && last < 127 && !raw.startsWith("Station", 1);
-}
-
-/** The known fields by name length, for finding a name in the line without cutting it out. */
-const BY_LENGTH: [string, Handler][][] = [];
-for (const [k, h] of FIELDS) if (squash(k) === k && !k.includes(":")) (BY_LENGTH[k.length] ??= []).push([k, h]);
-
-/** The known field whose name is exactly `raw` from 1 to `colon` (what squashing that text would give too). */
-function knownKey(raw: string, colon: number): [string, Handler] | undefined {
-  const candidates = BY_LENGTH[colon - 1];
-  if (candidates === undefined) return undefined;
-  for (const c of candidates) if (raw.startsWith(c[0], 1)) return c;
-  return undefined;
-}
-
-/** `field` for a known field name (no `Link N`, no table). */
-function knownField(st: Draft, [key, handler]: [string, Handler], value: string, link: number | null): number {
-  if (link !== null) return linkField(st, link, key, value) ? READ : SKIPPED;
-  return handler(st, value) ? READ : SKIPPED;
-}
-
-/** One `key: value` line inside a block: READ, SKIPPED, or the number of the `Link N:` section it opens. */
-function field(st: Draft, key: string, value: string, link: number | null): number {
+/** One line inside a block; false when it is skipped. */
+function field(st: Draft, line: string, link: number | null, setLink: (l: number) => void): boolean {
+  const colon = line.indexOf(":");
+  if (colon < 0) return false; // MSDU/TXQ table rows, stray text
+  const key = squash(line.slice(0, colon));
+  const value = line.slice(colon + 1).trim();
   const l = key.startsWith("Link ") ? LINK.exec(key) : null;
-  if (l && value === "") return Number(l[1]);
-  if (key === "MSDU" || key === "TXQs") return SKIPPED; // `-v` tables: skipped, counted
-  if (link !== null) return linkField(st, link, key, value) ? READ : SKIPPED;
+  if (l && value === "") {
+    setLink(Number(l[1]));
+    return true;
+  }
+  if (key === "MSDU" || key === "TXQs") return false; // `-v` tables: skipped, counted
+  if (link !== null) return linkField(st, link, key, value);
   const handler = FIELDS.get(key);
-  return handler !== undefined && handler(st, value) ? READ : SKIPPED;
+  return handler !== undefined && handler(st, value);
 }

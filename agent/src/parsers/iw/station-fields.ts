@@ -8,7 +8,7 @@ import { counter, int, shortText, tokens } from "./text";
  * not what iw prints for that field; the line then counts as skipped.
  */
 export type Draft = Station;
-export type Handler = (st: Draft, value: string) => boolean;
+type Handler = (st: Draft, value: string) => boolean;
 
 export function newStation(iface: string, mac: string): Draft {
   return {
@@ -45,8 +45,6 @@ export function flagAnomaly(st: Draft, what: string): void {
 
 /** `-52 [-54, -56] dBm`, `-52 dBm`, `-52 [-54] dBm`: the value and the per-chain values. */
 export function parseSignal(value: string): { dbm: number; chains: number[] | null } | null {
-  const plain = plainSignal(value);
-  if (plain !== null) return plain;
   const m = /^(-?\d{1,4})[ \t]*(?:\[([^\]]{0,200})\])?[ \t]*(?:dBm)?$/i.exec(value);
   if (!m) return null;
   const dbm = int(m[1]);
@@ -59,37 +57,6 @@ export function parseSignal(value: string): { dbm: number; chains: number[] | nu
     chains.push(c);
   }
   return { dbm, chains: chains.length === 0 ? null : chains.slice(0, MAX_CHAINS) };
-}
-
-/** A signed run of 1–4 digits at `at` in s: its end, or -1. */
-function smallInt(s: string, at: number): number {
-  let i = s.charCodeAt(at) === 45 ? at + 1 : at;
-  const start = i;
-  while (i < s.length && i - start < 5 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  return i === start || i - start > 4 ? -1 : i;
-}
-
-/**
- * `-52 [-54, -56] dBm` exactly as iw prints it (one space, `, ` between chains), read
- * without the general pattern; null for any other spelling (the general path reads it).
- */
-function plainSignal(value: string): { dbm: number; chains: number[] | null } | null {
-  let end = smallInt(value, 0);
-  if (end < 0 || value.charCodeAt(end) !== 32) return null;
-  const dbm = Number(value.slice(0, end));
-  if (value.charCodeAt(end + 1) !== 91) return value.length === end + 4 && value.endsWith("dBm") ? { dbm, chains: null } : null;
-  const chains: number[] = [];
-  let at = end + 2;
-  for (;;) {
-    end = smallInt(value, at);
-    if (end < 0) return null;
-    chains.push(Number(value.slice(at, end)));
-    if (value.charCodeAt(end) === 93) break;
-    if (value.charCodeAt(end) !== 44 || value.charCodeAt(end + 1) !== 32) return null;
-    at = end + 2;
-  }
-  if (value.length !== end + 5 || !value.endsWith(" dBm") || chains.length > MAX_CHAINS) return null;
-  return { dbm, chains };
 }
 
 /**
@@ -107,14 +74,8 @@ export function parseThroughput(value: string): number | null {
   return Number(`${m[1]}.${frac}`);
 }
 
-/** `<n> <unit>` with the unit iw prints for the field (`exact`: that unit as iw spells it). */
-function withUnit(value: string, unit: RegExp, exact: string): number | null {
-  // `22 ms` as iw prints it: digits, one space, the unit (what the general path reads the same way).
-  const space = value.length - exact.length - 1;
-  if (space > 0 && value.charCodeAt(space) === 32 && value.endsWith(exact)) {
-    const n = counter(value.slice(0, space));
-    if (n !== null) return n;
-  }
+/** `<n> <unit>` with the unit iw prints for the field. */
+function withUnit(value: string, unit: RegExp): number | null {
   const t = tokens(value);
   if (t.length === 0 || t.length > 2 || (t.length === 2 && !unit.test(t[1] as string))) return null;
   const m = /^(\d{1,20})([a-z]*)$/i.exec(t[0] as string);
@@ -124,16 +85,11 @@ function withUnit(value: string, unit: RegExp, exact: string): number | null {
 }
 
 function plainCounter(value: string): number | null {
-  // Digits only are one token already.
-  const n = counter(value);
-  if (n !== null) return n;
   const t = tokens(value);
   return t.length === 1 ? counter(t[0]) : null;
 }
 
 function yesNo(value: string): boolean | string {
-  if (value === "yes") return true;
-  if (value === "no") return false;
   const v = value.toLowerCase();
   return v === "yes" ? true : v === "no" ? false : shortText(value);
 }
@@ -183,7 +139,7 @@ function setBitrate(dir: "tx" | "rx"): Handler {
 
 function setMeshInt(key: "llid" | "plid" | "airtimeMetric"): Handler {
   return (st, v) => {
-    const n = int(v) ?? int(tokens(v).length === 1 ? v.trim() : undefined);
+    const n = int(tokens(v).length === 1 ? v.trim() : undefined);
     if (n === null || n < 0) return false;
     mesh(st)[key] = n;
     return true;
@@ -238,8 +194,8 @@ const KNOWN_OTHER = [
 ];
 
 export const FIELDS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ["inactive time", number((st, n) => (st.inactiveMs = n), (v) => safe(withUnit(v, /^ms$/i, "ms")))],
-  ["connected time", number((st, n) => (st.connectedSec = n), (v) => withUnit(v, /^seconds?$/i, "seconds"))],
+  ["inactive time", number((st, n) => (st.inactiveMs = n), (v) => safe(withUnit(v, /^ms$/i)))],
+  ["connected time", number((st, n) => (st.connectedSec = n), (v) => withUnit(v, /^seconds?$/i))],
   ["rx bytes", setCounter("rxBytes")],
   ["tx bytes", setCounter("txBytes")],
   ["rx packets", setCounter("rxPackets")],

@@ -51,39 +51,28 @@ export function squash(s: string): string {
   return t;
 }
 
-/**
- * The value of s from `from` to its end when that is 1..max ASCII digits (what
- * /^\d{1,max}$/ tests), else -1. Up to 15 digits the sum is exact; longer runs are
- * left to `Number` (returned as -2) so their rounding is the usual one.
- */
-function digits(s: string, from: number, max: number): number {
+/** True when s from `from` to its end is 1..max ASCII digits (what /^\d{1,max}$/ tests). */
+function digits(s: string, from: number, max: number): boolean {
   const n = s.length - from;
-  if (n < 1 || n > max) return -1;
-  let v = 0;
+  if (n < 1 || n > max) return false;
   for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
-    v = v * 10 + (c - 48);
+    if (c < 48 || c > 57) return false;
   }
-  return n <= 15 ? v : -2;
+  return true;
 }
 
 /** A non-negative or negative decimal integer that is safe, else null. */
 export function int(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const minus = s.charCodeAt(0) === 45;
-  const v = digits(s, minus ? 1 : 0, 16);
-  if (v === -1) return null;
-  const n = v === -2 ? Number(s) : minus ? -v : v;
+  if (s === undefined || !digits(s, s.charCodeAt(0) === 45 ? 1 : 0, 16)) return null;
+  const n = Number(s);
   return Number.isSafeInteger(n) ? n : null;
 }
 
 /** An unsigned counter (u32/u64 as iw prints it); u64 beyond 2^53 keeps its magnitude. */
 export function counter(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const v = digits(s, 0, 20);
-  if (v === -1) return null;
-  const n = v === -2 ? Number(s) : v;
+  if (s === undefined || !digits(s, 0, 20)) return null;
+  const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
 
@@ -97,28 +86,13 @@ export function decimal(s: string | undefined): number | null {
 /** `0x15` (hex, as iw prints mpath flags) or `21` (decimal), else null. */
 export function hexOrInt(s: string | undefined): number | null {
   if (s === undefined) return null;
-  if (isHex(s)) return Number.parseInt(s.slice(2), 16);
+  if (/^0x[0-9a-f]{1,12}$/i.test(s)) return Number.parseInt(s.slice(2), 16);
   return int(s);
-}
-
-/** What /^0x[0-9a-f]{1,12}$/i tests, without the regex. */
-function isHex(s: string): boolean {
-  if (s.length < 3 || s.length > 14 || s.charCodeAt(0) !== 48 || (s.charCodeAt(1) | 32) !== 120) return false;
-  for (let i = 2; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
-  }
-  return true;
 }
 
 /** A MAC as printed, lower-cased; masked (`xx`, `**`) or malformed ones are kept as text. */
 export function macText(s: string): string {
-  // ASCII without capitals (what iw prints) is its own lower case.
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c > 127) return s.toLowerCase().slice(0, MAX_MAC);
-  }
-  return s.slice(0, MAX_MAC);
+  return s.toLowerCase().slice(0, MAX_MAC);
 }
 
 /** Six 1–2 character groups separated by `:` (hex, or masked with `x`/`*`). */

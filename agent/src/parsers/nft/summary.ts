@@ -12,13 +12,8 @@ export function summariseExpr(expr: readonly unknown[]): string {
     const s = statement(stmt);
     if (s) parts.push(s);
   }
-  const text = parts.join(" ");
-  // Only runs of blanks, or blanks other than one space, change under the squeeze.
-  return clip((OTHER_BLANKS.test(text) ? text.replace(/\s+/g, " ") : text).trim(), MAX_SUMMARY);
+  return clip(parts.join(" ").replace(/\s+/g, " ").trim(), MAX_SUMMARY);
 }
-
-/** Whitespace that `replace(/\s+/g, " ")` would change: anything but a lone space. */
-const OTHER_BLANKS = /[^\S ]| {2}/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -56,9 +56,7 @@ export function toPlainJson(v: JsonValue, keep: "last" | "first" = "last"): unkn
     const out: Record<string, unknown> = {};
     for (const [k, val] of v.entries) {
       if (keep === "first" && Object.prototype.hasOwnProperty.call(out, k)) continue;
-      // Plain assignment except for `__proto__`, which assignment would take as the prototype.
-      if (k === "__proto__") Object.defineProperty(out, k, { value: toPlainJson(val, keep), enumerable: true, writable: true, configurable: true });
-      else out[k] = toPlainJson(val, keep);
+      Object.defineProperty(out, k, { value: toPlainJson(val, keep), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -114,159 +112,6 @@ function toValue(node: Node): JsonValue {
 }
 
 /**
- * A direct reader for well-formed JSON (blanks only space, tab, CR, LF): the same tree
- * as the general reader below, in one pass. It gives up (undefined) at the first thing
- * it does not expect, and the general reader takes over and names the problem.
- */
-class StrictReader {
-  pos = 0;
-  constructor(readonly text: string) {}
-
-  blanks(): void {
-    const t = this.text;
-    let c = t.charCodeAt(this.pos);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++this.pos);
-  }
-
-  value(): JsonValue | undefined {
-    this.blanks();
-    const t = this.text;
-    const c = t.charCodeAt(this.pos);
-    if (c === 34) return this.string();
-    if (c === 123) return this.object();
-    if (c === 91) return this.array();
-    if (c === 45 || (c >= 48 && c <= 57)) return this.number();
-    if (t.startsWith("true", this.pos)) return this.literal(4, true);
-    if (t.startsWith("false", this.pos)) return this.literal(5, false);
-    if (t.startsWith("null", this.pos)) return this.literal(4, null);
-    return undefined;
-  }
-
-  literal(length: number, v: boolean | null): boolean | null | undefined {
-    this.pos += length;
-    // `truex`: the general reader sees one unknown word.
-    const c = this.text.charCodeAt(this.pos);
-    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ? undefined : v;
-  }
-
-  number(): number | undefined {
-    const t = this.text;
-    const start = this.pos;
-    let i = start;
-    if (t.charCodeAt(i) === 45) i++;
-    const d = (k: number) => t.charCodeAt(k) >= 48 && t.charCodeAt(k) <= 57;
-    if (t.charCodeAt(i) === 48) i++;
-    else if (d(i)) while (d(i)) i++;
-    else return undefined;
-    if (t.charCodeAt(i) === 46) {
-      i++;
-      if (!d(i)) return undefined;
-      while (d(i)) i++;
-    }
-    if ((t.charCodeAt(i) | 32) === 101) {
-      i++;
-      if (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) i++;
-      if (!d(i)) return undefined;
-      while (d(i)) i++;
-    }
-    // A number runs into a letter, digit or dot only in broken text.
-    const c = t.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || d(i) || c === 46 || c === 95) return undefined;
-    this.pos = i;
-    return Number(t.slice(start, i));
-  }
-
-  string(): string | undefined {
-    const t = this.text;
-    let i = this.pos + 1;
-    let out = "";
-    let from = i;
-    for (;;) {
-      const c = t.charCodeAt(i);
-      if (c === 34) break;
-      if (Number.isNaN(c) || c < 32) return undefined;
-      if (c === 92) {
-        out += t.slice(from, i);
-        const e = t.charCodeAt(i + 1);
-        const simple = ESCAPES[e];
-        if (simple !== undefined) i += 2;
-        else if (e === 117) {
-          const hex = t.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
-          out += String.fromCharCode(Number.parseInt(hex, 16));
-          i += 6;
-          from = i;
-          continue;
-        } else return undefined;
-        out += simple;
-        from = i;
-        continue;
-      }
-      i++;
-    }
-    out += t.slice(from, i);
-    this.pos = i + 1;
-    return out;
-  }
-
-  array(): JsonValue[] | undefined {
-    this.pos++;
-    const out: JsonValue[] = [];
-    this.blanks();
-    if (this.text.charCodeAt(this.pos) === 93) {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      const v = this.value();
-      if (v === undefined) return undefined;
-      out.push(v);
-      this.blanks();
-      const c = this.text.charCodeAt(this.pos++);
-      if (c === 93) return out;
-      if (c !== 44) return undefined;
-    }
-  }
-
-  object(): JsonObject | undefined {
-    this.pos++;
-    const entries: [string, JsonValue][] = [];
-    this.blanks();
-    if (this.text.charCodeAt(this.pos) === 125) {
-      this.pos++;
-      return { kind: "object", entries };
-    }
-    for (;;) {
-      this.blanks();
-      if (this.text.charCodeAt(this.pos) !== 34) return undefined;
-      const k = this.string();
-      if (k === undefined) return undefined;
-      this.blanks();
-      if (this.text.charCodeAt(this.pos++) !== 58) return undefined;
-      const v = this.value();
-      if (v === undefined) return undefined;
-      entries.push([k, v]);
-      this.blanks();
-      const c = this.text.charCodeAt(this.pos++);
-      if (c === 125) return { kind: "object", entries };
-      if (c !== 44) return undefined;
-    }
-  }
-}
-
-/** `\x` escapes other than `\u`, by the code of x. */
-const ESCAPES: Record<number, string> = { 34: '"', 92: "\\", 47: "/", 98: "\b", 102: "\f", 110: "\n", 114: "\r", 116: "\t" };
-
-/** The tree of well-formed JSON read directly, or undefined when the general reader must look. */
-export function readStrictJson(text: string): JsonValue | undefined {
-  const r = new StrictReader(text);
-  const v = r.value();
-  if (v === undefined) return undefined;
-  r.blanks();
-  return r.pos === text.length ? v : undefined;
-}
-
-/**
  * Strict JSON (no comments, no trailing commas, one value, nothing after it) with
  * duplicate keys kept. Anything else is E_PARSE_FORMAT with the line of the first
  * problem. Never throws.
@@ -283,15 +128,6 @@ export function parseJsonKeepDuplicates(text: string): ParseOutcome<JsonValue> {
       return notFormat("not JSON", m ? lineOf(text, Number(m[1])) : null);
     }
   }
-  const direct = readStrictJson(text);
-  return direct !== undefined ? parsed(direct) : readJsonTree(text);
-}
-
-/**
- * The general reader (jsonc-parser's tree): any text, its first problem named with its
- * line. `parseJsonKeepDuplicates` asks it only when the direct reader gives up.
- */
-export function readJsonTree(text: string): ParseOutcome<JsonValue> {
   const errors: JsoncError[] = [];
   let root: Node | undefined;
   try {
