@@ -70,6 +70,16 @@ describe("collectors", () => {
     ]);
   });
 
+  it("gives no routing view (not an empty one) when `show route` or the neighbours time out, so nothing reads as withdrawn", async () => {
+    for (const cmd of ["birdc show route", "birdc show rip neighbors"]) {
+      const router = new CannedRouter();
+      router.answers.set(cmd, { throw: "timeout" });
+      const r = await collectRouting(ctx(router, "bird2"));
+      expect(r.data).toBeNull();
+      expect(r.errors.map((e) => [e.code, e.command])).toEqual([[ERROR_CODES.commandTimeout, cmd]]);
+    }
+  });
+
   it("reports none without errors when no daemon is installed, and a BIRD that answers garbage as an error", async () => {
     const router = new CannedRouter();
     for (const k of [...router.answers.keys()]) if (k.startsWith("birdc")) router.answers.delete(k);

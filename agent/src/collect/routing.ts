@@ -1,6 +1,7 @@
 import { ERROR_CODES, type CollectorError, type RoutingDaemon, type RoutingNeighbor, type RoutingView } from "@meshfleet/shared";
 import { parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "../parsers/bird/index";
 import { babeldToRoutingView, parseBabeldDump, parseBabeldUbus } from "../parsers/babeld/index";
+import type { ParseOutcome } from "../parsers/types";
 import { SectionRun } from "./section";
 import type { CollectContext, SectionResult } from "./types";
 
@@ -20,12 +21,25 @@ async function readBird(s: SectionRun, daemon: "bird1" | "bird2", protocolsText:
   const kinds = new Set(protocols.protocols.map((p) => p.proto.toLowerCase()));
   const hasRip = kinds.has("rip");
   const hasBabel = kinds.has("babel");
+  // Which instances are RIP/Babel: their unreachable routes are retractions.
+  const protocolKinds = new Map(protocols.protocols.map((p) => [p.name, p.proto]));
+  // A command that did not answer (timeout, failure) leaves its part unknown; one that
+  // answered something unreadable is recorded and read as empty, as before.
+  const answered = { ok: true };
+  const read = async <T>(argv: string[], parse: (text: string) => ParseOutcome<T>): Promise<T | null> => {
+    const text = await s.text(argv);
+    if (text === null) answered.ok = false;
+    return text === null ? null : s.parsed(parse(text), argv);
+  };
   const [ripN, ripI, babelN, routes] = await Promise.all([
-    hasRip ? s.run([birdc, "show", "rip", "neighbors"], parseBirdRipNeighbors) : null,
+    hasRip ? read([birdc, "show", "rip", "neighbors"], parseBirdRipNeighbors) : null,
     hasRip ? s.run([birdc, "show", "rip", "interfaces"], parseBirdRipInterfaces) : null,
-    hasBabel ? s.run([birdc, "show", "babel", "neighbors"], parseBirdBabelNeighbors) : null,
-    s.run([birdc, "show", "route"], parseBirdRoutes),
+    hasBabel ? read([birdc, "show", "babel", "neighbors"], parseBirdBabelNeighbors) : null,
+    read([birdc, "show", "route"], (t) => parseBirdRoutes(t, protocolKinds)),
   ]);
+  // Without the routes or the neighbours the view would read as an empty table (every
+  // route withdrawn, every neighbour lost): no view this cycle, the errors say why.
+  if (!answered.ok) return null;
   const neighbors: RoutingNeighbor[] = [...(ripN?.neighbors ?? []), ...(babelN?.neighbors ?? [])];
   return {
     daemon,

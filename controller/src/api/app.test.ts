@@ -82,11 +82,28 @@ describe("API (in-process)", () => {
     const st = await get("/api/nodes/ap-a/stations");
     expect(st.body).toMatchObject({ node: "ap-a", ts: T0 });
     expect(st.body.items).toHaveLength(2);
-    expect((await get("/api/nodes/ap-a/routes")).body.items[0]).toEqual({ prefix: "fd00:0::/64", protocol: "babel1", type: "unicast", primary: true, metric: 96, via: "fe80::1", iface: "mesh0", nextHops: 1 });
+    expect((await get("/api/nodes/ap-a/routes")).body.items[0]).toEqual({ prefix: "fd00:0::/64", protocol: "babel1", type: "unicast", primary: true, metric: 96, via: "fe80::1", iface: "mesh0", nextHops: 1, reachable: true });
     expect((await get("/api/nodes/ap-a/counters")).body.items[0]).toMatchObject({ bytes: 2000, bytesPerSec: 100 });
     expect((await get("/api/nodes/ap-a/mesh-paths")).body.items).toHaveLength(2);
     expect((await get("/api/nodes/ap-a/neighbors")).body.items).toHaveLength(1);
     expect((await get("/api/nodes/ap-c/stations")).body).toEqual({ node: "ap-c", ts: null, items: [] });
+  });
+
+  it("lists only reachable routes unless ?all=1: a retracted Babel route (metric 65535) is not a current route", async () => {
+    const s = buildSnapshot({ node: "ap-b", seq: 3, ts: T0 + 10_000, peers: [MAC_A], paths: [], profile: { routes: 3 } });
+    const routes = s.routing.data!.routes;
+    routes[1] = { ...routes[1]!, type: "unreachable", metric: 65535, nextHops: [], reachable: false };
+    // From an agent that predates the flag: read by the same rule.
+    routes[2] = { ...routes[2]!, metric: 65535 };
+    writeBatch(store, [{ kind: "snapshot", msg: s }], T0 + 10_000);
+    const prefixes = (items: { prefix: string; reachable: boolean }[]) => items.map((r) => [r.prefix, r.reachable]);
+    const current = await get("/api/nodes/ap-b/routes");
+    expect(prefixes(current.body.items)).toEqual([[routes[0]!.prefix, true]]);
+    expect(prefixes((await get("/api/nodes/ap-b/routes?all=1")).body.items)).toEqual(routes.map((r, i) => [r.prefix, i === 0]));
+    expect((await get("/api/nodes/ap-b/routes?all=0")).body.items).toHaveLength(1);
+    expect((await get("/api/nodes/ap-b/routes?all=maybe")).status).toBe(400);
+    expect((await get("/api/nodes/ap-b")).body.latest.routes.map((r: { prefix: string }) => r.prefix)).toEqual([routes[0]!.prefix]);
+    expect((await get("/api/nodes")).body.nodes.find((n: { id: string }) => n.id === "ap-b").routes).toBe(1);
   });
 
   it("answers errors as JSON {code, message} with the right status", async () => {

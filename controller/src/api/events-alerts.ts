@@ -48,6 +48,10 @@ export function eventsAlertsRoutes(service: DetectionService, now: () => number 
     });
   });
 
-  app.get("/churn", (c) => c.json(service.scores()));
+  // The thresholds with the scores, so a churn plot can draw where an alert opens and resolves.
+  app.get("/churn", (c) => {
+    const { openAbove, resolveBelow, halfLifeMs } = service.cfg.churn;
+    return c.json({ ...service.scores(), thresholds: { openAbove, resolveBelow, halfLifeMs } });
+  });
   return app;
 }

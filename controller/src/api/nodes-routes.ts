@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { views, type NodeRow, type NodeStateRow } from "../store/index";
 import type { ApiDeps } from "./deps";
-import { notFound, params } from "./errors";
-import { nodeParams, type lists, type nodeDetail, type nodeSummary } from "./schemas";
+import { notFound, params, query } from "./errors";
+import { nodeParams, routesQuery, type lists, type nodeDetail, type nodeSummary } from "./schemas";
 import { nodeStatus } from "./status";
 
 type Summary = z.infer<typeof nodeSummary>;
@@ -99,7 +99,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
               stations: views.stations(raw.data, r.mac),
               meshPaths: views.meshPaths(raw.data, r.mac),
               neighbors: views.neighbors(raw.data, r.addr),
-              routes: views.routes(raw.data),
+              routes: views.routes(raw.data).filter((x) => x.reachable),
               counters: views.counters(raw.data),
               radios: views.radios(raw.data),
             }
@@ -111,6 +111,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
   const list = (name: keyof typeof lists) =>
     app.get(`/nodes/:id/${name}`, (c) => {
       const { id } = params(c, nodeParams);
+      const all = name === "routes" && ["1", "true"].includes(query(c, routesQuery).all ?? "0");
       if (!d.store.nodes.get(id)) throw notFound(`node ${id}`);
       const latest = d.store.telemetry.latest(id);
       const raw = latest?.raw ?? null;
@@ -124,7 +125,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
             : name === "neighbors"
               ? views.neighbors(raw.data, r.addr)
               : name === "routes"
-                ? views.routes(raw.data)
+                ? views.routes(raw.data).filter((x) => all || x.reachable)
                 : name === "radios"
                   ? views.radios(raw.data)
                   : views.counters(raw.data);

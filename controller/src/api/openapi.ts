@@ -20,7 +20,7 @@ export function openApiDocument(): Record<string, unknown> {
     listPaths[`/api/nodes/{id}/${name}`] = {
       get: {
         summary: `The node's current ${name} (from its latest snapshot), fleet nodes resolved from MACs/addresses`,
-        parameters: [idParam],
+        parameters: name === "routes" ? [idParam, q("all", { type: "string", enum: ["0", "1", "true", "false"] }, "1: also routes the daemon lists but its routing protocol retracted (reachable false)")] : [idParam],
         responses: { 200: ok(name, listOf(item)), 400: err("invalid node id"), 404: err("unknown node") },
       },
     };

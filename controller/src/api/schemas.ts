@@ -67,6 +67,9 @@ export const seriesAnswer = z.object({
 
 export const topologyQuery = z.object({ at: msInt.optional() }).strict();
 
+/** `/api/nodes/:id/routes`: reachable routes only unless `all=1` (retracted ones too). */
+export const routesQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optional().describe("1: also the routes the daemon lists but its routing protocol retracted") }).strict();
+
 export const nodeStatus = z.enum(["online", "offline", "unknown"]);
 
 export const nodeSummary = z.object({
@@ -140,6 +143,7 @@ const route = z.object({
   via: z.string().nullable(),
   iface: z.string().nullable(),
   nextHops: z.number().int(),
+  reachable: z.boolean().describe("false: listed by the daemon but retracted by its routing protocol (infinite metric, unreachable); shown only with ?all=1"),
 });
 const counter = z.object({
   key: z.string(),

@@ -14,7 +14,7 @@ const positive = z.number().positive();
 export const alertingFile = z
   .object({
     churn: z.object({ halfLifeMs: ms, flapPenalty: positive, metricPenalty: positive, openAbove: positive, resolveBelow: positive, historyMax: z.number().int().min(1).max(1000) }).partial().strict(),
-    convergence: z.object({ quietMs: ms, lookbackMs: z.number().int().nonnegative(), maxSilenceMs: ms, slowMs: ms }).partial().strict(),
+    convergence: z.object({ quietMs: ms, maxSilenceMs: ms, slowMs: ms }).partial().strict(),
     linkHealth: z
       .object({
         dropDb: z.number().positive().max(60),

@@ -1,4 +1,4 @@
-import type { RoutingNeighbor } from "@meshfleet/shared";
+import { BABEL_INFINITY, type RoutingNeighbor } from "@meshfleet/shared";
 import { subjectOf, type NeighborEvent, type NeighborState, type Resolver, type Step } from "./types";
 
 /** Per node: neighbours keyed by `address%iface`. */
@@ -8,10 +8,11 @@ function key(address: string, iface: string | null): string {
   return `${address}%${iface ?? ""}`;
 }
 
-/** Babel's infinite cost: BIRD keeps listing a neighbour it lost, with this metric, until the entry expires. */
-export const BABEL_INFINITY = 0xffff;
-
-/** Is this neighbour reachable? A Babel neighbour at infinite cost is not (it is gone, only not yet forgotten). */
+/**
+ * Is this neighbour reachable? A Babel neighbour at infinite cost is not: BIRD and babeld
+ * keep listing a lost one (cost 65535) until the entry expires; it is gone, only not yet
+ * forgotten.
+ */
 export function reachable(n: RoutingNeighbor): boolean {
   return !(n.kind === "babel" && n.metric !== null && n.metric >= BABEL_INFINITY);
 }

@@ -1,4 +1,4 @@
-import type { Route } from "@meshfleet/shared";
+import { routeReachable, type Route } from "@meshfleet/shared";
 import { subjectOf, type Resolver, type RouteEvent, type RouteState, type Step } from "./types";
 
 /** Per node: the best route per prefix at the last observation. */
@@ -12,11 +12,18 @@ function hopText(r: Route): string {
     .join(",");
 }
 
-/** The best route per prefix (BIRD's `*`); the first one wins when several tables list it. */
+/**
+ * The best route per prefix (BIRD's `*`, babeld's installed route); the first one wins
+ * when several tables list it. A best route that is unreachable (retracted: infinite
+ * metric, type unreachable from RIP/Babel) is no route at all; alternates never count.
+ */
 export function bestRoutes(routes: readonly Route[], resolve: Resolver): RoutesState {
   const out: RoutesState = {};
+  const seen = new Set<string>();
   for (const r of routes) {
-    if (!r.primary || Object.hasOwn(out, r.prefix)) continue;
+    if (!r.primary || seen.has(r.prefix)) continue;
+    seen.add(r.prefix);
+    if (!routeReachable(r)) continue;
     const via = r.nextHops.find((h) => h.via)?.via ?? null;
     out[r.prefix] = { protocol: r.protocol, type: r.type, nextHop: hopText(r), metric: r.metric, viaNode: via ? resolve.address(via.toLowerCase()) : null };
   }
@@ -25,7 +32,8 @@ export function bestRoutes(routes: readonly Route[], resolve: Resolver): RoutesS
 
 /**
  * Route changes on one node between two observations of its routing table: added,
- * withdrawn, next hop changed, metric changed (best route only). `prev === null` is the
+ * withdrawn (gone, or retracted: still listed but unreachable), next hop changed,
+ * metric changed (best reachable route only). `prev === null` is the
  * first observation: a baseline, no events.
  */
 export function stepRoutes(prev: RoutesState | null, routes: readonly Route[], node: string, ts: number, resolve: Resolver): Step<RoutesState, RouteEvent> {

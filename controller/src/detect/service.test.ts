@@ -9,7 +9,7 @@ import { DetectionService } from "./service";
 import { acceptRule, neighbor, route, snap } from "./testing";
 
 const T0 = 1_700_000_000_000;
-const cfg = { churn: { halfLifeMs: 60_000 }, convergence: { quietMs: 20_000, lookbackMs: 5000, slowMs: 60_000 } };
+const cfg = { churn: { halfLifeMs: 60_000 }, convergence: { quietMs: 20_000, slowMs: 60_000 } };
 
 describe("DetectionService (real SQLite store, plain calls)", () => {
   let dir: ReturnType<typeof tempDir>;

@@ -1,4 +1,4 @@
-import type { NftCounter, Snapshot } from "@meshfleet/shared";
+import { routeReachable, type NftCounter, type Snapshot } from "@meshfleet/shared";
 
 /**
  * The compact form of one snapshot's samples, stored as one row (`raw_snapshots.data`).
@@ -13,8 +13,8 @@ export type StationTuple = [string, string, N, N, N, N, N, N, string | null, N];
 export type PathTuple = [string, string, string, N, N, N, N];
 /** [protocol, kind, address, iface, metric, rxcost, txcost, rttMs, seenSec] */
 export type NeighborTuple = [string, string, string, string | null, N, N, N, N, N];
-/** [prefix, protocol, type, primary 0|1, metric, via, iface, nextHops] */
-export type RouteTuple = [string, string | null, string | null, 0 | 1, N, string | null, string | null, number];
+/** [prefix, protocol, type, primary 0|1, metric, via, iface, nextHops, unreachable?] — the 9th is `0` only for a retracted route. */
+export type RouteTuple = [string, string | null, string | null, 0 | 1, N, string | null, string | null, number, 0?];
 /** [key, packets, bytes, packets/s, bytes/s] — rates null on the first sample and after a reset. */
 export type CounterTuple = [string, number, number, N, N];
 /** [name, type, mac, channel, freqMhz, ssid, meshId] */
@@ -83,7 +83,9 @@ export function pack(s: Snapshot, base: CounterBase | null): PackedSnapshot {
   const nb: NeighborTuple[] = (r?.neighbors ?? []).map((n) => [n.protocol, n.kind, n.address, n.iface, n.metric, n.rxcost, n.txcost, n.rttMs, n.seenSec]);
   const rt: RouteTuple[] = (r?.routes ?? []).map((x) => {
     const h = x.nextHops[0];
-    return [x.prefix, x.protocol, x.type, x.primary ? 1 : 0, x.metric, h?.via ?? null, h?.iface ?? null, x.nextHops.length];
+    const t: RouteTuple = [x.prefix, x.protocol, x.type, x.primary ? 1 : 0, x.metric, h?.via ?? null, h?.iface ?? null, x.nextHops.length];
+    if (!routeReachable(x)) t.push(0);
+    return t;
   });
   const dt = base ? s.ts - base.ts : 0;
   const ct: CounterTuple[] = (s.counters.data?.counters ?? []).map((c) => {
@@ -148,7 +150,8 @@ export function countsOf(p: PackedSnapshot): PackedCounts {
     peers: p.st.filter((x) => x[8] !== null).length,
     meshPaths: p.mp.length,
     neighbors: p.nb.length,
-    routes: p.rt.length,
+    // Routes the daemon lists but its protocol retracted are not routes the node has.
+    routes: p.rt.filter((x) => x[8] !== 0).length,
     counters: p.ct.length,
     errors: p.er.length,
   };

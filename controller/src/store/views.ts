@@ -47,6 +47,8 @@ export interface RouteView {
   via: string | null;
   iface: string | null;
   nextHops: number;
+  /** False for a route the daemon lists but that its routing protocol retracted (see the shared `route.reachable`). */
+  reachable: boolean;
 }
 export interface CounterView {
   key: string;
@@ -142,6 +144,7 @@ export const views = {
       via: r[5],
       iface: r[6],
       nextHops: r[7],
+      reachable: r[8] !== 0,
     })),
   counters: (p: PackedSnapshot): CounterView[] =>
     p.ct.map((c) => ({ key: c[0], packets: c[1], bytes: c[2], packetsPerSec: c[3], bytesPerSec: c[4] })),

@@ -86,8 +86,49 @@ export const route = z.object({
   since: shortText.nullable(),
   /** `show route all` attributes (`Babel.metric`, `BGP.as_path`, ...). */
   attrs: z.record(z.string(), z.string()).optional(),
+  /**
+   * False when the daemon still lists the route but it leads nowhere because the routing
+   * protocol retracted it: learned from RIP/Babel at infinite metric (RIP 16, Babel
+   * 0xFFFF) or of type unreachable/blackhole/prohibit. Such a route counts as withdrawn,
+   * its return as added. Static/kernel `unreachable` aggregates are configured routes and
+   * stay reachable. Absent from older agents: read it with `routeReachable`.
+   */
+  reachable: z.boolean().optional(),
 });
 export type Route = z.infer<typeof route>;
+
+/** Babel's infinite metric (RFC 8966): a retraction. */
+export const BABEL_INFINITY = 0xffff;
+/** RIP's infinite metric (RFC 2453/2080), BIRD's default `infinity`. */
+export const RIP_INFINITY = 16;
+/** Route types that lead nowhere (BIRD 2 names, BIRD 1.6 `prohibited`). */
+export const UNREACHABLE_ROUTE_TYPES: ReadonlySet<string> = new Set(["unreachable", "blackhole", "prohibit", "prohibited"]);
+
+/** The routing protocol behind a route's protocol instance, when it is one that retracts by infinity. */
+export type RetractingProtocol = "rip" | "babel";
+
+/**
+ * Is this route, learned from `kind` (null: not from RIP/Babel), usable? RIP/Babel routes
+ * at infinite metric or of an unreachable type are retractions; anything else (static,
+ * kernel, direct, BGP, OSPF ...) stays as it is configured.
+ */
+export function learnedRouteReachable(kind: RetractingProtocol | null, type: string | null, metric: number | null): boolean {
+  if (kind === null) return true;
+  if (type !== null && UNREACHABLE_ROUTE_TYPES.has(type)) return false;
+  return metric === null || metric < (kind === "rip" ? RIP_INFINITY : BABEL_INFINITY);
+}
+
+/**
+ * The route's reachability: the agent's flag, or for a route from an agent that predates
+ * it, the same rule with the protocol guessed from the instance name (`rip1`, `babel1`,
+ * `babeld`, BIRD's usual names).
+ */
+export function routeReachable(r: Pick<Route, "reachable" | "protocol" | "type" | "metric">): boolean {
+  if (r.reachable !== undefined) return r.reachable;
+  const name = (r.protocol ?? "").toLowerCase();
+  const kind: RetractingProtocol | null = name.startsWith("rip") ? "rip" : name.startsWith("babel") ? "babel" : null;
+  return learnedRouteReachable(kind, r.type, r.metric);
+}
 export const routeTable = z.object({ routes: z.array(route).max(65536) });
 export type RouteTable = z.infer<typeof routeTable>;
 

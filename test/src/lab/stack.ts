@@ -68,9 +68,18 @@ export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabS
       agent.start();
     }
     const api = async <T>(path: string): Promise<T> => {
-      const r = await fetch(`${url}${path}`);
-      if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status} ${await r.text()}`);
-      return (await r.json()) as T;
+      for (let attempt = 1; ; attempt++) {
+        let r: Response;
+        try {
+          r = await fetch(`${url}${path}`);
+        } catch (err) {
+          // A kept-alive connection the server just closed (ECONNRESET): ask again on a new one.
+          if (attempt < 3) continue;
+          throw err;
+        }
+        if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status} ${await r.text()}`);
+        return (await r.json()) as T;
+      }
     };
     return { nats, nc, store, controller, detection, agents, url, api, stop };
   } catch (err) {

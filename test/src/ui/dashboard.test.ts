@@ -179,9 +179,20 @@ describe("dashboard in Chromium against a running demo", () => {
     expect(peers.map((x) => x.node).sort()).toEqual(current.filter((x) => x.meshPlink !== null).map((x) => x.node).sort());
     expect(peers.length).toBe(node.peers);
     expect(clients.length).toBeGreaterThanOrEqual(node.stations - node.peers);
+    // A missing sample leaves a gap: a null row the chart inserts (listed in data-gaps); the rest is what the API served.
+    for (const p of Object.values(plots)) {
+      const gaps = new Set(JSON.parse(p.attrs.gaps ?? "[]") as number[]);
+      const keep = p.ts.map((t) => !gaps.has(t));
+      p.ts = p.ts.filter((_, i) => keep[i]);
+      p.values = p.values.map((v) => v.filter((_, i) => keep[i]));
+    }
+    // Stations are named by their DHCP hostname, else their IP, else their MAC (the routers' leases, /api/clients).
+    const { clients: leased } = await getJson<{ clients: { mac: string; hostname: string | null; ip: string | null }[] }>("api/clients?limit=500");
+    const stationName = new Map(leased.filter((c) => c.hostname ?? c.ip).map((c) => [c.mac, (c.hostname ?? c.ip)!]));
+    expect(clients.some((x) => stationName.has(x.key))).toBe(true);
     for (const [id, want] of [["plot-peers", peers], ["plot-stations", clients]] as const) {
       const p = plots[id]!;
-      expect(p.labels, id).toEqual(want.map((x) => x.node ?? x.key));
+      expect(p.labels, id).toEqual(want.map((x) => x.node ?? stationName.get(x.key) ?? x.key));
       expect(p.ts, id).toEqual(signal.ts);
       expect(p.values, id).toEqual(want.map((x) => x.values));
       expect([p.attrs.series, p.attrs.points, p.attrs.lastTs], id).toEqual([String(want.length), String(signal.ts.length), String(signal.ts[signal.ts.length - 1])]);
@@ -199,7 +210,7 @@ describe("dashboard in Chromium against a running demo", () => {
     const before = Number(plots["plot-stations"]!.attrs.lastTs);
     await page.waitForFunction((t) => Number(document.getElementById("plot-stations")?.dataset.lastTs) > t, before, { timeout: 15_000 });
     expect(await page.$$eval("#tables table", (ts) => ts.length)).toBe(6);
-    await page.screenshot({ path: join(artifacts, "node.png"), fullPage: true });
+    await shoot(page, "node");
   }, 60_000);
 
   it("a route_flapping alert appears and then resolves", async () => {
@@ -212,10 +223,10 @@ describe("dashboard in Chromium against a running demo", () => {
     // node-4's default route flaps; other nodes' routes through it may flap too and get their own alerts.
     const open = await waitFor(async () => (await rowText()).find((t) => t.startsWith("open") && t.includes("route_flapping") && t.includes("on node-4")), { timeoutMs: 60_000, intervalMs: 1000, what: "node-4's open route_flapping alert" });
     expect(open).toContain("route ::/0 on node-4 is flapping");
-    await page.screenshot({ path: join(artifacts, "alert-open.png") });
+    await shoot(page, "alerts-open");
     const resolved = await waitFor(async () => (await rowText()).find((t) => t.startsWith("resolved") && t.includes("route_flapping") && t.includes("node-4")), { timeoutMs: 90_000, intervalMs: 2000, what: "the alert resolved" });
     expect(resolved).toContain("is flapping");
-    await page.screenshot({ path: join(artifacts, "alert-resolved.png") });
+    await shoot(page, "alerts-resolved");
   }, 180_000);
 
   it("the topology page draws every node of the mesh, and the relayed path once the node-1 <-> node-2 link degrades", async () => {
@@ -307,6 +318,22 @@ describe("dashboard in Chromium against a running demo", () => {
     expect(await page.textContent("#when")).toContain(new Date(mid).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
     expect(Number(await page.getAttribute("#marks", "data-marks"))).toBeGreaterThanOrEqual(1);
     await shoot(page, "topology-offline");
+    // node-3's own charts: a gap (no line) where its snapshots are missing, the reboot marked, the legend showing the newest values.
+    await page.goto(`${base()}#/node/node-3`);
+    await page.waitForFunction(() => Number(document.getElementById("plot-peers")?.dataset.points) > 0, undefined, { timeout: 15_000 });
+    const chart = await page.evaluate(() => {
+      const el = document.getElementById("plot-peers")!;
+      const u = (window as unknown as { meshfleetPlots: { instances: Record<string, { data: (number | null)[][] }> } }).meshfleetPlots.instances["plot-peers"]!;
+      const gaps = JSON.parse(el.dataset.gaps ?? "[]") as number[];
+      const rows = gaps.map((g) => u.data[0]!.findIndex((t) => Math.round(t! * 1000) === g)).map((i) => u.data.slice(1).map((col) => col[i]));
+      const legend = Array.from(document.querySelectorAll("#plot-peers .u-legend .u-series .u-value")).map((v) => v.textContent);
+      return { gaps, rows, marks: Number(el.dataset.marks), legend };
+    });
+    expect(chart.gaps.filter((g) => g > reboot.off - 5000 && g < reboot.back)).toHaveLength(1);
+    for (const row of chart.rows) expect(row.every((v) => v === null)).toBe(true);
+    expect(chart.marks).toBeGreaterThanOrEqual(1);
+    expect(chart.legend.slice(1).every((v) => /^-?\d+(\.\d+)? dBm$/.test(v ?? ""))).toBe(true);
+    await shoot(page, "node-3-reboot");
   }, 90_000);
 
   it("the events, alerts and node pages name fleet nodes: no bare MAC or link-local address of a fleet node", async () => {
@@ -318,7 +345,7 @@ describe("dashboard in Chromium against a running demo", () => {
     for (const [hash, ready, shot] of [
       ["#/events", "#events tbody tr", "events"],
       ["#/alerts", "#alerts tbody tr", "alerts"],
-      [`#/alert/${flap.id}`, "#view table tbody tr", "alert"],
+      [`#/alert/${flap.id}`, "ul.evidence li", "alert"],
       ["#/node/node-1", "#tables table", "node-1"],
     ] as const) {
       await page.goto(`${base()}${hash}`);
@@ -328,6 +355,12 @@ describe("dashboard in Chromium against a running demo", () => {
       expect(bare(text), hash).toEqual([]);
       await shoot(page, shot);
     }
+    // The flapping alert: severity, times, its churn plot with axes and both thresholds, evidence as sentences.
+    await page.goto(`${base()}#/alert/${flap.id}`);
+    await page.waitForSelector("#churn");
+    expect(await page.textContent("#churn")).toMatch(/churn score.*opens above 2000.*resolves below 750/);
+    expect(await page.textContent("#alerttimes")).toMatch(/^route flapping · route ::\/0 on node-4 · opened .*, resolved .* after \d+ s$/);
+    expect(await page.textContent("ul.evidence li")).toMatch(/node-4: route ::\/0 on node-4 /);
     // Mesh path events name both ends: "path node-x → node-y".
     await page.goto(`${base()}#/events`);
     await page.waitForSelector("#events tbody tr");
@@ -337,17 +370,30 @@ describe("dashboard in Chromium against a running demo", () => {
   it("a roaming job created from the form reaches every node", async () => {
     await page.goto(`${demo.url.split("?")[0]}#/jobs`);
     await page.waitForSelector("#jobform");
+    // The form shows the fields of the chosen template only.
+    const fieldsOf = async (template: string) => {
+      await page.selectOption('select[name="template"]', template);
+      return page.$$eval("#fields [name]", (els) => els.map((e) => e.getAttribute("name")));
+    };
+    expect(await fieldsOf("ssid")).toEqual(["ssid", "encryption", "key", "match_ssid"]);
+    expect(await fieldsOf("routing-firewall")).toEqual(["protocol", "zone"]);
+    expect(await fieldsOf("mesh")).toEqual(["mesh_id", "key", "channel", "htmode", "force"]);
+    expect(await fieldsOf("raw")).toEqual(["ops", "reloads"]);
+    expect(await fieldsOf("roaming")).toEqual(["ssid", "key", "encryption", "mobility_domain", "ft_over_ds", "ieee80211k"]);
     await page.fill('input[name="key"]', "short");
     await page.fill('input[name="mobility_domain"]', "xyz");
     await page.click("#create");
     await expect.poll(() => page.textContent('.err[data-for="params.mobility_domain"]'), { timeout: 10_000 }).toMatch(/4 hex/);
     expect(await page.textContent('.err[data-for="params.key"]')).not.toBe("");
-    await page.screenshot({ path: join(artifacts, "job-validation.png") });
+    await shoot(page, "job-validation");
     await page.fill('input[name="key"]', "correct horse battery");
     await page.fill('input[name="mobility_domain"]', "4f2a");
     await page.click("#dry");
     await page.waitForSelector("pre.diff");
     expect(await page.textContent("#plan")).toContain("mobility_domain");
+    // Every node gets the same change: one diff, said once.
+    expect(await page.$$eval("#plan pre.diff", (ps) => ps.length)).toBe(1);
+    expect(await page.textContent("#plan h3")).toBe("5 nodes: same change (node-1, node-2, node-3, node-4, node-5)");
     expect(await page.textContent("#plan")).not.toContain("correct horse battery");
     await page.click("#create");
     await page.waitForFunction(() => document.querySelector("#plan")?.textContent?.includes("created"), undefined, { timeout: 10_000 });
@@ -364,7 +410,12 @@ describe("dashboard in Chromium against a running demo", () => {
     expect(job.status).toBe("completed");
     await page.evaluate(() => window.dispatchEvent(new HashChangeEvent("hashchange")));
     await page.waitForFunction((n) => document.querySelectorAll("#joblist .jobstate .verified").length >= n, NODES, { timeout: 15_000 });
-    await page.screenshot({ path: join(artifacts, "job-verified.png"), fullPage: true });
+    // Progress and the canary batch labelled; every status pill has a background colour.
+    expect(await page.textContent("#joblist .progress")).toContain("5/5 verified");
+    expect(await page.$$eval("#joblist .pill.canary", (ps) => ps.length)).toBe(1);
+    const unreadable = await page.$$eval(".pill", (ps) => ps.filter((p) => ["rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"].includes(getComputedStyle(p).backgroundColor)).map((p) => p.textContent));
+    expect(unreadable).toEqual([]);
+    await shoot(page, "jobs");
   }, 150_000);
 
   it("no page logs a console error (favicon included)", async () => {

@@ -110,8 +110,8 @@ describe("babeldToRoutingView", () => {
       auth: null,
     });
     expect(view.routes.filter((r) => r.prefix === "::/0")).toEqual([
-      { prefix: "::/0", protocol: "babeld", type: "unicast", primary: true, preference: null, metric: 328, nextHops: [{ via: "fe80::6670:2ff:fe3a:1b01", iface: "wlan0-mesh", weight: null }], table: null, since: null },
-      { prefix: "::/0", protocol: "babeld", type: "unicast", primary: false, preference: null, metric: 512, nextHops: [{ via: "fe80::6670:2ff:fe3a:1c44", iface: "wlan0-mesh", weight: null }], table: null, since: null },
+      { prefix: "::/0", protocol: "babeld", type: "unicast", primary: true, preference: null, metric: 328, nextHops: [{ via: "fe80::6670:2ff:fe3a:1b01", iface: "wlan0-mesh", weight: null }], table: null, since: null, reachable: true },
+      { prefix: "::/0", protocol: "babeld", type: "unicast", primary: false, preference: null, metric: 512, nextHops: [{ via: "fe80::6670:2ff:fe3a:1c44", iface: "wlan0-mesh", weight: null }], table: null, since: null, reachable: true },
     ]);
     expect(view.routes.find((r) => r.prefix === "::/0 from 2001:db8:40::/48")?.primary).toBe(true);
     expect(view.routes).toHaveLength(5);
@@ -128,7 +128,9 @@ describe("parseBabeldUbus", () => {
       ["fe80::6670:2ff:fe3a:1b01", "wlan0-mesh", "fff0", 288, 256, 12.504],
       ["fe80::6670:2ff:fe3a:1c44", "wlan0-mesh", "ffff", 256, 256, 1.02],
     ]);
-    expect(v.neighbors[0]).toEqual({ protocol: "babeld", kind: "babel", address: "fe80::6670:2ff:fe3a:1b01", iface: "br-lan", metric: null, routes: null, seenSec: null, helloSec: null, expiresSec: null, rttMs: 0, rxcost: 96, txcost: 65535, reach: "8000", auth: null });
+    expect(v.neighbors.map((n) => n.metric)).toEqual([65535, null, null]);
+    // txcost 65535: babeld's cost is infinite (the neighbour is lost), though ubus prints no cost.
+    expect(v.neighbors[0]).toEqual({ protocol: "babeld", kind: "babel", address: "fe80::6670:2ff:fe3a:1b01", iface: "br-lan", metric: 65535, routes: null, seenSec: null, helloSec: null, expiresSec: null, rttMs: 0, rxcost: 96, txcost: 65535, reach: "8000", auth: null });
   });
 
   it("reads compact one-line JSON with an IPv4 neighbour and `IPv6: []`", () => {

@@ -1,5 +1,5 @@
 import { parseTree, type Node, type ParseError as JsonError } from "jsonc-parser";
-import type { RoutingNeighbor, RoutingNeighbors } from "@meshfleet/shared";
+import { BABEL_INFINITY, type RoutingNeighbor, type RoutingNeighbors } from "@meshfleet/shared";
 import { invalid, notFormat, parsed, type ParseOutcome } from "../types";
 
 /** jsonc-parser's tree reader recurses; refuse deeper nesting before parsing. */
@@ -63,7 +63,8 @@ function neighbour(address: string, node: Node): RoutingNeighbor | null {
     kind: "babel",
     address,
     iface: typeof dev === "string" ? dev : null,
-    metric: null,
+    // ubus prints no cost; babeld's cost is infinite when either side's cost is (the neighbour is lost).
+    metric: (rxcost ?? 0) >= BABEL_INFINITY || (txcost ?? 0) >= BABEL_INFINITY ? BABEL_INFINITY : null,
     routes: null,
     seenSec: null,
     helloSec: null,
@@ -81,6 +82,8 @@ function neighbour(address: string, node: Node): RoutingNeighbor | null {
  * keyed by neighbour address. Some versions print the same link-local address twice (the
  * same neighbour on two interfaces): both entries are kept, read from jsonc-parser's
  * tree, which keeps every property. `hello-reach` is shown as babeld's dump does (`ffff`).
+ * ubus gives no cost: `metric` is Babel's infinity when rx or tx cost is (a lost
+ * neighbour babeld has not forgotten yet), else null.
  */
 export function parseBabeldUbus(text: string): ParseOutcome<RoutingNeighbors> {
   if (text.trim() === "") return notFormat("empty input");

@@ -1,4 +1,4 @@
-import type { Route, RoutingInterface, RoutingNeighbor, RoutingView } from "@meshfleet/shared";
+import { BABEL_INFINITY, type Route, type RoutingInterface, type RoutingNeighbor, type RoutingView } from "@meshfleet/shared";
 import type { BabeldDump } from "./dump";
 
 const cmp = (a: string | null, b: string | null): number => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
@@ -8,7 +8,9 @@ const DEFAULT_SOURCE = new Set(["::/0", "0.0.0.0/0"]);
  * babeld's dump as the routing view every daemon shares: interfaces (Up/Down, with the
  * number of neighbours seen on each), neighbours (cost as metric, rx/tx cost, RTT, hello
  * history as `reach`) and learned routes (the installed one is primary; a source-specific
- * route's prefix reads `dst from src`). Exported xroutes are the node's own prefixes and
+ * route's prefix reads `dst from src`). A route at metric 0xFFFF was retracted: babeld
+ * keeps it `installed yes` (the kernel holds an `unreachable` route) until it expires, so
+ * it is listed with `reachable: false`. Exported xroutes are the node's own prefixes and
  * are not routes it learned, so they stay in the dump only.
  */
 export function babeldToRoutingView(dump: BabeldDump): RoutingView {
@@ -49,6 +51,7 @@ export function babeldToRoutingView(dump: BabeldDump): RoutingView {
       nextHops: r.via === null && r.iface === null ? [] : [{ via: r.via, iface: r.iface, weight: null }],
       table: null,
       since: null,
+      reachable: r.metric === null || r.metric < BABEL_INFINITY,
     };
   });
   routes.sort((a, b) => cmp(a.prefix, b.prefix) || Number(b.primary) - Number(a.primary) || cmp(a.nextHops[0]?.via ?? null, b.nextHops[0]?.via ?? null) || cmp(a.nextHops[0]?.iface ?? null, b.nextHops[0]?.iface ?? null));

@@ -16,7 +16,7 @@ describe("readReply", () => {
   it("reads the raw control-socket protocol too (one-space continuation, `0000` end)", () => {
     const raw = "0001 BIRD 2.0.8 ready.\r\n1007-Table master6:\r\n ::/0  unicast [rip1 09:34:47.143] * (120/4)\r\n \tvia fe80::1 on wan\r\n0000 \r\n";
     const r = parseBirdRoutes(raw);
-    expect(r.ok && r.value.routes).toEqual([{ prefix: "::/0", protocol: "rip1", type: "unicast", primary: true, preference: 120, metric: 4, nextHops: [{ via: "fe80::1", iface: "wan", weight: null }], table: "master6", since: "09:34:47.143" }]);
+    expect(r.ok && r.value.routes).toEqual([{ prefix: "::/0", protocol: "rip1", type: "unicast", primary: true, preference: 120, metric: 4, nextHops: [{ via: "fe80::1", iface: "wan", weight: null }], table: "master6", since: "09:34:47.143", reachable: true }]);
   });
 
   it("keeps leading whitespace when not in -v mode, and drops `#` comment lines", () => {

@@ -39,6 +39,7 @@ describe("parseBirdRoutes, BIRD 2.x captured (RIPng + RIPv2, ECMP)", () => {
         ],
         table: "master6",
         since: "07:01:21.293",
+        reachable: true,
       },
     ]);
     expect(at(rs, "10.0.4.0/24")[0]?.nextHops.map((h) => `${h.via ?? ""}%${h.iface ?? ""}/${h.weight ?? ""}`)).toEqual(["10.0.12.2%vab/1", "10.0.13.2%vac/1"]);
@@ -46,8 +47,8 @@ describe("parseBirdRoutes, BIRD 2.x captured (RIPng + RIPv2, ECMP)", () => {
 
   it("reads a direct route with a `dev` next hop and its RIP alternate (blank prefix, no `*`)", () => {
     expect(at(rs, "fd00:ab::/64")).toEqual([
-      { prefix: "fd00:ab::/64", protocol: "direct1", type: "unicast", primary: true, preference: 240, metric: null, nextHops: [{ via: null, iface: "vab", weight: null }], table: "master6", since: "07:01:19.762" },
-      { prefix: "fd00:ab::/64", protocol: "ripng_mesh_backbone", type: "unicast", primary: false, preference: 120, metric: 2, nextHops: [{ via: "fe80::ace6:18ff:feb9:eac0", iface: "vab", weight: null }], table: "master6", since: "07:01:22.285" },
+      { prefix: "fd00:ab::/64", protocol: "direct1", type: "unicast", primary: true, preference: 240, metric: null, nextHops: [{ via: null, iface: "vab", weight: null }], table: "master6", since: "07:01:19.762", reachable: true },
+      { prefix: "fd00:ab::/64", protocol: "ripng_mesh_backbone", type: "unicast", primary: false, preference: 120, metric: 2, nextHops: [{ via: "fe80::ace6:18ff:feb9:eac0", iface: "vab", weight: null }], table: "master6", since: "07:01:22.285", reachable: true },
     ]);
   });
 
@@ -96,7 +97,7 @@ describe("parseBirdRoutes, seeds: BIRD 1.6 one-line vs 2.0.8 multi-line", () => 
   it("reads 1.6 via/dev/unreachable and dates", () => {
     const rs = routes("seed-bird16-show-route-ripng.txt");
     expect(rs).toHaveLength(15);
-    expect(at(rs, "fdcd:5cb4:d0e1::/48")).toEqual([{ prefix: "fdcd:5cb4:d0e1::/48", protocol: "kernel1", type: "unreachable", primary: true, preference: 10, metric: null, nextHops: [], table: null, since: "2017-11-30" }]);
+    expect(at(rs, "fdcd:5cb4:d0e1::/48")).toEqual([{ prefix: "fdcd:5cb4:d0e1::/48", protocol: "kernel1", type: "unreachable", primary: true, preference: 10, metric: null, nextHops: [], table: null, since: "2017-11-30", reachable: true }]);
     expect(at(rs, "fdcd:5cb4:d0e1::/64")[0]).toMatchObject({ type: "unicast", nextHops: [{ via: null, iface: "br-lan", weight: null }] });
     expect(at(rs, "2001:db8:ebbd:c::/64")[0]).toMatchObject({ protocol: "rip1", preference: 120, metric: 2, since: "23:30:58", nextHops: [{ via: "fe80::224:a5ff:fed7:3089", iface: "eth1", weight: null }] });
     expect(at(rs, "64:ff9b::/96")[0]?.nextHops[0]?.via).toBe("fe80::221:29ff:fec3:6cb0");

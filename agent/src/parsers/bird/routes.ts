@@ -1,4 +1,4 @@
-import type { NextHop, Route, RouteTable } from "@meshfleet/shared";
+import { learnedRouteReachable, type NextHop, type RetractingProtocol, type Route, type RouteTable } from "@meshfleet/shared";
 import { invalid, notFormat, parsed, type ParseOutcome } from "../types";
 import { compare, int, isAddress, isPrefix, MAX_LINE, readReply, short, tokens } from "./reply";
 
@@ -83,14 +83,40 @@ function routeLine(text: string, table: string | null, last: Route | null): Rout
   };
 }
 
+/** Protocol instance name -> protocol as `show protocols` prints it (`rip1` -> `RIP`). */
+export type ProtocolKinds = ReadonlyMap<string, string>;
+
+function retracting(proto: string | undefined): RetractingProtocol | null | undefined {
+  if (proto === undefined) return undefined;
+  const p = proto.toLowerCase();
+  return p === "rip" ? "rip" : p === "babel" ? "babel" : null;
+}
+
+/**
+ * Which routing protocol a route comes from, for its reachability: `show protocols`
+ * when given, else the `Type:` attribute of `show route all` (`RIP univ`, `Babel univ`),
+ * else BIRD's usual instance names (`rip1`, `ripng`, `babel1`).
+ */
+function kindOf(r: Route, attrs: Map<string, string> | null, kinds: ProtocolKinds | undefined): RetractingProtocol | null {
+  const known = retracting(r.protocol === null ? undefined : kinds?.get(r.protocol));
+  if (known !== undefined) return known;
+  const typed = retracting(attrs?.get("Type")?.split(" ")[0]);
+  if (typed !== undefined) return typed;
+  const name = (r.protocol ?? "").toLowerCase();
+  return name.startsWith("rip") ? "rip" : name.startsWith("babel") ? "babel" : null;
+}
+
 /**
  * BIRD `show route` and `show route all`, 1.6 one-line form and 2.x multi-line form:
  * tables, alternates (blank prefix, no `*`), ECMP `via … weight N` lines, `(pref/metric)`,
  * `(pref)`, `(pref/?)`, dates as times, and `show route all` attribute lines
  * (`Type:`, `Babel.metric:`, `BGP.as_path:` …) into `attrs`. A `!` (kernel sync error)
  * still marks the primary route. Sorted by (table, prefix, primary first, protocol).
+ * `reachable` is false for a RIP/Babel route that was retracted (type `unreachable`,
+ * Babel `(1/65535)`, RIP metric 16); a kernel/static `unreachable` stays reachable.
+ * `kinds` (from `show protocols`) tells which instances are RIP/Babel.
  */
-export function parseBirdRoutes(text: string): ParseOutcome<RouteTable> {
+export function parseBirdRoutes(text: string, kinds?: ProtocolKinds): ParseOutcome<RouteTable> {
   const reply = readReply(text);
   if (!reply.ok) return reply;
   const built: Building[] = [];
@@ -153,6 +179,9 @@ export function parseBirdRoutes(text: string): ParseOutcome<RouteTable> {
   if (recognised === 0 && !reply.empty) return notFormat("no BIRD route lines found", reply.lines[0]?.line ?? null);
   const routes = built
     .sort((x, y) => compare(x.route.table, y.route.table) || compare(x.route.prefix, y.route.prefix) || Number(y.route.primary) - Number(x.route.primary) || compare(x.route.protocol, y.route.protocol) || x.order - y.order)
-    .map((b) => (b.attrs ? { ...b.route, attrs: Object.fromEntries(b.attrs) } : b.route));
+    .map((b): Route => {
+      const reachable = learnedRouteReachable(kindOf(b.route, b.attrs, kinds), b.route.type, b.route.metric);
+      return b.attrs ? { ...b.route, attrs: Object.fromEntries(b.attrs), reachable } : { ...b.route, reachable };
+    });
   return parsed({ routes }, skipped);
 }

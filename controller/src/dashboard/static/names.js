@@ -1,6 +1,6 @@
 // meshfleet dashboard: names instead of addresses. A fleet node's MAC or link-local
 // address reads as the node's id (from /api/names), a station as its hostname or IP when
-// a router knows it, else its MAC. Event subjects and before/after values as short text.
+// a router knows it (station lists, /api/clients from DHCP leases), else its MAC. Event subjects and before/after values as short text.
 "use strict";
 window.meshfleetNames = (() => {
   const { api, esc } = window.meshfleet;
@@ -13,7 +13,13 @@ window.meshfleetNames = (() => {
   /** The fleet's names, refetched at most every 30 s. */
   async function load() {
     if (Date.now() - loadedAt < 30_000) return cache;
-    try { cache = await api("/api/names"); loadedAt = Date.now(); } catch { /* keep the last answer */ }
+    try {
+      // Station hostnames and IPs from the routers' DHCP leases, where the controller has a client list.
+      const [n, clients] = await Promise.all([api("/api/names"), api("/api/clients?limit=500").catch(() => null)]);
+      cache = n;
+      loadedAt = Date.now();
+      if (clients) learn(clients.clients);
+    } catch { /* keep the last answer */ }
     return cache;
   }
   /** Remembers what station lists say about their MACs (hostname, IP: optional fields). */

@@ -14,7 +14,7 @@
     ["plot-peers", "Mesh peers: signal (dBm)"],
     ["plot-stations", "Stations: signal (dBm)"],
     ["plot-paths", "Mesh paths: airtime metric"],
-    ["plot-counters", "Counters: bytes/s"],
+    ["plot-counters", "Firewall counters: bytes/s"],
     ["plot-radio-busy", "Radios: channel busy (%)"],
     ["plot-radio-noise", "Radios: noise floor (dBm)"],
   ];
@@ -27,26 +27,57 @@
   }
   const counterLabel = (key) => key.split(":").slice(3).join(":") || key;
 
+  /** Reboots, outages and alerts of the node in [from, to), as chart marks. */
+  async function marksFor(id, from, to) {
+    const enc = encodeURIComponent(id);
+    const [ev, al] = await Promise.all([
+      api(`/api/events?node=${enc}&since=${from}&until=${to}&limit=500`).catch(() => ({ events: [] })),
+      api(`/api/alerts?node=${enc}&since=${from}&limit=200`).catch(() => ({ alerts: [] })),
+    ]);
+    const kinds = { node_rebooted: "reboot", node_offline: "offline" };
+    return [
+      ...ev.events.filter((e) => kinds[e.code]).map((e) => ({ ts: e.ts, kind: kinds[e.code], text: e.code })),
+      ...al.alerts.filter((a) => a.openedAt >= from && a.openedAt < to && a.code !== "node_offline").map((a) => ({ ts: a.openedAt, kind: "alert", text: a.summary })),
+    ];
+  }
+
+  /** A range picked on a chart: every chart shows it, the address keeps it, live updates wait. */
+  function zoom(from, to) {
+    if (!state) return;
+    state.range = { from, to };
+    history.replaceState(null, "", `#/node/${encodeURIComponent(state.id)}?from=${from}&to=${to}`);
+    showRange();
+    void load().catch(() => {});
+  }
+  function showRange() {
+    const el = document.getElementById("range");
+    if (!el) return;
+    el.hidden = !state.range;
+    if (state.range) el.querySelector("span").textContent = `${new Date(state.range.from).toLocaleTimeString()} – ${new Date(state.range.to).toLocaleTimeString()}`;
+  }
+
   async function charts(id, node, stations) {
     if (!node.lastSnapshotTs) {
       for (const [pid] of PANELS) plots.draw(document.getElementById(pid), { ts: [], series: [] }, { unit: "metric", label: () => "", empty: "no snapshots yet" });
       return;
     }
-    const span = WINDOWS[state.win];
-    const to = node.lastSnapshotTs + 1; // the node's own clock: windows end at its newest sample
-    const step = stepFor(span, node.intervalMs);
-    const series = (metric) => api(`/api/nodes/${encodeURIComponent(id)}/series?metric=${metric}&from=${Math.max(0, to - span)}&to=${to}&step=${step}&limit=2000`);
-    const [signal, paths, counters, busy, noise] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate"), series("radioBusy"), series("radioNoise")]);
+    // A zoomed range (kept in the address) wins over the window, which ends at the node's newest sample.
+    const to = state.range ? state.range.to : node.lastSnapshotTs + 1;
+    const from = state.range ? state.range.from : Math.max(0, to - WINDOWS[state.win]);
+    const step = stepFor(to - from, node.intervalMs);
+    const series = (metric) => api(`/api/nodes/${encodeURIComponent(id)}/series?metric=${metric}&from=${from}&to=${to}&step=${step}&limit=2000`);
+    const [signal, paths, counters, busy, noise, marks] = await Promise.all([series("signal"), series("pathMetric"), series("counterByteRate"), series("radioBusy"), series("radioNoise"), marksFor(id, from, to)]);
     if (!state || state.id !== id) return;
     const peerMacs = new Set(stations.filter((s) => s.meshPlink !== null).map((s) => s.mac));
     const isPeer = (s) => peerMacs.has(s.key) || s.node !== null;
-    const byNode = (s) => s.node || s.key;
-    plots.draw(document.getElementById("plot-peers"), signal, { unit: "dBm", keep: isPeer, label: byNode, empty: "no mesh peers in this window" });
-    plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => names.mac(s.key), empty: "no stations in this window" });
-    plots.draw(document.getElementById("plot-paths"), paths, { unit: "metric", label: byNode, empty: "no mesh paths in this window" });
-    plots.draw(document.getElementById("plot-counters"), counters, { unit: "B/s", label: (s) => counterLabel(s.key), empty: "no counter rates in this window" });
-    plots.draw(document.getElementById("plot-radio-busy"), busy, { unit: "%", label: (s) => s.key, empty: "no channel utilisation in this window" });
-    plots.draw(document.getElementById("plot-radio-noise"), noise, { unit: "dBm", label: (s) => s.key, empty: "no noise readings in this window" });
+    const byNode = (s) => s.node || names.mac(s.key);
+    const common = { marks, onZoom: zoom };
+    plots.draw(document.getElementById("plot-peers"), signal, { unit: "dBm", keep: isPeer, label: byNode, empty: "no mesh peers in this window", ...common });
+    plots.draw(document.getElementById("plot-stations"), signal, { unit: "dBm", keep: (s) => !isPeer(s), label: (s) => names.mac(s.key), empty: "no stations in this window", ...common });
+    plots.draw(document.getElementById("plot-paths"), paths, { unit: "metric", label: byNode, empty: "no mesh paths in this window", ...common });
+    plots.draw(document.getElementById("plot-counters"), counters, { unit: "B/s", label: (s) => counterLabel(s.key), empty: "no counter rates in this window", ...common });
+    plots.draw(document.getElementById("plot-radio-busy"), busy, { unit: "%", label: (s) => s.key, empty: "no channel utilisation in this window", ...common });
+    plots.draw(document.getElementById("plot-radio-noise"), noise, { unit: "dBm", label: (s) => s.key, empty: "no noise readings in this window", ...common });
     const note = document.getElementById("plotnote");
     note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
   }
@@ -82,17 +113,28 @@
     await charts(id, node, stations.items);
   }
 
-  async function show(id) {
+  async function show(id, query) {
     leave();
     const win = sessionStorage.getItem("node.window") || "15m";
-    state = { id, win: WINDOWS[win] ? win : "15m", refresh: null };
-    state.refresh = throttle(() => (state ? load() : undefined), REFRESH_MS);
+    const from = Number(query && query.get("from")), to = Number(query && query.get("to"));
+    state = { id, win: WINDOWS[win] ? win : "15m", refresh: null, range: from > 0 && to > from ? { from, to } : null };
+    state.refresh = throttle(() => (state && !state.range ? load() : undefined), REFRESH_MS);
     const view = document.getElementById("view");
     view.innerHTML = `<h2>${esc(id)}</h2><p id="nodesum" class="muted"></p>` +
-      `<p>Window <select id="win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="plotnote" class="muted"></span></p>` +
+      `<p>Window <select id="win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="range" hidden>zoomed to <span></span> <button id="unzoom" class="small">Back to live</button></span> <span id="plotnote" class="muted"></span> <span class="muted">drag across a chart to zoom</span></p>` +
       `<div class="plots">${PANELS.map(([pid, title]) => `<section class="plot" id="${pid}"><h3>${esc(title)}</h3><div class="chart"></div><p class="empty muted"></p></section>`).join("")}</div>` +
       `<div id="tables"></div>`;
+    showRange();
+    document.getElementById("unzoom").onclick = () => {
+      state.range = null;
+      history.replaceState(null, "", `#/node/${encodeURIComponent(state.id)}`);
+      showRange();
+      void load().catch(() => {});
+    };
     document.getElementById("win").addEventListener("change", (e) => {
+      state.range = null;
+      history.replaceState(null, "", `#/node/${encodeURIComponent(state.id)}`);
+      showRange();
       state.win = e.target.value;
       sessionStorage.setItem("node.window", state.win);
       void load().catch(() => {});
