@@ -7,3 +7,4 @@ export * from "./log/index";
 export * from "./config/index";
 export { main } from "./main";
 export { AGENT_VERSION } from "./cli/version";
+export * from "./diag/index";

@@ -20,3 +20,5 @@ export { createToken } from "./auth/tokens";
 export type { DetectionModuleOptions } from "./detect/module";
 export { JobService } from "./jobs/service";
 export { baselineWireless } from "./jobs/baseline";
+export { diagModule } from "./diag/module";
+export { DiagService, type DiagResult } from "./diag/service";

@@ -7,13 +7,14 @@ import { jobsModule } from "./jobs/module";
 import { detectionModule, type DetectionModuleOptions } from "./detect/module";
 import { dashboardModule } from "./dashboard/module";
 import { adminModule, type AdminOptions } from "./admin/index";
+import { diagModule } from "./diag/module";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import { secretMaskingPinoOptions, type Logger } from "./log";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
-  return [jobsModule(), detectionModule(alerting), dashboardModule(), adminModule(admin)];
+  return [jobsModule(), detectionModule(alerting), dashboardModule(), adminModule(admin), diagModule()];
 }
 
 /** Builds the real controller (NATS, SQLite file, pino, system clock) and runs it until SIGINT/SIGTERM. */

@@ -31,6 +31,7 @@ export const CAPABILITIES = {
   nft: "nft",
   uciJobs: "uci-jobs",
   simulated: "simulated",
+  diagnostics: "diagnostics",
   /** Sends snapshots deflated, as deltas against keyframes (protocol version 2, `wire/encoding.ts`). */
   wireDelta: "wire-delta",
   /** Sends snapshots deflated, keyframes only. */

@@ -34,6 +34,10 @@ export const subjects = {
   jobStatus: (node: string) => `${SUBJECT_PREFIX}.jobstatus.${token(node, "node id")}`,
   /** Controller -> agent: a configuration job for this node. */
   job: (node: string) => `${SUBJECT_PREFIX}.job.${token(node, "node id")}`,
+  /** Controller -> agent: a remote diagnostic request for this node (core NATS). */
+  diag: (node: string) => `${SUBJECT_PREFIX}.diag.${token(node, "node id")}`,
+  /** Agent -> controller: a diagnostic's acceptance or refusal, output chunks and result (core NATS). */
+  diagOutput: (node: string) => `${SUBJECT_PREFIX}.diagout.${token(node, "node id")}`,
   /** Controller -> anyone: an alert opened or resolved. */
   alert: (code: string) => `${SUBJECT_PREFIX}.alert.${token(code, "alert code", CODE_PATTERN)}`,
   /**
@@ -51,6 +55,8 @@ export const subjectWildcards = {
   jobStatus: `${SUBJECT_PREFIX}.jobstatus.*`,
   job: `${SUBJECT_PREFIX}.job.*`,
   alert: `${SUBJECT_PREFIX}.alert.*`,
+  diag: `${SUBJECT_PREFIX}.diag.*`,
+  diagOutput: `${SUBJECT_PREFIX}.diagout.*`,
 } as const;
 
 /** The JetStream stream that carries everything agents publish. */
@@ -62,14 +68,14 @@ export const TELEMETRY_STREAM_SUBJECTS = [subjectWildcards.telemetry, subjectWil
  */
 export const SITE_STREAM = "MESHFLEET_SITE";
 
-export type SubjectKind = "telemetry" | "hello" | "jobStatus" | "job" | "alert";
+export type SubjectKind = "telemetry" | "hello" | "jobStatus" | "job" | "alert" | "diag" | "diagOutput";
 
 /** Splits a received subject into its kind and node id; null when it is not one of ours. */
 export function parseSubject(subject: string): { kind: SubjectKind; node: string } | null {
   const parts = subject.split(".");
   if (parts.length !== 3 || parts[0] !== SUBJECT_PREFIX) return null;
   const [, kind, node] = parts as [string, string, string];
-  const kinds: Record<string, SubjectKind> = { tel: "telemetry", hello: "hello", jobstatus: "jobStatus", job: "job", alert: "alert" };
+  const kinds: Record<string, SubjectKind> = { tel: "telemetry", hello: "hello", jobstatus: "jobStatus", job: "job", alert: "alert", diag: "diag", diagout: "diagOutput" };
   const k = kinds[kind];
   if (k === undefined) return null;
   if (k !== "alert" && !isValidNodeId(node)) return null;

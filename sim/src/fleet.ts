@@ -59,6 +59,9 @@ class NodePublisher implements Publisher {
   onConnect(listener: () => void): () => void {
     return this.inner.onConnect(listener);
   }
+  publishCore(subject: string, data: Uint8Array): void {
+    if (this.connected) this.inner.publishCore?.(subject, data);
+  }
   subscribe(subject: string, handler: (data: Uint8Array) => void): () => void {
     return this.inner.subscribe(subject, handler);
   }
@@ -211,6 +214,7 @@ export class SimFleet {
       routing: "bird2",
       tags: ["simulated", `site-${node.site}`],
       agentVersion: o.agentVersion,
+      diagnostics: true,
       ...(jobHandler ? { jobHandler } : {}),
     });
     this.#agents.set(id, agent);

@@ -10,6 +10,7 @@ import { renderHostname, renderIpAddr, renderLoadavg, renderMeminfo, renderUptim
 import { renderBoard, renderInterfaceDump, renderWirelessStatus } from "./render/ubus";
 import { renderSurveyDump } from "./survey";
 import { renderLeases } from "./render/leases";
+import { diagAnswer } from "./diag";
 import type { SimNode } from "./types";
 import { clientViews, pathViews, type RouteView } from "./views";
 import type { World } from "./world";
@@ -151,6 +152,6 @@ export class SimulatedRunner implements CommandRunner {
     }
     if (argv[0] === "iw" && argv[1] === "dev" && (argv[3] === "station" || argv[3] === "mpath" || argv[3] === "survey") && argv[4] === "dump") return NO_DEVICE;
     if (argv[0] === "ubus" && argv[1] === "call") return failed("Command failed: Not found\n", 4);
-    return null;
+    return diagAnswer(w, node, argv);
   }
 }

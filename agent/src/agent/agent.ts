@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PROTOCOL_VERSION, CAPABILITIES, SNAPSHOT_SECTIONS, decodeJson, job as jobSchema, subjects, toWireError, type JobStatus, type Snapshot, type WireMode } from "@meshfleet/shared";
 import { BirdSocketRunner, findBirdSocket } from "../collect/bird-socket";
 import { collectAll } from "../collect/index";
+import { DiagHandler } from "../diag/index";
 import type { CollectContext, Collection, RoutingSetting } from "../collect/types";
 import type { Log } from "../log/types";
 import type { Publisher } from "../publish/types";
@@ -40,6 +41,8 @@ export interface AgentOptions {
   /** Timeout for one JetStream publish ack (default 5000 ms). */
   publishTimeoutMs?: number;
   jobHandler?: JobHandler;
+  /** Answer remote diagnostics (the fixed list) on the node's own diag subject. */
+  diagnostics?: boolean;
   /**
    * BIRD 2's control socket, read directly instead of spawning `birdc` (local mode only;
    * ssh and prefixed runners keep `birdc`). Default: the first standard path that exists
@@ -160,6 +163,12 @@ export class Agent {
         }),
       );
       if (this.#o.jobHandler) this.#unsubs.push(p.subscribe(subjects.job(this.nodeId), (d) => this.#onJob(d)));
+      if (this.#o.diagnostics) {
+        const out = subjects.diagOutput(this.nodeId);
+        const enc = new TextEncoder();
+        const diag = new DiagHandler({ node: this.nodeId, runner: this.#o.runner, now: () => this.#clock.now(), send: (m) => p.publishCore?.(out, enc.encode(JSON.stringify(m))) });
+        this.#unsubs.push(p.subscribe(subjects.diag(this.nodeId), (d) => void diag.handle(d)));
+      }
     }
     this.#log.info({ event: "start", boot: this.#boot, intervalMs: this.#o.intervalMs, runner: this.#o.runner.description }, "agent started");
     this.#schedule(0);
@@ -239,6 +248,7 @@ export class Agent {
           tags: this.#o.tags ?? [],
           extraCapabilities: [
             ...(this.#o.jobHandler ? [CAPABILITIES.uciJobs] : []),
+            ...(this.#o.diagnostics ? [CAPABILITIES.diagnostics] : []),
             ...(this.#wire === "delta" ? [CAPABILITIES.wireDelta] : this.#wire === "deflate" ? [CAPABILITIES.wireDeflate] : []),
           ],
         },

@@ -67,6 +67,7 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
       agentVersion: AGENT_VERSION,
       commandTimeoutMs: config.commandTimeoutMs,
       publishTimeoutMs: config.publishTimeoutMs,
+      diagnostics: true,
       ...(config.babeldDumpArgv ? { babeldDumpArgv: config.babeldDumpArgv } : {}),
     });
   }

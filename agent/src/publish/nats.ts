@@ -194,6 +194,16 @@ export class NatsPublisher implements Publisher {
     return () => this.#listeners.delete(listener);
   }
 
+  publishCore(subject: string, data: Uint8Array): void {
+    const nc = this.#nc;
+    if (!nc || nc.isClosed()) return;
+    try {
+      nc.publish(subject, data);
+    } catch {
+      // Not connected right now: core messages are not buffered (the controller times out).
+    }
+  }
+
   subscribe(subject: string, handler: (data: Uint8Array) => void): () => void {
     const s: Sub = { subject, handler, live: null };
     this.#subs.add(s);

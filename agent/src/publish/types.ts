@@ -29,6 +29,8 @@ export interface Publisher {
   publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck | void>;
   /** Calls `listener` on every (re)connect, the first one included. Returns an unsubscribe. */
   onConnect(listener: () => void): () => void;
+  /** A core NATS publish (no JetStream, no ack); dropped when not connected. Optional for test publishers. */
+  publishCore?(subject: string, data: Uint8Array): void;
   /** A core NATS subscription that survives reconnects. Returns an unsubscribe. */
   subscribe(subject: string, handler: (data: Uint8Array) => void): () => void;
   /** Flushes and closes the connection. */

@@ -7,7 +7,7 @@ import { roleAllows, verifyToken, type Role } from "./tokens";
 export function requiredRole(method: string, path: string): Role {
   if (/^\/api\/admin(\/|$)/.test(path)) return "admin";
   if (method === "GET" || method === "HEAD") return "viewer";
-  if (method === "POST" && /^\/api\/jobs(\/|$)/.test(path)) return "operator";
+  if (method === "POST" && /^\/api\/(jobs|diag)(\/|$)/.test(path)) return "operator";
   // Acknowledging alerts and silencing them is the operator's daily work.
   if ((method === "POST" || method === "DELETE") && /^\/api\/alerts\/(silences(\/\d+)?|\d+\/ack)$/.test(path)) return "operator";
   return "admin";
@@ -35,6 +35,8 @@ export function requireToken(store: Store): MiddlewareHandler {
     if (!who) return c.json({ code: ERROR_CODES.unauthorized, message: "a valid bearer token is required (Authorization: Bearer <token>)" }, 401);
     const need = requiredRole(c.req.method, c.req.path);
     if (!roleAllows(who.role, need)) return c.json({ code: ERROR_CODES.forbidden, message: `this needs the ${need} role; the token has ${who.role}` }, 403);
+    // Who asked, for audits (diagnostics): the token's name and role, never the token.
+    c.set("who" as never, { name: `token:${who.id}`, role: who.role } as never);
     await next();
   };
 }

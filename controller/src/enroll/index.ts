@@ -2,3 +2,4 @@ export * from "./nats-config";
 export * from "./keys";
 export * from "./topology";
 export * from "./site-secrets";
+export { nodePermissions } from "./nats-config";

@@ -22,8 +22,8 @@ export const nodeInboxPrefix = (node: string): string => `_INBOX_${node}`;
 export function nodePermissions(node: string): { publish: string[]; subscribe: string[] } {
   if (!isValidNodeId(node)) throw new Error(`invalid node id ${JSON.stringify(node)}`);
   return {
-    publish: [subjects.telemetry(node), subjects.hello(node), subjects.jobStatus(node)],
-    subscribe: [subjects.job(node), `${nodeInboxPrefix(node)}.>`],
+    publish: [subjects.telemetry(node), subjects.hello(node), subjects.jobStatus(node), subjects.diagOutput(node)],
+    subscribe: [subjects.job(node), subjects.diag(node), `${nodeInboxPrefix(node)}.>`],
   };
 }
 

@@ -2,6 +2,7 @@ export * from "./common";
 export * from "./wireless";
 export * from "./radio";
 export * from "./clients";
+export * from "./diag";
 export * from "./wireless-config";
 export * from "./routing";
 export * from "./firewall";

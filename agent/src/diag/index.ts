@@ -1,0 +1,2 @@
+export { DiagHandler, type DiagHandlerOptions } from "./handler";
+export { checkDiagArgs, diagArgv } from "./commands";

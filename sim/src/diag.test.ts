@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
+import { PROTOCOL_VERSION, subjects, type DiagOutput } from "@meshfleet/shared";
+import { NatsPublisher, silentLog } from "@meshfleet/agent";
+import { createApi, diagModule, openStore, Registry, silentLogger, systemClock, writeBatch, buildHello, type Controller, type Store } from "@meshfleet/controller";
+import { nodePermissions } from "@meshfleet/controller/enroll";
+import { SimFleet } from "./fleet";
+import { World } from "./world";
+
+describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-server, real SQLite)", () => {
+  let nats: RunningNatsServer;
+  let nc: NatsConnection;
+  let store: Store;
+  const dir = tempDir("mf-sim-diag-");
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nc = await connect({ servers: nats.url });
+    store = openStore({ file: `${dir.path}/c.sqlite`, clock: systemClock });
+  });
+  afterAll(async () => {
+    store?.close();
+    await nc?.close();
+    await nats?.dispose();
+    dir.cleanup();
+  });
+
+  it("ping and traceroute answered from the world, a refused argument, one at a time, every request audited", async () => {
+    const world = new World({ seed: 4, nodes: 7, routing: "babel", startMs: Date.now() });
+    const publisher = new NatsPublisher({ servers: [nats.url], log: silentLog });
+    const fleet = new SimFleet({ world, publisher, intervalMs: 1000, log: silentLog, agentVersion: "0.1.0-test" });
+    const mod = diagModule();
+    const deps = { store, clock: systemClock, log: silentLogger, registry: new Registry() };
+    const app = createApi({ ...deps, routes: [mod.routes!(deps)] });
+    await mod.start!({ nc, store } as unknown as Controller);
+    writeBatch(store, world.nodeIds().map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: Date.now() }) })), Date.now());
+    const post = async (node: string, body: unknown) => {
+      const r = await app.request(`/api/diag/${node}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    try {
+      fleet.start();
+      await waitFor(() => publisher.connected && fleet.agent("node-1")?.seq, { what: "node-1 connected" });
+      // The agent's diag subscription is in place once a first request comes back.
+      await waitFor(async () => (await post("node-1", { args: { kind: "ping", target: "node-1", count: 1 }, deadlineMs: 2000 })).body.result === "done", { timeoutMs: 10_000, what: "diag subscription" });
+
+      const far = world.nodeIds().find((id) => id !== "node-1" && world.viewsAt(world.node("node-1")).peers.every((p) => p.peer.id !== id))!;
+      const ping = await post("node-1", { args: { kind: "ping", target: far, count: 3, size: 100 } });
+      expect(ping.status).toBe(200);
+      expect(ping.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["ping", "-c", "3", "-s", "100", "-W", "2", far], error: null });
+      expect(ping.body.output).toContain(`PING ${world.node(far).lanAddress} (${world.node(far).lanAddress}): 100 data bytes`);
+      expect(ping.body.output).toMatch(/3 packets transmitted, \d packets received/);
+
+      const trace = await post("node-1", { args: { kind: "traceroute", target: far } });
+      const lines = (trace.body.output as string).trim().split("\n").slice(1);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines[lines.length - 1]).toContain(world.node(far).lanAddress);
+
+      // The API refuses what is not on the list; so does the node, whoever sends it.
+      expect((await post("node-1", { args: { kind: "ping", target: "-f 8.8.8.8" } })).status).toBe(400);
+      expect((await post("node-1", { args: { kind: "shell", cmd: "reboot" } })).status).toBe(400);
+      expect((await post("node-1", { args: { kind: "ping", target: "8.8.8.8", count: 500 } })).status).toBe(400);
+      const refused: DiagOutput[] = [];
+      const sub = nc.subscribe(subjects.diagOutput("node-2"), { callback: (_e, m) => void refused.push(m.json<DiagOutput>()) });
+      await nc.flush();
+      nc.publish(subjects.diag("node-2"), JSON.stringify({ type: "diag", v: PROTOCOL_VERSION, id: "raw-request-0001", node: "node-2", args: { kind: "ping", target: "8.8.8.8; reboot" }, deadlineMs: 5000, ts: Date.now() }));
+      await waitFor(() => refused.length > 0, { what: "refusal" });
+      sub.unsubscribe();
+      expect(refused[0]).toMatchObject({ id: "raw-request-0001", state: "refused", error: { code: "E_DIAG_REFUSED" } });
+
+      const audit = await app.request("/api/diag/audit?node=node-1");
+      const rows = ((await audit.json()) as { audit: { kind: string; result: string; who: string; argv: string[] | null }[] }).audit;
+      expect(rows.slice(0, 2).map((r) => [r.kind, r.result, r.who])).toEqual([
+        ["traceroute", "done", "local"],
+        ["ping", "done", "local"],
+      ]);
+      expect(rows[1]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
+    } finally {
+      await fleet.stop();
+      await publisher.close();
+    }
+  }, 60_000);
+
+  it("the generated per-node permissions let a node receive its diag requests and publish only its own answers", () => {
+    expect(nodePermissions("node-1").subscribe).toContain(subjects.diag("node-1"));
+    expect(nodePermissions("node-1").publish).toContain(subjects.diagOutput("node-1"));
+    expect(nodePermissions("node-1").publish).not.toContain(subjects.diagOutput("node-2"));
+  });
+});
