@@ -45,6 +45,14 @@ describe("alerts from mesh events (service on a real store)", () => {
     expect(svc.alerts.get("link_degraded", `link:${PEER}-r1`)?.summary).toBe(
       `mesh link ${PEER} <-> r1 degraded since ${new Date(T0 + 20_000).toISOString()}: signal far below its usual level (r1 -> ${PEER}: -86 dBm (usually -60), 100 Mbit/s (usually 100))`,
     );
+    expect(svc.alerts.get("link_degraded", `link:${PEER}-r1`)?.text).toEqual({
+      what: `mesh link ${PEER} <-> r1 degraded`,
+      where: [PEER, "r1"],
+      since: T0 + 20_000,
+      why: `the mesh link ${PEER} <-> r1 has been far below its usual signal since ${new Date(T0 + 20_000).toISOString().slice(11, 19)} UTC`,
+      evidence: [`r1 -> ${PEER}: -86 dBm (usually -60), 100 Mbit/s (usually 100)`],
+      check: ["something new between the two routers (furniture, a door, a wall)", `antennas and placement of ${PEER} and r1`, "interference on the mesh channel"],
+    });
     feed("r1", { paths: [mpath(DEST, PEER)], signal: -87 });
     expect(svc.alerts.list({ code: "link_degraded" })).toHaveLength(1);
     feed("r1", { paths: [mpath(DEST, PEER)], signal: -60 });

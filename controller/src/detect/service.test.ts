@@ -59,6 +59,15 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     expect(open.map((a) => [a.subject, a.node, a.openedAt - T0])).toEqual([["route:r1:::/0", "r1", 30_000]]);
     expect(open[0]!.evidence.eventIds).toEqual(changes.map((e) => e.id).reverse());
     expect(open[0]!.evidence.scores.map((s) => s.score)).toEqual([1000, 1890.9, 2684.6]);
+    // In words, for a person.
+    expect(open[0]!.text).toEqual({
+      what: "default route ::/0 flapping on r1",
+      where: ["r1", "r2", "r4"],
+      since: T0 + 10_000,
+      why: "default route ::/0 on r1 changed next hop 3 times in 20 s, between r2 and r4",
+      evidence: [`${new Date(T0 + 10_000).toISOString().slice(11, 19)} nexthop changed: r2 -> r4`, `${new Date(T0 + 20_000).toISOString().slice(11, 19)} nexthop changed: r4 -> r2`, `${new Date(T0 + 30_000).toISOString().slice(11, 19)} nexthop changed: r2 -> r4`],
+      check: ["the mesh links of r1 towards r2 and r4 (signal, interference)", "the routing daemon on r1 (babeld/BIRD log, interface costs)"],
+    });
     // Each neighbour went down at most twice in 20 s: 1000 * 2^(-1/3) + 1000 = 1794, below 2000.
     expect(svc.alerts.list({ state: "open", code: "neighbor_flapping" })).toEqual([]);
     expect(Math.round(svc.scores(clock.now()).subjects.find((x) => x.subject === "neighbor:r1:fe80::2%eth0")!.score)).toBe(1794);

@@ -13,6 +13,7 @@ import { lintFleet, type LintNode } from "./lint";
 import { lintFromHello, lintFromSnapshot } from "./lint-input";
 import { DetectRepository, type StoredIncident } from "./repo";
 import type { AlertInput } from "../alerts/types";
+import { alertText } from "./alert-text";
 import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
 import { currentCauses, symptomKeys } from "./fold-inputs";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
@@ -188,7 +189,9 @@ export class DetectionService {
 
   private apply(a: AlertAction, ts: number): void {
     if (a.type === "raise") {
-      if (!this.fold(a.input, ts)) this.alerts.raise(a.input, ts);
+      if (this.fold(a.input, ts)) return;
+      const text = a.input.text ?? (this.alerts.isOpen(a.input.code, a.input.subject) ? undefined : alertText(a.input, this.repo.eventsByIds(a.input.evidence.eventIds.slice(-200)), this.o.clock.now()));
+      this.alerts.raise(text ? { ...a.input, text } : a.input, ts);
     } else {
       const cur = this.alerts.get(a.code, a.subject);
       const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];
