@@ -60,17 +60,20 @@ export function natsAccounts(nodes: readonly NodeKey[], controllerPublicKey: str
     checkKey(n.node, n.publicKey);
     const acct = nodeAccount(n.node);
     const p = nodePermissions(n.node);
-    const services = [subjects.telemetry(n.node), subjects.hello(n.node), subjects.jobStatus(n.node)];
+    // node -> controller (diagnostic output too), each only from this node's account
+    const services = [subjects.telemetry(n.node), subjects.hello(n.node), subjects.jobStatus(n.node), subjects.diagOutput(n.node)];
+    // controller -> node: its jobs and diagnostic requests
+    const toNode = [subjects.job(n.node), subjects.diag(n.node)];
     const sink = subjects.jetStreamSink(n.node);
     const exportsOf = [
       ...services.map((s) => `{ service: ${q(s)}, accounts: [${q(acct)}] }`),
-      `{ stream: ${q(subjects.job(n.node))}, accounts: [${q(acct)}] }`,
+      ...toNode.map((t) => `{ stream: ${q(t)}, accounts: [${q(acct)}] }`),
       `{ service: ${q(sink)}, accounts: [${q(acct)}] }`,
     ];
     exportBlocks.push(`      # node ${n.node}\n${exportsOf.map((e) => `      ${e}`).join(",\n")}`);
     const imports = [
       ...services.map((s) => `{ service: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(s)} } }`),
-      `{ stream: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(subjects.job(n.node))} } }`,
+      ...toNode.map((t) => `{ stream: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(t)} } }`),
       // Shadows the JetStream API import nats-server gives every account: 2.9 serves
       // e.g. $JS.API.ACCOUNT.PURGE.<any account> to any account that can reach it.
       `{ service: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(sink)} }, to: "$JS.API.>" }`,

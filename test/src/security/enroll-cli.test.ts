@@ -26,8 +26,10 @@ describe("enroll and nats-config through the CLI", () => {
     const c = cli("nats-config", "--keys", keys, "--out", join(dir, "auth.conf"));
     expect(c.status, c.stderr).toBe(0);
     const conf = readFileSync(join(dir, "auth.conf"), "utf8");
-    expect(conf).toContain('"mf.tel.r7", "mf.hello.r7", "mf.jobstatus.r7"');
-    expect(conf).toContain('"mf.job.r7", "_INBOX_r7.>"');
+    expect(conf).toContain('"mf.tel.r7", "mf.hello.r7", "mf.jobstatus.r7", "mf.diagout.r7"');
+    expect(conf).toContain('"mf.job.r7", "mf.diag.r7", "_INBOX_r7.>"');
+    expect(conf).toContain('{ service: { account: "MESHFLEET", subject: "mf.diagout.r7" } }');
+    expect(conf).toContain('{ stream: { account: "MESHFLEET", subject: "mf.diag.r7" } }');
     expect(conf).toContain('"NODE_r7": {');
     expect(conf).not.toContain(seed);
     const srv = await startNatsServer({ config: conf });

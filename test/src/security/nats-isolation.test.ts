@@ -46,6 +46,20 @@ describe.each([
     expect(ack.duplicate).toBe(false);
   });
 
+  it("carries diagnostics both ways across the accounts: requests to the node, its output to the controller", async () => {
+    const out = collect(b.controller, subjects.diagOutput("na"));
+    await b.controller.flush();
+    const req = na.subscribe(subjects.diag("na"), { max: 1 });
+    await na.flush();
+    b.controller.publish(subjects.diag("na"), "diag-request");
+    for await (const m of req) {
+      expect(m.string()).toBe("diag-request");
+      na.publish(subjects.diagOutput("na"), "diag-output");
+    }
+    await waitFor(() => out.length > 0, { timeoutMs: 5000, what: "the node's diagnostic output at the controller" });
+    expect(out.map((m) => m.string())).toEqual(["diag-output"]);
+  });
+
   it("reply subjects aimed at every JetStream API subject change nothing: nb's 50 acknowledged snapshots are all stored", async () => {
     const jsb = jetstream(nb, { timeout: 5000 });
     for (let seq = 1; seq <= 50; seq++) {
