@@ -42,8 +42,8 @@ export default tseslint.config(
       "no-eval": "error",
     },
   },
-  // shared: the wire contract; zod and nothing else.
-  boundaries(["shared/src/**/*.ts"], [{ regex: String.raw`^(?!zod$|zod/|\.)`, message: "shared (the wire contract) imports nothing but zod." }]),
+  // shared: the wire contract; zod, and node:zlib for the compact wire encoding (both sides decode it).
+  boundaries(["shared/src/**/*.ts"], [{ regex: String.raw`^(?!zod$|zod/|node:zlib$|\.)`, message: "shared (the wire contract) imports nothing but zod, and node:zlib for the compact wire encoding." }]),
   // uci: the pure UCI model; the wire contract and Node's file system only.
   boundaries(["uci/src/**/*.ts"], [{ regex: String.raw`^(?!@meshfleet/shared$|node:(fs|fs/promises|path)$|\.)`, message: "@meshfleet/uci is pure: @meshfleet/shared and node:fs/node:path only." }]),
   // agent: runs on routers; never the controller, the simulator, storage or HTTP.

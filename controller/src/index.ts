@@ -23,3 +23,6 @@ export { baselineWireless } from "./jobs/baseline";
 export { WebhookAlertSink, type WebhookConfig } from "./alerts/webhook-sink";
 export { diagModule } from "./diag/module";
 export { DiagService, type DiagResult } from "./diag/service";
+export { stepChurn, type ChurnState, type StoredEvent } from "./detect/churn-score";
+export { stepRoutes, type RoutesState } from "./detect/routes";
+export type { Resolver } from "./detect/types";

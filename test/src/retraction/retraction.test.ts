@@ -2,9 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Route } from "@meshfleet/shared";
 import { babeldToRoutingView, parseBabeldDump, parseBirdRoutes } from "@meshfleet/agent/parsers";
-import { stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
-import { stepRoutes, type RoutesState } from "./routes";
-import type { Resolver } from "./types";
+import { stepChurn, stepRoutes, type ChurnState, type StoredEvent, type RoutesState, type Resolver } from "@meshfleet/controller";
 
 /**
  * Real daemon output (x-y-z line of namespaces, y-z cut then restored, captured on x; see
