@@ -2,7 +2,7 @@
 // A 64 MB young generation: ingest allocates ~20 KB per message; the default size makes
 // garbage collection a fifth of the CPU profile.
 // Runs the built JavaScript (dist/, `npm run build`); the TypeScript sources are for
-// development and tests only (`node --import tsx controller/src/bin.ts`).
+// development and tests only (see controller/src/bin.ts).
 import { existsSync } from "node:fs";
 
 const built = new URL("../dist/lib/meshfleet-controller.mjs", import.meta.url);
