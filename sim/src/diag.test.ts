@@ -63,8 +63,17 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       const refused: DiagOutput[] = [];
       const sub = nc.subscribe(subjects.diagOutput("node-2"), { callback: (_e, m) => void refused.push(m.json<DiagOutput>()) });
       await nc.flush();
-      nc.publish(subjects.diag("node-2"), JSON.stringify({ type: "diag", v: PROTOCOL_VERSION, id: "raw-request-0001", node: "node-2", args: { kind: "ping", target: "8.8.8.8; reboot" }, deadlineMs: 5000, ts: Date.now() }));
-      await waitFor(() => refused.length > 0, { what: "refusal" });
+      // node-2's agent starts a fraction of an interval after node-1's (staggered): the raw
+      // request is sent again until node-2 is subscribed and answers.
+      const raw = JSON.stringify({ type: "diag", v: PROTOCOL_VERSION, id: "raw-request-0001", node: "node-2", args: { kind: "ping", target: "8.8.8.8; reboot" }, deadlineMs: 5000, ts: Date.now() });
+      await waitFor(
+        () => {
+          if (refused.length > 0) return true;
+          nc.publish(subjects.diag("node-2"), raw);
+          return false;
+        },
+        { intervalMs: 200, what: "refusal" },
+      );
       sub.unsubscribe();
       expect(refused[0]).toMatchObject({ id: "raw-request-0001", state: "refused", error: { code: "E_DIAG_REFUSED" } });
 
