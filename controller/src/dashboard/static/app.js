@@ -49,7 +49,7 @@
     if (current) current.leave();
     current = null;
     refresh = null;
-    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs }[page || ""];
+    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs, clients: window.meshfleet.pages.clients, client: window.meshfleet.pages.client }[page || ""];
     const fn = mod
       ? () => mod.show(decodeURIComponent(arg || ""), new URLSearchParams(query || ""))
       : { alerts: () => pages.alerts(), alert: () => pages.alert(arg) }[page || ""];
