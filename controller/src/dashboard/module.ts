@@ -13,7 +13,7 @@ const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
 const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
-const SCRIPTS = ["lib.js", "names.js", "fleet-page.js", "events-page.js", "jobs-page.js", "alert-page.js", "plots.js", "node-page.js", "topology-graph.js", "topology-layout.js", "topology-page.js", "app.js"];
+const SCRIPTS = ["lib.js", "names.js", "fleet-page.js", "events-page.js", "alerts-page.js", "jobs-page.js", "alert-page.js", "plots.js", "node-page.js", "topology-graph.js", "topology-layout.js", "topology-page.js", "app.js"];
 
 /**
  * The dashboard's files, read once: the page, its scripts and style, cytoscape for the
