@@ -9,36 +9,13 @@ import type { SimNode } from "../types";
  */
 export const BIRD_GREETING = "BIRD 2.0.12 ready.\n";
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/** Route and protocol times rarely change between cycles: remember recent renderings. */
-const timeCache = new Map<number, string>();
-/** A 10,000-node fleet has tens of thousands of distinct route times; a smaller cache thrashes. */
-const TIME_CACHE_MAX = 1 << 17;
-
 /** BIRD prints the date too once a time is older than 20 hours. */
 const isLong = (ms: number, now: number): boolean => now - ms > 20 * 3_600_000;
 
+/** `hh:mm:ss.mmm` (UTC), or `YYYY-MM-DD hh:mm:ss.mmm` when older than 20 hours. */
 export function birdTime(ms: number, now: number): string {
-  const long = isLong(ms, now);
-  const key = long ? -ms - 1 : ms;
-  const have = timeCache.get(key);
-  if (have !== undefined) return have;
-  if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
-  const text = formatBirdTime(ms, long);
-  timeCache.set(key, text);
-  return text;
-}
-
-function formatBirdTime(ms: number, long: boolean): string {
-  const whole = Math.trunc(ms); // as Date does
-  const day = ((whole % 86_400_000) + 86_400_000) % 86_400_000; // UTC time of day, as Date's getUTC* give it
-  const hms = `${pad2(Math.floor(day / 3_600_000))}:${pad2(Math.floor(day / 60_000) % 60)}:${pad2(Math.floor(day / 1000) % 60)}.${String(day % 1000).padStart(3, "0")}`;
-  if (!long) return hms;
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${hms}`;
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDThh:mm:ss.mmmZ
+  return isLong(ms, now) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.slice(11, 23);
 }
 
 const left = (s: string, w: number) => s.padEnd(w);

@@ -66,19 +66,7 @@ export function readReply(text: string): Reply {
 /** Whitespace-separated tokens; BIRD aligns with spaces, scrapers turn them into tabs. */
 export function tokens(text: string): string[] {
   const t = text.trim();
-  if (t === "") return [];
-  // Plain ASCII with blanks only (what BIRD prints): split by hand; anything else by /\s+/.
-  const out: string[] = [];
-  let start = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 32) {
-      if (i > start) out.push(t.slice(start, i));
-      start = i + 1;
-    } else if ((c >= 9 && c <= 13) || c >= 128) return t.split(/\s+/);
-  }
-  out.push(t.slice(start));
-  return out;
+  return t === "" ? [] : t.split(/\s+/);
 }
 
 /** A `name:` line that opens one protocol instance's table, or `name: is not up`. */
@@ -106,38 +94,17 @@ export function short(s: string | undefined): s is string {
   return s !== undefined && s.length > 0 && s.length <= 256;
 }
 
-/** Loosely an IPv4/IPv6 address as BIRD prints `%I`. */
+const ADDRESS = /^[0-9a-fA-F:.]{1,64}$/;
+const PREFIX = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
+
+/** Loosely an IPv4/IPv6 address as BIRD prints `%I`: hex digits and at least one `:` or `.`. */
 export function isAddress(s: string | undefined): s is string {
-  // /^[0-9a-fA-F:.]+$/ with at least one `:`/`.` and one hex digit, in one pass.
-  if (s === undefined || s.length === 0 || s.length > 64) return false;
-  let sep = false;
-  let hex = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 58 || c === 46) sep = true;
-    else if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hex = true;
-    else return false;
-  }
-  return sep && hex;
+  return s !== undefined && ADDRESS.test(s) && /[:.]/.test(s) && /[0-9a-fA-F]/.test(s);
 }
 
-/** Loosely an IP prefix as BIRD prints `%N`. */
+/** Loosely an IP prefix as BIRD prints `%N`: an address-like part with a `:` or `.`, then `/len`. */
 export function isPrefix(s: string | undefined): s is string {
-  // /^[0-9a-fA-F:.]+\/\d{1,3}$/ with a `:`/`.` (necessarily before the slash), in one pass.
-  if (s === undefined || s.length > 64) return false;
-  const slash = s.indexOf("/");
-  if (slash < 1 || s.length - slash - 1 < 1 || s.length - slash - 1 > 3) return false;
-  let sep = false;
-  for (let i = 0; i < slash; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 58 || c === 46) sep = true;
-    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  for (let i = slash + 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return sep;
+  return s !== undefined && s.length <= 64 && PREFIX.test(s) && /[:.]/.test(s);
 }
 
 /** Replaces multi-word column titles with one token each so a header splits on whitespace. */

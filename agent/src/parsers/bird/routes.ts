@@ -142,7 +142,7 @@ export function parseBirdRoutes(text: string, kinds?: ProtocolKinds): ParseOutco
       recognised++;
       continue;
     }
-    const indented = t.charCodeAt(0) === 9 || t.charCodeAt(0) === 32;
+    const indented = /^[\t ]/.test(t);
     if (indented && (trimmed.startsWith("via ") || trimmed.startsWith("dev ")) && !trimmed.includes("[")) {
       const hop = nextHop(tokens(trimmed));
       if (!cur || !hop) {
