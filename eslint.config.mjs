@@ -51,7 +51,7 @@ export default tseslint.config(
   boundaries(["agent/src/**/*.test.ts", "agent/testing/**/*.ts"], [{ group: ["@meshfleet/controller", "@meshfleet/controller/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The router agent knows neither the controller nor the simulator." }, backendOnly], { tests: true }),
   // controller: reads the wire contract, never the agent's code or the simulator.
   boundaries(["controller/src/**/*.ts"], [{ group: ["@meshfleet/agent", "@meshfleet/agent/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The controller depends on the wire contract (@meshfleet/shared) and @meshfleet/uci, not on the agent or the simulator." }]),
-  boundaries(["controller/src/**/*.test.ts"], [{ group: ["@meshfleet/agent", "@meshfleet/agent/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The controller depends on the wire contract (@meshfleet/shared) and @meshfleet/uci, not on the agent or the simulator." }], { tests: true }),
+  boundaries(["controller/src/**/*.test.ts", "controller/testing/**/*.ts"], [{ group: ["@meshfleet/agent", "@meshfleet/agent/*", "@meshfleet/sim", "@meshfleet/sim/*"], message: "The controller depends on the wire contract (@meshfleet/shared) and @meshfleet/uci, not on the agent or the simulator." }], { tests: true }),
   // sim and the harness: anything by package name, no path into another package.
   boundaries(["sim/src/**/*.ts", "migrations/src/**/*.ts", "test/harness/src/**/*.ts"], []),
   boundaries(["sim/src/**/*.test.ts", "migrations/src/**/*.test.ts", "test/harness/src/**/*.test.ts", "test/src/**/*.ts", "test/bench/**/*.ts"], [], { tests: true }),

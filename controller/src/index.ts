@@ -9,7 +9,6 @@ export { telemetryStreamConfig, DEFAULT_STREAM_LIMITS, type TelemetryStreamLimit
 export { decodeMessage, decodeText, decodeValue, REJECT_REASONS, type IngestItem, type RejectReason } from "./ingest/decode";
 export { WireDecoder, type WireMessage, type FetchStored, type WireDecoderOptions } from "./ingest/wire";
 export { writeBatch, type TransactionWriter } from "./ingest/writer";
-export { buildSnapshot, buildHello, macOf, BENCH_PROFILE, type SnapshotProfile } from "./ingest/fixtures";
 export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
 export { jobsModule } from "./jobs/module";

@@ -1,4 +1,5 @@
-import { BENCH_PROFILE, DetectionService, FakeClock, buildHello, buildSnapshot, macOf, openStore, silentLogger, type IngestItem } from "@meshfleet/controller";
+import { DetectionService, FakeClock, openStore, silentLogger, type IngestItem } from "@meshfleet/controller";
+import { BENCH_PROFILE, buildHello, buildSnapshot, macOf } from "@meshfleet/controller/testing";
 import { tempDir } from "@meshfleet/testkit";
 
 /**

@@ -1,7 +1,7 @@
 import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { subjects } from "@meshfleet/shared";
-import { buildSnapshot, BENCH_PROFILE } from "@meshfleet/controller";
+import { buildSnapshot, BENCH_PROFILE } from "@meshfleet/controller/testing";
 
 /**
  * The benchmark's load generator (a separate process): publishes bench-profile snapshots

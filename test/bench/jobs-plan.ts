@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FakeClock, JobService, baselineWireless, buildHello, openStore, silentLogger, writeBatch } from "@meshfleet/controller";
+import { FakeClock, JobService, baselineWireless, openStore, silentLogger, writeBatch } from "@meshfleet/controller";
+import { buildHello } from "@meshfleet/controller/testing";
 import { tempDir } from "@meshfleet/testkit";
 import { parseUciFile, serializeUci } from "@meshfleet/uci";
 

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { tempDir } from "@meshfleet/testkit";
-import { FakeClock, buildSnapshot, counterBaseOf, forEachSample, openStore, pack, writeBatch, type CounterBase, type IngestItem } from "@meshfleet/controller";
+import { FakeClock, counterBaseOf, forEachSample, openStore, pack, writeBatch, type CounterBase, type IngestItem } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 
 /**
  * Disk per snapshot in raw retention: bench-profile snapshots (20 stations, 10 mesh paths,

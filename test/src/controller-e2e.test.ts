@@ -3,7 +3,8 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { Controller, FakeClock, buildHello, buildSnapshot, openStore, silentLogger, type Store } from "@meshfleet/controller";
+import { Controller, FakeClock, openStore, silentLogger, type Store } from "@meshfleet/controller";
+import { buildHello, buildSnapshot } from "@meshfleet/controller/testing";
 
 const T0 = 1_800_000_000_000;
 

@@ -3,7 +3,8 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { freePort, startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { buildSnapshot, openStore, systemClock } from "@meshfleet/controller";
+import { openStore, systemClock } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { killHard, metricValue, spawnController, stopGracefully, type ControllerProcess } from "./controller-helpers";
 
 const NODES = 20;

@@ -5,7 +5,7 @@ import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { registerFleetMetrics } from "../metrics/fleet";
 import { writeBatch } from "../ingest/writer";
-import { buildHello, buildSnapshot } from "../ingest/fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import { createApi } from "./app";
 
 const T0 = 1_800_000_000_000;

@@ -5,7 +5,7 @@ import type { JobStatus } from "@meshfleet/shared";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { silentLogger } from "../log";
 import { writeBatch } from "../ingest/writer";
-import { buildHello } from "../ingest/fixtures";
+import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobsRepository } from "../jobs/repo";
 import { JobService } from "../jobs/service";

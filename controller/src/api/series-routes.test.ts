@@ -4,7 +4,7 @@ import { FakeClock, MINUTE_MS, openStore, type Store } from "../store/index";
 import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
-import { buildHello, buildSnapshot } from "../ingest/fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import { createApi } from "./app";
 import { openApiDocument } from "./openapi";
 

@@ -5,7 +5,7 @@ import { FakeClock, openStore, type Store } from "../store/index";
 import { RecordingLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
-import { buildHello } from "../ingest/fixtures";
+import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobsRepository } from "../jobs/repo";
 import { JobService } from "../jobs/service";

@@ -5,7 +5,7 @@ import { tempDir } from "@meshfleet/testkit";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { silentLogger } from "../log";
 import { writeBatch } from "../ingest/writer";
-import { buildHello } from "../ingest/fixtures";
+import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobService } from "../jobs/service";
 import { jobsRoutes } from "../api/jobs";

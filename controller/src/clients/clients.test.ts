@@ -5,7 +5,7 @@ import { FakeClock, openStore, type Store } from "../store/index";
 import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
-import { buildHello, buildSnapshot } from "../ingest/fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import { createApi } from "../api/app";
 import { DetectionService } from "../detect/service";
 import { radioEntry, withRadios } from "../radio/testing";

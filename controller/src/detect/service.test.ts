@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
 import type { Alert } from "@meshfleet/shared";
-import { buildHello } from "../ingest/fixtures";
+import { buildHello } from "../../testing";
 import type { IngestItem } from "../ingest/decode";
 import { silentLogger } from "../log";
 import { FakeClock, openStore, type Store } from "../store/index";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hello, jobStatus, snapshot, subjects } from "@meshfleet/shared";
 import type { z } from "zod";
 import { decodeMessage, edgeSchemas } from "./decode";
-import { buildHello, buildSnapshot } from "./fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import { seededRandom } from "@meshfleet/testkit";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -8,7 +8,7 @@ import { RecordingLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { Ingest } from "./ingest";
 import { ingestMetrics } from "./metrics";
-import { buildHello, buildSnapshot } from "./fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import type { IngestItem } from "./decode";
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));

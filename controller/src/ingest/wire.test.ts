@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateJson, encodeDelta, subjects, WIRE_ENCODINGS, WIRE_HEADERS, type Json } from "@meshfleet/shared";
 import { openStore, systemClock } from "../store/index";
-import { buildSnapshot } from "./fixtures";
+import { buildSnapshot } from "../../testing";
 import { WireDecoder, type WireMessage } from "./wire";
 
 const dir = mkdtempSync(join(tmpdir(), "mf-wire-"));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
-import { buildSnapshot } from "../ingest/fixtures";
+import { buildSnapshot } from "../../testing";
 import { writeBatch } from "../ingest/writer";
 import { FakeClock, HOUR_MS, MINUTE_MS } from "./types";
 import { openStore, type Store } from "./store";

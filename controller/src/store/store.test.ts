@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
-import { buildHello, buildSnapshot } from "../ingest/fixtures";
+import { buildHello, buildSnapshot } from "../../testing";
 import { FakeClock } from "./types";
 import { openStore, type Store } from "./store";
 import { views } from "./views";

@@ -6,7 +6,8 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { freePort, startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { subjects, TELEMETRY_STREAM } from "@meshfleet/shared";
-import { buildSnapshot, openStore, systemClock } from "@meshfleet/controller";
+import { openStore, systemClock } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { killHard, metricValue, spawnController, stopGracefully, type ControllerProcess } from "../controller-helpers";
 
 /**

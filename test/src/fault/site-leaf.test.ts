@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { SITE_STREAM, TELEMETRY_STREAM, subjects } from "@meshfleet/shared";
 import { FLEET_ACCOUNT, clusterConfigs, enroll, leafConfig, natsAccounts, readKeys, siteSecret, siteSecrets } from "@meshfleet/controller/enroll";
 import { freePort, startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
-import { buildHello } from "@meshfleet/controller";
+import { buildHello } from "@meshfleet/controller/testing";
 import { killHard, spawnController, stopGracefully, type ControllerProcess } from "../controller-helpers";
 import { readStored, startSimAgents, type SimAgents } from "./sim-agents";
 

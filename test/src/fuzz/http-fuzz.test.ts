@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
-import { Controller, FakeClock, openStore, buildHello, buildSnapshot, decodeMessage, modules, writeBatch, silentLogger, type Store } from "@meshfleet/controller";
+import { Controller, FakeClock, openStore, decodeMessage, modules, writeBatch, silentLogger, type Store } from "@meshfleet/controller";
+import { buildHello, buildSnapshot } from "@meshfleet/controller/testing";
 import { subjects } from "@meshfleet/shared";
 
 const ROUTES = [

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { FakeClock, openStore, buildSnapshot, decodeMessage, writeBatch, type IngestItem } from "@meshfleet/controller";
+import { FakeClock, openStore, decodeMessage, writeBatch, type IngestItem } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { seededRandom } from "@meshfleet/testkit";
 
 /**

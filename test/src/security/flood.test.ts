@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { subjects } from "@meshfleet/shared";
-import { buildSnapshot, type IngestItem } from "@meshfleet/controller";
+import { type IngestItem } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { waitFor } from "@meshfleet/testkit";
 import { startBroker, type Broker } from "./broker";
 

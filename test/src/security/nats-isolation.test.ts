@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { TELEMETRY_STREAM, subjects } from "@meshfleet/shared";
-import { DEFAULT_DURABLE, buildSnapshot, type IngestItem } from "@meshfleet/controller";
+import { DEFAULT_DURABLE, type IngestItem } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { waitFor } from "@meshfleet/testkit";
 import { jetStreamApiSubjects, startBroker, type Broker } from "./broker";
 

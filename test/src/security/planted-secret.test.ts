@@ -5,7 +5,8 @@ import { pino } from "pino";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
-import { Controller, WebhookAlertSink, buildHello, buildSnapshot, modules, openStore, secretMaskingPinoOptions, systemClock, type Store } from "@meshfleet/controller";
+import { Controller, WebhookAlertSink, modules, openStore, secretMaskingPinoOptions, systemClock, type Store } from "@meshfleet/controller";
+import { buildHello, buildSnapshot } from "@meshfleet/controller/testing";
 import { PROTOCOL_VERSION, subjects, type Alert } from "@meshfleet/shared";
 
 /** One distinct planted value per secret option, so a leak names the option it came from. */

@@ -6,7 +6,7 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { freePort, startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { buildHello, buildSnapshot } from "@meshfleet/controller";
+import { buildHello, buildSnapshot } from "@meshfleet/controller/testing";
 import { createTokenViaCli, metricValue, repoRoot, spawnController, stopGracefully, type ControllerProcess } from "../controller-helpers";
 
 // Debian's prometheus scrapes the built controller with the documented scrape job
