@@ -1,11 +1,11 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { nanos } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamManager, type JsMsg, type StreamInfo } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES, parseSubject } from "@meshfleet/shared";
 import { NodeRateLimiter, type FloodEvent, type NodeRate } from "./rate-limit";
-import { DEFAULT_STREAM_LIMITS, immutableDifferences, telemetryStreamConfig } from "./stream-config";
+import { DEFAULT_STREAM_LIMITS } from "./stream-config";
+import { ensureTelemetryStream } from "./stream-setup";
 import type { Store, Clock } from "../store/index";
-import { SiteStreams, reconcileStream, siteSources, streamReplicas } from "./topology";
+import type { SiteStreams } from "./topology";
 import type { Logger } from "../log";
 import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
@@ -142,53 +142,7 @@ export class Ingest {
 
   /** Creates the stream (or brings an existing one to our limits) and the durable consumer if missing. */
   async ensureStream(): Promise<void> {
-    const jsm = await jetstreamManager(this.o.nc);
-    const replicas = streamReplicas(this.o.replicas, this.o.nc);
-    const sources = siteSources(this.o.sites);
-    const wanted = telemetryStreamConfig({
-      maxAgeMs: this.o.streamMaxAgeMs,
-      maxBytes: this.o.streamMaxBytes,
-      maxMessageBytes: this.o.maxMessageBytes,
-      maxMsgsPerSubject: this.o.streamMaxMsgsPerSubject,
-    });
-    let info: StreamInfo | null = null;
-    try {
-      info = await jsm.streams.info(TELEMETRY_STREAM);
-    } catch {
-      await jsm.streams.add({ ...wanted, num_replicas: replicas, ...(sources.length > 0 ? { sources } : {}) });
-      this.o.log.info({ stream: TELEMETRY_STREAM, replicas, sites: this.o.sites }, "created the telemetry stream");
-    }
-    if (info) {
-      await reconcileStream(jsm, info, replicas, sources, this.o.log);
-      await this.hardenStream(jsm, wanted);
-    }
-    if (this.o.sites.length > 0) this.sites = new SiteStreams({ nc: this.o.nc, sites: this.o.sites, log: this.o.log, maxAgeMs: this.o.streamMaxAgeMs, maxBytes: this.o.streamMaxBytes, maxMsgSize: this.o.maxMessageBytes * 2 });
-    try {
-      await jsm.consumers.info(TELEMETRY_STREAM, this.o.durable);
-    } catch {
-      await jsm.consumers.add(TELEMETRY_STREAM, {
-        durable_name: this.o.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        max_ack_pending: this.o.maxAckPending,
-        ack_wait: nanos(this.o.ackWaitMs),
-      });
-    }
-  }
-
-  /** Brings an existing stream to our limits (those nats-server lets change in place). */
-  private async hardenStream(jsm: JetStreamManager, wanted: ReturnType<typeof telemetryStreamConfig>): Promise<void> {
-    const existing = await jsm.streams.info(TELEMETRY_STREAM);
-    const fixed = immutableDifferences(existing.config, wanted);
-    if (fixed.length > 0) {
-      // Retention and storage cannot change in place; only deny_delete/deny_purge are raised.
-      this.o.log.warn({ stream: TELEMETRY_STREAM, differences: fixed }, "the telemetry stream was created by an older version; recreate it (once drained) to get per-node limits");
-      if (!existing.config.deny_delete || !existing.config.deny_purge) await jsm.streams.update(TELEMETRY_STREAM, { ...existing.config, deny_delete: true, deny_purge: true });
-      return;
-    }
-    const c = existing.config;
-    const same = c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
-    if (!same) await jsm.streams.update(TELEMETRY_STREAM, { ...c, ...wanted });
+    this.sites = await ensureTelemetryStream(this.o);
   }
 
   async start(): Promise<void> {
