@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_KINDS, DIAG_LIMITS } from "@meshfleet/shared";
+import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, type DiagKind } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../api/deps";
 import { notFound, params, query } from "../api/errors";
@@ -14,7 +14,7 @@ const auditQuery = z.object({ node: nodeId.optional(), limit: z.coerce.number().
  * The diagnostics list as forms need it: each kind's arguments with their bounds and
  * defaults (the schema in shared is what validates; this only describes it).
  */
-export const DIAG_COMMANDS: { kind: (typeof DIAG_KINDS)[number]; title: string; args: { name: string; type: "target" | "int" | "iface" | "prefix"; min?: number; max?: number; default?: number | string }[] }[] = [
+export const DIAG_COMMANDS: { kind: DiagKind; title: string; args: { name: string; type: "target" | "int" | "iface" | "prefix"; min?: number; max?: number; default?: number | string }[] }[] = [
   { kind: "ping", title: "ping (IPv4)", args: [{ name: "target", type: "target" }, { name: "count", type: "int", min: DIAG_LIMITS.count[0], max: DIAG_LIMITS.count[1], default: 4 }, { name: "size", type: "int", min: DIAG_LIMITS.size[0], max: DIAG_LIMITS.size[1], default: 56 }] },
   { kind: "ping6", title: "ping6 (IPv6)", args: [{ name: "target", type: "target" }, { name: "count", type: "int", min: DIAG_LIMITS.count[0], max: DIAG_LIMITS.count[1], default: 4 }, { name: "size", type: "int", min: DIAG_LIMITS.size[0], max: DIAG_LIMITS.size[1], default: 56 }] },
   { kind: "traceroute", title: "traceroute", args: [{ name: "target", type: "target" }, { name: "maxHops", type: "int", min: DIAG_LIMITS.maxHops[0], max: DIAG_LIMITS.maxHops[1], default: 16 }] },
