@@ -4,7 +4,8 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { Controller, FakeClock, buildHello, buildSnapshot, modules, openStore, silentLogger } from "@meshfleet/controller";
+import { Controller, FakeClock, modules, openStore, silentLogger } from "@meshfleet/controller";
+import { buildHello, buildSnapshot } from "@meshfleet/controller/testing";
 
 /**
  * Bytes a whole controller writes for a home mesh: this process runs the real Controller
