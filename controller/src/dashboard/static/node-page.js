@@ -27,17 +27,37 @@
   }
   const counterLabel = (key) => key.split(":").slice(3).join(":") || key;
 
-  /** Reboots, outages and alerts of the node in [from, to), as chart marks. */
+  /**
+   * Configuration jobs that reached the node in [from, to): when the node applied it (else
+   * received it, else when it was sent). Jobs are few; the newest 50 are looked at and at
+   * most 10 that overlap the window are fetched for their per-node times.
+   */
+  async function jobMarks(id, from, to) {
+    const { jobs } = await api("/api/jobs?limit=50");
+    const overlapping = jobs.filter((j) => j.createdAt < to && (j.finishedAt ?? Date.now()) >= from).slice(0, 10);
+    const details = await Promise.all(overlapping.map((j) => api(`/api/jobs/${encodeURIComponent(j.id)}`).catch(() => null)));
+    const out = [];
+    for (const j of details) {
+      const n = j && j.nodes.find((x) => x.node === id);
+      const ts = n && (n.appliedAt ?? n.receivedAt ?? n.firstSentAt);
+      if (ts && ts >= from && ts < to) out.push({ ts, kind: "job", label: `job ${j.template}`, text: `job ${j.id} (${j.template}): ${n.state}` });
+    }
+    return out;
+  }
+
+  /** Reboots, outages, alerts and configuration jobs of the node in [from, to), as chart marks. */
   async function marksFor(id, from, to) {
     const enc = encodeURIComponent(id);
-    const [ev, al] = await Promise.all([
+    const [ev, al, jobs] = await Promise.all([
       api(`/api/events?node=${enc}&since=${from}&until=${to}&limit=500`).catch(() => ({ events: [] })),
       api(`/api/alerts?node=${enc}&since=${from}&limit=200`).catch(() => ({ alerts: [] })),
+      jobMarks(id, from, to).catch(() => []),
     ]);
     const kinds = { node_rebooted: "reboot", node_offline: "offline" };
     return [
       ...ev.events.filter((e) => kinds[e.code]).map((e) => ({ ts: e.ts, kind: kinds[e.code], text: e.code })),
       ...al.alerts.filter((a) => a.openedAt >= from && a.openedAt < to && a.code !== "node_offline").map((a) => ({ ts: a.openedAt, kind: "alert", text: a.summary })),
+      ...jobs,
     ];
   }
 
