@@ -415,6 +415,8 @@ describe("dashboard in Chromium against a running demo", () => {
     const from = off.ts - 2000, to = back.ts + 2000;
     const { events: want } = await getJson<{ events: Ev[] }>(`api/events?since=${from}&until=${to}&limit=51`);
     expect(want.map((e) => e.code)).toEqual(expect.arrayContaining(["node_offline", "node_online"]));
+    /** Times as a datetime-local input holds them, in the browser's time zone. */
+    const inputValues = (list: number[]) => page.evaluate((ts: number[]) => ts.map((ms) => { const d = new Date(ms); const p = (n: number) => String(n).padStart(2, "0"); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }), list);
     const stampsOf = (evs: Ev[]) => page.evaluate((ts) => ts.map((t) => { const d = new Date(t); return `${d.toLocaleDateString([], { month: "short", day: "numeric" })} ${d.toLocaleTimeString()}`; }), evs.map((e) => e.ts));
     // From the address: exactly the API's events of the range, newest first, the range in the inputs.
     await page.goto(`${base()}#/events?from=${from}&to=${to}`);
@@ -424,14 +426,14 @@ describe("dashboard in Chromium against a running demo", () => {
     const stamps = await stampsOf(expected);
     expect(await rows()).toEqual(expected.map((e, i) => [stamps[i], e.node, e.code.replaceAll("_", " ")]));
     expect(await page.inputValue("#fwin")).toBe("from – to");
-    const local = await page.evaluate(([f, t]) => [f, t].map((ms) => { const d = new Date(ms); const p = (n: number) => String(n).padStart(2, "0"); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }), [from, to]);
+    const local = await inputValues([from, to]);
     expect([await page.inputValue("#ffrom"), await page.inputValue("#fto")]).toEqual(local);
     await shoot(page, "events-range");
     // Typed in: node-3 only, the reboot's seconds; the address follows.
     await page.selectOption("#fnode", "node-3");
     await page.waitForFunction(() => Array.from(document.querySelectorAll("#events tbody tr td:nth-child(2)")).every((td) => td.textContent === "node-3"));
     const start = Math.floor(off.ts / 1000) * 1000, end = Math.ceil(back.ts / 1000) * 1000;
-    const typed = await page.evaluate(([f, t]) => [f, t].map((ms) => { const d = new Date(ms); const p = (n: number) => String(n).padStart(2, "0"); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }), [start, end]);
+    const typed = await inputValues([start, end]);
     await page.fill("#ffrom", typed[0]!);
     await page.fill("#fto", typed[1]!);
     await page.waitForFunction((h) => location.hash === h, `#/events?from=${start}&to=${end}`);
