@@ -113,8 +113,11 @@ export class AlertManager {
     const a: Alert = { ...cur, state: "resolved", resolvedAt: ts, evidence, summary: more?.summary ?? cur.summary };
     this.open.delete(key(code, subject));
     this.o.repo.update(a, ts);
-    // An alert nobody was told about opening is not announced resolving either.
-    if (a.silencedBy === null || a.silencedBy === undefined) this.emit(a);
+    // An alert nobody was told about opening is not announced resolving either; one
+    // acknowledged or silenced since is recorded, not notified.
+    const silent = (a.silencedBy !== null && a.silencedBy !== undefined) || a.ack || this.silenceFor(a, ts) !== null;
+    if (!silent) this.emit(a);
+    else this.o.log.info({ alert: a.id, code: a.code, subject: a.subject }, "alert resolved while acknowledged or silenced: recorded, not notified");
     return { type: "resolved", alert: a };
   }
 
