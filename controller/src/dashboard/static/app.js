@@ -31,7 +31,7 @@
     if (current) current.leave();
     current = null;
     refresh = null;
-    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs, alerts: window.meshfleet.pages.alerts }[page || ""];
+    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs, alerts: window.meshfleet.pages.alerts, clients: window.meshfleet.pages.clients, client: window.meshfleet.pages.client }[page || ""];
     const fn = mod
       ? () => mod.show(decodeURIComponent(arg || ""), new URLSearchParams(query || ""))
       : { alert: () => pages.alert(arg) }[page || ""];
