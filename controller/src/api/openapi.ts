@@ -152,6 +152,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: ok("names", namesAnswer) },
         },
       },
+      "/api/vendors": {
+        get: {
+          summary: "The makers of MACs (IEEE OUI table): { vendors: { mac: { vendor, randomised } | null } }; randomised: locally administered, no vendor; null: not a MAC",
+          parameters: [q("mac", { type: "array", items: { type: "string", maxLength: 32 }, minItems: 1, maxItems: 200 }, "a MAC; repeat for more (1 to 200)")],
+          responses: { 200: anyJson("vendors by MAC"), 400: err("no MAC or more than 200") },
+        },
+      },
       "/api/topology": {
         get: {
           summary: "The mesh as a NetJSON NetworkGraph: fleet nodes, mesh peerings and routing adjacencies with their metrics",

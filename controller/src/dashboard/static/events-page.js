@@ -44,6 +44,7 @@
       shown,
     );
     $("evtable").querySelector("table").id = "events";
+    $("evtable").querySelector("table").classList.add("stack");
     $("evpage").textContent = shown.length ? `${s.pages.length > 1 ? `page ${s.pages.length}, ` : ""}${shown.length} event${shown.length > 1 ? "s" : ""}, ${stamp(shown[shown.length - 1].ts)} – ${stamp(shown[0].ts)}` : range ? `no events between ${stamp(s.from)} and ${stamp(s.to)}` : "";
     $("newer").disabled = s.pages.length <= 1;
     $("older").disabled = events.length <= PAGE;
