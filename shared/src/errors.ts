@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   storage: "E_STORAGE",
   uci: "E_UCI",
   job: "E_JOB",
+  /** The agent refused a job: an op outside its template's scope, or an unknown template. Nothing was changed. */
+  jobRefused: "E_JOB_REFUSED",
   internal: "E_INTERNAL",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -4,5 +4,6 @@ export * from "./subjects";
 export * from "./schemas/index";
 export * from "./decode";
 export * from "./secrets";
+export * from "./job-scopes";
 export * from "./wire/index";
 export * from "./runner";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { channelUtilisation } from "@meshfleet/agent";
 import { inUseChannel, parseSurveyDump } from "@meshfleet/agent/parsers";
 import type { SurveyChannel } from "@meshfleet/shared";
+import { busyShare } from "./survey";
 import { peerViews } from "./views";
 import { World } from "./world";
 
@@ -52,7 +53,31 @@ describe("simulated survey dump", () => {
     w.advance(30_000);
     const fewBusy = channelUtilisation(a, await survey(w, few.id, "mesh0"))!.busyPct;
     const manyBusy = channelUtilisation(b, await survey(w, many.id, "mesh0"))!.busyPct;
-    expect(manyBusy - fewBusy).toBeGreaterThan(7 * (many.peers - few.peers) - 5);
+    // Demand 0.04 + 0.07 per peer, busy share 1 - e^-demand, +-2 % jitter per reading.
+    const expected = 100 * (busyShare(0.04 + 0.07 * many.peers) - busyShare(0.04 + 0.07 * few.peers));
+    expect(expected).toBeGreaterThan(10);
+    expect(manyBusy - fewBusy).toBeGreaterThan(expected - 5);
+  });
+
+  it("a dense 25-node site with 4 clients per AP, every AP on channel 1, stays at realistic busy levels (no channel over 60 % without interference)", async () => {
+    const w = new World({ seed: 7, nodes: 25, routing: "babel", stationsPerNode: 4 });
+    let lo = 100;
+    let hi = 0;
+    for (let round = 0; round < 3; round++) {
+      w.advance(5 * 60_000);
+      const first = new Map<string, SurveyChannel>();
+      for (const id of w.nodeIds()) for (const f of ["mesh0", "wlan0"]) first.set(`${id}/${f}`, await survey(w, id, f));
+      w.advance(30_000);
+      for (const id of w.nodeIds())
+        for (const f of ["mesh0", "wlan0"]) {
+          const busy = channelUtilisation(first.get(`${id}/${f}`)!, await survey(w, id, f))!.busyPct;
+          lo = Math.min(lo, busy);
+          hi = Math.max(hi, busy);
+        }
+    }
+    expect(lo).toBeGreaterThanOrEqual(15);
+    expect(hi).toBeLessThanOrEqual(60);
+    expect(hi).toBeGreaterThanOrEqual(40);
   });
 
   it("scripted interference raises busy time and the noise floor for its duration; a reboot resets the counters", async () => {

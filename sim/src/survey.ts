@@ -7,7 +7,8 @@ import type { World } from "./world";
 /**
  * Channel survey of the simulated radios: how busy each node's channel is follows its
  * world — the 5 GHz mesh channel gets busier with every mesh peer, the 2.4 GHz AP
- * channel with every associated client and every neighbouring AP on the same channel —
+ * channel with every associated client and every neighbouring AP on the same channel
+ * that is loud enough to be heard (with its clients) —
  * plus scripted interference (busy time nobody decodes, and a raised noise floor).
  * Counters are cumulative since the node booted (a reboot resets them, as a driver
  * reload does), advanced at each reading with the load of that moment.
@@ -55,28 +56,58 @@ function interferenceAt(w: World, node: SimNode, t: number): { busy: number; noi
   return { busy, noiseDb };
 }
 
+/** 2.4 GHz carries about this many dB further than the 5 GHz signal of the same pair of nodes (free-space loss, 20·log10(5.2/2.4)). */
+const BAND_24_GAIN_DB = 7;
+/** A Wi-Fi preamble is detected (and the channel counted busy) from about this level: quieter transmitters do not count. */
+const PREAMBLE_DETECT_DBM = -82;
+/** Airtime demand (share of channel time) of one AP's beacons and management frames, and of one associated client. */
+const AP_DEMAND = 0.04;
+const CLIENT_DEMAND = 0.04;
+/** A same-channel neighbour AP is heard for its beacons and the part of its clients' traffic within range. */
+const NEIGHBOUR_AP_DEMAND = 0.02;
+const NEIGHBOUR_CLIENT_DEMAND = 0.02;
+/** A mesh peer's beacons, path and routing protocol frames and forwarded traffic. */
+const MESH_BASE_DEMAND = 0.04;
+const MESH_PEER_DEMAND = 0.07;
+
+/**
+ * Busy share from airtime demand: transmitters overlap and defer to each other, so the
+ * busy share grows with demand but flattens out instead of adding up past the channel
+ * (1 - e^-demand: 0.3 -> 26 %, 0.6 -> 45 %, 1.0 -> 63 %). What real routers report: a
+ * home 2.4 GHz channel with a few clients and neighbours 20-60 % busy; 70 % and more
+ * only where something extra occupies it (interference, a saturating neighbour).
+ */
+export function busyShare(demand: number): number {
+  return 1 - Math.exp(-Math.max(0, demand));
+}
+
+/** How loud a neighbouring node's 2.4 GHz AP is at `node` (0: below preamble detection, 1: clearly heard). */
+function audibility(baseSignal5g: number): number {
+  return Math.min(1, Math.max(0, (baseSignal5g + BAND_24_GAIN_DB - PREAMBLE_DETECT_DBM) / 10));
+}
+
 /** The share of channel time (0..1) that is busy, receiving and transmitting at `t`, and the noise floor. */
 export function surveyLoad(w: World, node: SimNode, iface: SurveyIface, t: number): { busy: number; rx: number; tx: number; noiseDbm: number } {
   const m = w.model;
   const jitter = (noise(m.seed, node.index, Math.floor(t / 10_000), iface === "mesh0" ? 11 : 12) - 0.5) * 0.04;
   const extra = interferenceAt(w, node, t);
-  let traffic: number;
+  let demand: number;
   if (iface === "mesh0") {
     const peers = node.meshId ? w.viewsAt(node, t).peers.length : 0;
-    traffic = 0.04 + 0.07 * peers;
+    demand = MESH_BASE_DEMAND + MESH_PEER_DEMAND * peers;
   } else {
     const assoc = w.associations(node, t);
-    let clients = 0;
-    for (let k = 0; k < assoc.ap.length; k++) if (assoc.ap[k] === node.index) clients++;
-    let sameChannel = 0;
+    const clients = new Map<number, number>();
+    for (let k = 0; k < assoc.ap.length; k++) clients.set(assoc.ap[k]!, (clients.get(assoc.ap[k]!) ?? 0) + 1);
+    demand = AP_DEMAND + CLIENT_DEMAND * (clients.get(node.index) ?? 0);
     for (const id of node.links) {
       const l = m.links[id]!;
       const other = m.nodes[l.a === node.index ? l.b : l.a]!;
-      if (other.apChannel === node.apChannel && nodeUp(other, t)) sameChannel++;
+      if (other.apChannel !== node.apChannel || !nodeUp(other, t)) continue;
+      demand += audibility(l.baseSignal) * (NEIGHBOUR_AP_DEMAND + NEIGHBOUR_CLIENT_DEMAND * (clients.get(other.index) ?? 0));
     }
-    traffic = 0.06 + 0.06 * clients + 0.04 * sameChannel;
   }
-  traffic = Math.max(0.01, traffic + jitter);
+  const traffic = Math.max(0.01, busyShare(demand) + jitter);
   const busy = Math.min(0.97, traffic + extra.busy);
   const decoded = Math.min(traffic, busy);
   const base = iface === "mesh0" ? -95 : -92;

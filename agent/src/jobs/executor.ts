@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, toWireError, type Job, type JobStatus, type Reload } from "@meshfleet/shared";
+import { DEFAULT_JOB_TEMPLATE, ERROR_CODES, opsOutsideScope, PROTOCOL_VERSION, toWireError, type Job, type JobStatus, type Reload } from "@meshfleet/shared";
 import type { Log } from "../log/types";
 import { silentLog } from "../log/types";
 import type { CommandRunner } from "../runner/types";
@@ -75,6 +75,16 @@ export class JobExecutor {
   async handle(job: Job, report: JobReport): Promise<void> {
     const send = (state: State, reason: string | null = null, step: string | null = null) => report(this.#status(job, state, reason, step));
     await send("received", null, `attempt ${job.attempt}`);
+    // Defence in depth against a compromised controller account: ops outside the job's
+    // template are refused before anything (configuration or job state file) is touched.
+    const template = job.template ?? DEFAULT_JOB_TEMPLATE;
+    const outside = opsOutsideScope(template, job.ops);
+    if (outside.length > 0) {
+      const reason = `${ERROR_CODES.jobRefused}: refused, nothing changed: ${outside.slice(0, 5).join("; ")}${outside.length > 5 ? ` (+${outside.length - 5} more)` : ""}`;
+      this.#log.warn({ event: "job_refused", jobId: job.id, template, refused: outside.length }, "job refused: ops outside its template");
+      await report({ ...this.#status(job, "failed", reason, null), code: ERROR_CODES.jobRefused });
+      return;
+    }
     let seen: JobRecord | undefined;
     try {
       await this.recover();

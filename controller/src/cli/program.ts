@@ -4,6 +4,7 @@ import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
 import { registerEnrollCommand } from "./enroll-command";
 import { registerAlertsCommand } from "./alerts-command";
+import { registerDoctorCommand } from "../doctor/command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -34,7 +35,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
     .option("--nkey-seed <file>", "the controller's NATS nkey seed file (see meshfleet-controller nats-config)")
-    .option("--alerting <file>", "JSON file: churn/convergence/link-quality parameters, offline threshold, webhook sinks")
+    .option("--alerting <file>", "JSON file: churn/convergence/link-quality parameters, offline threshold, webhook sinks, notification targets (ntfy, Slack/Mattermost)")
     .option("--tls-ca <file>", "TLS to NATS: the CA that signed the server's certificate")
     .option("--tls-cert <file>", "TLS to NATS: client certificate (with --tls-key) when the server verifies clients")
     .option("--tls-key <file>", "TLS to NATS: the client certificate's key")
@@ -49,5 +50,6 @@ export function createProgram(actions: ProgramActions): Command {
   registerTokenCommand(program);
   registerEnrollCommand(program);
   registerAlertsCommand(program);
+  registerDoctorCommand(program);
   return program;
 }

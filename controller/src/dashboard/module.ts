@@ -13,7 +13,9 @@ const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
 const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
-const SCRIPTS = ["lib.js", "names.js", "fleet-page.js", "events-page.js", "jobs-page.js", "alert-page.js", "plots.js", "node-page.js", "topology-graph.js", "topology-layout.js", "topology-page.js", "app.js"];
+const SCRIPTS = ["lib.js", "names.js", "fleet-page.js", "events-page.js", "alerts-page.js", "jobs-page.js", "alert-page.js", "plots.js", "node-page.js", "topology-graph.js", "topology-layout.js", "topology-page.js", "app.js"];
+/** The client page and the diagnostics panel (their own files). */
+const RADIO_SCRIPTS = ["client-page.js"];
 
 /**
  * The dashboard's files, read once: the page, its scripts and style, cytoscape for the
@@ -24,6 +26,7 @@ function assets(): Record<string, { type: string; body: string }> {
   const files: Record<string, { type: string; body: string }> = {
     "/": { type: "text/html; charset=utf-8", body: read(join(here, "static", "index.html")) },
     "/app.css": { type: CSS, body: read(join(here, "static", "app.css")) },
+    "/radio.css": { type: CSS, body: read(join(here, "static", "radio.css")) },
     // Browsers ask for /favicon.ico whatever the page links; both answer the same SVG.
     "/favicon.svg": { type: SVG, body: read(join(here, "static", "favicon.svg")) },
     "/favicon.ico": { type: SVG, body: read(join(here, "static", "favicon.svg")) },
@@ -31,7 +34,7 @@ function assets(): Record<string, { type: string; body: string }> {
     "/vendor/uPlot.iife.min.js": { type: JS, body: read(require.resolve("uplot/dist/uPlot.iife.min.js")) },
     "/vendor/uPlot.min.css": { type: CSS, body: read(require.resolve("uplot/dist/uPlot.min.css")) },
   };
-  for (const s of SCRIPTS) files[`/${s}`] = { type: JS, body: read(join(here, "static", s)) };
+  for (const s of [...SCRIPTS, ...RADIO_SCRIPTS]) files[`/${s}`] = { type: JS, body: read(join(here, "static", s)) };
   return files;
 }
 

@@ -22,6 +22,17 @@ describe("serve --alerting file", () => {
     expect(o.webhooks?.[0]?.url).toBe("https://hooks.example.net/mesh");
   });
 
+  it("notification targets: defaults filled in, routing kept, errors name the field", () => {
+    const o = alertingOptions({ notifications: { targets: [{ name: "phone", kind: "ntfy", url: "https://ntfy.example/mesh", token: "tk", severities: ["critical"] }, { name: "chat", kind: "slack", url: "https://chat.example/hooks/abc" }] } });
+    expect(o.notifications).toMatchObject({ groupWaitMs: 10_000, digestFrom: 3, rateLimit: { max: 20, perMs: 3_600_000 } });
+    expect(o.notifications?.targets.map((t) => [t.name, t.severities])).toEqual([
+      ["phone", ["critical"]],
+      ["chat", ["info", "warning", "critical"]],
+    ]);
+    expect(() => alertingOptions({ notifications: { targets: [{ name: "x", kind: "pager", url: "https://a.example/" }] } })).toThrowError(/notifications\.targets\.0\.kind/);
+    expect(() => alertingOptions({ notifications: { targets: [] } })).toThrowError(/notifications\.targets/);
+  });
+
   it("names the field of every problem", () => {
     expect(() => alertingOptions({ churn: { halfLifeMs: -1 } })).toThrowError(/churn\.halfLifeMs/);
     expect(() => alertingOptions({ churn: { openAbove: 700, resolveBelow: 750 } })).toThrowError(/churn\.resolveBelow: .*below/);

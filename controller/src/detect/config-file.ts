@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError, zodIssues } from "@meshfleet/shared";
 import { webhookConfig } from "../alerts/webhook-sink";
+import { notificationsConfig } from "../notify/config";
 import type { DetectionModuleOptions } from "./module";
 
 const ms = z.number().int().positive();
@@ -9,7 +10,8 @@ const positive = z.number().positive();
 
 /**
  * The alerting file given to `serve --alerting FILE`: detection parameters (every field
- * optional; defaults are the documented ones) and webhook sinks.
+ * optional; defaults are the documented ones), webhook sinks and notification targets
+ * (ntfy, Slack/Mattermost, JSON webhooks with per-severity routing, digests, a rate limit).
  */
 export const alertingFile = z
   .object({
@@ -38,6 +40,7 @@ export const alertingFile = z
     tickMs: z.number().int().min(100).max(600_000),
     natsAlerts: z.boolean(),
     webhooks: z.array(webhookConfig).max(32),
+    notifications: notificationsConfig,
   })
   .partial()
   .strict()
@@ -54,7 +57,7 @@ export function alertingOptions(input: unknown, source = "alerting file"): Detec
     const issues = zodIssues(r.error);
     throw new ConfigError(`${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   }
-  const { churn, convergence, linkHealth, offlineAfterIntervals, roamWindowMs, tickMs, natsAlerts, webhooks } = r.data;
+  const { churn, convergence, linkHealth, offlineAfterIntervals, roamWindowMs, tickMs, natsAlerts, webhooks, notifications } = r.data;
   return {
     config: {
       ...(churn ? { churn } : {}),
@@ -66,6 +69,7 @@ export function alertingOptions(input: unknown, source = "alerting file"): Detec
     ...(tickMs !== undefined ? { tickMs } : {}),
     ...(natsAlerts !== undefined ? { natsAlerts } : {}),
     ...(webhooks ? { webhooks } : {}),
+    ...(notifications ? { notifications } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { eventsAlertsRoutes } from "../api/events-alerts";
 import { NatsAlertSink } from "../alerts/nats-sink";
 import { WebhookAlertSink, type WebhookConfig } from "../alerts/webhook-sink";
 import type { AlertSink } from "../alerts/types";
+import { NotificationSink, type NotificationsConfig } from "../notify/index";
 import { DetectionService, type DetectionServiceOptions } from "./service";
 import { ALERT_SEVERITY } from "./alert-rules";
 import { clientRoutes } from "../clients/routes";
@@ -13,6 +14,8 @@ export interface DetectionModuleOptions {
   /** How often `tick` runs (offline nodes, score decay; default 5 s). */
   tickMs?: number;
   webhooks?: readonly WebhookConfig[];
+  /** ntfy / Slack / Mattermost / JSON targets with routing, digests and a rate limit (validated). */
+  notifications?: NotificationsConfig;
   /** Publish alerts on NATS (default true). */
   natsAlerts?: boolean;
   /** More sinks (tests). */
@@ -31,6 +34,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
   let unsubscribe: (() => void) | null = null;
   const sinks: AlertSink[] = [...(opts.sinks ?? []), ...(opts.webhooks ?? []).map((w) => new WebhookAlertSink(w))];
   let deps: ApiDeps | null = null;
+  let notifier: NotificationSink | null = null;
   const get = (): DetectionService => {
     if (!service) throw new Error("detection module used before the controller built its API");
     return service;
@@ -40,6 +44,18 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     service: get,
     routes(d: ApiDeps) {
       deps = d;
+      if (opts.notifications && !notifier) {
+        notifier = new NotificationSink(opts.notifications, {
+          log: d.log,
+          now: () => d.clock.now(),
+          // Acknowledged or silenced while waiting for its window: recorded, not sent.
+          stillNotify: (a) => {
+            const cur = service?.alerts.byId(Number(a.id)) ?? a;
+            return !cur.ack && service?.alerts.silenceFor(cur, d.clock.now()) == null;
+          },
+        });
+        sinks.push(notifier);
+      }
       service ??= new DetectionService({ store: d.store, clock: d.clock, log: d.log, sinks, config: opts.config, ...(opts.eventRetentionMs ? { eventRetentionMs: opts.eventRetentionMs } : {}) });
       const app = eventsAlertsRoutes(service, () => d.clock.now());
       app.route("/", clientRoutes(d, service.repo));
@@ -73,6 +89,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
     async stop() {
       if (timer) clearInterval(timer);
       unsubscribe?.();
+      await notifier?.close();
       await service?.alerts.flush();
     },
     openAlertCounts() {

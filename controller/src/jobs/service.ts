@@ -218,6 +218,7 @@ export class JobService {
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
       description: row.description.slice(0, 256),
+      template: row.template,
       ops: extra.ops,
       reloads: extra.reloads,
       verify: row.verify,

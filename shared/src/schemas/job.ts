@@ -61,6 +61,11 @@ export const job = z.object({
   createdAt: epochMs,
   expiresAt: epochMs,
   description: shortText,
+  /**
+   * The template that rendered the ops; the agent refuses ops outside its scope
+   * (`JOB_SCOPES`). Absent from older controllers: judged as `raw`.
+   */
+  template: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(),
   ops: z.array(uciOp).min(1).max(512),
   reloads: z.array(reload).max(8),
   verify: jobVerify,
@@ -85,5 +90,7 @@ export const jobStatus = z.object({
   reason: z.string().max(2000).nullable(),
   /** Step detail for progress display ("reload wifi", "verify: 1/2 mesh peers"). */
   step: shortText.nullable(),
+  /** A stable error code when the agent refused the job (`E_JOB_REFUSED`); absent otherwise. */
+  code: z.string().regex(/^E_[A-Z_]{1,40}$/).optional(),
 });
 export type JobStatus = z.infer<typeof jobStatus>;

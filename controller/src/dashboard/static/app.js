@@ -4,7 +4,7 @@
 // live updates; the simpler pages here are refetched whole.
 "use strict";
 (() => {
-  const { token, esc, when, pill, api, table } = window.meshfleet;
+  const { token, esc, api } = window.meshfleet;
   const names = window.meshfleetNames;
   const view = document.getElementById("view");
 
@@ -15,24 +15,6 @@
   let current = null; // the current page when it is a module ({ show, live, leave })
 
   const pages = {
-    async alerts() {
-      const still = guard();
-      const [{ alerts }] = await Promise.all([api("/api/alerts?limit=200"), names.load()]);
-      if (!still()) return;
-      view.innerHTML = `<h2>Alerts</h2>` +
-        table(
-          [
-            ["state", (a) => pill(a.state)],
-            ["severity", (a) => pill(a.severity)],
-            ["code", (a) => esc(a.code)],
-            ["summary", (a) => `<a href="#/alert/${esc(a.id)}">${esc(names.text(a.summary))}</a>`],
-            ["opened", (a) => when(a.openedAt)],
-            ["resolved", (a) => when(a.resolvedAt)],
-          ],
-          alerts,
-        );
-      view.querySelector("table").id = "alerts";
-    },
     async alert(id) {
       const still = guard();
       const [{ alert, events }, churn] = await Promise.all([api(`/api/alerts/${encodeURIComponent(id)}`), api("/api/churn").catch(() => null), names.load()]);
@@ -49,10 +31,10 @@
     if (current) current.leave();
     current = null;
     refresh = null;
-    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs }[page || ""];
+    const mod = { "": window.meshfleet.pages.fleet, topology: window.meshfleet.pages.topology, node: window.meshfleet.pages.node, events: window.meshfleet.pages.events, jobs: window.meshfleet.pages.jobs, alerts: window.meshfleet.pages.alerts, clients: window.meshfleet.pages.clients, client: window.meshfleet.pages.client }[page || ""];
     const fn = mod
       ? () => mod.show(decodeURIComponent(arg || ""), new URLSearchParams(query || ""))
-      : { alerts: () => pages.alerts(), alert: () => pages.alert(arg) }[page || ""];
+      : { alert: () => pages.alert(arg) }[page || ""];
     if (!fn) { view.innerHTML = "<h2>Not found</h2>"; return; }
     if (mod) current = mod;
     else refresh = fn;

@@ -36,6 +36,16 @@ window.meshfleetNames = (() => {
   /** Any text with its MACs and link-local addresses replaced by names where known. */
   const text = (t) => String(t ?? "").replace(MAC, (m) => mac(m)).replace(LL, (a) => addrNode(a) || a);
 
+  /** The two node ids of a link key "node-1-node-2" (ids may hold dashes: the fleet's ids decide). */
+  function linkEnds(pair) {
+    const ids = new Set(Object.values(cache.macs));
+    for (let i = pair.indexOf("-"); i > 0; i = pair.indexOf("-", i + 1)) {
+      if (ids.has(pair.slice(0, i)) && ids.has(pair.slice(i + 1))) return [pair.slice(0, i), pair.slice(i + 1)];
+    }
+    const half = pair.match(/^(.+?-\d+)-(.+)$/); // unknown ids: "name-N-other"
+    return half ? [half[1], half[2]] : [pair];
+  }
+
   /** An event or alert subject as words: "path node-4 → node-6", "route fd00::/64 on node-4". */
   function subject(s) {
     const [kind, ...rest] = String(s || "").split(":");
@@ -47,7 +57,7 @@ window.meshfleetNames = (() => {
       case "neighbor": return `neighbour ${addrNode(tail) || tail} of ${rest[0]}`;
       case "station": return `station ${mac(rest.join(":"))}`;
       case "node": return rest.join(":");
-      case "link": return `link ${rest.join(":").replace("-", " ↔ ")}`;
+      case "link": return `link ${linkEnds(rest.join(":")).join(" ↔ ")}`;
       default: return text(s);
     }
   }

@@ -1,0 +1,195 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
+import { waitFor } from "@meshfleet/testkit";
+
+const artifacts = join(import.meta.dirname, "..", "..", "artifacts");
+
+/** Screenshots at a laptop's and a phone's size, into test/artifacts/. */
+async function shoot(page: Page, name: string) {
+  for (const [w, h] of [[1400, 900], [390, 844]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: join(artifacts, `${name}-${w}x${h}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+}
+
+type Roam = { ts: number; from: string; to: string; fromIface: string; toIface: string; gapMs: number };
+type History = { mac: string; hostname: string | null; ip: string | null; firstSeen: number; lastSeen: number; roams: Roam[]; segments: { node: string; iface: string; band: string | null }[]; samples: unknown[] };
+type Stats = { roams: number; medianGapMs: number | null; p95GapMs: number | null; slow: number; failed?: number };
+
+/** The station the scenario moves back and forth between node-1 and node-2 (every 4 s from 3 s). */
+const ROAMER = "node-1/0";
+const roams = Array.from({ length: 40 }, (_, i) => ({ type: "roamStation" as const, atMs: 3000 + i * 4000, station: ROAMER, toNode: i % 2 === 0 ? "node-2" : "node-1" }));
+
+/**
+ * The client page and the diagnostics panel in real headless Chromium (Debian's package,
+ * driven by playwright-core) against a running demo: 4 simulated routers every second,
+ * one station roaming between node-1 and node-2 every 4 s, and a roaming (802.11r) job
+ * rolled out during the test, so the page has roams before and after it.
+ */
+describe("client page and diagnostics panel in Chromium", () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  const consoleErrors: string[] = [];
+  const base = () => demo.url.split("?")[0]!;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${base()}${path}`, { method, headers: { authorization: `Bearer ${demo.token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return (await r.json()) as T;
+  };
+  const getJson = <T>(path: string) => call<T>("GET", path);
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "mf-ui-radio-"));
+    demo = await startDemo({ dataDir, port: 0, intervalMs: 1000, say: () => {}, scenario: { name: "ui-clients", nodes: 4, routing: "babel", events: roams } });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    await page.goto(demo.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("search by MAC, hostname or IP, then the client's story: where it was, signal and rates, each roam with its gap", async () => {
+    // The roaming station, once the controller has seen it roam twice.
+    const roamed = await waitFor(
+      async () => {
+        const { events } = await getJson<{ events: { subject: string }[] }>("api/events?code=station_roamed&limit=50");
+        const counts = new Map<string, number>();
+        for (const e of events) counts.set(e.subject, (counts.get(e.subject) ?? 0) + 1);
+        return [...counts].find(([, n]) => n >= 2)?.[0];
+      },
+      { timeoutMs: 40_000, intervalMs: 1000, what: "a station roaming twice" },
+    );
+    const mac = roamed.replace(/^station:/, "");
+    const h0 = await getJson<History>(`api/clients/${mac}`);
+    expect(h0.hostname ?? h0.ip).toBeTruthy();
+
+    await page.goto(`${base()}#/clients`);
+    const search = async (q: string) => {
+      await page.fill("#client-q", q);
+      await page.waitForFunction((want) => location.hash === `#/clients?q=${encodeURIComponent(want)}` && !!document.querySelector("#clients"), q);
+      await expect.poll(() => page.$$eval("#clients tbody tr td:first-child", (tds) => tds.map((t) => t.textContent)), { timeout: 10_000 }).toContain(mac);
+      const api = await getJson<{ clients: { mac: string }[] }>(`api/clients?q=${encodeURIComponent(q)}&limit=200`);
+      return { api: api.clients.map((c) => c.mac), page: await page.$$eval("#clients tbody tr td:first-child", (tds) => tds.map((t) => t.textContent)) };
+    };
+    for (const q of [mac.toUpperCase(), mac.slice(9), ...(h0.hostname ? [h0.hostname] : []), ...(h0.ip ? [h0.ip] : [])]) {
+      const r = await search(q);
+      expect(r.page, q).toEqual(r.api);
+    }
+    if (h0.hostname) expect((await search(h0.hostname)).page).toEqual([mac]);
+
+    await page.click(`#clients a[href="#/client/${encodeURIComponent(mac)}"]`);
+    await page.waitForFunction(() => Number(document.querySelector('#client-sum td[data-k="roams"]')?.textContent) >= 2, undefined, { timeout: 15_000 });
+    // What the page shows is what the API served for the same window (read back until one refresh agrees).
+    await expect
+      .poll(
+        async () => {
+          const h = await getJson<History>(`api/clients/${mac}`);
+          const shown = await page.evaluate(() => ({
+            sum: Object.fromEntries(Array.from(document.querySelectorAll("#client-sum td")).map((td) => [td.getAttribute("data-k"), td.textContent])),
+            roams: Array.from(document.querySelectorAll("#client-roams tbody tr")).map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent)),
+            segments: Array.from(document.querySelectorAll("#client-segments tbody tr")).map((tr) => tr.querySelector("td")?.textContent),
+          }));
+          const want = {
+            sum: { mac: h.mac, hostname: h.hostname ?? "–", ip: h.ip ?? "–", roams: String(h.roams.length) },
+            roams: h.roams.map((r) => [r.from, r.fromIface, r.to, r.toIface, `${r.gapMs} ms${r.gapMs > 2000 ? " slow" : ""}`]),
+            segments: h.segments.map((s) => `${s.node} ${s.iface}`),
+          };
+          const got = {
+            sum: { mac: shown.sum.mac, hostname: shown.sum.hostname, ip: shown.sum.ip, roams: shown.sum.roams },
+            roams: shown.roams.map((r) => [...r[1]!.split(" "), ...r[2]!.split(" "), r[3]]),
+            segments: shown.segments,
+          };
+          return JSON.stringify(got) === JSON.stringify(want) ? "same" : JSON.stringify({ got, want });
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe("same");
+    const h = await getJson<History>(`api/clients/${mac}`);
+    // It walks between node-1 and node-2 (and may pass another AP on the way).
+    expect([...new Set(h.roams.flatMap((r) => [r.from, r.to]))]).toEqual(expect.arrayContaining(["node-1", "node-2"]));
+    // The signal chart has one line per AP it was on, the rates chart tx and rx; roams are marked.
+    const charts = await page.evaluate(() => {
+      const inst = (window as unknown as { meshfleetPlots: { instances: Record<string, { series: { label: string }[] }> } }).meshfleetPlots.instances;
+      return Object.fromEntries(Object.entries(inst).map(([id, u]) => [id, { labels: u.series.slice(1).map((s) => s.label), marks: document.getElementById(id)!.dataset.marks }]));
+    });
+    expect(charts["plot-client-signal"]!.labels.map((l) => l.split(" ")[0]).sort()).toEqual([...new Set(h.segments.map((s) => s.node))].sort());
+    expect(charts["plot-client-rates"]!.labels).toEqual(["tx bitrate", "rx bitrate"]);
+    expect(Number(charts["plot-client-signal"]!.marks)).toBeGreaterThanOrEqual(2);
+    await shoot(page, "client");
+    // On a phone the page does not scroll sideways: charts shrink, tables scroll inside their box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widest = () =>
+      page.evaluate(() => {
+        const over = Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > 390 && !e.closest(".scroll"));
+        return { width: document.documentElement.scrollWidth, over: over.slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`) };
+      });
+    await expect.poll(async () => (await widest()).width, { timeout: 5000 }).toBeLessThanOrEqual(390).catch(async (e: unknown) => {
+      throw new Error(`wider than the phone: ${JSON.stringify(await widest())}`, { cause: e });
+    });
+    await page.setViewportSize({ width: 1400, height: 900 });
+  }, 90_000);
+
+  it("roaming quality per fleet and per AP pair, before and after a roaming job", async () => {
+    const job = await call<{ id: string }>("POST", "api/jobs", { template: "roaming", target: "all", params: { ssid: "meshfleet", key: "fleet roaming key", mobility_domain: "BEEF" }, rollout: { canary: 1, batchSize: 4 }, verify: { deadlineMs: 5000 } });
+    expect(job.id).toBeTruthy();
+    const done = await waitFor(
+      async () => {
+        const j = await getJson<{ status: string; finishedAt: number | null }>(`api/jobs/${job.id}`);
+        return j.finishedAt ? j : undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 1000, what: "the roaming job to finish" },
+    );
+    expect(done.status).toBe("completed");
+    // A roam after the job finished.
+    await waitFor(async () => ((await getJson<{ after: { fleet: Stats } }>(`api/roaming?job=${job.id}`)).after.fleet.roams > 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 1000, what: "a roam after the job" });
+    await page.goto(`${base()}#/clients`);
+    await page.waitForSelector("#roam-compare-table");
+    expect(await page.$eval("#roam-job", (s) => (s as HTMLSelectElement).value)).toBe(job.id);
+    const cells = (sel: string) => page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
+    const row = (label: string, s: Stats) => [label, String(s.roams), s.medianGapMs === null ? "–" : `${s.medianGapMs} ms`, s.p95GapMs === null ? "–" : `${s.p95GapMs} ms`, String(s.slow), String(s.failed ?? "")];
+    const cmp = await getJson<{ before: { fleet: Stats }; after: { fleet: Stats } }>(`api/roaming?job=${job.id}`);
+    expect(cmp.before.fleet.roams).toBeGreaterThanOrEqual(2);
+    expect(await cells("#roam-compare-table")).toEqual([row("before", cmp.before.fleet), row("after", cmp.after.fleet)]);
+    // Fleet-wide and per AP pair: what the API says now (read back until a refresh agrees).
+    await expect
+      .poll(async () => {
+        const q = await getJson<{ fleet: Stats; pairs: (Stats & { from: string; to: string })[]; ft: { ssid: string; inUse: string }[] }>("api/roaming");
+        const want = { cards: [String(q.fleet.roams)], pairs: q.pairs.map((p) => [`${p.from} → ${p.to}`, String(p.roams)]), ft: q.ft.map((f) => [f.ssid, f.inUse]) };
+        const got = {
+          cards: await page.$$eval("#roam-fleet .card b", (bs) => bs.slice(0, 1).map((b) => b.textContent)),
+          pairs: (await cells("#roam-pairs")).map((r) => [r[0], r[1]]),
+          ft: (await cells("#roam-ft")).map((r) => [r[0], r[3]]),
+        };
+        return JSON.stringify(got) === JSON.stringify(want) ? "same" : JSON.stringify({ got, want });
+      }, { timeout: 15_000, interval: 500 })
+      .toBe("same");
+    const pairs = await cells("#roam-pairs");
+    expect(pairs.map((r) => r[0])).toEqual(expect.arrayContaining(["node-1 → node-2", "node-2 → node-1"]));
+    // Every AP of the SSID runs 802.11r after the job.
+    expect(await cells("#roam-ft")).toContainEqual(["meshfleet", "4", "4", "yes"]);
+    await shoot(page, "clients");
+  }, 90_000);
+
+  it("no console errors on the pages", () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
