@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kernelStates, type KernelChange } from "./kernel";
+import { kernelStates, monitorLine, type KernelChange } from "./kernel";
 import { referee, type RouteEv } from "./referee";
 
 const P = "2001:db8:ff::/64";
@@ -26,6 +26,16 @@ describe("kernelStates (ip -6 -j route show)", () => {
       "2001:db8:7::/64": "lost",
     });
     expect(kernelStates("", [P])).toEqual({ [P]: "lost" });
+  });
+});
+
+describe("monitorLine (ip -6 monitor route)", () => {
+  it("reads added, deleted and unreachable routes; skips what is not a route", () => {
+    expect(monitorLine("2001:db8:2::/64 via fe80::2 dev v12 proto bird metric 32 pref medium")).toEqual({ deleted: false, route: { dst: "2001:db8:2::/64", gateway: "fe80::2", dev: "v12", metric: 32 } });
+    expect(monitorLine("Deleted 2001:db8:ff::/64 dev lan0 proto kernel metric 256 pref medium")).toEqual({ deleted: true, route: { dst: "2001:db8:ff::/64", gateway: undefined, dev: "lan0", metric: 256 } });
+    expect(monitorLine("unreachable 2001:db8:5::/64 dev lo proto babel metric 4294967295 pref medium")?.route).toMatchObject({ type: "unreachable", dst: "2001:db8:5::/64" });
+    expect(monitorLine("\tnexthop via fe80::2 dev v12 weight 1")).toBeNull();
+    expect(monitorLine("")).toBeNull();
   });
 });
 
