@@ -35,7 +35,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     clock,
     log,
     listen: o.listen,
-    modules: modules(alerting, { keysDir: o.keys }),
+    modules: modules(alerting, { keysDir: o.keys, ...(o.natsConfig && o.natsPidFile ? { broker: { configFile: o.natsConfig, pidFile: o.natsPidFile } } : {}) }),
     auth: "tokens",
     ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null },
   });

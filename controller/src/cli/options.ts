@@ -56,6 +56,9 @@ export const serveOptions = z.object({
   nkeySeed: z.string().min(1).optional(),
   /** The keys directory (`enroll`, `nats-config`) for enrollment through the API. */
   keys: z.string().min(1).optional(),
+  /** The broker's accounts file and nats-server's pid file: enroll/rotate/revoke through the API rewrite and reload it. */
+  natsConfig: z.string().min(1).optional(),
+  natsPidFile: z.string().min(1).optional(),
   /** TLS to NATS: CA file, and a client certificate + key when the server asks for one. */
   tlsCa: z.string().min(1).optional(),
   tlsCert: z.string().min(1).optional(),
@@ -64,5 +67,7 @@ export const serveOptions = z.object({
   streamReplicas: z.string().transform(parseReplicas),
   /** JetStream domains of site leaf nodes, comma-separated: their site streams are sourced. */
   sites: z.string().optional().transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [])),
+}).refine((o) => (o.natsConfig === undefined) === (o.natsPidFile === undefined) && (o.natsConfig === undefined || o.keys !== undefined), {
+  message: "--nats-config and --nats-pid-file go together, and need --keys",
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

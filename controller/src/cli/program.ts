@@ -41,6 +41,8 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--stream-replicas <n>", "telemetry stream replicas: auto (3 on a cluster, else 1) or 1-5", "auto")
     .option("--sites <domains>", "site leaf nodes' JetStream domains, comma-separated: the telemetry stream sources their site streams")
     .option("--keys <dir>", "keys directory: lets admins enroll nodes through the API (POST /api/admin/enrollments/<node>)")
+    .option("--nats-config <file>", "with --keys and --nats-pid-file: the accounts file nats-server includes, rewritten when a node is enrolled, rotated or revoked through the API")
+    .option("--nats-pid-file <file>", "nats-server's pid_file: the process told to reload (SIGHUP) after the accounts file is rewritten")
     .action(async (raw: Record<string, string>) => {
       await actions.serve(serveOptions.parse(raw));
     });
