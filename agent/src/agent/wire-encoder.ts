@@ -48,14 +48,14 @@ export class WireEncoder {
     if (this.mode === "json") return { data: json };
     const keyframe = (value: Json | null): EncodedSnapshot => ({
       data: deflateJson(json),
-      headers: { [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate },
+      headers: { [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate, ...(value !== null ? { [WIRE_HEADERS.keyframe]: "1" } : {}) },
       ...(value !== null ? { keyframe: { boot: s.boot, seq: s.seq, value } } : {}),
     });
     if (this.mode === "deflate") return keyframe(null);
     const value = JSON.parse(utf8.decode(json)) as Json;
     const b = this.#base;
     if (b && b.boot === s.boot && b.seq < s.seq && this.#sinceBase < this.#every - 1) {
-      const data = encodeDelta(b.value, b.seq, value);
+      const data = encodeDelta(b.value, b.seq, value, b.boot);
       if (data.length <= b.bytes * this.#share) {
         return { data, headers: { [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate, [WIRE_HEADERS.base]: String(b.streamSeq) } };
       }

@@ -10,7 +10,7 @@ export function addConfigOptions(cmd: Command): Command {
     .option("--user <name>", "NATS user (env MESHFLEET_NATS_USER); the password only from env MESHFLEET_NATS_PASSWORD")
     .option("--interval <duration>", "collection interval, e.g. 10s (env MESHFLEET_INTERVAL)")
     .option("--buffer-size <n>", "snapshots kept while the broker is unreachable")
-    .option("--wire <mode>", "snapshot encoding: deflate (default), delta or json (for protocol version 1 controllers)")
+    .option("--wire <mode>", "snapshot encoding: delta (default: deltas against deflated keyframes), deflate (keyframes only) or json (for protocol version 1 controllers)")
     .option("--runner <type>", "local | ssh | prefixed")
     .option("--ssh-host <host>", "router to reach over ssh (agentless mode)")
     .option("--ssh-user <user>", "ssh user (default root)")

@@ -72,12 +72,11 @@ export const agentConfig = z
     intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
     bufferSize: z.number().int().min(1).max(100_000).default(360),
     /**
-     * How snapshots travel: deflated keyframes only (default), deltas against keyframes, or plain JSON
-     * (protocol version 1 controllers). Not delta by default: the telemetry stream now has work-queue
-     * retention, so a restarted controller cannot read acknowledged keyframes back and would refuse
-     * deltas (base_missing) until the next keyframe.
+     * How snapshots travel: deltas against deflated keyframes (default; the controller keeps each
+     * node's last keyframes in its store, so a restart does not lose them), deflated keyframes only,
+     * or plain JSON (protocol version 1 controllers).
      */
-    wire: z.enum(WIRE_MODES).default("deflate"),
+    wire: z.enum(WIRE_MODES).default("delta"),
     commandTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
     publishTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
     runner: runnerConfig.default({ type: "local" }),

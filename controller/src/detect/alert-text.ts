@@ -7,9 +7,15 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 const uniq = (xs: readonly (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === "string" && x.length > 0))];
 const nodesOf = (input: AlertInput) => (Array.isArray(input.evidence.detail?.nodes) ? (input.evidence.detail.nodes as string[]) : []);
 
-function routeText(input: AlertInput, events: readonly StoredEvent[], nowMs: number): AlertText {
+function routeText(input: AlertInput, all: readonly StoredEvent[], nowMs: number): AlertText {
   const prefix = input.subject.split(":").slice(2).join(":");
   const node = input.node ?? "?";
+  // Named after its origin: the origin's own churn when it has some, the other nodes' as "also seen on".
+  const own = all.filter((e) => e.node === node);
+  const events = own.length > 0 ? own : all;
+  const seen = uniq(all.map((e) => e.node)).filter((n) => n !== node);
+  const origin = input.evidence.detail?.origin as { node: string; reason: string } | null | undefined;
+  const because = origin && origin.node === node && origin.reason === "owner" ? `; ${node} originates ${prefix}` : origin && origin.node === node && origin.reason === "upstream" ? `; the other nodes reach it through ${node}` : "";
   const hops = events.filter((e) => e.code === "route_nexthop_changed" || e.code === "route_withdrawn" || e.code === "route_added");
   const metrics = events.filter((e) => e.code === "route_metric_changed");
   const vias = uniq(events.flatMap((e) => (e.code.startsWith("route_") ? [(e.before as { viaNode?: string } | null)?.viaNode, (e.after as { viaNode?: string } | null)?.viaNode] : [])));
@@ -18,11 +24,14 @@ function routeText(input: AlertInput, events: readonly StoredEvent[], nowMs: num
   const what = prefix === "::/0" || prefix === "0.0.0.0/0" ? `default route ${prefix}` : `route ${prefix}`;
   const changes = [hops.length > 0 ? `changed next hop ${plural(hops.length, "time")}` : null, metrics.length > 0 ? `changed metric ${plural(metrics.length, "time")}` : null].filter(Boolean).join(" and ");
   return {
-    what: `${what} flapping on ${node}`,
-    where: uniq([node, ...vias]),
+    what: own.length > 0 ? `${what} flapping on ${node}` : `${what} flapping (origin ${node})`,
+    where: uniq([node, ...vias, ...seen]).slice(0, 20),
     since: first,
-    why: `${what} on ${node} ${changes || "changed"} in ${span} s${vias.length > 0 ? `, between ${vias.join(" and ")}` : ""}`,
-    evidence: events.slice(-8).map((e) => `${hhmmss(e.ts)} ${e.code.replace("route_", "").replace("_", " ")}: ${(e.before as { viaNode?: string } | null)?.viaNode ?? "-"} -> ${(e.after as { viaNode?: string } | null)?.viaNode ?? "-"}`),
+    why: (own.length > 0
+      ? `${what} on ${node} ${changes || "changed"} in ${span} s${vias.length > 0 ? `, between ${vias.join(" and ")}` : ""}${because}${seen.length > 0 ? `; also seen on ${seen.join(", ")}` : ""}`
+      : `${what} ${changes || "changed"} in ${span} s on ${seen.join(", ")}${vias.length > 0 ? `, between ${vias.join(" and ")}` : ""}${because}`
+    ).slice(0, 500),
+    evidence: events.slice(-8).map((e) => `${hhmmss(e.ts)}${e.node !== node ? ` ${e.node}` : ""} ${e.code.replace("route_", "").replace("_", " ")}: ${(e.before as { viaNode?: string } | null)?.viaNode ?? "-"} -> ${(e.after as { viaNode?: string } | null)?.viaNode ?? "-"}`),
     check: [`the mesh links of ${node}${vias.length > 0 ? ` towards ${vias.join(" and ")}` : ""} (signal, interference)`, `the routing daemon on ${node} (babeld/BIRD log, interface costs)`],
   };
 }

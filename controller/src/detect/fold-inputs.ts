@@ -55,7 +55,7 @@ export function currentCauses(o: { open: readonly Alert[]; resolved: readonly Al
 }
 
 /** The prefix's owner: the node with it directly connected. */
-function prefixOwner(fleet: FleetState, prefix: string): string | null {
+export function prefixOwner(fleet: FleetState, prefix: string): string | null {
   if (prefix === "::/0" || prefix === "0.0.0.0/0") return null;
   for (const [node, n] of Object.entries(fleet.nodes)) {
     const r = n.routes?.[prefix];

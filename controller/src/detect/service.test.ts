@@ -93,6 +93,41 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     expect(delivered.filter((a) => a.code === "route_flapping").map((a) => a.state)).toEqual(["open", "resolved"]);
   });
 
+  it("a route flapping on several nodes is one alert named after its origin, even when a downstream node crosses the threshold first; it resolves when the prefix is calm everywhere", async () => {
+    const svc = make();
+    svc.load();
+    const nodes = ["r1:fe80::1", "r2:fe80::2", "r3:fe80::3", "r4:fe80::4", "r5:fe80::5"];
+    store.transaction(() => nodes.forEach((x) => store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0)));
+    svc.handle(nodes.map((x) => hello(x.split(":")[0]!, x.slice(3))));
+    // r1's default route flips between r2 and r4; r3 reaches ::/0 through r1 and falls back to r5 with every flip.
+    // r3 polls just before r1 in each batch, so its score crosses 2000 first.
+    const at = (node: string, via: string): IngestItem => ({ kind: "snapshot", msg: snap({ node, ts: clock.now(), seq: ++seq, routes: [route("::/0", via)], neighbors: [neighbor(via, "eth0")], counters: [acceptRule(521)] }) });
+    svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      svc.handle([at("r3", i % 2 === 0 ? "fe80::5" : "fe80::1"), at("r1", i % 2 === 0 ? "fe80::4" : "fe80::2")]);
+    }
+    const open = svc.alerts.list({ state: "open", code: "route_flapping" });
+    expect(open.map((a) => [a.subject, a.node, a.evidence.detail?.origin, a.evidence.detail?.crossedOn])).toEqual([["route:r1:::/0", "r1", { node: "r1", reason: "upstream" }, "r3"]]);
+    await svc.alerts.flush();
+    expect(delivered.find((a) => a.code === "route_flapping")!.summary).toMatch(/^route ::\/0 is flapping, starting at r1 \(the other nodes reach it through r1\); first over the threshold on r3/);
+    expect((open[0]!.evidence.detail?.folded as { subject: string }[]).map((f) => f.subject)).toEqual(["route:r3:::/0"]);
+    expect(open[0]!.text?.what).toBe("default route ::/0 flapping on r1");
+    expect(open[0]!.text?.why).toMatch(/^default route ::\/0 on r1 changed next hop 2 times in 10 s, between r2 and r4; the other nodes reach it through r1; also seen on r3$/);
+    // Calm from now on: one resolution, when neither r1 nor r3 churns any more.
+    for (let t = 0; t < 30; t++) {
+      clock.advance(10_000);
+      svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
+      svc.tick();
+    }
+    expect(svc.alerts.list({ code: "route_flapping" }).map((a) => [a.subject, a.state])).toEqual([["route:r1:::/0", "resolved"]]);
+    await svc.alerts.flush();
+    expect(delivered.filter((a) => a.code === "route_flapping").map((a) => [a.subject, a.state])).toEqual([
+      ["route:r1:::/0", "open"],
+      ["route:r1:::/0", "resolved"],
+    ]);
+  });
+
   it("raises node_offline from the tick and resolves it when the node reports again; lint opens and resolves with the firewall rule", () => {
     const svc = make();
     svc.load();

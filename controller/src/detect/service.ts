@@ -16,6 +16,7 @@ import type { AlertInput } from "../alerts/types";
 import { alertText } from "./alert-text";
 import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
 import { currentCauses, symptomKeys } from "./fold-inputs";
+import { routeFlapOrigin, shouldResolvePrefix } from "./flap-origin-input";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
 
@@ -190,8 +191,15 @@ export class DetectionService {
   private apply(a: AlertAction, ts: number): void {
     if (a.type === "raise") {
       if (this.fold(a.input, ts)) return;
-      const text = a.input.text ?? (this.alerts.isOpen(a.input.code, a.input.subject) ? undefined : alertText(a.input, this.repo.eventsByIds(a.input.evidence.eventIds.slice(-200)), this.o.clock.now()));
-      this.alerts.raise(text ? { ...a.input, text } : a.input, ts);
+      // One route_flapping alert per prefix, named after its origin (owner, upstream churner or first to churn).
+      const input = a.input.code === "route_flapping" && !this.alerts.isOpen(a.input.code, a.input.subject) ? routeFlapOrigin(a.input, { churn: this.churn, fleet: this.fleet, cfg: this.cfg.churn, ts, events: (ids) => this.repo.eventsByIds(ids) }) : a.input;
+      const text = input.text ?? (this.alerts.isOpen(input.code, input.subject) ? undefined : alertText(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.o.clock.now()));
+      this.alerts.raise(text ? { ...input, text } : input, ts);
+      if (input.subject !== a.input.subject) this.alerts.absorb({ code: input.code, subject: input.subject }, a.input, ts);
+    } else if (a.code === "route_flapping") {
+      // The prefix's alert (whatever node it names) resolves once no node churns on the prefix any more.
+      const open = shouldResolvePrefix(a.subject, this.alerts.openAlerts(), this.churn);
+      if (open) this.alerts.resolve(a.code, open.subject, ts, { eventIds: a.eventIds, scores: this.churn[open.subject]?.history ?? this.churn[a.subject]?.history ?? [] });
     } else {
       const cur = this.alerts.get(a.code, a.subject);
       const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];

@@ -113,6 +113,7 @@ export class Ingest {
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
       maxBytes: this.o.maxMessageBytes,
+      store: this.o.store.keyframes,
       fetch: async (seq) => {
         jsm ??= await jetstreamManager(this.o.nc);
         const m = await jsm.streams.getMessage(TELEMETRY_STREAM, { seq });

@@ -1,7 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { deflateJson, encodeDelta, subjects, WIRE_ENCODINGS, WIRE_HEADERS, type Json } from "@meshfleet/shared";
+import { openStore, systemClock } from "../store/index";
 import { buildSnapshot } from "./fixtures";
 import { WireDecoder, type WireMessage } from "./wire";
+
+const dir = mkdtempSync(join(tmpdir(), "mf-wire-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const hdr = (h: Record<string, string>) => ({ get: (k: string) => h[k] ?? "" });
 const snap = (seq: number, node = "ap-1") => JSON.parse(JSON.stringify(buildSnapshot({ node, boot: "boot-0001", seq, ts: seq * 10_000 }))) as Json;
@@ -11,10 +18,16 @@ const keyframe = (seq: number, streamSeq: number, node = "ap-1"): WireMessage =>
   data: deflateJson(JSON.stringify(snap(seq, node))),
   headers: hdr({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }),
 });
-const delta = (baseSeq: number, baseStream: number, seq: number, streamSeq: number, node = "ap-1"): WireMessage => ({
+const marked = (seq: number, streamSeq: number, node = "ap-1", boot = "boot-0001"): WireMessage => ({
   subject: subjects.telemetry(node),
   seq: streamSeq,
-  data: encodeDelta(snap(baseSeq, node), baseSeq, snap(seq, node)),
+  data: deflateJson(JSON.stringify({ ...(snap(seq, node) as object), boot })),
+  headers: hdr({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate, [WIRE_HEADERS.keyframe]: "1" }),
+});
+const delta = (baseSeq: number, baseStream: number, seq: number, streamSeq: number, node = "ap-1", baseBoot?: string): WireMessage => ({
+  subject: subjects.telemetry(node),
+  seq: streamSeq,
+  data: encodeDelta(snap(baseSeq, node), baseSeq, snap(seq, node), baseBoot),
   headers: hdr({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deltaDeflate, [WIRE_HEADERS.base]: String(baseStream) }),
 });
 
@@ -47,10 +60,10 @@ describe("WireDecoder", () => {
     const dec = new WireDecoder({ fetch: () => Promise.resolve(null) });
     await dec.decode(keyframe(1, 1));
     await dec.decode(keyframe(1, 2, "ap-2"));
-    // names seq 2 but the keyframe at stream seq 1 is seq 1
-    expect(await dec.decode(delta(2, 1, 3, 5))).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/is seq 1, the delta names 2/) });
-    // another node's keyframe
-    expect(await dec.decode(delta(1, 2, 3, 6))).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/another node/) });
+    // names seq 2 but the keyframe at stream seq 1 is seq 1: not its base, which is nowhere
+    expect(await dec.decode(delta(2, 1, 3, 5))).toMatchObject({ ok: false, reason: "base_missing", message: expect.stringMatching(/keyframe seq 2 \(stream sequence 1\) is gone/) });
+    // another node's keyframe is never a base
+    expect(await dec.decode(delta(1, 2, 3, 6))).toMatchObject({ ok: false, reason: "base_missing" });
     const bad = (h: Record<string, string>, data: Uint8Array) => dec.decode({ subject: subjects.telemetry("ap-1"), seq: 9, data, headers: hdr(h) });
     expect(await bad({ [WIRE_HEADERS.encoding]: "zstd" }, new Uint8Array([1]))).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/unknown Mf-Enc/) });
     expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, new TextEncoder().encode("{}"))).toMatchObject({ reason: "bad_encoding", message: expect.stringMatching(/cannot inflate/) });
@@ -68,5 +81,44 @@ describe("WireDecoder", () => {
     expect(await small.decode(k)).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/cannot inflate/) });
     // a keyframe that fails the schema is invalid, as plain JSON would be
     expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, deflateJson('{"type":"snapshot"}'))).toMatchObject({ ok: false, reason: "invalid" });
+  });
+
+  it("keeps marked keyframes in the store: a restarted decoder, and a hub whose copy has another stream sequence, decode the deltas", async () => {
+    const store = openStore({ file: join(dir, "k.sqlite"), clock: systemClock });
+    try {
+      const gone = () => Promise.resolve(null);
+      const first = new WireDecoder({ fetch: gone, store: store.keyframes });
+      expect((await first.decode(marked(1, 40))).ok).toBe(true);
+      // Unmarked keyframes (deflate mode: no delta will name them) are not written.
+      await first.decode(keyframe(2, 41, "ap-2"));
+      expect(store.keyframes.bySnapshot("ap-2", "boot-0001", 2)).toBeNull();
+      // A restart: nothing in memory, the stream forgot the acknowledged keyframe.
+      const restarted = new WireDecoder({ fetch: gone, store: store.keyframes });
+      const d = await restarted.decode(delta(1, 40, 5, 44));
+      expect(d.ok && d.item.kind === "snapshot" && [d.item.msg.seq, d.item.msg.boot]).toEqual([5, "boot-0001"]);
+      // A hub: the delta names the site's stream sequence 12; found by node, boot and seq.
+      const hub = new WireDecoder({ fetch: gone, store: store.keyframes });
+      const h = await hub.decode(delta(1, 12, 6, 90, "ap-1", "boot-0001"));
+      expect(h.ok && h.item.kind === "snapshot" && h.item.msg.seq).toBe(6);
+      // The same seq of another boot is not its base.
+      expect(await hub.decode(delta(1, 12, 6, 91, "ap-1", "boot-0002"))).toMatchObject({ ok: false, reason: "base_missing" });
+      expect(hub.fetched + restarted.fetched).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("keeps the last three keyframes of each node", async () => {
+    const store = openStore({ file: join(dir, "prune.sqlite"), clock: systemClock });
+    try {
+      const dec = new WireDecoder({ fetch: () => Promise.resolve(null), store: store.keyframes });
+      for (let i = 1; i <= 5; i++) await dec.decode(marked(i * 10, i));
+      await dec.decode(marked(1, 6, "ap-2"));
+      const kept = (node: string, seqs: number[]) => seqs.filter((q) => store.keyframes.bySnapshot(node, "boot-0001", q) !== null);
+      expect(kept("ap-1", [10, 20, 30, 40, 50])).toEqual([30, 40, 50]);
+      expect(kept("ap-2", [1])).toEqual([1]);
+    } finally {
+      store.close();
+    }
   });
 });

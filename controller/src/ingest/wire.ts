@@ -2,10 +2,12 @@ import {
   expandDelta,
   inflateText,
   MAX_MESSAGE_BYTES,
+  parseSubject,
   readDelta,
   WIRE_ENCODINGS,
   WIRE_HEADERS,
   WireEncodingError,
+  type DeltaPayload,
   type Json,
 } from "@meshfleet/shared";
 import { decodeMessage, decodeText, decodeValue, type Decoded } from "./decode";
@@ -27,8 +29,27 @@ interface Keyframe {
   value: Json;
 }
 
+/** A keyframe as kept by the store (`wire_keyframes`). */
+export interface KeptKeyframe {
+  nodeId: string;
+  boot: string;
+  seq: number;
+  streamSeq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
+/** Where keyframes outlive the stream (the controller's store). */
+export interface KeyframeStore {
+  put(k: KeptKeyframe): void;
+  byStreamSeq(streamSeq: number, subject: string): KeptKeyframe | null;
+  bySnapshot(nodeId: string, boot: string, seq: number): KeptKeyframe | null;
+}
+
 export interface WireDecoderOptions {
   fetch: FetchStored;
+  /** Keyframes marked `Mf-Key` are written here before they are acknowledged. */
+  store?: KeyframeStore;
   maxBytes?: number;
   /** Keyframes kept in memory (parsed), newest first; older ones are read back from the stream. */
   keyframes?: number;
@@ -39,22 +60,27 @@ const fail = (reason: "bad_encoding" | "base_missing", message: string): Decoded
 /**
  * Decodes what agents send in any encoding (`@meshfleet/shared` wire/encoding.ts): plain
  * JSON as before, deflated keyframes, and deltas against a keyframe. Keyframes seen are
- * kept parsed (bounded); a delta whose keyframe is not kept (a restart, another
- * controller took it, the cache moved on) has it read back from the stream by the
- * sequence in `Mf-Base`. A delta whose keyframe is gone from the stream is rejected as
+ * kept parsed (bounded), and those marked `Mf-Key` also in the store. A delta's keyframe
+ * is looked up in memory, then in the store (by the stream sequence in `Mf-Base`, else by
+ * node, boot and seq: a hub's copy of a site's keyframe has another stream sequence), then
+ * read back from the stream. A delta whose keyframe is nowhere is rejected as
  * `base_missing`: the agent's next keyframe (at the latest `keyframeEvery` snapshots later)
  * restores the flow.
  */
 export class WireDecoder {
   readonly #fetch: FetchStored;
+  readonly #store: KeyframeStore | null;
   readonly #max: number;
   readonly #limit: number;
   readonly #keyframes = new Map<number, Keyframe>();
   /** Keyframes read back from the stream (for the figures). */
   fetched = 0;
+  /** Keyframes the store could not keep. */
+  storeErrors = 0;
 
   constructor(o: WireDecoderOptions) {
     this.#fetch = o.fetch;
+    this.#store = o.store ?? null;
     this.#max = o.maxBytes ?? MAX_MESSAGE_BYTES;
     this.#limit = Math.max(1, o.keyframes ?? 4096);
   }
@@ -68,19 +94,42 @@ export class WireDecoder {
       if (encoding === WIRE_ENCODINGS.deflate) {
         const text = inflateText(m.data, this.#max);
         const d = decodeText(m.subject, text);
-        if (d.ok && d.item.kind === "snapshot") this.#keep(m.seq, { subject: m.subject, value: JSON.parse(text) as Json });
+        if (d.ok && d.item.kind === "snapshot") {
+          this.#keep(m.seq, { subject: m.subject, value: JSON.parse(text) as Json });
+          const { node, boot, seq } = d.item.msg;
+          if (this.#store && m.headers?.get(WIRE_HEADERS.keyframe) === "1") this.#persist({ nodeId: node, boot, seq, streamSeq: m.seq, subject: m.subject, data: m.data });
+        }
         return d;
       }
       if (encoding === WIRE_ENCODINGS.deltaDeflate) {
         const baseSeq = Number(m.headers?.get(WIRE_HEADERS.base) ?? "");
         if (!Number.isSafeInteger(baseSeq) || baseSeq < 1) return fail("bad_encoding", `a delta needs ${WIRE_HEADERS.base}: the keyframe's stream sequence`);
-        const kept = this.#keyframes.get(baseSeq);
-        if (kept) return this.#expand(m, kept);
-        return this.#readBack(baseSeq).then((k) => (k ? this.#expand(m, k) : fail("base_missing", `keyframe at stream sequence ${baseSeq} is gone; waiting for the next keyframe`)));
+        const p = readDelta(m.data, this.#max);
+        const fits = (k: Keyframe | null): k is Keyframe => k !== null && this.#fits(m, k, p);
+        const kept = this.#keyframes.get(baseSeq) ?? null;
+        if (fits(kept)) return this.#expand(m, kept, p);
+        const stored = this.#fromStore(m, baseSeq, p);
+        if (fits(stored)) return this.#expand(m, stored, p);
+        return this.#readBack(baseSeq).then((k) =>
+          fits(k) ? this.#expand(m, k, p) : fail("base_missing", `keyframe seq ${p.b} (stream sequence ${baseSeq}) is gone; waiting for the next keyframe`),
+        );
       }
       return fail("bad_encoding", `unknown ${WIRE_HEADERS.encoding}: ${encoding.slice(0, 40)}`);
     } catch (e) {
       return fail("bad_encoding", (e as Error).message);
+    }
+  }
+
+  /**
+   * Written before the keyframe is acknowledged. A store that fails here fails the batch's
+   * commit too (the message is redelivered and written again); should only this write
+   * fail, the deltas naming this keyframe after a restart wait for the next keyframe.
+   */
+  #persist(k: KeptKeyframe): void {
+    try {
+      this.#store!.put(k);
+    } catch {
+      this.storeErrors += 1;
     }
   }
 
@@ -110,12 +159,33 @@ export class WireDecoder {
     return k;
   }
 
-  #expand(m: WireMessage, k: Keyframe): Decoded {
+  /** The delta's keyframe from the store: by stream sequence here, else by node, boot and seq (a hub's copy of a site's message). */
+  #fromStore(m: WireMessage, baseSeq: number, p: DeltaPayload): Keyframe | null {
+    if (!this.#store) return null;
+    const node = parseSubject(m.subject)?.node;
+    const here = this.#parse(this.#store.byStreamSeq(baseSeq, m.subject));
+    if (here && this.#fits(m, here, p)) return here;
+    return node !== undefined && p.k !== undefined ? this.#parse(this.#store.bySnapshot(node, p.k, p.b)) : null;
+  }
+
+  #parse(row: KeptKeyframe | null): Keyframe | null {
+    if (!row) return null;
     try {
-      if (k.subject !== m.subject) return fail("bad_encoding", "a delta's keyframe is another node's message");
-      const p = readDelta(m.data, this.#max);
+      return { subject: row.subject, value: JSON.parse(inflateText(row.data, this.#max)) as Json };
+    } catch {
+      return null;
+    }
+  }
+
+  /** A keyframe is this delta's base: same subject, the seq (and boot, when named) the delta names. */
+  #fits(m: WireMessage, k: Keyframe, p: DeltaPayload): boolean {
+    const base = k.value as { seq?: unknown; boot?: unknown };
+    return k.subject === m.subject && base.seq === p.b && (p.k === undefined || base.boot === p.k);
+  }
+
+  #expand(m: WireMessage, k: Keyframe, p: DeltaPayload): Decoded {
+    try {
       const base = k.value as { node?: unknown; boot?: unknown; seq?: unknown };
-      if (base.seq !== p.b) return fail("bad_encoding", `the keyframe at that stream sequence is seq ${String(base.seq)}, the delta names ${p.b}`);
       const value = expandDelta(k.value, p) as { node?: unknown; boot?: unknown } | null;
       if (value?.node !== base.node || value?.boot !== base.boot) return fail("bad_encoding", "a delta and its keyframe must be of the same node and boot");
       return decodeValue(m.subject, value);

@@ -8,3 +8,4 @@ export * from "./rollup-fold";
 export type { NodeRow, NodesRepository } from "./nodes-repo";
 export type { NodeStateRow, RawRow, TelemetryRepository } from "./telemetry-repo";
 export type { MaintenanceReport } from "./maintenance";
+export type { KeyframesRepository, StoredKeyframe } from "./keyframes-repo";

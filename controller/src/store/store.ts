@@ -7,6 +7,7 @@ import { DEFAULT_RETENTION, type Clock, type RetentionConfig } from "./types";
 import { NodesRepository } from "./nodes-repo";
 import { TelemetryRepository } from "./telemetry-repo";
 import { RollupsRepository } from "./rollups-repo";
+import { KeyframesRepository } from "./keyframes-repo";
 import { Maintenance } from "./maintenance";
 import { queryHistory, type HistoryQuery, type HistoryResult } from "./history";
 import { querySeries, type SeriesQuery, type SeriesResult } from "./series";
@@ -44,6 +45,7 @@ export class Store {
   readonly nodes: NodesRepository;
   readonly telemetry: TelemetryRepository;
   readonly rollups: RollupsRepository;
+  readonly keyframes: KeyframesRepository;
   readonly maintenance: Maintenance;
   readonly clock: Clock;
   readonly file: string;
@@ -70,6 +72,7 @@ export class Store {
     this.nodes = new NodesRepository(this.sqlite);
     this.telemetry = new TelemetryRepository(this.sqlite);
     this.rollups = new RollupsRepository(this.sqlite);
+    this.keyframes = new KeyframesRepository(this.sqlite);
     this.maintenance = new Maintenance(this.sqlite, this.telemetry, this.rollups, {
       retention: this.retention,
       graceMs: opts.rollupGraceMs ?? 120_000,

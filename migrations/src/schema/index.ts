@@ -4,3 +4,4 @@ export * from "./jobs";
 export * from "./detect";
 export * from "./auth";
 export * from "./diag";
+export * from "./wire";

@@ -6,14 +6,16 @@ import { applyDelta, DeltaError, jsonDelta, type Delta, type Json } from "./delt
  * message is plain JSON (every version-1 agent). With it:
  * - `deflate`: the snapshot's JSON, zlib-deflated. A *keyframe*: later deltas of the same
  *   boot may name it as their base.
- * - `delta-deflate`: zlib-deflated JSON `{"b": baseSeq, "d": delta}`, where delta (see
- *   `delta.ts`) turns the keyframe with seq `b` (same node and boot) into this snapshot.
- *   `Mf-Base` holds the keyframe's stream sequence, so a controller that did not keep the
- *   keyframe (a restart) reads it back from the stream.
+ * - `delta-deflate`: zlib-deflated JSON `{"b": baseSeq, "k": baseBoot, "d": delta}`, where
+ *   delta (see `delta.ts`) turns the keyframe with seq `b` of boot `k` (same node) into this
+ *   snapshot. `Mf-Base` holds the keyframe's stream sequence. A controller keeps the last
+ *   keyframes of each node in its store, so a delta decodes after a restart, and on a hub
+ *   whose copy of a site's keyframe has another stream sequence (found by node, boot, seq).
  * A delta names a keyframe the broker acknowledged, never another delta, so redelivered or
  * reordered deltas decode alone. Hellos and job statuses stay plain JSON.
  */
-export const WIRE_HEADERS = { encoding: "Mf-Enc", base: "Mf-Base" } as const;
+/** `Mf-Key: 1` marks a keyframe that deltas will name (delta mode), which a controller keeps. */
+export const WIRE_HEADERS = { encoding: "Mf-Enc", base: "Mf-Base", keyframe: "Mf-Key" } as const;
 export const WIRE_ENCODINGS = { deflate: "deflate", deltaDeflate: "delta-deflate" } as const;
 export type WireEncoding = (typeof WIRE_ENCODINGS)[keyof typeof WIRE_ENCODINGS];
 
@@ -45,11 +47,13 @@ export function inflateText(data: Uint8Array, maxBytes: number): string {
 export interface DeltaPayload {
   /** The keyframe's seq (same node and boot). */
   b: number;
+  /** The keyframe's boot: with `b`, names it wherever it is stored (a hub re-sequences a site's messages). */
+  k?: string;
   d: Delta | null;
 }
 
-export function encodeDelta(base: Json, baseSeq: number, next: Json): Uint8Array {
-  const payload: DeltaPayload = { b: baseSeq, d: jsonDelta(base, next) ?? null };
+export function encodeDelta(base: Json, baseSeq: number, next: Json, baseBoot?: string): Uint8Array {
+  const payload: DeltaPayload = { b: baseSeq, ...(baseBoot !== undefined ? { k: baseBoot } : {}), d: jsonDelta(base, next) ?? null };
   return deflateJson(JSON.stringify(payload));
 }
 
@@ -66,7 +70,8 @@ export function readDelta(data: Uint8Array, maxBytes: number): DeltaPayload {
   if (typeof p !== "object" || p === null || !Number.isSafeInteger(p.b) || (p.b ?? 0) < 1 || !("d" in p)) {
     throw new WireEncodingError("a delta payload is {b: base seq, d: delta}");
   }
-  return { b: p.b!, d: p.d ?? null };
+  if (p.k !== undefined && (typeof p.k !== "string" || p.k.length === 0 || p.k.length > 128)) throw new WireEncodingError("a delta's keyframe boot (k) is a short string");
+  return { b: p.b!, ...(p.k !== undefined ? { k: p.k } : {}), d: p.d ?? null };
 }
 
 /** The snapshot value a delta stands for (throws WireEncodingError when it does not fit the base). */

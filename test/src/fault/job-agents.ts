@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job, JobStatus, SystemFacts } from "@meshfleet/shared";
-import { Agent, NatsPublisher, silentLog, type Collection, type PublishOptions, type Publisher } from "@meshfleet/agent";
+import { Agent, NatsPublisher, silentLog, type Collection, type PublishAck, type PublishOptions, type Publisher } from "@meshfleet/agent";
 import { CommandUciBackend, FileUciBackend, UciFileRunner, type UciBackend } from "@meshfleet/uci";
 import { brokerRoundTrip, createVerifier, FileJobStateStore, JobExecutor, systemJobClock } from "@meshfleet/agent/jobs";
 import { FIREWALL, WIRELESS_1907, WIRELESS_2203 } from "../jobs-fleet";
@@ -25,10 +25,11 @@ export class AckRecordingPublisher implements Publisher {
     return this.inner.connected;
   }
 
-  async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
-    await this.inner.publish(subject, data, opts);
+  async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck | void> {
+    const ack = await this.inner.publish(subject, data, opts);
     if (subject.startsWith("mf.tel.") && opts?.msgId) this.ackedSnapshots.add(opts.msgId);
     if (subject.startsWith("mf.jobstatus.") && opts?.msgId) this.ackedStatuses.push(JSON.parse(new TextDecoder().decode(data)) as JobStatus);
+    return ack;
   }
 
   onConnect(listener: () => void): () => void {

@@ -1,6 +1,7 @@
 import { Agent, NatsPublisher, silentLog, type CommandResult, type CommandRunner, type NatsPublisherOptions, type RunOptions } from "@meshfleet/agent";
 import { World } from "@meshfleet/sim";
 import { openStore, systemClock } from "@meshfleet/controller";
+import type { WireMode } from "@meshfleet/shared";
 import { AckRecordingPublisher } from "./job-agents";
 
 /**
@@ -23,7 +24,7 @@ export interface SimAgents {
 
 export function startSimAgents(
   natsUrl: string | readonly string[],
-  opts: { count: number; intervalMs: number; bufferSize: number; seed: number; publishTimeoutMs?: number; publisher?: (id: string) => Partial<NatsPublisherOptions> },
+  opts: { count: number; intervalMs: number; bufferSize: number; seed: number; publishTimeoutMs?: number; wire?: WireMode; publisher?: (id: string) => Partial<NatsPublisherOptions> },
 ): SimAgents {
   const world = new World({ seed: opts.seed, nodes: opts.count, routing: "babel", startMs: Date.now() });
   const agents = world.nodeIds().map((id): SimAgent => {
@@ -47,6 +48,7 @@ export function startSimAgents(
       routing: "bird2",
       agentVersion: "0.1.0-test",
       ...(opts.publishTimeoutMs !== undefined ? { publishTimeoutMs: opts.publishTimeoutMs } : {}),
+      ...(opts.wire !== undefined ? { wire: opts.wire, keyframeEvery: 8 } : {}),
     });
     agent.start();
     return { id, agent, publisher };

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { SITE_STREAM, TELEMETRY_STREAM, subjects } from "@meshfleet/shared";
 import { FLEET_ACCOUNT, clusterConfigs, enroll, leafConfig, natsAccounts, readKeys, siteSecret, siteSecrets } from "@meshfleet/controller/enroll";
 import { freePort, startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
+import { buildHello } from "@meshfleet/controller";
 import { killHard, spawnController, stopGracefully, type ControllerProcess } from "../controller-helpers";
 import { readStored, startSimAgents, type SimAgents } from "./sim-agents";
 
@@ -65,11 +66,19 @@ describe("site leaf node: the uplink cut while the site's agents publish", () =>
     const site = await jetstreamManager(admin, { domain: "site-a" });
     await waitFor(() => site.streams.info(SITE_STREAM), { timeoutMs: 20_000, what: "the site stream on the leaf", intervalMs: 200 });
 
+    // A node at the hub itself: the hub's stream sequences run ahead of the site's, so a
+    // site delta's Mf-Base names another message at the hub; its keyframe is found there by
+    // node, boot and seq.
+    await jetstream(admin).publish(subjects.hello("hub-node"), JSON.stringify(buildHello({ node: "hub-node", ts: Date.now() })));
+
     fleet = startSimAgents(leaf.url, {
       count: COUNT,
       intervalMs: INTERVAL_MS,
       bufferSize: 200,
       seed: 31,
+      // Deltas against keyframes, as the agent sends by default: the hub's copy of a site's
+      // keyframe has another stream sequence than the one the deltas name.
+      wire: "delta",
       publisher: (id) => ({ nkeySeedFile: `${keysDir}/${id}.nk`, inboxPrefix: `_INBOX_${id}` }),
     });
     const agents = fleet.agents;
@@ -121,7 +130,7 @@ describe("site leaf node: the uplink cut while the site's agents publish", () =>
     // a work queue, it keeps none once ingested, so count what it ever stored.
     const hubInfo = await (await jetstreamManager(admin)).streams.info(TELEMETRY_STREAM);
     const siteInfo = await site.streams.info(SITE_STREAM);
-    expect(hubInfo.state.last_seq).toBe(siteInfo.state.messages);
+    expect(hubInfo.state.last_seq).toBe(siteInfo.state.messages + 1);
     expect(await stopGracefully(ctl)).toBe(0);
 
     const byNode = readStored(db, ids);
