@@ -6,3 +6,4 @@
 export { CannedRouter, routerOutputs, type CannedAnswer, type RouterProfile } from "./canned-router";
 export { runnerContract, HOSTILE_ARGS, type RunnerContractCase, type RunnerContractOptions } from "./runner-contract";
 export { readTelemetryStream, snapshotsOf, hellosOf, jobStatusesOf, type StreamMessage } from "./agent-test-support";
+export { bigIwDev, bigMpathDump, bigStationDump, grow, longLineStationDump } from "./iw-big-inputs";

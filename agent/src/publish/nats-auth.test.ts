@@ -58,10 +58,12 @@ describe("NatsPublisher authentication and TLS against a real nats-server", () =
     const stored = await (await jetstreamManager(admin)).streams.getMessage(TELEMETRY_STREAM, { seq: 1 });
     expect(stored?.json()).toEqual({ tls: true });
 
-    // Without the CA the server's certificate is not trusted: no connection.
-    const untrusted = new NatsPublisher({ servers: [srv.url], reconnectWaitMs: 100 });
+    // Without the CA the server's certificate is not trusted: the attempt fails (logged), no connection.
+    const log = memoryLog();
+    const untrusted = new NatsPublisher({ servers: [srv.url], reconnectWaitMs: 100, log });
     cleanups.push(() => untrusted.close());
-    await new Promise((r) => setTimeout(r, 500));
+    const failed = await waitFor(() => log.entries.find((e) => e.obj.event === "connect_failed"), { what: "the untrusted connection attempt to fail" });
+    expect(JSON.stringify(failed.obj)).toMatch(/certificate|self.signed|CERT/i);
     expect(untrusted.connected).toBe(false);
   });
 });

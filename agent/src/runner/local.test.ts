@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
+import { waitFor } from "@meshfleet/testkit";
 import { LocalRunner } from "./local";
 import { runnerContract } from "../../testing/runner-contract";
 
@@ -32,12 +33,22 @@ describe("LocalRunner", () => {
   it("kills the whole process group on timeout (grandchildren too)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mf-local-"));
     try {
-      const marker = join(dir, "late");
+      // A background grandchild that would live 30 s and records its pid.
+      const pidFile = join(dir, "grandchild.pid");
       const r = new LocalRunner();
-      const e = await r.run(["sh", "-c", `(sleep 1; touch ${marker}) & sleep 10`], { timeoutMs: 200 }).catch((x: unknown) => x);
+      const e = await r.run(["sh", "-c", `(sleep 30) & echo $! > ${pidFile}; sleep 10`], { timeoutMs: 300 }).catch((x: unknown) => x);
       expect(errorCode(e)).toBe(ERROR_CODES.commandTimeout);
-      await new Promise((res) => setTimeout(res, 1500));
-      expect(existsSync(marker)).toBe(false);
+      const pid = Number(readFileSync(pidFile, "utf8"));
+      expect(pid).toBeGreaterThan(1);
+      // Gone (or a zombie waiting to be reaped) once the group is killed; alive for 30 s otherwise.
+      const running = () => {
+        try {
+          return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+        } catch {
+          return false;
+        }
+      };
+      await waitFor(() => !running(), { timeoutMs: 10_000, what: `the grandchild ${pid} to be killed with the group` });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -60,8 +60,11 @@ export class AlertManager {
     return this.open.get(key(code, subject)) ?? null;
   }
 
-  /** Opens an alert, or adds the new evidence to the one already open (returns the change, if any). */
-  raise(input: AlertInput, ts: number): AlertChange | null {
+  /**
+   * Opens an alert, or adds the new evidence to the one already open (returns the change,
+   * if any). `silence`: the silence it opens under (a config job's), instead of looking one up.
+   */
+  raise(input: AlertInput, ts: number, silence?: Silence | null): AlertChange | null {
     const cur = this.open.get(key(input.code, input.subject));
     if (cur) {
       const evidence = {
@@ -74,7 +77,7 @@ export class AlertManager {
       this.o.repo.update(next, ts);
       return null;
     }
-    const silence = this.silenceFor(input, ts);
+    silence ??= this.silenceFor(input, ts);
     const a = this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null, silencedBy: silence?.id ?? null }, ts);
     this.open.set(key(a.code, a.subject), a);
     if (silence) this.o.log.info({ alert: a.id, code: a.code, subject: a.subject, silence: silence.id }, "alert silenced: recorded, not notified");

@@ -4,10 +4,14 @@ import { alertSilences } from "@meshfleet/migrations";
 import type { Alert } from "@meshfleet/shared";
 import type { Schema } from "../store/index";
 
-/** A silence (from now, for a duration) or a maintenance window (planned): matching alerts are recorded, not notified. */
+/**
+ * A silence (from now, for a duration), a maintenance window (planned) or a config job's
+ * apply-and-verify window (created by the controller, `createdBy: job:<id>`): matching
+ * alerts are recorded, not notified.
+ */
 export interface Silence {
   id: number;
-  kind: "silence" | "maintenance";
+  kind: "silence" | "maintenance" | "job";
   /** null: any. A node matches alerts about it (their node or one of the nodes of a link). */
   node: string | null;
   code: string | null;
@@ -56,6 +60,18 @@ export class SilencesRepository {
   get(id: number): Silence | null {
     const r = this.db.select().from(alertSilences).where(eq(alertSilences.id, id)).get();
     return r ? { ...r, kind: r.kind as Silence["kind"] } : null;
+  }
+
+  /** The silence a config job holds for one node (`createdBy` `job:<id>`), created or moved to the window given. */
+  putJobSilence(s: Omit<Silence, "id" | "kind" | "code" | "subject"> & { node: string }): Silence {
+    const cur = this.db
+      .select()
+      .from(alertSilences)
+      .where(and(eq(alertSilences.kind, "job"), eq(alertSilences.createdBy, s.createdBy), eq(alertSilences.node, s.node)))
+      .get();
+    if (!cur) return this.create({ ...s, kind: "job", code: null, subject: null });
+    if (cur.fromTs !== s.fromTs || cur.untilTs !== s.untilTs) this.db.update(alertSilences).set({ fromTs: s.fromTs, untilTs: s.untilTs }).where(eq(alertSilences.id, cur.id)).run();
+    return { ...cur, kind: "job", fromTs: s.fromTs, untilTs: s.untilTs };
   }
 
   /** Ends a silence now (kept for the record). */

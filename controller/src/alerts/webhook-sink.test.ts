@@ -66,12 +66,14 @@ describe("WebhookAlertSink (real local HTTP server)", () => {
     expect(bodies).toHaveLength(3);
   });
 
-  it("retries when the server is unreachable, with real (short) delays", async () => {
+  it("retries when the server is unreachable, sleeping the backoff between attempts", async () => {
     await new Promise<void>((r) => server.close(() => r()));
-    const sink = new WebhookAlertSink({ url, retry: { info: { attempts: 3, baseDelayMs: 20, maxDelayMs: 40 } } });
-    const t0 = Date.now();
+    // Real timers, observed instead of timed: each backoff is slept in full before the next attempt.
+    const slept: number[] = [];
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(() => r(void slept.push(ms)), ms));
+    const sink = new WebhookAlertSink({ url, retry: { info: { attempts: 3, baseDelayMs: 20, maxDelayMs: 40 } } }, sleep);
     await expect(sink.deliver(alert("info"))).rejects.toThrow(/after 3 attempts/);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+    expect(slept).toEqual([20, 40]);
     server = createServer();
     server.listen(0);
   });

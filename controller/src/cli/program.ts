@@ -4,6 +4,7 @@ import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
 import { registerEnrollCommand } from "./enroll-command";
 import { registerAlertsCommand } from "./alerts-command";
+import { registerDoctorCommand } from "../doctor/command";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -51,5 +52,6 @@ export function createProgram(actions: ProgramActions): Command {
   registerTokenCommand(program);
   registerEnrollCommand(program);
   registerAlertsCommand(program);
+  registerDoctorCommand(program);
   return program;
 }

@@ -15,8 +15,12 @@ function alertKeys(a: Pick<Alert, "code" | "subject" | "node" | "evidence">): st
     case "mesh_link_down":
     case "link_degraded":
       return nodesOf(d);
-    case "route_flapping":
-      return [`prefix:${a.subject.split(":").slice(2).join(":")}`];
+    case "route_flapping": {
+      // The prefix, and the nodes flapping on it (the origin, where it crossed, folded churn).
+      const folded = Array.isArray(d?.folded) ? (d.folded as { node?: unknown }[]).map((f) => f.node) : [];
+      const nodes = [a.node, d?.crossedOn, ...folded].filter((n): n is string => typeof n === "string");
+      return [`prefix:${a.subject.split(":").slice(2).join(":")}`, ...new Set(nodes)];
+    }
     case "lint":
       if (a.subject === "lint:mesh_channel_mismatch" && d?.channels) return mismatchCulprits(d.channels as Record<string, string[]>);
       if (a.subject === "lint:mesh_id_mismatch" && d?.meshIds) return mismatchCulprits(d.meshIds as Record<string, string[]>);

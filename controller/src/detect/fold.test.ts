@@ -20,6 +20,13 @@ describe("root-cause folding", () => {
     expect(findCause({ code: "neighbor_flapping", subject: "neighbor:node-4:fe80::6%mesh0", keys: ["node-4", "node-6"] }, [origin], T)).toBeNull();
   });
 
+  it("folds a slow convergence that a flapping route kept open into the route's alert (through the flapping nodes), but no other prefix's flap", () => {
+    const origin = open("route_flapping", "route:node-3:::/0", ["prefix:::/0", "node-3"]);
+    expect(findCause({ code: "slow_convergence", subject: "convergence:fleet", keys: ["node-3"] }, [origin], T)?.label).toBe("route_flapping route:node-3:::/0");
+    expect(findCause({ code: "slow_convergence", subject: "convergence:fleet", keys: ["node-9"] }, [origin], T)).toBeNull();
+    expect(findCause({ code: "route_flapping", subject: "route:node-3:fd00:0:7::/64", keys: ["node-3", "node-7", "prefix:fd00:0:7::/64"] }, [origin], T)).toBeNull();
+  });
+
   it("folds links a channel change breaks into the configuration alert; a link is never folded into another link", () => {
     const lint = open("lint", "lint:mesh_channel_mismatch", ["node-8"]);
     const gone = live("mesh_link_down", "link:node-8-node-9 missing", ["node-8", "node-9"]);

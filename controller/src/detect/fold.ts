@@ -34,7 +34,7 @@ const FOLDS_INTO: Partial<Record<AlertCode, readonly AlertCode[]>> = {
   route_flapping: ["node_offline", "mesh_link_down", "link_degraded", "lint", "route_flapping"],
   mesh_path_flapping: ["node_offline", "mesh_link_down", "link_degraded", "lint"],
   neighbor_flapping: ["node_offline", "mesh_link_down", "link_degraded", "lint"],
-  slow_convergence: ["node_offline", "mesh_link_down", "link_degraded", "lint"],
+  slow_convergence: ["node_offline", "mesh_link_down", "link_degraded", "lint", "route_flapping"],
   mesh_link_down: ["node_offline", "lint"],
   link_degraded: ["node_offline", "lint"],
 };
@@ -58,7 +58,10 @@ export function findCause(symptom: { code: AlertCode; subject: string; keys: Key
     .filter((c) => allowed.includes(c.as) && !(c.alert?.code === symptom.code && c.alert.subject === symptom.subject))
     .filter((c) => c.resolvedAt === null || nowMs - c.resolvedAt <= windowMs)
     .filter((c) => {
-      if (c.as === "route_flapping" && symptom.code !== "route_flapping") return false;
+      // Another node's churn on the same prefix folds through the prefix; a slow convergence
+      // while a route flaps (the flap keeps the incident open) through the flapping nodes.
+      if (c.as === "route_flapping" && symptom.code === "route_flapping") return c.keys.some((k) => k.startsWith("prefix:") && keys.has(k));
+      if (c.as === "route_flapping" && symptom.code !== "slow_convergence") return false;
       return c.keys.some((k) => keys.has(k));
     });
   return candidates.sort((a, b) => rank(a) - rank(b))[0] ?? null;

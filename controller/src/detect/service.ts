@@ -17,6 +17,9 @@ import { alertText } from "./alert-text";
 import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
 import { currentCauses, symptomKeys } from "./fold-inputs";
 import { routeFlapOrigin, shouldResolvePrefix } from "./flap-origin-input";
+import { JobsRepository } from "../jobs/repo";
+import { JOB_GRACE_MS, jobActor, jobWindows, windowFor, type JobWindow } from "./job-quiet";
+import type { Silence } from "../alerts/silences";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
 
@@ -28,6 +31,8 @@ export interface DetectionServiceOptions {
   sinks?: readonly AlertSink[];
   /** Events older than this are deleted by `tick` (default 30 days). */
   eventRetentionMs?: number;
+  /** How long after a node finished a config job its alerts are still the job's (default 2 min). */
+  jobGraceMs?: number;
 }
 
 /**
@@ -50,6 +55,9 @@ export class DetectionService {
   /** When nodes came back from a reboot or an outage (folding window). */
   private readonly backAt = new Map<string, number>();
   private macs: Map<string, string> | null = null;
+  private readonly jobs: JobsRepository;
+  /** Config jobs' quiet windows and their silences, as of the last sync. */
+  private jobQuiet: { window: JobWindow; silence: Silence }[] = [];
   private addrs: Map<string, string> | null = null;
   readonly resolver: Resolver;
 
@@ -57,6 +65,7 @@ export class DetectionService {
     this.cfg = detectConfig(o.config);
     this.repo = new DetectRepository(o.store.db);
     this.silences = new SilencesRepository(o.store.db);
+    this.jobs = new JobsRepository(o.store);
     this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log, silences: this.silences });
     // MAC/address -> node maps, read once per batch (hellos in the batch are already stored when it runs).
     this.resolver = {
@@ -94,6 +103,7 @@ export class DetectionService {
     const lintTouched = new Set<string>();
     const linksTouched = new Set<string>();
     this.o.store.transaction(() => {
+      this.syncJobs(now);
       for (const it of items) {
         if (it.kind === "hello") {
           this.setLint(it.msg.node, lintFromHello(this.lint.get(it.msg.node) ?? null, it.msg), lintTouched);
@@ -122,6 +132,7 @@ export class DetectionService {
   tick(now: number = this.o.clock.now()): void {
     const prevChurn = this.churn;
     this.o.store.transaction(() => {
+      this.syncJobs(now);
       const r = tickFleet(this.fleet, now, this.cfg);
       this.fleet = r.state;
       this.record(r.events);
@@ -194,7 +205,9 @@ export class DetectionService {
       // One route_flapping alert per prefix, named after its origin (owner, upstream churner or first to churn).
       const input = a.input.code === "route_flapping" && !this.alerts.isOpen(a.input.code, a.input.subject) ? routeFlapOrigin(a.input, { churn: this.churn, fleet: this.fleet, cfg: this.cfg.churn, ts, events: (ids) => this.repo.eventsByIds(ids) }) : a.input;
       const text = input.text ?? (this.alerts.isOpen(input.code, input.subject) ? undefined : alertText(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.o.clock.now()));
-      this.alerts.raise(text ? { ...input, text } : input, ts);
+      const job = this.alerts.isOpen(input.code, input.subject) ? null : this.jobQuietFor(input, ts);
+      const withJob = job ? { ...input, evidence: { ...input.evidence, detail: { ...input.evidence.detail, job: { id: job.window.jobId, template: job.window.template, node: job.window.node } } } } : input;
+      this.alerts.raise(text ? { ...withJob, text } : withJob, ts, job?.silence ?? null);
       if (input.subject !== a.input.subject) this.alerts.absorb({ code: input.code, subject: input.subject }, a.input, ts);
     } else if (a.code === "route_flapping") {
       // The prefix's alert (whatever node it names) resolves once no node churns on the prefix any more.
@@ -205,6 +218,33 @@ export class DetectionService {
       const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];
       if (cur) this.alerts.resolve(a.code, a.subject, ts, { eventIds: a.eventIds, scores, ...(a.summary ? { summary: `${cur.summary}; resolved: ${a.summary}` } : {}) });
     }
+  }
+
+  /**
+   * Config jobs' apply-and-verify windows as silences (`kind: job`, one per job and node,
+   * `createdBy: job:<id>`), renewed while the node's job runs and ended a grace after it finished.
+   */
+  private syncJobs(now: number): void {
+    const grace = this.o.jobGraceMs ?? JOB_GRACE_MS;
+    const recent = this.jobs.list(50).filter((j) => j.status === "running" || j.status === "halted" || (j.finishedAt !== null && now - j.finishedAt <= grace) || j.updatedAt >= now - grace);
+    if (recent.length === 0 && this.jobQuiet.length === 0) return;
+    const progress = recent.map((j) => ({ id: j.id, template: j.template, nodes: this.jobs.rollout(j.id)?.nodes ?? [] }));
+    this.jobQuiet = jobWindows(progress, now, grace).map((window) => ({
+      window,
+      silence: this.silences.putJobSilence({ node: window.node, fromTs: window.fromTs, untilTs: window.untilTs, reason: `config job ${window.jobId} (${window.template}): apply and verify`, createdBy: jobActor(window.jobId), createdAt: now }),
+    }));
+  }
+
+  /** The config job whose window covers this symptom (its node, its link's nodes, the nodes its evidence goes through). */
+  private jobQuietFor(input: AlertInput, ts: number): { window: JobWindow; silence: Silence } | null {
+    if (this.jobQuiet.length === 0) return null;
+    const nodes = symptomKeys(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet).filter((k) => !k.startsWith("prefix:"));
+    const w = windowFor(
+      this.jobQuiet.map((q) => q.window),
+      nodes,
+      ts,
+    );
+    return w ? (this.jobQuiet.find((q) => q.window === w) ?? null) : null;
   }
 
   /** Folds a symptom into its cause's alert (true) instead of opening it (see fold.ts). */

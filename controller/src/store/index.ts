@@ -9,3 +9,4 @@ export type { NodeRow, NodesRepository } from "./nodes-repo";
 export type { NodeStateRow, RawRow, TelemetryRepository } from "./telemetry-repo";
 export type { MaintenanceReport } from "./maintenance";
 export type { KeyframesRepository, StoredKeyframe } from "./keyframes-repo";
+export { probeSqlite, inspectDatabase, type DatabaseInspection } from "./inspect";

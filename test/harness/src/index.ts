@@ -3,3 +3,4 @@ export * from "./wait";
 export * from "./stream";
 export * from "./fuzz";
 export * from "./nats-cluster";
+export * from "./node-binary";

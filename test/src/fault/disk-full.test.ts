@@ -142,7 +142,9 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
     const publishedWhenSick = published.length;
     // The job service's timer hits the full disk too: logged, the process lives on.
     await waitFor(() => p.output().includes('"error":"database or disk is full","msg":"job service could not step a job; next tick retries"'), { timeoutMs: 5000, what: "the job tick failure logged" });
-    await new Promise((r) => setTimeout(r, 3000));
+    // Messages published after the disk filled reached the ingest and its batches failed
+    // (the events); only then does "nothing more accepted" say something.
+    await waitFor(async () => published.length > publishedWhenSick && (await metric(STORE_ERRORS)) >= errorsWhenSick + 2, { timeoutMs: 20_000, what: "failed batches of messages published on the full disk", intervalMs: 200 });
     publishing = false;
     await during;
     // Nothing more accepted, batches failing and redelivered, the messages waiting unacknowledged in the stream.

@@ -158,21 +158,14 @@ describe("parseBirdRoutes, written variants", () => {
     expect(denied.ok ? "ok" : [denied.error.code, denied.error.line]).toEqual(["E_PARSE_INVALID", 3]);
   });
 
-  it("parses a 10,000-line `show route` well under a second", () => {
+  it("parses a 10,000-line `show route` completely (how fast: `npm run bench -- bird-routes`)", () => {
     const lines = ["Table master6:"];
     for (let i = 0; i < 5000; i++) {
       lines.push(`fd00:${i.toString(16)}::/64${" ".repeat(8)}unicast [ripng 09:34:47.143] * (120/${(i % 15) + 1})`);
       lines.push(`\tvia fe80::${(i % 7).toString(16)} on wlan${i % 2}`);
     }
-    const text = lines.join("\n");
-    // The best of three runs, so a loaded CI machine does not fail the test (numbers: `npm run bench -- bird-routes`).
-    const runs = [0, 1, 2].map(() => {
-      const start = performance.now();
-      const r = parseBirdRoutes(text);
-      expect(r.ok && r.value.routes.length).toBe(5000);
-      return performance.now() - start;
-    });
-    console.log(`parseBirdRoutes: ${lines.length} lines in ${runs.map((ms) => ms.toFixed(1)).join(" / ")} ms`);
-    expect(Math.min(...runs)).toBeLessThan(1000);
+    const r = parseBirdRoutes(lines.join("\n"));
+    expect(r.ok && r.value.routes.length).toBe(5000);
+    expect(new Set(r.ok ? r.value.routes.map((x) => x.prefix) : []).size).toBe(5000);
   });
 });
