@@ -6,6 +6,7 @@ import { Registry } from "../metrics/registry";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { DetectionService } from "../detect/service";
 import type { AlertInput } from "../alerts/types";
+import { createToken } from "../auth/tokens";
 import { createApi } from "./app";
 import { eventsAlertsRoutes } from "./events-alerts";
 
@@ -46,6 +47,21 @@ describe("alert controls API: acknowledge, silence, maintenance", () => {
     expect(r.body.alert).toMatchObject({ id, ack: { by: "alice", at: T0 + 5000 } });
     expect((await call("GET", `/api/alerts/${id}`)).body.alert).toMatchObject({ ack: { by: "alice", at: T0 + 5000 } });
     expect((await call("POST", "/api/alerts/999/ack", {})).status).toBe(404);
+  });
+
+  it("with API tokens, the actor of an acknowledgement or a silence is the token's name, not what the body says", async () => {
+    const { token } = createToken(store, { role: "operator", name: "noc-alice" }, T0);
+    const authed = async (method: string, path: string, body: unknown) => {
+      const app = createApi({ store, clock, log: silentLogger, registry: new Registry(), auth: "tokens", routes: [eventsAlertsRoutes(svc, () => clock.now())] });
+      const res = await app.request(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json", authorization: `Bearer ${token}` } });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const id = svc.alerts.raise(offline("r1"), T0)!.alert.id;
+    const acked = await authed("POST", `/api/alerts/${id}/ack`, { by: "mallory" });
+    expect(acked.status).toBe(200);
+    expect(acked.body.alert).toMatchObject({ ack: { by: "noc-alice", at: T0 } });
+    const s = await authed("POST", "/api/alerts/silences", { node: "r2", durationMs: 60_000, reason: "swap", by: "mallory" });
+    expect(s.body.silence).toMatchObject({ createdBy: "noc-alice" });
   });
 
   it("a silence by node records matching alerts (a link naming the node too) without notifying, until it ends", async () => {

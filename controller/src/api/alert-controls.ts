@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ALERT_CODES, nodeId, ValidationError } from "@meshfleet/shared";
 import type { DetectionService } from "../detect/service";
@@ -22,6 +22,11 @@ export const silenceBody = z
   .strict();
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
+/** Who acts: the API token's name when the API requires tokens (a `by` in the body is then ignored); `by` only without tokens (local use). */
+function actor(c: Context, by: string): string {
+  return (c.get("who" as never) as { token?: string } | undefined)?.token ?? by;
+}
+
 /**
  * Operator controls: `POST /alerts/:id/ack` (who, when), `GET/POST /alerts/silences`
  * (silence by node, code or subject for a duration, or a maintenance window with a start
@@ -40,7 +45,7 @@ export function alertControlRoutes(service: DetectionService, now: () => number)
     const untilTs = b.untilTs ?? (b.durationMs !== undefined ? fromTs + b.durationMs : null);
     if (untilTs === null) throw new ValidationError("give durationMs or untilTs");
     if (untilTs <= fromTs) throw new ValidationError("untilTs must be after fromTs");
-    const s = service.silences.create({ kind: b.kind, node: b.node ?? null, code: b.code ?? null, subject: b.subject ?? null, fromTs, untilTs, reason: b.reason, createdBy: b.by, createdAt: t });
+    const s = service.silences.create({ kind: b.kind, node: b.node ?? null, code: b.code ?? null, subject: b.subject ?? null, fromTs, untilTs, reason: b.reason, createdBy: actor(c, b.by), createdAt: t });
     return c.json({ silence: s }, 201);
   });
 
@@ -54,7 +59,7 @@ export function alertControlRoutes(service: DetectionService, now: () => number)
   app.post("/alerts/:id/ack", async (c) => {
     const { id } = params(c, idParam);
     const b = validate(ackBody, await jsonBody(c), "acknowledgement");
-    const a = service.alerts.ack(id, b.by, now());
+    const a = service.alerts.ack(id, actor(c, b.by), now());
     if (!a) throw notFound(`alert ${id}`);
     return c.json({ alert: a });
   });

@@ -58,7 +58,7 @@ describe("API bearer tokens", () => {
   it("stores only a hash, and a revoked token stops working", async () => {
     const { id, token } = createToken(store, { role: "viewer", name: "temp" });
     expect(token).toMatch(/^mf_[A-Za-z0-9_-]{43}$/);
-    expect(verifyToken(store, token)).toEqual({ id, role: "viewer" });
+    expect(verifyToken(store, token)).toEqual({ id, name: "temp", role: "viewer" });
     const rows = store.db.select().from(apiTokens).all();
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(token.slice(3));

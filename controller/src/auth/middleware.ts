@@ -35,8 +35,8 @@ export function requireToken(store: Store): MiddlewareHandler {
     if (!who) return c.json({ code: ERROR_CODES.unauthorized, message: "a valid bearer token is required (Authorization: Bearer <token>)" }, 401);
     const need = requiredRole(c.req.method, c.req.path);
     if (!roleAllows(who.role, need)) return c.json({ code: ERROR_CODES.forbidden, message: `this needs the ${need} role; the token has ${who.role}` }, 403);
-    // Who asked, for audits (diagnostics): the token's name and role, never the token.
-    c.set("who" as never, { name: `token:${who.id}`, role: who.role } as never);
+    // Who asked, for audits (diagnostics) and actors (acks, silences): the token's id, name and role, never the token.
+    c.set("who" as never, { name: `token:${who.id}`, token: who.name, role: who.role } as never);
     await next();
   };
 }

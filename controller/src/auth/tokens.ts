@@ -38,15 +38,15 @@ export function createToken(store: Store, o: { role: Role; name: string }, now =
   return { id, token };
 }
 
-/** The token's id and role, or null when it is unknown or revoked. Compares hashes in constant time. */
-export function verifyToken(store: Store, token: string): { id: string; role: Role } | null {
+/** The token's id, name and role, or null when it is unknown or revoked. Compares hashes in constant time. */
+export function verifyToken(store: Store, token: string): { id: string; name: string; role: Role } | null {
   if (!/^mf_[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const h = hashOf(token);
   const row = store.db.select().from(apiTokens).where(eq(apiTokens.hash, h)).get();
   if (!row || row.revokedAt !== null) return null;
   if (!timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(h, "hex"))) return null;
   const r = role.safeParse(row.role);
-  return r.success ? { id: row.id, role: r.data } : null;
+  return r.success ? { id: row.id, name: row.name, role: r.data } : null;
 }
 
 export function listTokens(store: Store): TokenInfo[] {
