@@ -115,7 +115,7 @@ export class Controller {
     this.maintaining = (async () => {
       try {
         const r = await this.o.store.maintenance.run(this.o.clock.now());
-        if (r.minuteBuckets + r.hourBuckets + r.prunedRaw + r.prunedMinute + r.prunedHour > 0) this.o.log.debug({ ...r }, "maintenance pass");
+        if (r.minuteBuckets + r.hourBuckets + r.prunedRaw + r.prunedBlocks + r.packedRows + r.prunedMinute + r.prunedHour > 0) this.o.log.debug({ ...r }, "maintenance pass");
       } catch (err) {
         this.o.log.error({ error: (err as Error).message }, "maintenance failed");
       } finally {

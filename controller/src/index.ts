@@ -26,3 +26,7 @@ export { DiagService, type DiagResult } from "./diag/service";
 export { stepChurn, type ChurnState, type StoredEvent } from "./detect/churn-score";
 export { stepRoutes, type RoutesState } from "./detect/routes";
 export type { Resolver } from "./detect/types";
+export { JobsRepository } from "./jobs/repo";
+export { initRollout } from "./jobs/rollout";
+export { rolloutPolicy } from "./jobs/spec";
+export type { AlertSink } from "./alerts/types";

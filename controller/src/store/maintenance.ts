@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { HOUR_MS, MINUTE_MS, type RetentionConfig } from "./types";
 import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
+import { BLOCK_MS } from "./raw-block";
 import type { RollupsRepository } from "./rollups-repo";
 import type { TelemetryRepository } from "./telemetry-repo";
 
@@ -25,14 +26,21 @@ export interface MaintenanceReport {
   minuteBuckets: number;
   hourBuckets: number;
   prunedRaw: number;
+  /** Raw blocks (closed windows of one node) dropped by retention. */
+  prunedBlocks: number;
+  /** Raw rows moved into blocks. */
+  packedRows: number;
   prunedMinute: number;
   prunedHour: number;
 }
 
 const pause = () => new Promise<void>((r) => setImmediate(r));
 
+/** Windows packed per node and pass (a backlog after an upgrade is worked off over several passes). */
+const PACK_WINDOWS_PER_PASS = 4;
+
 /**
- * Rollups and retention, in small transactions with a pause between them so that the
+ * Rollups, retention and packing of closed raw windows into blocks, in small transactions with a pause between them so that the
  * ingest's batches interleave. Everything it does is recomputed from the store (the
  * watermarks live in `store_meta`), so a crash in the middle only redoes work.
  */
@@ -165,9 +173,16 @@ export class Maintenance {
     const rolled = this.rollups.getNumber(KEYS.minuteNext) ?? 0;
     const rawCutoff = Math.min(now - retention.rawMs, rolled);
     const prunedRaw = await this.pruneLoop(() => this.pruneRaw.run(rawCutoff, rowsPerChunk).changes);
+    const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
+    // Closed windows that are rolled up are compressed; what retention keeps stays readable.
+    const packBefore = bucketOf(Math.min(rolled, now), BLOCK_MS);
+    let packedRows = 0;
+    await this.forEachNode((id) => {
+      packedRows += this.telemetry.packWindows(id, packBefore, PACK_WINDOWS_PER_PASS);
+    });
     const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", now - retention.minuteMs, rowsPerChunk));
     const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
-    return { minuteBuckets, hourBuckets, prunedRaw, prunedMinute, prunedHour };
+    return { minuteBuckets, hourBuckets, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedHour };
   }
 
   /** The first minute bucket not rolled up yet (null before the first pass). */

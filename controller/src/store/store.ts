@@ -132,7 +132,7 @@ export class Store {
   /** Row counts per core table (tests, metrics). */
   rowCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const t of ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "rollups_minute", "rollups_hour"]) {
+    for (const t of ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour"]) {
       out[t] = (this.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
     return out;

@@ -1,6 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Snapshot } from "@meshfleet/shared";
 import { counterBaseOf, countsOf, pack, PACK_FORMAT, type CounterBase, type PackedCounts, type PackedSnapshot } from "./pack";
+import { BLOCK_MS } from "./raw-block";
+import { byTimeThenId, RawBlocksRepository } from "./raw-blocks-repo";
+import { bucketOf } from "./rollup-fold";
 
 export interface NodeStateRow extends PackedCounts {
   nodeId: string;
@@ -39,17 +42,39 @@ function decodeRaw(r: RawDbRow): RawRow {
   return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: JSON.parse(r.data) as PackedSnapshot };
 }
 
+/** Merges two streams of rows, each oldest first, into one. */
+function* mergeByTime(a: Iterator<RawRow>, b: Iterator<RawRow>): Generator<RawRow> {
+  let x = a.next();
+  let y = b.next();
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && byTimeThenId(x.value, y.value) <= 0)) {
+      yield x.value as RawRow;
+      x = a.next();
+    } else {
+      yield y.value;
+      y = b.next();
+    }
+  }
+}
+
+/** The later of two rows (ts, then storage order). */
+const later = (a: RawRow | null, b: RawRow | null): RawRow | null => (a && b ? (byTimeThenId(a, b) >= 0 ? a : b) : (a ?? b));
+
 /**
- * Raw telemetry (one packed row per snapshot) and the current state per node.
+ * Raw telemetry and the current state per node. Recent snapshots are one packed row each
+ * (`raw_snapshots`); maintenance moves closed windows into compressed blocks (`raw_blocks`,
+ * `packWindows`). Every read below merges both, so callers never see the difference.
  * Counter bases (the previous cumulative values, to compute rates) are cached per node;
  * the cache is rebuilt from the latest stored row on a miss and only updated after commit.
  */
 export class TelemetryRepository {
-  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range" | "newest", Statement>;
+  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range" | "newest" | "packable" | "remove", Statement>;
+  private readonly blocks: RawBlocksRepository;
   private readonly bases = new Map<string, CounterBase>();
   private readonly pending = new Map<string, CounterBase>();
 
   constructor(db: Database) {
+    this.blocks = new RawBlocksRepository(db);
     this.s = {
       insert: db.prepare("INSERT OR IGNORE INTO raw_snapshots (node_id, boot, seq, ts, received_at, fmt, data) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       state: db.prepare(`INSERT INTO node_state (node_id, ts, received_at, boot, seq, interval_ms, raw_id, stations, peers, mesh_paths,
@@ -76,6 +101,10 @@ export class TelemetryRepository {
       at: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1`),
       range: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts`),
       newest: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?`),
+      // The node's current state row stays in raw_snapshots (as retention keeps it).
+      packable: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts < ?
+        AND id NOT IN (SELECT raw_id FROM node_state WHERE node_id = ?) ORDER BY ts, id`),
+      remove: db.prepare("DELETE FROM raw_snapshots WHERE id = ?"),
     };
   }
 
@@ -96,6 +125,7 @@ export class TelemetryRepository {
    * was already stored (a duplicate), true when it was written.
    */
   write(s: Snapshot, receivedAt: number): boolean {
+    if (this.blocks.holds(s.node, s.ts, s.boot, s.seq)) return false;
     const base = this.baseOf(s.node);
     const packed = pack(s, base && base.ts < s.ts ? base : null);
     const r = this.s.insert.run(s.node, s.boot, s.seq, s.ts, receivedAt, PACK_FORMAT, JSON.stringify(packed));
@@ -131,7 +161,7 @@ export class TelemetryRepository {
 
   rawById(id: number): RawRow | null {
     const r = this.s.raw.get(id) as RawDbRow | undefined;
-    return r ? decodeRaw(r) : null;
+    return r ? decodeRaw(r) : this.blocks.byId(id);
   }
 
   /** The node's latest snapshot (packed), or null. */
@@ -143,16 +173,52 @@ export class TelemetryRepository {
   /** The node's last snapshot taken at or before `at`. */
   at(node: string, at: number): RawRow | null {
     const r = this.s.at.get(node, at) as RawDbRow | undefined;
-    return r ? decodeRaw(r) : null;
+    return later(r ? decodeRaw(r) : null, this.blocks.at(node, at));
   }
 
   /** The node's raw rows with from <= ts < to, oldest first. */
   *range(node: string, from: number, to: number): Generator<RawRow> {
-    for (const r of this.s.range.iterate(node, from, to) as IterableIterator<RawDbRow>) yield decodeRaw(r);
+    const recent = (function* (rows: IterableIterator<RawDbRow>) {
+      for (const r of rows) yield decodeRaw(r);
+    })(this.s.range.iterate(node, from, to) as IterableIterator<RawDbRow>);
+    yield* mergeByTime(this.blocks.range(node, from, to), recent);
   }
 
   /** The node's newest `limit` raw rows with from <= ts < to, oldest first. */
   newest(node: string, from: number, to: number, limit: number): RawRow[] {
-    return (this.s.newest.all(node, from, to, limit) as RawDbRow[]).map(decodeRaw).reverse();
+    const recent = (this.s.newest.all(node, from, to, limit) as RawDbRow[]).map(decodeRaw);
+    const packed = this.blocks.newest(node, from, to, limit);
+    if (packed.length === 0) return recent.reverse();
+    return [...recent, ...packed].sort(byTimeThenId).slice(-limit);
+  }
+
+  /**
+   * Moves the node's rows older than `before` (a window boundary) into blocks, at most
+   * `maxWindows` windows per call, oldest first; rows arriving later for a packed window
+   * are merged into its block by the next call. Returns the rows moved.
+   */
+  packWindows(node: string, before: number, maxWindows: number): number {
+    const byWindow = new Map<number, RawRow[]>();
+    for (const r of this.s.packable.iterate(node, before, node) as IterableIterator<RawDbRow>) {
+      const start = bucketOf(r.ts, BLOCK_MS);
+      let rows = byWindow.get(start);
+      if (!rows) {
+        if (byWindow.size >= maxWindows) break;
+        byWindow.set(start, (rows = []));
+      }
+      rows.push(decodeRaw(r));
+    }
+    let moved = 0;
+    for (const [start, rows] of byWindow) {
+      this.blocks.add(node, start, rows);
+      for (const r of rows) this.s.remove.run(r.id);
+      moved += rows.length;
+    }
+    return moved;
+  }
+
+  /** Drops at most `limit` blocks whose window ended before `cutoff`; returns how many. */
+  pruneBlocks(cutoff: number, limit: number): number {
+    return this.blocks.prune(cutoff, limit);
   }
 }

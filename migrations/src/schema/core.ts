@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Core storage: the fleet's nodes, their current state, raw telemetry and rollups.
@@ -9,6 +9,8 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
  * mesh path, neighbour, route and counter samples of that snapshot. At 5,000 snapshots/s
  * one row per sample would be ~300,000 rows/s plus their indexes, which SQLite on a small
  * machine cannot sustain; one row per snapshot keeps the write rate at 5,000 rows/s.
+ * Once a 30-minute window is closed and rolled up, maintenance moves its rows into one
+ * compressed block per node (`raw_blocks`, ~20-60 bytes per snapshot instead of ~4 KB).
  * Rollups are packed the same way: one row per node and bucket with every series'
  * [min, max, sum, count].
  */
@@ -104,6 +106,28 @@ export const rawSnapshots = sqliteTable(
     index("raw_snapshots_node_ts_idx").on(t.nodeId, t.ts),
     index("raw_snapshots_ts_idx").on(t.ts),
   ],
+);
+
+/**
+ * Closed windows of raw telemetry, one row per node and window: the window's raw rows,
+ * compressed together (controller/src/store/raw-block.ts), moved here from
+ * `raw_snapshots` by maintenance once rolled up. Reads merge both tables; retention drops
+ * whole blocks. `min_id`/`max_id` bound the `raw_snapshots` ids of the rows it holds.
+ */
+export const rawBlocks = sqliteTable(
+  "raw_blocks",
+  {
+    nodeId: text("node_id").notNull(),
+    /** Window start (ms, aligned to the window width). */
+    start: integer("start").notNull(),
+    /** Block format version of `data`. */
+    fmt: integer("fmt").notNull(),
+    rows: integer("rows").notNull(),
+    minId: integer("min_id").notNull(),
+    maxId: integer("max_id").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.start] }), index("raw_blocks_start_idx").on(t.start)],
 );
 
 /** Per-minute rollups: one row per node and minute, `data` = {series: [min, max, sum, count]}. */

@@ -1,7 +1,7 @@
 import { buildHello, buildSnapshot, collectAll, type CollectContext } from "@meshfleet/agent";
 import type { World } from "@meshfleet/sim";
 import { DetectionService, FakeClock, openStore, silentLogger, type IngestItem, type Store } from "@meshfleet/controller";
-import type { DetectionServiceOptions } from "@meshfleet/controller";
+import type { AlertSink, DetectionServiceOptions } from "@meshfleet/controller";
 import { tempDir } from "@meshfleet/testkit";
 
 export interface SimDriveOptions {
@@ -12,6 +12,8 @@ export interface SimDriveOptions {
   config?: DetectionServiceOptions["config"];
   /** How often the service's tick runs in simulated time (default 5 s, the module's default). */
   tickMs?: number;
+  /** Where alert changes are notified (default none). */
+  sinks?: readonly AlertSink[];
 }
 
 interface SimAgent {
@@ -51,7 +53,7 @@ export class SimDrive {
     this.tickMs = o.tickMs ?? 5_000;
     this.clock = new FakeClock(o.world.now);
     this.store = openStore({ file: `${this.#dir.path}/c.sqlite`, clock: this.clock });
-    this.service = new DetectionService({ store: this.store, clock: this.clock, log: silentLogger, ...(o.config ? { config: o.config } : {}) });
+    this.service = new DetectionService({ store: this.store, clock: this.clock, log: silentLogger, ...(o.config ? { config: o.config } : {}), ...(o.sinks ? { sinks: o.sinks } : {}) });
     this.service.load();
     const ids = o.world.nodeIds();
     this.#agents = ids.map((node, i) => ({ node, boot: "", bootAt: -1, seq: 0, lastAt: -1, offset: Math.floor((i * this.intervalMs) / ids.length), ctx: { runner: o.world.runnerFor(node), timeoutMs: 5000, routing: "bird2", memo: {} } }));
