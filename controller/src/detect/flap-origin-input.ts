@@ -53,11 +53,23 @@ export function routeFlapOrigin(input: AlertInput, o: { churn: ChurnState; fleet
   };
 }
 
-/** The open route_flapping alert of the prefix of `subject`, when no node churns on that prefix any more (then it resolves). */
+/**
+ * The open route_flapping alert `subject`'s churn belongs to (the prefix's alert naming its
+ * node as origin, where it crossed, or a folded symptom), when none of that alert's nodes
+ * churns on the prefix any more (then it resolves). Other nodes flapping on the same
+ * prefix for other reasons (another mesh's ::/0) do not hold it open.
+ */
 export function shouldResolvePrefix(subject: string, open: readonly Alert[], churn: ChurnState): Alert | null {
   const prefix = prefixOfRouteSubject(subject);
-  const alert = open.find((a) => a.code === "route_flapping" && prefixOfRouteSubject(a.subject) === prefix);
+  const node = subject.split(":")[1];
+  const membersOf = (a: Alert) => {
+    const d = a.evidence.detail;
+    const folded = Array.isArray(d?.folded) ? (d.folded as { code?: unknown; node?: unknown }[]).filter((f) => f.code === "route_flapping").map((f) => f.node) : [];
+    return new Set([a.node, d?.crossedOn, ...folded].filter((n): n is string => typeof n === "string"));
+  };
+  const alert = open.find((a) => a.code === "route_flapping" && prefixOfRouteSubject(a.subject) === prefix && (a.subject === subject || (node !== undefined && membersOf(a).has(node))));
   if (!alert) return null;
-  const still = Object.entries(churn).some(([s, e]) => e.kind === "route" && e.flapping && prefixOfRouteSubject(s) === prefix);
+  const members = membersOf(alert);
+  const still = Object.entries(churn).some(([s, e]) => e.kind === "route" && e.flapping && prefixOfRouteSubject(s) === prefix && members.has(e.node));
   return still ? null : alert;
 }

@@ -36,11 +36,12 @@ function alertKeys(a: Pick<Alert, "code" | "subject" | "node" | "evidence">): st
  * silent for more than 1.5 intervals or back from a reboot/outage within the window, a
  * link missing on a side, under its baseline, degraded or down.
  */
-export function currentCauses(o: { open: readonly Alert[]; resolved: readonly Alert[]; fleet: FleetState; backAt: ReadonlyMap<string, number>; now: number; windowMs?: number }): Cause[] {
+export function currentCauses(o: { open: readonly Alert[]; resolved: readonly Alert[]; fleet: FleetState; backAt: ReadonlyMap<string, number>; now: number; windowMs?: number; flapStart?: (a: Alert) => number | null }): Cause[] {
   const out: Cause[] = [];
+  const startOf = (a: Alert) => (a.code === "route_flapping" && o.flapStart ? { startTs: o.flapStart(a) } : {});
   for (const a of o.open) {
     const keys = alertKeys(a);
-    if (keys && keys.length > 0) out.push({ alert: { code: a.code, subject: a.subject }, as: a.code, label: `${a.code} ${a.subject}`, keys, resolvedAt: null });
+    if (keys && keys.length > 0) out.push({ alert: { code: a.code, subject: a.subject }, as: a.code, label: `${a.code} ${a.subject}`, keys, resolvedAt: null, ...startOf(a) });
   }
   for (const [node, p] of Object.entries(o.fleet.presence)) {
     if (p.online && o.now - p.lastRecv > 1.5 * p.intervalMs) out.push({ alert: null, as: "node_offline", label: `${node} silent`, keys: [node], resolvedAt: null });
@@ -53,7 +54,7 @@ export function currentCauses(o: { open: readonly Alert[]; resolved: readonly Al
   }
   for (const a of o.resolved) {
     const keys = alertKeys(a);
-    if (keys && keys.length > 0 && a.resolvedAt !== null) out.push({ alert: { code: a.code, subject: a.subject }, as: a.code, id: a.id, label: `${a.code} ${a.subject} (resolved)`, keys, resolvedAt: a.resolvedAt });
+    if (keys && keys.length > 0 && a.resolvedAt !== null) out.push({ alert: { code: a.code, subject: a.subject }, as: a.code, id: a.id, label: `${a.code} ${a.subject} (resolved)`, keys, resolvedAt: a.resolvedAt, ...startOf(a) });
   }
   return out;
 }

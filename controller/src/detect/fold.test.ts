@@ -20,6 +20,12 @@ describe("root-cause folding", () => {
     expect(findCause({ code: "neighbor_flapping", subject: "neighbor:node-4:fe80::6%mesh0", keys: ["node-4", "node-6"] }, [origin], T)).toBeNull();
   });
 
+  it("folds another node's churn on the prefix only when it started with the alert's (::/0 flapping in another mesh an hour later is another problem)", () => {
+    const origin = { ...open("route_flapping", "route:node-3:::/0", ["prefix:::/0", "node-3"]), startTs: T - 60 * 60_000 };
+    expect(findCause({ code: "route_flapping", subject: "route:node-28:::/0", keys: ["node-28", "prefix:::/0"], startTs: T }, [origin], T)).toBeNull();
+    expect(findCause({ code: "route_flapping", subject: "route:node-6:::/0", keys: ["node-6", "prefix:::/0"], startTs: T - 58 * 60_000 }, [origin], T)?.label).toBe("route_flapping route:node-3:::/0");
+  });
+
   it("folds a slow convergence that a flapping route kept open into the route's alert (through the flapping nodes), but no other prefix's flap", () => {
     const origin = open("route_flapping", "route:node-3:::/0", ["prefix:::/0", "node-3"]);
     expect(findCause({ code: "slow_convergence", subject: "convergence:fleet", keys: ["node-3"] }, [origin], T)?.label).toBe("route_flapping route:node-3:::/0");

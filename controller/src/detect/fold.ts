@@ -25,7 +25,12 @@ export interface Cause {
   keys: Keys;
   /** Open alerts and live problems: null; resolved alerts: when. */
   resolvedAt: number | null;
+  /** route_flapping: when the churn it stands for started (propagated churn starts with it). */
+  startTs?: number | null;
 }
+
+/** Another node's churn on the same prefix is the same flap when it started within this of the alert's. */
+export const FLAP_PROPAGATION_MS = 5 * 60_000;
 
 export const FOLD_WINDOW_MS = 10 * 60_000;
 
@@ -49,7 +54,7 @@ export function canFold(code: AlertCode): boolean {
  * flapping folds into another route flapping only through the same prefix (the origin
  * node's alert); a link alert never into itself.
  */
-export function findCause(symptom: { code: AlertCode; subject: string; keys: Keys }, causes: readonly Cause[], nowMs: number, windowMs = FOLD_WINDOW_MS): Cause | null {
+export function findCause(symptom: { code: AlertCode; subject: string; keys: Keys; startTs?: number | null }, causes: readonly Cause[], nowMs: number, windowMs = FOLD_WINDOW_MS): Cause | null {
   const allowed = FOLDS_INTO[symptom.code];
   if (!allowed) return null;
   const keys = new Set(symptom.keys);
@@ -60,7 +65,11 @@ export function findCause(symptom: { code: AlertCode; subject: string; keys: Key
     .filter((c) => {
       // Another node's churn on the same prefix folds through the prefix; a slow convergence
       // while a route flaps (the flap keeps the incident open) through the flapping nodes.
-      if (c.as === "route_flapping" && symptom.code === "route_flapping") return c.keys.some((k) => k.startsWith("prefix:") && keys.has(k));
+      if (c.as === "route_flapping" && symptom.code === "route_flapping") {
+        // The same prefix (::/0 of another mesh, or a new flap an hour later, is another problem).
+        const near = c.startTs == null || symptom.startTs == null || Math.abs(symptom.startTs - c.startTs) <= FLAP_PROPAGATION_MS;
+        return near && c.keys.some((k) => k.startsWith("prefix:") && keys.has(k));
+      }
       if (c.as === "route_flapping" && symptom.code !== "slow_convergence") return false;
       return c.keys.some((k) => keys.has(k));
     });

@@ -17,6 +17,7 @@ import { alertText } from "./alert-text";
 import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
 import { currentCauses, symptomKeys } from "./fold-inputs";
 import { routeFlapOrigin, shouldResolvePrefix } from "./flap-origin-input";
+import { episodeStart } from "./flap-origin";
 import { JobsRepository } from "../jobs/repo";
 import { JOB_GRACE_MS, jobActor, jobWindows, windowFor, type JobWindow } from "./job-quiet";
 import type { Silence } from "../alerts/silences";
@@ -251,9 +252,10 @@ export class DetectionService {
   private fold(input: AlertInput, ts: number): boolean {
     if (!canFold(input.code) || this.alerts.isOpen(input.code, input.subject)) return false;
     const now = this.o.clock.now();
-    const causes = currentCauses({ open: this.alerts.openAlerts(), resolved: this.alerts.list({ state: "resolved", since: now - FOLD_WINDOW_MS, limit: 500 }), fleet: this.fleet, backAt: this.backAt, now });
+    const flapStart = (a: { evidence: { scores: { ts: number; score: number }[] } }) => episodeStart({ history: a.evidence.scores }, this.cfg.churn);
+    const causes = currentCauses({ open: this.alerts.openAlerts(), resolved: this.alerts.list({ state: "resolved", since: now - FOLD_WINDOW_MS, limit: 500 }), fleet: this.fleet, backAt: this.backAt, now, flapStart });
     const keys = symptomKeys(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet);
-    const c = findCause({ code: input.code, subject: input.subject, keys }, causes, now);
+    const c = findCause({ code: input.code, subject: input.subject, keys, ...(input.code === "route_flapping" ? { startTs: flapStart(input) } : {}) }, causes, now);
     if (!c) return false;
     if (c.alert) this.alerts.absorb({ ...c.alert, ...(c.id !== undefined ? { id: c.id } : {}) }, input, ts);
     this.o.log.info({ symptom: `${input.code} ${input.subject}`, cause: c.label }, "alert folded into its cause");
