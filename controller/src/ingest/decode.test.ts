@@ -94,7 +94,8 @@ describe("edge schemas (zod AOT-compiled) accept, build and reject exactly like 
     }
     // The mutations must actually exercise the rejection path, not only harmless changes.
     expect(rejected).toBeGreaterThan(1500);
-  });
+    // About 3 s of CPU on an idle core; the limit leaves room for a shared, loaded machine.
+  }, 120_000);
 
   it("decodeMessage still reports the schema's reason and first problem", () => {
     const bad = structuredClone(snap) as { [k: string]: Json };
