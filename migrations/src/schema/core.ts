@@ -130,7 +130,10 @@ export const rawBlocks = sqliteTable(
   (t) => [primaryKey({ columns: [t.nodeId, t.start] }), index("raw_blocks_start_idx").on(t.start)],
 );
 
-/** Per-minute rollups: one row per node and minute, `data` = {series: [min, max, sum, count]}. */
+/**
+ * Per-minute rollups: one row per node and minute, `data` = {series: [min, max, sum, count]}
+ * as JSON, deflated (a blob; rows written before compression are JSON text).
+ */
 export const rollupsMinute = sqliteTable(
   "rollups_minute",
   {
