@@ -76,16 +76,18 @@ describe("broker outage under streaming agents", () => {
 
     await broker.kill();
     const seqAtKill = new Map(agents.map((a) => [a.id, a.agent.seq]));
-    // Down for about 12 cycles; the agents keep collecting into their buffers.
+    // Down until every agent collected at least 6 more cycles into its buffer (waited for,
+    // however slowly a loaded machine runs them).
     const maxBuffered = new Map(ids.map((id) => [id, 0]));
-    const downUntil = Date.now() + 3000;
-    while (Date.now() < downUntil) {
-      for (const a of agents) maxBuffered.set(a.id, Math.max(maxBuffered.get(a.id)!, a.agent.buffered));
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      () => {
+        for (const a of agents) maxBuffered.set(a.id, Math.max(maxBuffered.get(a.id)!, a.agent.buffered));
+        return agents.every((a) => a.agent.seq - seqAtKill.get(a.id)! >= 6 && maxBuffered.get(a.id)! >= 6);
+      },
+      { timeoutMs: 60_000, what: "6 more snapshots per node collected and buffered while the broker is gone", intervalMs: 50 },
+    );
     expect(agents.filter((a) => a.agent.connected).map((a) => a.id)).toEqual([]);
-    for (const a of agents) expect(a.agent.seq - seqAtKill.get(a.id)!).toBeGreaterThanOrEqual(6);
-    // Every agent held at least 6 snapshots while the broker was gone (about 12 expected).
+    // Every agent held at least 6 snapshots while the broker was gone.
     expect(Math.min(...maxBuffered.values())).toBeGreaterThanOrEqual(6);
 
     await broker.restart();
@@ -138,7 +140,7 @@ describe("broker outage under streaming agents", () => {
       total += rows.length;
     }
     expect(total).toBe([...produced.values()].reduce((n, p) => n + p.last, 0));
-  }, 60_000);
+  }, 120_000);
 
   it("one agent down longer than its buffer: the oldest are dropped and the controller learns exactly how many", async () => {
     const { db, broker, ctl } = await start();
