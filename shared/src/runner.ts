@@ -19,6 +19,11 @@ export interface RunOptions {
    * use it to pick per-collector overrides (PrefixedRunner); others ignore it.
    */
   collector?: string;
+  /**
+   * Called with stdout text as the command prints it (remote diagnostics stream it back).
+   * Runners that cannot stream never call it; the result still holds all of the output.
+   */
+  onOutput?: (text: string) => void;
 }
 
 export interface CommandRunner {

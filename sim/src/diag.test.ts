@@ -77,13 +77,31 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       sub.unsubscribe();
       expect(refused[0]).toMatchObject({ id: "raw-request-0001", state: "refused", error: { code: "E_DIAG_REFUSED" } });
 
+      // Asked for an event stream: accepted (argv), the output line by line as the node prints it, then the result.
+      const streamed = await app.request(`/api/diag/node-1`, { method: "POST", body: JSON.stringify({ args: { kind: "ping", target: far, count: 4 } }), headers: { "content-type": "application/json", accept: "text/event-stream" } });
+      expect(streamed.headers.get("content-type")).toContain("text/event-stream");
+      const events = (await streamed.text())
+        .split("\n\n")
+        .filter((b) => b.trim() !== "")
+        .map((b) => ({ event: /^event: (.*)$/m.exec(b)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(b)![1]!) as { argv?: string[]; text?: string; output?: string; result?: string } }));
+      expect(events[0]).toEqual({ event: "accepted", data: { argv: ["ping", "-c", "4", "-s", "56", "-W", "2", far] } });
+      const outputs = events.filter((e) => e.event === "output");
+      const last = events[events.length - 1]!;
+      expect(last.event).toBe("result");
+      expect(last.data.result).toBe("done");
+      // Every line came as its own chunk (header, replies, blank, statistics), together exactly the result's output.
+      expect(outputs.length).toBe(last.data.output!.split("\n").length - 1);
+      expect(outputs.map((o) => o.data.text).join("")).toBe(last.data.output);
+      expect(events.map((e) => e.event)).toEqual(["accepted", ...outputs.map(() => "output"), "result"]);
+
       const audit = await app.request("/api/diag/audit?node=node-1");
       const rows = ((await audit.json()) as { audit: { kind: string; result: string; who: string; argv: string[] | null }[] }).audit;
-      expect(rows.slice(0, 2).map((r) => [r.kind, r.result, r.who])).toEqual([
+      expect(rows.slice(0, 3).map((r) => [r.kind, r.result, r.who])).toEqual([
+        ["ping", "done", "local"],
         ["traceroute", "done", "local"],
         ["ping", "done", "local"],
       ]);
-      expect(rows[1]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
+      expect(rows[2]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
     } finally {
       await fleet.stop();
       await publisher.close();

@@ -21,7 +21,16 @@ export interface SimulatedRunnerOptions {
    * default 0 (fail at once). Capped by the call's `timeoutMs`.
    */
   downDelayMs?: number;
+  /**
+   * When the caller streams output (`onOutput`, remote diagnostics), the pause between the
+   * lines of a probing diagnostic (ping, traceroute, iperf3), as a real one prints them
+   * over time; default 100 ms.
+   */
+  diagLineMs?: number;
 }
+
+/** Diagnostics whose real output arrives line by line over seconds. */
+const PROBING = new Set(["ping", "ping6", "traceroute", "iperf3"]);
 
 const ok = (stdout: string): CommandResult => ({ stdout, stderr: "", exitCode: 0 });
 const failed = (stderr: string, exitCode: number): CommandResult => ({ stdout: "", stderr, exitCode });
@@ -73,7 +82,18 @@ export class SimulatedRunner implements CommandRunner {
     cfg?.sync();
     const out = this.answer(argv);
     if (out === null) throw new CommandError(ERROR_CODES.commandNotFound, `${argv[0] ?? ""}: not found in the simulated router`, { argv, exitCode: 127, stderr: "" });
+    if (opts?.onOutput && PROBING.has(argv[0] ?? "")) await this.stream(out.stdout, opts.onOutput, opts.timeoutMs ?? 5000);
     return out;
+  }
+
+  /** Hands `text` to `emit` a line at a time, paced like the real command (within the timeout). */
+  private async stream(text: string, emit: (t: string) => void, timeoutMs: number): Promise<void> {
+    const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    const pause = Math.min(this.opts.diagLineMs ?? 100, Math.floor(timeoutMs / Math.max(1, 2 * lines.length)));
+    for (const [i, l] of lines.entries()) {
+      if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause));
+      emit(l);
+    }
   }
 
   /** Renders once per `key` (board, addresses and radio settings rarely change). */

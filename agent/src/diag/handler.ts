@@ -50,8 +50,16 @@ export class DiagHandler {
     this.#running = id;
     send({ state: "accepted", argv });
     try {
-      const r = await this.o.runner.run(argv, { timeoutMs: req.value.deadlineMs, collector: "diag" });
-      const out = r.stdout + (r.stderr ? (r.stdout.endsWith("\n") || r.stdout === "" ? "" : "\n") + r.stderr : "");
+      // Output goes back as the command prints it when the runner streams; otherwise all at the end.
+      let streamed = 0;
+      const onOutput = (text: string) => {
+        streamed += text.length;
+        for (let i = 0; i < text.length; i += CHUNK) send({ state: "output", text: text.slice(i, i + CHUNK) });
+      };
+      const r = await this.o.runner.run(argv, { timeoutMs: req.value.deadlineMs, collector: "diag", onOutput });
+      const rest = streamed > 0 ? r.stdout.slice(streamed) : r.stdout;
+      const stdoutEnd = streamed > 0 ? r.stdout : rest;
+      const out = rest + (r.stderr ? (stdoutEnd.endsWith("\n") || stdoutEnd === "" ? "" : "\n") + r.stderr : "");
       for (let i = 0; i < out.length; i += CHUNK) send({ state: "output", text: out.slice(i, i + CHUNK) });
       send({ state: "done", exitCode: r.exitCode });
     } catch (e) {

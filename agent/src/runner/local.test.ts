@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERROR_CODES, errorCode } from "@meshfleet/shared";
@@ -18,6 +18,26 @@ runnerContract("local", {
 });
 
 describe("LocalRunner", () => {
+  it("streams stdout as it is printed: the command waits for what the first line's callback does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mf-stream-"));
+    const gate = join(dir, "go");
+    try {
+      const seen: string[] = [];
+      const r = await new LocalRunner().run(["sh", "-c", `echo one; while [ ! -e ${gate} ]; do sleep 0.02; done; echo two`], {
+        timeoutMs: 4000,
+        onOutput: (t) => {
+          seen.push(t);
+          if (t.includes("one")) writeFileSync(gate, "");
+        },
+      });
+      expect(seen.join("")).toBe("one\ntwo\n");
+      expect(seen[0]).toBe("one\n");
+      expect(r.stdout).toBe("one\ntwo\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("never runs a shell: a `$(...)` argument is printed, not executed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mf-local-"));
     try {

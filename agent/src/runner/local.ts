@@ -62,6 +62,7 @@ export class LocalRunner implements CommandRunner {
       maxOutputBytes: this.#maxOutputBytes,
       env: this.#env,
       ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import type { Readable } from "node:stream";
 import { CommandError, ERROR_CODES } from "@meshfleet/shared";
 import type { CommandResult } from "./types";
@@ -19,6 +20,8 @@ export interface SpawnSpec {
   env: NodeJS.ProcessEnv;
   /** Maps a finished process to a not-found error (ssh: the remote shell's exit 127). */
   notFound?: (exitCode: number, stderr: string) => boolean;
+  /** Called with stdout text as it arrives (decoded across chunk boundaries). */
+  onOutput?: (text: string) => void;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -93,6 +96,18 @@ export function spawnCommand(spec: SpawnSpec): Promise<CommandResult> {
       bucket.push(chunk);
     };
     stdout.on("data", onData(out));
+    if (spec.onOutput) {
+      const dec = new StringDecoder("utf8");
+      const emit = spec.onOutput;
+      stdout.on("data", (chunk: Buffer) => {
+        const t = dec.write(chunk);
+        if (t !== "" && failure === null) emit(t);
+      });
+      stdout.once("end", () => {
+        const t = dec.end();
+        if (t !== "" && failure === null) emit(t);
+      });
+    }
     stderr.on("data", onData(err));
     if (child.stdin) {
       child.stdin.on("error", () => {

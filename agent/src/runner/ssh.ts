@@ -94,6 +94,7 @@ export class SshRunner implements CommandRunner {
       maxOutputBytes: this.#maxOutputBytes,
       env: { ...process.env, LC_ALL: "C" },
       ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
       notFound: (code) => code === 127,
     }).then((r) => {
       if (r.exitCode === 255) {

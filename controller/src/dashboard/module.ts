@@ -15,7 +15,7 @@ const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
 const SCRIPTS = ["lib.js", "names.js", "fleet-page.js", "events-page.js", "alerts-page.js", "jobs-page.js", "alert-page.js", "plots.js", "node-page.js", "topology-graph.js", "topology-layout.js", "topology-page.js", "app.js"];
 /** The client page and the diagnostics panel (their own files). */
-const RADIO_SCRIPTS = ["client-page.js"];
+const RADIO_SCRIPTS = ["client-page.js", "diag-panel.js"];
 
 /**
  * The dashboard's files, read once: the page, its scripts and style, cytoscape for the

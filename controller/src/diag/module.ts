@@ -1,6 +1,7 @@
 import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES } from "@meshfleet/shared";
+import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, type DiagKind } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../api/deps";
 import { notFound, params, query } from "../api/errors";
@@ -10,9 +11,27 @@ export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().
 const auditQuery = z.object({ node: nodeId.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 /**
+ * The diagnostics list as forms need it: each kind's arguments with their bounds and
+ * defaults (the schema in shared is what validates; this only describes it).
+ */
+export const DIAG_COMMANDS: { kind: DiagKind; title: string; args: { name: string; type: "target" | "int" | "iface" | "prefix"; min?: number; max?: number; default?: number | string }[] }[] = [
+  { kind: "ping", title: "ping (IPv4)", args: [{ name: "target", type: "target" }, { name: "count", type: "int", min: DIAG_LIMITS.count[0], max: DIAG_LIMITS.count[1], default: 4 }, { name: "size", type: "int", min: DIAG_LIMITS.size[0], max: DIAG_LIMITS.size[1], default: 56 }] },
+  { kind: "ping6", title: "ping6 (IPv6)", args: [{ name: "target", type: "target" }, { name: "count", type: "int", min: DIAG_LIMITS.count[0], max: DIAG_LIMITS.count[1], default: 4 }, { name: "size", type: "int", min: DIAG_LIMITS.size[0], max: DIAG_LIMITS.size[1], default: 56 }] },
+  { kind: "traceroute", title: "traceroute", args: [{ name: "target", type: "target" }, { name: "maxHops", type: "int", min: DIAG_LIMITS.maxHops[0], max: DIAG_LIMITS.maxHops[1], default: 16 }] },
+  { kind: "mpath", title: "mesh paths (iw mpath dump)", args: [{ name: "iface", type: "iface", default: "mesh0" }] },
+  { kind: "stations", title: "stations (iw station dump)", args: [{ name: "iface", type: "iface", default: "wlan0" }] },
+  { kind: "route", title: "route for a prefix (birdc show route for)", args: [{ name: "prefix", type: "prefix" }] },
+  { kind: "scan", title: "Wi-Fi scan (iw scan)", args: [{ name: "iface", type: "iface", default: "wlan0" }] },
+  { kind: "iperf3", title: "throughput to a node (iperf3)", args: [{ name: "target", type: "target" }, { name: "durationSec", type: "int", min: DIAG_LIMITS.durationSec[0], max: DIAG_LIMITS.durationSec[1], default: 5 }] },
+];
+
+/**
  * Remote diagnostics as a controller module: `POST /api/diag/:id` (operator role) runs
- * one diagnostic on a node and answers with its output and result; `GET /api/diag/audit`
- * lists every request. A target that is not an IP literal must be a fleet node.
+ * one diagnostic on a node and answers with its output and result, or, asked with
+ * `Accept: text/event-stream`, streams it as server-sent events (`accepted` with the argv,
+ * `output` chunks as the node prints them, `result`); `GET /api/diag/audit` lists every
+ * request, `GET /api/diag/commands` the list. A target that is not an IP literal must be
+ * a fleet node.
  */
 export function diagModule(): ControllerModule & { readonly service: () => DiagService | null } {
   let service: DiagService | null = null;
@@ -37,9 +56,27 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
         const target = "target" in parsed.data.args ? parsed.data.args.target : null;
         if (target !== null && !isIpLiteral(target) && !d.store.nodes.get(target)) throw new MeshfleetError(ERROR_CODES.validation, `target ${target} is neither an IP address nor a fleet node`);
         if (!service) throw new MeshfleetError(ERROR_CODES.storage, "diagnostics are not connected to the broker yet");
-        const who = (c.get("who" as never) as { name?: string } | undefined)?.name ?? "local";
-        return c.json(await service.run(id, parsed.data.args, who, parsed.data.deadlineMs));
+        // The audit names the API token (its name, and its id since names may repeat).
+        const asker = c.get("who" as never) as { name?: string; token?: string } | undefined;
+        const who = asker?.token ? `${asker.token} (${asker.name?.replace(/^token:/, "") ?? "?"})` : (asker?.name ?? "local");
+        const svc = service;
+        if (svc.busy(id)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);
+        if (!(c.req.header("accept") ?? "").includes("text/event-stream")) return c.json(await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs));
+        return streamSSE(c, async (stream) => {
+          // Events are written in the order the node's answers arrive.
+          let chain = Promise.resolve();
+          const emit = (event: string, data: unknown) => {
+            chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) })));
+          };
+          const result = await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs, {
+            accepted: (argv) => emit("accepted", { argv }),
+            output: (text) => emit("output", { text }),
+          });
+          emit("result", result);
+          await chain;
+        });
       });
+      app.get("/diag/commands", (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS }));
       app.get("/diag/audit", (c) => {
         const q = query(c, auditQuery);
         return c.json({ audit: service?.audit(q.limit ?? 100, q.node) ?? [] });

@@ -19,6 +19,14 @@ export interface DiagResult {
   finishedAt: number;
 }
 
+/** What a caller may watch while a diagnostic runs (the API streams it as server-sent events). */
+export interface DiagProgress {
+  /** The node accepted the request and runs this argv. */
+  accepted?: (argv: string[]) => void;
+  /** Output text, in the order the node sent it. */
+  output?: (text: string) => void;
+}
+
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 
@@ -34,7 +42,12 @@ export class DiagService {
     private readonly o: { nc: NatsConnection; store: Store; now: () => number },
   ) {}
 
-  async run(node: string, input: DiagArgsInput, who: string, deadlineMs = 20_000, onChunk?: (text: string) => void): Promise<DiagResult> {
+  /** Whether a diagnostic is running on `node` now. */
+  busy(node: string): boolean {
+    return this.#running.has(node);
+  }
+
+  async run(node: string, input: DiagArgsInput, who: string, deadlineMs = 20_000, progress: DiagProgress = {}): Promise<DiagResult> {
     const args = diagArgs.parse(input);
     if (this.#running.has(node)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${node}`);
     this.#running.add(node);
@@ -60,10 +73,12 @@ export class DiagService {
           continue;
         }
         if (msg.id !== id || msg.node !== node) continue;
-        if (msg.state === "accepted") r.argv = msg.argv ?? null;
-        else if (msg.state === "output" && msg.text !== undefined) {
+        if (msg.state === "accepted") {
+          r.argv = msg.argv ?? null;
+          progress.accepted?.(r.argv ?? []);
+        } else if (msg.state === "output" && msg.text !== undefined) {
           chunks.set(msg.seq, msg.text);
-          onChunk?.(msg.text);
+          progress.output?.(msg.text);
         } else if (msg.state === "refused" || msg.state === "done") {
           r.result = msg.state === "refused" ? "refused" : msg.error ? "failed" : "done";
           r.exitCode = msg.exitCode ?? null;

@@ -123,7 +123,7 @@
     view.innerHTML = `<h2>${esc(id)}</h2><p id="nodesum" class="muted"></p>` +
       `<p>Window <select id="win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="range" hidden>zoomed to <span></span> <button id="unzoom" class="small">Back to live</button></span> <span id="plotnote" class="muted"></span> <span class="muted">drag across a chart to zoom</span></p>` +
       `<div class="plots">${PANELS.map(([pid, title]) => `<section class="plot" id="${pid}"><h3>${esc(title)}</h3><div class="chart"></div><p class="empty muted"></p></section>`).join("")}</div>` +
-      `<div id="tables"></div>`;
+      `<div id="tables"></div><section id="diag-panel"></section>`;
     showRange();
     document.getElementById("unzoom").onclick = () => {
       state.range = null;
@@ -139,6 +139,8 @@
       sessionStorage.setItem("node.window", state.win);
       void load().catch(() => {});
     });
+    // The diagnostics panel (diag-panel.js) keeps its own state across refreshes.
+    if (window.meshfleetDiag) void window.meshfleetDiag.mount(document.getElementById("diag-panel"), id).catch(() => {});
     await load();
   }
 
@@ -148,6 +150,7 @@
 
   function leave() {
     if (state) state.refresh.cancel();
+    if (window.meshfleetDiag) window.meshfleetDiag.unmount();
     state = null;
     plots.destroyAll();
   }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION, type CommandResult, type CommandRunner, type DiagOutput, type RunOptions } from "@meshfleet/shared";
+import { DiagHandler } from "./handler";
+
+const enc = new TextEncoder();
+const request = (args: unknown, node = "r1", id = "req-0001") => enc.encode(JSON.stringify({ type: "diag", v: PROTOCOL_VERSION, id, node, args, deadlineMs: 5000, ts: 1 }));
+
+/** A runner that prints `parts` one after another (streaming them when asked) and records what it ran. */
+function scripted(parts: string[], stderr = ""): CommandRunner & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    description: "scripted",
+    calls,
+    run(argv: readonly string[], opts?: RunOptions): Promise<CommandResult> {
+      calls.push([...argv]);
+      for (const p of parts) opts?.onOutput?.(p);
+      return Promise.resolve({ stdout: parts.join(""), stderr, exitCode: 0 });
+    },
+  };
+}
+
+function handler(runner: CommandRunner) {
+  const sent: DiagOutput[] = [];
+  const h = new DiagHandler({ node: "r1", runner, send: (m) => sent.push(m), now: () => 1 });
+  const states = () => sent.map((m) => [m.seq, m.state, m.text ?? m.argv?.join(" ") ?? m.error?.code ?? m.exitCode]);
+  return { h, sent, states };
+}
+
+describe("DiagHandler", () => {
+  it("streams output in order as the runner prints it, then done with the exit code", async () => {
+    const { h, states } = handler(scripted(["PING 10.0.0.2: 56 data bytes\n", "64 bytes from 10.0.0.2: seq=0 ttl=63 time=1.2 ms\n"]));
+    await h.handle(request({ kind: "ping", target: "10.0.0.2", count: 1 }));
+    expect(states()).toEqual([
+      [0, "accepted", "ping -c 1 -s 56 -W 2 10.0.0.2"],
+      [1, "output", "PING 10.0.0.2: 56 data bytes\n"],
+      [2, "output", "64 bytes from 10.0.0.2: seq=0 ttl=63 time=1.2 ms\n"],
+      [3, "done", 0],
+    ]);
+  });
+
+  it("a runner that does not stream: the whole output at the end, stderr after it", async () => {
+    const quiet: CommandRunner = { description: "quiet", run: () => Promise.resolve({ stdout: "one\ntwo", stderr: "warn\n", exitCode: 1 }) };
+    const { h, states } = handler(quiet);
+    await h.handle(request({ kind: "mpath", iface: "mesh0" }));
+    expect(states()).toEqual([[0, "accepted", "iw dev mesh0 mpath dump"], [1, "output", "one\ntwo\nwarn\n"], [2, "done", 1]]);
+  });
+
+  it("refuses what is not on the list, requests for another node, and a second one while one runs", async () => {
+    const { h, states, sent } = handler(scripted(["x\n"]));
+    await h.handle(request({ kind: "ping", target: "-f 10.0.0.1" }));
+    await h.handle(request({ kind: "shell", cmd: "reboot" }, "r1", "req-0002"));
+    await h.handle(request({ kind: "ping", target: "10.0.0.1" }, "r2", "req-0003"));
+    expect(states().map((s) => [s[1], s[2]])).toEqual([["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"]]);
+    sent.length = 0;
+    let release: () => void = () => {};
+    const slow: CommandRunner = { description: "slow", run: () => new Promise((r) => (release = () => r({ stdout: "", stderr: "", exitCode: 0 }))) };
+    const busy = handler(slow);
+    const first = busy.h.handle(request({ kind: "ping", target: "10.0.0.1" }));
+    await busy.h.handle(request({ kind: "ping", target: "10.0.0.1" }, "r1", "req-0004"));
+    release();
+    await first;
+    expect(busy.sent.map((m) => [m.id, m.state, m.error?.code ?? null])).toEqual([
+      ["req-0001", "accepted", null],
+      ["req-0004", "refused", "E_DIAG_BUSY"],
+      ["req-0001", "done", null],
+    ]);
+  });
+});
