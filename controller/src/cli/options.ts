@@ -46,6 +46,8 @@ export const serveOptions = z.object({
   streamMaxBytes: z.coerce.number().int().positive(),
   nodeRate: z.coerce.number().min(0),
   nodeBurst: z.coerce.number().int().min(1),
+  /** A node's clock further than this from the broker's is not trusted (0: off). */
+  clockSkew: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--clock-skew"))),
   ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
