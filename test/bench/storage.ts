@@ -19,12 +19,14 @@ import { FakeClock, HOUR_MS, buildSnapshot, counterBaseOf, forEachSample, openSt
  * JSON) with the same rows inserted in the same batches.
  *
  * Then a home mesh: --mesh-nodes routers every 10 s for --mesh-hours simulated hours, each
- * snapshot committed on its own (what the ingest does at this rate: one message per batch),
- * maintenance every 30 s, raw retention --mesh-raw-hours (short, so that retention is
- * active within the run). Prints bytes written per day (write_bytes of this process over
- * the run, scaled to 24 h) and the database size every simulated hour.
+ * snapshot committed on its own (what the ingest does at this rate: one message per batch;
+ * --mesh-commit-ms N commits what arrived within N ms together, to size a group commit),
+ * maintenance every 30 s, raw and minute-rollup retention --mesh-raw-hours and
+ * --mesh-minute-hours (short, so that retention is active within the run). Prints bytes
+ * written per day (write_bytes of this process over the run, scaled to 24 h) and the
+ * database size every simulated hour.
  *
- *   npm run bench -- storage [--nodes 20] [--minutes 60] [--batch 100] [--mesh-nodes 7] [--mesh-hours 6] [--mesh-raw-hours 2]
+ *   npm run bench -- storage [--nodes 20] [--minutes 60] [--batch 100] [--mesh-nodes 7] [--mesh-hours 6] [--mesh-raw-hours 2] [--mesh-minute-hours 3] [--mesh-commit-ms 0]
  */
 const writeBytes = () => Number(/write_bytes:\s+(\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0);
 const T0 = Date.UTC(2026, 0, 1);
@@ -118,24 +120,29 @@ function ceilingRun(dir: string, packed: { node: string; ts: number; data: strin
   return { size: statSync(cfile).size, written, ms };
 }
 
-async function meshRun(dir: string, nodes: number, hours: number, rawHours: number) {
+async function meshRun(dir: string, nodes: number, hours: number, rawHours: number, minuteHours: number, commitMs: number) {
   const clock = new FakeClock(T0);
   const file = join(dir, "mesh.sqlite");
-  const store = openStore({ file, clock, retention: { rawMs: rawHours * HOUR_MS } });
+  const store = openStore({ file, clock, retention: { rawMs: rawHours * HOUR_MS, minuteMs: minuteHours * HOUR_MS } });
   const cycles = (hours * HOUR_MS) / 10_000;
   const sizes: number[] = [];
   const w0 = writeBytes();
   let nextPass = T0 + MAINTENANCE_MS;
+  let pending: IngestItem[] = [];
   for (let c = 0; c < cycles; c++) {
     for (let n = 0; n < nodes; n++) {
-      // Routers' cycles spread over the 10 s interval, each snapshot its own transaction.
+      // Routers' cycles spread over the 10 s interval; a commit per snapshot, or per --mesh-commit-ms.
       const s = snapshotOf(n, c, Math.floor((n * 10_000) / nodes));
       clock.set(s.ts);
       if (s.ts >= nextPass) {
         await store.maintenance.run(s.ts);
         nextPass += MAINTENANCE_MS;
       }
-      writeBatch(store, [{ kind: "snapshot", msg: s }], s.ts);
+      pending.push({ kind: "snapshot", msg: s });
+      if (s.ts - (pending[0]!.msg as Snapshot).ts >= commitMs) {
+        writeBatch(store, pending, s.ts);
+        pending = [];
+      }
     }
     if ((c + 1) % 360 === 0) sizes.push(store.sizeBytes());
   }
@@ -157,6 +164,8 @@ export default async function storageBench(argv: string[]): Promise<void> {
       "mesh-nodes": { type: "string", default: "7" },
       "mesh-hours": { type: "string", default: "6" },
       "mesh-raw-hours": { type: "string", default: "2" },
+      "mesh-minute-hours": { type: "string", default: "3" },
+      "mesh-commit-ms": { type: "string", default: "0" },
     },
   });
   const nodes = Number(f.nodes);
@@ -186,8 +195,9 @@ export default async function storageBench(argv: string[]): Promise<void> {
     console.log(`  ceiling  ${(c.size / n).toFixed(0)} B/snapshot, ${(c.size / samples).toFixed(1)} B/sample (bare table, same packed rows, no packing); wrote ${(c.written / n).toFixed(0)} B/snapshot; insert ${((c.ms * 1000) / n).toFixed(0)} us/snapshot`);
     console.log(`  raw retention/ceiling ${(raw / c.size).toFixed(3)}x, insert time ${(r.insertMs / c.ms).toFixed(2)}x; target <= 2 B/sample (<= 600 B/snapshot) in raw retention`);
 
-    const m = await meshRun(dir.path, Number(f["mesh-nodes"]), Number(f["mesh-hours"]), Number(f["mesh-raw-hours"]));
-    console.log(`mesh: ${f["mesh-nodes"]} routers at 10 s, one snapshot per commit, ${f["mesh-hours"]} simulated h, raw retention ${f["mesh-raw-hours"]} h; rows ${JSON.stringify(m.counts)}`);
+    const m = await meshRun(dir.path, Number(f["mesh-nodes"]), Number(f["mesh-hours"]), Number(f["mesh-raw-hours"]), Number(f["mesh-minute-hours"]), Number(f["mesh-commit-ms"]));
+    const commits = f["mesh-commit-ms"] === "0" ? "one snapshot per commit" : `one commit per ${f["mesh-commit-ms"]} ms of snapshots`;
+    console.log(`mesh: ${f["mesh-nodes"]} routers at 10 s, ${commits}, ${f["mesh-hours"]} simulated h, retention raw ${f["mesh-raw-hours"]} h, minute rollups ${f["mesh-minute-hours"]} h; rows ${JSON.stringify(m.counts)}`);
     console.log(`  wrote ${(m.written / m.snapshots).toFixed(0)} B/snapshot = ${(m.perDay / 1e6).toFixed(0)} MB/day (write_bytes over the run x 24 h / ${f["mesh-hours"]} h); target < 50 MB/day`);
     console.log(`  database + WAL size at each simulated hour: ${m.sizes.map(kb).join(", ")}`);
   } finally {

@@ -4,6 +4,7 @@ import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
 import { registerEnrollCommand } from "./enroll-command";
 import { registerAlertsCommand } from "./alerts-command";
+import { registerDiagCommand } from "./diag-command";
 import { registerDoctorCommand } from "../doctor/command";
 
 export interface ProgramActions {
@@ -53,6 +54,7 @@ export function createProgram(actions: ProgramActions): Command {
   registerTokenCommand(program);
   registerEnrollCommand(program);
   registerAlertsCommand(program);
+  registerDiagCommand(program);
   registerDoctorCommand(program);
   return program;
 }

@@ -47,6 +47,7 @@ const PACK_WINDOWS_PER_PASS = 4;
 export class Maintenance {
   private readonly nodeIds: Statement;
   private readonly minRawTs: Statement;
+  private readonly nextRawTs: Statement;
   private readonly pruneRaw: Statement;
   private minuteNextCache: number | null;
 
@@ -58,6 +59,7 @@ export class Maintenance {
   ) {
     this.nodeIds = db.prepare("SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?").pluck();
     this.minRawTs = db.prepare("SELECT min(ts) FROM raw_snapshots").pluck();
+    this.nextRawTs = db.prepare("SELECT min(ts) FROM raw_snapshots WHERE ts >= ?").pluck();
     // The latest row of every node is kept whatever its age: it is the node's current state.
     this.pruneRaw = db.prepare(`DELETE FROM raw_snapshots WHERE id IN (SELECT id FROM raw_snapshots WHERE ts < ?
       AND id NOT IN (SELECT raw_id FROM node_state) LIMIT ?)`);
@@ -104,11 +106,16 @@ export class Maintenance {
     }
     const redo = this.rollups.getNumber(KEYS.minuteRedo);
     const start = redo === null ? next : Math.min(redo, next);
-    const target = Math.min(bucketOf(now - this.opts.graceMs, MINUTE_MS), start + 10 * MINUTE_MS);
+    const end = bucketOf(now - this.opts.graceMs, MINUTE_MS);
+    // Minutes without a stored row (a controller that was down, a quiet fleet) are skipped
+    // in one step. Blocks only hold minutes rolled up before, so raw rows alone decide.
+    const firstRow = this.nextRawTs.get(start) as number | null;
+    const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
+    const target = Math.min(end, from + 10 * MINUTE_MS);
     if (start >= target) return 0;
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, start, target), MINUTE_MS)) {
+      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, from, target), MINUTE_MS)) {
         this.rollups.put("minute", id, bucket, data);
         buckets++;
       }
@@ -124,7 +131,7 @@ export class Maintenance {
       }
     })();
     this.minuteNextCache = Math.max(next, target);
-    return buckets + (target < bucketOf(now - this.opts.graceMs, MINUTE_MS) ? await this.rollMinutes(now) : 0);
+    return buckets + (target < end ? await this.rollMinutes(now) : 0);
   }
 
   private async rollHours(): Promise<number> {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -238,6 +239,44 @@ describe("client page and diagnostics panel in Chromium", () => {
     await page.waitForFunction(() => document.getElementById("diag-status")?.dataset.result && document.querySelector("#diag-status .pill")?.textContent === "ok");
     await page.evaluate(() => document.getElementById("diag-panel")!.scrollIntoView());
     await shoot(page, "diag-panel");
+  }, 60_000);
+
+  it("meshfleet-controller diag (the built bin) prints a ping's output as the node prints it, the argv and result on stderr, and exits with the ping's code", async () => {
+    const bin = join(import.meta.dirname, "..", "..", "..", "controller", "bin", "meshfleet-controller.mjs");
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; chunks: string[]; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, "diag", ...args, "--api", base(), "--token", demo.token], { stdio: ["ignore", "pipe", "pipe"] });
+        const chunks: string[] = [];
+        let stderr = "";
+        child.stdout.on("data", (b: Buffer) => chunks.push(b.toString()));
+        child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+        child.once("error", reject);
+        child.once("close", (code) => resolve({ code, chunks, stderr }));
+      });
+    const r = await run("node-1", "ping", "node-3", "--count", "5");
+    const out = r.chunks.join("");
+    expect(r.stderr.split("\n")[0]).toBe("node-1$ ping -c 5 -s 56 -W 2 node-3");
+    // Exit 0 unless every probe was lost (the simulated link loses some on weak hops).
+    const received = Number(/(\d+) packets received/.exec(r.chunks.join(""))?.[1]);
+    const code = received > 0 ? 0 : 1;
+    expect(r.stderr).toMatch(new RegExp(`^node-1: done, exit ${code} in \\d+ ms$`, "m"));
+    expect(r.code).toBe(code);
+    expect(out).toMatch(/^PING \S+ \(\S+\): 56 data bytes\n/);
+    expect(out).toMatch(/5 packets transmitted, \d packets received, \d+% packet loss\n/);
+    // Printed as it arrived: the header came in an earlier write than the statistics.
+    expect(r.chunks.length).toBeGreaterThanOrEqual(2);
+    expect(r.chunks[0]).not.toContain("statistics");
+    // The same request as the API's audit recorded it.
+    const { audit } = await getJson<{ audit: { kind: string; args: unknown; result: string; exitCode: number }[] }>("api/diag/audit?node=node-1&limit=1");
+    expect(audit[0]).toMatchObject({ kind: "ping", args: { kind: "ping", target: "node-3", count: 5, size: 56 }, result: "done", exitCode: code });
+    // Refused before it reaches a node: not on the list, or an argument out of bounds (exit 1, the API's reason).
+    const bad = await run("node-1", "ping", "node-3", "--count", "500");
+    expect([bad.code, bad.chunks.join("")]).toEqual([1, ""]);
+    expect(bad.stderr).toContain("HTTP 400");
+    expect(bad.stderr).toContain("count");
+    const shell = await run("node-1", "shell", "reboot");
+    expect(shell.code).toBe(1);
+    expect(shell.stderr).toContain("shell is not on the diagnostics list");
   }, 60_000);
 
   it("no console errors on the pages", () => {
