@@ -7,7 +7,8 @@ import { createUser, type KeyPair } from "@nats-io/nkeys";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { subjects } from "@meshfleet/shared";
-import { buildSnapshot, Controller, openStore, silentLogger, systemClock, type IngestItem } from "@meshfleet/controller";
+import { Controller, openStore, silentLogger, systemClock, type IngestItem } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { natsAccounts, nodeInboxPrefix } from "@meshfleet/controller/enroll";
 import { startNatsServer } from "@meshfleet/testkit";
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { subjects } from "@meshfleet/shared";
-import { buildSnapshot, Controller, detectionModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
+import { Controller, detectionModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 
 const HOUR = 3_600_000;
