@@ -62,6 +62,7 @@ function rtt(w: World, from: SimNode, hops: SimNode[], k: number): { ms: number;
  * lost on weak links, traceroute lists the mesh path. Null for other commands.
  */
 export function diagAnswer(w: World, node: SimNode, argv: readonly string[]): CommandResult | null {
+  if (argv[0] === "iw" && argv[1] === "dev" && argv[3] === "scan" && argv.length === 4) return scanAnswer(w, node, argv[2]!);
   const cmd = argv[0];
   if (cmd !== "ping" && cmd !== "ping6" && cmd !== "traceroute") return null;
   const target = argv[argv.length - 1] ?? "";
@@ -98,4 +99,42 @@ export function diagAnswer(w: World, node: SimNode, argv: readonly string[]): Co
     out += `round-trip min/avg/max = ${Math.min(...times).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...times).toFixed(3)} ms\n`;
   }
   return ok(out, times.length > 0 ? 0 : 1);
+}
+
+const freqOf = (channel: number): number => (channel <= 14 ? (channel === 14 ? 2484 : 2407 + 5 * channel) : 5000 + 5 * channel);
+
+/**
+ * `iw dev IF scan` as iw prints it (`BSS <mac>(on IF)` blocks), from the world: the radio
+ * behind IF (mesh0: the mesh radio, else the AP radio) hears the other nodes of its site
+ * on its band whose link to this node is usable, each node's AP (the fleet SSID, WPA2
+ * PSK) and mesh point (its mesh id, SAE) on the channels they run, at the link's signal.
+ */
+export function scanAnswer(w: World, node: SimNode, iface: string): CommandResult {
+  if (iface !== "mesh0" && iface !== "wlan0") return { stdout: "", stderr: `command failed: No such device (-19)\n`, exitCode: 237 };
+  const own = iface === "mesh0" ? node.meshChannel : node.apChannel;
+  const band = (c: number) => (c <= 14 ? 2 : 5);
+  const t = w.tables(node, w.now);
+  const site = w.model.sites[node.site]!;
+  let out = "";
+  const k0 = Math.floor(w.now / 1000);
+  for (const idx of site.nodes) {
+    const other = w.model.nodes[idx]!;
+    if (other.index === node.index || !nodeUp(other, w.now)) continue;
+    const sig = t.signal[node.local * t.n + other.local]!;
+    if (Number.isNaN(sig)) continue;
+    const heard = [
+      { mac: other.macs.ap, channel: other.apChannel, ssid: w.model.wireless.ssid, meshId: null as string | null, auth: "PSK", beacon: 100, cap: "ESS Privacy ShortSlotTime (0x0411)" },
+      { mac: other.macs.mesh, channel: other.meshChannel, ssid: "", meshId: other.meshId, auth: "SAE", beacon: 1000, cap: "IBSS Privacy (0x0012)" },
+    ].filter((b) => band(b.channel) === band(own));
+    for (const [i, b] of heard.entries()) {
+      const dbm = Math.round(sig + (noise(w.model.seed, other.index * 13 + i, k0) - 0.5) * 4);
+      const seen = Math.floor(noise(w.model.seed, other.index * 17 + i, k0, 5) * 900);
+      out += `BSS ${b.mac}(on ${iface})\n\tfreq: ${freqOf(b.channel)}\n\tbeacon interval: ${b.beacon} TUs\n\tcapability: ${b.cap}\n\tsignal: ${dbm}.00 dBm\n\tlast seen: ${seen} ms ago\n\tSSID: ${b.ssid}\n`;
+      if (b.meshId) out += `\tMESH ID: ${b.meshId}\n`;
+      if (b.channel <= 14) out += `\tDS Parameter set: channel ${b.channel}\n`;
+      out += `\tRSN:\t * Version: 1\n\t\t * Group cipher: CCMP\n\t\t * Pairwise ciphers: CCMP\n\t\t * Authentication suites: ${b.auth}\n`;
+      out += `\tHT operation:\n\t\t * primary channel: ${b.channel}\n\t\t * secondary channel offset: no secondary\n\t\t * STA channel width: 20 MHz\n`;
+    }
+  }
+  return ok(out);
 }

@@ -10,7 +10,7 @@ import { parseHostapdClients, parseUbusBoard, parseUbusWireless } from "./ubus/i
 /** Every parser of the project, and the registry the `parse` CLI uses. */
 export * from "./types";
 export { FORMAT_NAMES, detectFormat, isFormatName, stripCommentHeader, type FormatName } from "./detect";
-export { parseStationDump, parseMpathDump, parseIwDev, parseSurveyDump, inUseChannel } from "./iw/index";
+export { parseStationDump, parseMpathDump, parseIwDev, parseSurveyDump, inUseChannel, parseScan, channelOf, type ScanBss, type ScanChannel, type ScanResult } from "./iw/index";
 export { parseBabeldDump, babeldToRoutingView, parseBabeldUbus, type BabeldDump } from "./babeld/index";
 export { parseBirdRipNeighbors, parseBirdRipInterfaces, parseBirdBabelNeighbors, parseBirdBabelEntries, parseBirdRoutes, parseBirdProtocols } from "./bird/index";
 export { parseNft, parseNftJson, parseNftText } from "./nft/index";

@@ -64,6 +64,18 @@ describe("jobs API (in-process, real SQLite)", () => {
     expect((await call("POST", "/api/jobs", { template: "nope", target: "all" })).body.issues[0].path).toBe("template");
   });
 
+  it("check: the same issues as a refused create, answered 200; a valid job is valid and nothing is stored", async () => {
+    const bad = { template: "roaming", target: "", params: { key: "short", mobility_domain: "xyz" } };
+    const refused = await call("POST", "/api/jobs", bad);
+    const checked = await call("POST", "/api/jobs/check", bad);
+    expect(checked.status).toBe(200);
+    expect(checked.body).toEqual({ valid: false, issues: refused.body.issues });
+    expect(checked.body.issues.length).toBeGreaterThan(0);
+    const ok = await call("POST", "/api/jobs/check", roaming);
+    expect([ok.status, ok.body]).toEqual([200, { valid: true, issues: [] }]);
+    expect((await call("GET", "/api/jobs")).body.jobs).toEqual([]);
+  });
+
   it("a node whose agent does not apply jobs is skipped", async () => {
     writeBatch(store, [{ kind: "hello", msg: { ...buildHello({ node: "n2", ts: T0 }), capabilities: ["stations"] } }], T0);
     const r = await call("POST", "/api/jobs?dryRun=1", roaming);

@@ -42,7 +42,8 @@ export function jobView(service: JobService, id: string) {
 }
 
 /**
- * `/jobs`: create (or dry-run) configuration jobs, list them, show one with its per-node
+ * `/jobs`: create (or dry-run) configuration jobs, check one without planning it for real
+ * (`/jobs/check`: `{ valid, issues }`), list them, show one with its per-node
  * states and timings, cancel and resume. Wi-Fi keys never leave: parameters, UCI ops
  * and diffs are masked (`********`).
  */
@@ -62,6 +63,13 @@ export function jobsRoutes(service: JobService): Hono {
     }
     const id = service.create(planned);
     return c.json(jobView(service, id), 201);
+  });
+
+  // "Is this job valid?" answered 200 either way: the dashboard's form asks this first and
+  // shows the issues beside its fields, so a typo is not a failed request in the browser.
+  app.post("/jobs/check", async (c) => {
+    const planned = service.plan(await jsonBody(c));
+    return c.json(planned.ok ? { valid: true, issues: [] } : { valid: false, issues: planned.issues });
   });
 
   app.get("/jobs", (c) => {

@@ -66,6 +66,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
       get: { summary: "Jobs, newest first", parameters: [q("limit", { type: "integer", minimum: 1, maximum: 500 }, "how many")], responses: { 200: anyJson("jobs") } },
     },
+    "/api/jobs/check": {
+      post: {
+        summary: "Validate a job request without creating it: 200 with { valid, issues } (the same issues a create would refuse with)",
+        requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(jobRequest, { io: "input", unrepresentable: "any" }) } } },
+        responses: { 200: anyJson("{ valid: boolean, issues: { path, message }[] }"), 400: err("the body is not JSON") },
+      },
+    },
     "/api/jobs/{id}": { get: { summary: "One job with per-node states and timings (keys masked)", parameters: [jobId], responses: { 200: anyJson("the job"), 404: err("unknown job") } } },
     "/api/jobs/{id}/cancel": jobAction("Cancel"),
     "/api/jobs/{id}/resume": jobAction("Resume"),
@@ -143,6 +150,13 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "What the fleet can name: every MAC and link-local address its nodes announced, by node id",
           responses: { 200: ok("names", namesAnswer) },
+        },
+      },
+      "/api/vendors": {
+        get: {
+          summary: "The makers of MACs (IEEE OUI table): { vendors: { mac: { vendor, randomised } | null } }; randomised: locally administered, no vendor; null: not a MAC",
+          parameters: [q("mac", { type: "array", items: { type: "string", maxLength: 32 }, minItems: 1, maxItems: 200 }, "a MAC; repeat for more (1 to 200)")],
+          responses: { 200: anyJson("vendors by MAC"), 400: err("no MAC or more than 200") },
         },
       },
       "/api/topology": {

@@ -4,12 +4,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { validate } from "../api/errors";
 import type { Controller, ControllerModule } from "../controller";
+import { ieeeVendors } from "../vendors/vendors";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 const JS = "text/javascript; charset=utf-8";
+const vendorsQuery = z.array(z.string().min(1).max(32)).min(1).max(200);
 const CSS = "text/css; charset=utf-8";
 const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
@@ -39,9 +43,10 @@ function assets(): Record<string, { type: string; body: string }> {
 }
 
 /**
- * The web dashboard as a controller module: static files at `/`, and `GET /api/live`, a
+ * The web dashboard as a controller module: static files at `/`; `GET /api/live`, a
  * server-sent event stream that says which nodes changed after every committed ingest
- * batch (the page refetches what it shows; no per-node polling).
+ * batch (the page refetches what it shows; no per-node polling); `GET /api/vendors?mac=`
+ * the makers of MACs.
  */
 export function dashboardModule(): ControllerModule {
   const listeners = new Set<(nodes: string[]) => void>();
@@ -58,6 +63,12 @@ export function dashboardModule(): ControllerModule {
     },
     routes() {
       const app = new Hono();
+      // The makers of station and peer MACs that are not fleet nodes (IEEE OUI table), for the pages' "maker" cells.
+      app.get("/vendors", (c) => {
+        const macs = validate(vendorsQuery, c.req.queries("mac") ?? [], "vendors query (mac=..., 1 to 200)");
+        const table = ieeeVendors();
+        return c.json({ vendors: Object.fromEntries(macs.map((m) => [m.toLowerCase(), table.lookup(m)])) });
+      });
       app.get("/live", (c) =>
         streamSSE(c, async (stream) => {
           const pending = new Set<string>();

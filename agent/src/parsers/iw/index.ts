@@ -4,3 +4,4 @@ export { parseMpathDump } from "./mpath-dump";
 export { parseIwDev } from "./iw-dev";
 export { parseBitrate } from "./bitrate";
 export { parseSurveyDump, inUseChannel } from "./survey-dump";
+export { parseScan, channelOf, type ScanBss, type ScanChannel, type ScanResult } from "./scan";

@@ -6,13 +6,15 @@
 window.meshfleetAlert = (() => {
   const { esc, pill, table } = window.meshfleet;
   const names = window.meshfleetNames;
-  const W = 640, H = 220, L = 56, R = 12, T = 12, B = 34;
+  const H = 220, L = 56, R = 12, T = 12, B = 34;
+  let W = 640; // narrower on a phone, so the axis labels keep their size
   const time = (ms) => new Date(ms).toLocaleTimeString();
   const dur = (ms) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 
   /** The churn plot: score (changes weighted, decaying with the half-life) over clock time. */
   function churnSvg(scores, th) {
     if (!scores.length) return '<p class="muted">no score history</p>';
+    W = Math.max(340, Math.min(640, (document.getElementById("view") || {}).clientWidth - 24 || 640));
     const t0 = scores[0].ts, t1 = Math.max(t0 + 1000, scores[scores.length - 1].ts);
     const top = Math.max(...scores.map((s) => s.score), th ? th.openAbove * 1.15 : 1);
     const x = (t) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
@@ -39,7 +41,8 @@ window.meshfleetAlert = (() => {
     const open = alert.state === "open";
     const folded = (alert.evidence.detail && Array.isArray(alert.evidence.detail.folded) && alert.evidence.detail.folded) || [];
     const lasted = (alert.resolvedAt || Date.now()) - alert.openedAt;
-    const detail = Object.entries(alert.evidence.detail || {}).filter(([k, v]) => k !== "folded" && v !== null && typeof v !== "object");
+    const detail = Object.entries(alert.evidence.detail || {}).filter(([k, v]) => k !== "folded" && v !== null && typeof v !== "object")
+      .map(([k, v]) => [k, k === "link" && typeof v === "string" ? names.subject(v) : v]);
     return `<h2>${pill(alert.state)} ${pill(alert.severity)} ${esc(names.text(alert.summary))}</h2>` +
       `<p id="alerttimes">${esc(alert.code.replaceAll("_", " "))} · ${names.html(names.subject(alert.subject))} · opened ${esc(new Date(alert.openedAt).toLocaleString())}` +
       `${open ? `, open for ${dur(lasted)}` : `, resolved ${esc(time(alert.resolvedAt))} after ${dur(lasted)}`}</p>` +

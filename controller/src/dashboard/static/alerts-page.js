@@ -3,10 +3,11 @@
 // counts; the symptoms the detector folded into an alert are listed under it, folded.
 // Each alert can be acknowledged (who, when) and silenced (subject, code on a node, or the
 // whole node, for a duration, with a reason); active silences are listed with an End
-// button. Who acts is the name typed in "acting as" (kept in this browser).
+// button. Who acts: with an API token, the controller records the token's name; without
+// tokens (local use), the name typed in "acting as" (kept in this browser).
 "use strict";
 (() => {
-  const { api, esc, pill, throttle } = window.meshfleet;
+  const { api, esc, pill, throttle, token } = window.meshfleet;
   const names = window.meshfleetNames;
   const SEV_RANK = { critical: 0, warning: 1, info: 2 };
   const DURATIONS = [["1 h", 3_600_000], ["4 h", 4 * 3_600_000], ["24 h", 24 * 3_600_000], ["7 d", 7 * 24 * 3_600_000]];
@@ -50,7 +51,7 @@
       return s.node === null || a.node === s.node || nodes.includes(s.node);
     }) || null;
   }
-  const scopeText = (s) => [s.code && s.code.replaceAll("_", " "), s.subject && names.subject(s.subject), s.node && `on ${s.node}`].filter(Boolean).join(" · ");
+  const scopeText = (s) => [s.kind !== "silence" && s.kind, s.code && s.code.replaceAll("_", " "), s.subject && names.subject(s.subject), s.node && `on ${s.node}`].filter(Boolean).join(" · ");
 
   function alertRow(a, silences, now) {
     const s = silenceOf(a, silences, now);
@@ -144,9 +145,10 @@
     leave();
     state = { refresh: null, busy: false };
     state.refresh = throttle(() => (state ? load() : undefined), 3000);
-    $("view").innerHTML = `<h2>Alerts</h2><p class="controls"><span id="alertsum"></span> <label class="inline">acting as <input id="actor" size="14" maxlength="128" value="${esc(actor())}"></label></p>` +
+    const who = token ? '<span class="muted">acting as this link\'s API token</span>' : `<label class="inline">acting as <input id="actor" size="14" maxlength="128" value="${esc(actor())}"></label>`;
+    $("view").innerHTML = `<h2>Alerts</h2><p class="controls"><span id="alertsum"></span> ${who}</p>` +
       `<div id="alertgroups"></div><div id="silences"></div>`;
-    $("actor").addEventListener("input", (e) => localStorage.setItem("meshfleet.actor", e.target.value.trim() || "dashboard"));
+    if (!token) $("actor").addEventListener("input", (e) => localStorage.setItem("meshfleet.actor", e.target.value.trim() || "dashboard"));
     await load();
   }
   function live() { if (state && !state.busy) state.refresh(); }

@@ -104,17 +104,26 @@
       const n = (k, d) => (f.elements[k].value === "" ? d : Number(f.elements[k].value));
       return { template: t, target: f.elements.target.value, params: params(f, t), rollout: { canary: n("canary", 1), batchSize: n("batchSize", 10), pauseMs: n("pause", 0) * 1000 } };
     };
+    /** Each issue beside its field ("params.key"), the rest under the form. */
+    const showIssues = (issues) => {
+      for (const i of issues) {
+        const slot = f.querySelector(`.err[data-for="${CSS.escape(i.path)}"]`) || f.querySelector('.err[data-for="(other)"]');
+        slot.textContent = `${slot.textContent} ${i.message}`.trim();
+      }
+    };
+    // The job is checked first (/api/jobs/check answers 200 with its issues), so a form
+    // error is shown beside its field and never reaches the browser as a failed request.
     const submit = async (dry) => {
       f.querySelectorAll(".err").forEach((e) => (e.textContent = ""));
+      const payload = JSON.stringify(body());
       try {
-        const r = await api(`/api/jobs${dry ? "?dryRun=1" : ""}`, { method: "POST", body: JSON.stringify(body()) });
+        const check = await api("/api/jobs/check", { method: "POST", body: payload });
+        if (!check.valid) { showIssues(check.issues); $("plan").innerHTML = ""; return; }
+        const r = await api(`/api/jobs${dry ? "?dryRun=1" : ""}`, { method: "POST", body: payload });
         $("plan").innerHTML = dry ? plan(r.nodes) : `<p>Job <b>${esc(r.id)}</b> created.</p>`;
         if (!dry) void list();
       } catch (err) {
-        for (const i of (err.body && err.body.issues) || [{ path: "(other)", message: err.message }]) {
-          const slot = f.querySelector(`.err[data-for="${CSS.escape(i.path)}"]`) || f.querySelector('.err[data-for="(other)"]');
-          slot.textContent = `${slot.textContent} ${i.message}`.trim();
-        }
+        showIssues((err.body && err.body.issues) || [{ path: "(other)", message: err.message }]);
       }
     };
     $("dry").onclick = () => void submit(true);

@@ -1,6 +1,8 @@
 // meshfleet dashboard: names instead of addresses. A fleet node's MAC or link-local
 // address reads as the node's id (from /api/names), a station as its hostname or IP when
-// a router knows it (station lists, /api/clients from DHCP leases), else its MAC. Event subjects and before/after values as short text.
+// a router knows it (station lists, /api/clients from DHCP leases), else its MAC; a MAC that
+// is not a fleet node has its maker (IEEE OUI, /api/vendors) or is said to be randomised.
+// Event subjects and before/after values as short text.
 "use strict";
 window.meshfleetNames = (() => {
   const { api, esc } = window.meshfleet;
@@ -30,6 +32,26 @@ window.meshfleetNames = (() => {
     }
   }
   const node = (mac) => cache.macs[String(mac).toLowerCase()] || null;
+
+  const ONE_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
+  const vendorsKnown = new Map(); // MAC -> { vendor, randomised } from /api/vendors (IEEE OUI table)
+  /** Looks up the makers of MACs that are not fleet nodes (200 per request, each MAC once). */
+  async function vendors(macs) {
+    const want = [...new Set(macs.map((m) => String(m || "").toLowerCase()))].filter((m) => ONE_MAC.test(m) && !node(m) && !vendorsKnown.has(m));
+    for (let i = 0; i < want.length; i += 200) {
+      const q = new URLSearchParams();
+      for (const m of want.slice(i, i + 200)) q.append("mac", m);
+      try {
+        const r = await api(`/api/vendors?${q}`);
+        for (const [m, v] of Object.entries(r.vendors)) vendorsKnown.set(m, v);
+      } catch { /* no vendor shown; asked again next time */ }
+    }
+  }
+  /** A MAC's maker in words: the registered vendor, "randomised MAC", or null when unknown. */
+  const vendor = (m) => {
+    const v = vendorsKnown.get(String(m || "").toLowerCase());
+    return !v ? null : v.randomised ? "randomised MAC" : v.vendor;
+  };
   const addrNode = (a) => cache.addresses[String(a).toLowerCase().replace(/%.*$/, "")] || null;
   /** A MAC as the fleet knows it: node id, station hostname/IP, else the MAC. */
   const mac = (m) => (m ? node(m) || hosts.get(String(m).toLowerCase()) || String(m) : "");
@@ -91,5 +113,5 @@ window.meshfleetNames = (() => {
     return esc(t).replace(/[\w.-]+/g, (w) => (ids.has(w) ? `<a href="#/node/${encodeURIComponent(w)}">${w}</a>` : w));
   };
 
-  return { load, learn, mac, text, subject, value, html, node, addrNode, MAC };
+  return { load, learn, mac, text, subject, value, html, node, addrNode, vendors, vendor, MAC };
 })();

@@ -27,17 +27,37 @@
   }
   const counterLabel = (key) => key.split(":").slice(3).join(":") || key;
 
-  /** Reboots, outages and alerts of the node in [from, to), as chart marks. */
+  /**
+   * Configuration jobs that reached the node in [from, to): when the node applied it (else
+   * received it, else when it was sent). Jobs are few; the newest 50 are looked at and at
+   * most 10 that overlap the window are fetched for their per-node times.
+   */
+  async function jobMarks(id, from, to) {
+    const { jobs } = await api("/api/jobs?limit=50");
+    const overlapping = jobs.filter((j) => j.createdAt < to && (j.finishedAt ?? Date.now()) >= from).slice(0, 10);
+    const details = await Promise.all(overlapping.map((j) => api(`/api/jobs/${encodeURIComponent(j.id)}`).catch(() => null)));
+    const out = [];
+    for (const j of details) {
+      const n = j && j.nodes.find((x) => x.node === id);
+      const ts = n && (n.appliedAt ?? n.receivedAt ?? n.firstSentAt);
+      if (ts && ts >= from && ts < to) out.push({ ts, kind: "job", label: `job ${j.template}`, text: `job ${j.id} (${j.template}): ${n.state}` });
+    }
+    return out;
+  }
+
+  /** Reboots, outages, alerts and configuration jobs of the node in [from, to), as chart marks. */
   async function marksFor(id, from, to) {
     const enc = encodeURIComponent(id);
-    const [ev, al] = await Promise.all([
+    const [ev, al, jobs] = await Promise.all([
       api(`/api/events?node=${enc}&since=${from}&until=${to}&limit=500`).catch(() => ({ events: [] })),
       api(`/api/alerts?node=${enc}&since=${from}&limit=200`).catch(() => ({ alerts: [] })),
+      jobMarks(id, from, to).catch(() => []),
     ]);
     const kinds = { node_rebooted: "reboot", node_offline: "offline" };
     return [
       ...ev.events.filter((e) => kinds[e.code]).map((e) => ({ ts: e.ts, kind: kinds[e.code], text: e.code })),
       ...al.alerts.filter((a) => a.openedAt >= from && a.openedAt < to && a.code !== "node_offline").map((a) => ({ ts: a.openedAt, kind: "alert", text: a.summary })),
+      ...jobs,
     ];
   }
 
@@ -96,6 +116,7 @@
       names.load(),
     ]);
     names.learn(stations.items);
+    await names.vendors(stations.items.filter((x) => !x.node).map((x) => x.mac));
     if (!state || state.id !== id) return;
     const cell = (k) => (r) => esc(typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k]);
     const relayed = (p) => (p.nextHop !== p.dest ? ' <span class="pill relayed">relayed</span>' : "");
@@ -103,13 +124,15 @@
     const station = (x) => (x.node ? names.html(x.node) : `<span title="${esc(x.mac)}">${esc(names.mac(x.mac))}</span>${x.ip && x.ip !== names.mac(x.mac) ? ` <span class="muted">${esc(x.ip)}</span>` : ""}`);
     const via = (r) => (r.via ? `${names.html(names.addrNode(r.via) || r.via)}${r.iface ? ` <span class="muted">${esc(r.iface)}</span>` : ""}` : esc(r.iface || ""));
     document.getElementById("nodesum").innerHTML = `${pill(node.status)} ${esc(node.model || "")} ${esc(node.release || "")} · last snapshot ${esc(when(node.lastSnapshotTs))} · ${esc(node.stations)} stations, ${esc(node.peers)} mesh peers, ${esc(node.meshPaths)} mesh paths`;
+    const box = (html) => `<div class="scroll">${html}</div>`;
     document.getElementById("tables").innerHTML =
-      `<h3>Stations</h3>` + table([["station", station], ["iface", cell("iface")], ["signal", (x) => (x.signalDbm == null ? "" : `${esc(x.signalDbm)} dBm`)], ["expected", (x) => (x.expectedThroughputMbps == null ? "" : `${esc(x.expectedThroughputMbps)} Mbit/s`)], ["peer link", cell("meshPlink")]], stations.items) +
-      `<h3>Mesh paths</h3>` + table([["destination", (p) => who(p.dest, p.destNode)], ["next hop", (p) => who(p.nextHop, p.nextHopNode) + relayed(p)], ["hops", cell("hopCount")], ["metric", cell("metric")]], paths.items) +
-      `<h3>Neighbours</h3>` + table([["neighbour", (n) => (n.node ? names.html(n.node) : esc(n.address))], ["iface", cell("iface")], ["metric", cell("metric")]], neighbors.items) +
-      `<h3>Routes</h3>` + table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["via", via]], routes.items) +
-      `<h3>Counters</h3>` + table([["counter", (c) => `<span title="${esc(c.key)}">${esc(counterLabel(c.key))}</span>`], ["packets", cell("packets")], ["bytes", cell("bytes")], ["rate", (c) => esc(plots.bytes(c.bytesPerSec))]], counters.items) +
-      `<h3>Events</h3>` + table([["time", (e) => when(e.ts)], ["event", (e) => esc(e.code.replaceAll("_", " "))], ["subject", (e) => names.html(names.subject(e.subject))], ["before → after", (e) => `${names.html(names.value(e.before))} → ${names.html(names.value(e.after))}`]], events.events);
+      `<h3>Stations</h3>` + box(table([["station", station], ["maker", (x) => (x.node ? "" : `<span class="vendor">${esc(names.vendor(x.mac) || "unknown")}</span>`)], ["iface", cell("iface")], ["signal", (x) => (x.signalDbm == null ? "" : `${esc(x.signalDbm)} dBm`)], ["expected", (x) => (x.expectedThroughputMbps == null ? "" : `${esc(x.expectedThroughputMbps)} Mbit/s`)], ["peer link", cell("meshPlink")]], stations.items)) +
+      `<h3>Mesh paths</h3>` + box(table([["destination", (p) => who(p.dest, p.destNode)], ["next hop", (p) => who(p.nextHop, p.nextHopNode) + relayed(p)], ["hops", cell("hopCount")], ["metric", cell("metric")]], paths.items)) +
+      `<h3>Neighbours</h3>` + box(table([["neighbour", (n) => (n.node ? names.html(n.node) : esc(n.address))], ["iface", cell("iface")], ["metric", cell("metric")]], neighbors.items)) +
+      `<h3>Routes</h3>` + box(table([["prefix", cell("prefix")], ["protocol", cell("protocol")], ["metric", cell("metric")], ["via", via]], routes.items)) +
+      `<h3>Counters</h3>` + box(table([["counter", (c) => `<span title="${esc(c.key)}">${esc(counterLabel(c.key))}</span>`], ["packets", cell("packets")], ["bytes", cell("bytes")], ["rate", (c) => esc(plots.bytes(c.bytesPerSec))]], counters.items)) +
+      `<h3>Events</h3><div id="nodeevents">` + table([["time", (e) => when(e.ts)], ["event", (e) => esc(e.code.replaceAll("_", " "))], ["subject", (e) => names.html(names.subject(e.subject))], ["before → after", (e) => `${names.html(names.value(e.before))} → ${names.html(names.value(e.after))}`]], events.events) + "</div>";
+    document.querySelector("#nodeevents table").classList.add("stack");
     await charts(id, node, stations.items);
   }
 

@@ -75,7 +75,11 @@ window.meshfleetPlots = (() => {
       ctx.lineTo(x, u.bbox.top + u.bbox.height);
       ctx.stroke();
       ctx.font = `${10 * devicePixelRatio}px system-ui, sans-serif`;
-      ctx.fillText(m.kind === "reboot" ? "reboot" : m.kind === "alert" ? "alert" : m.kind, x + 3 * devicePixelRatio, u.bbox.top + 10 * devicePixelRatio);
+      // Near the right edge the label goes to the left of its line, so it stays inside the plot.
+      const text = m.label || m.kind;
+      const right = x + ctx.measureText(text).width + 6 * devicePixelRatio > u.bbox.left + u.bbox.width;
+      ctx.textAlign = right ? "right" : "left";
+      ctx.fillText(text, x + (right ? -3 : 3) * devicePixelRatio, u.bbox.top + (m.kind === "job" ? 22 : 10) * devicePixelRatio);
     }
     ctx.restore();
   }
@@ -102,6 +106,7 @@ window.meshfleetPlots = (() => {
     el.dataset.lastTs = String(answer.ts.length ? answer.ts[answer.ts.length - 1] : 0);
     el.dataset.gaps = JSON.stringify(picked.length ? g.gaps : []);
     el.dataset.marks = String(marks.length);
+    el.dataset.markList = JSON.stringify(marks.map((m) => ({ kind: m.kind, ts: m.ts })));
     const note = el.querySelector(".empty");
     if (note) note.textContent = picked.length ? "" : empty;
     let u = instances[el.id];

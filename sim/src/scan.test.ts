@@ -1,0 +1,35 @@
+import { expect, it } from "vitest";
+import { parseScan } from "@meshfleet/agent/parsers";
+import { SimulatedRunner } from "./runner";
+import { World } from "./world";
+
+it("iw dev IF scan answered from the world: the mesh radio hears its site's other mesh points (and 5 GHz APs), the AP radio the 2.4 GHz APs, at the links' signal; parsed by the agent's parser", async () => {
+  const world = new World({ seed: 7, nodes: 6, routing: "babel", startMs: 1_000_000 });
+  const node = world.node("node-1");
+  const t = world.tables(node);
+  const site = world.model.sites[node.site]!;
+  const heard = site.nodes.map((i) => world.model.nodes[i]!).filter((o) => o.index !== node.index && !Number.isNaN(t.signal[node.local * t.n + o.local]!));
+  expect(heard.length).toBeGreaterThanOrEqual(2);
+  const runner = new SimulatedRunner(world, "node-1");
+
+  const mesh = await runner.run(["iw", "dev", "mesh0", "scan"]);
+  const m = parseScan(mesh.stdout);
+  if (!m.ok) throw new Error(m.error.message);
+  const points = m.value.bss.filter((b) => b.meshId !== null);
+  expect(points.map((b) => b.bssid).sort()).toEqual(heard.map((o) => o.macs.mesh).sort());
+  for (const b of points) {
+    const o = heard.find((x) => x.macs.mesh === b.bssid)!;
+    expect([b.meshId, b.channel, b.security, b.ssid]).toEqual([o.meshId, o.meshChannel, "wpa3", null]);
+    expect(Math.abs(b.signalDbm! - t.signal[node.local * t.n + o.local]!)).toBeLessThanOrEqual(2.5);
+  }
+  // Networks per channel: every mesh point on the mesh channel.
+  expect(m.value.channels.find((c) => c.channel === node.meshChannel)?.networks).toBeGreaterThanOrEqual(points.length);
+
+  const ap = parseScan((await runner.run(["iw", "dev", "wlan0", "scan"])).stdout);
+  if (!ap.ok) throw new Error(ap.error.message);
+  const aps = ap.value.bss.filter((b) => b.ssid === world.model.wireless.ssid);
+  expect(aps.map((b) => b.bssid).sort()).toEqual(heard.filter((o) => (o.apChannel <= 14) === (node.apChannel <= 14)).map((o) => o.macs.ap).sort());
+  expect(aps.every((b) => b.security === "wpa2" && b.channel !== null)).toBe(true);
+
+  expect((await runner.run(["iw", "dev", "wlan9", "scan"])).exitCode).not.toBe(0);
+});
