@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { must, run } from "./exec";
+import { missingProgram, type LabDaemon } from "./daemons";
+import { isLost, kernelStates } from "./kernel";
 import { createNamespace, labNamespace, destroyNamespace, linkLocalOf, setLink, vethLink } from "./netns";
-
-export type LabProtocol = "rip" | "babel";
 
 export interface LabLink {
   /** Interface on this node (`v12` on r1 towards r2). */
@@ -17,6 +17,7 @@ export interface LabNode {
   id: string;
   index: number;
   ns: string;
+  /** The daemon's control socket. */
   ctl: string;
   /** The node's own /64 (on its `lan0`). */
   prefix: string;
@@ -26,7 +27,7 @@ export interface LabNode {
 }
 
 export interface RoutingLabOptions {
-  protocol: LabProtocol;
+  daemon: LabDaemon;
   /** Namespace names are `mflab-<tag>-<pid>-N` (labs with different tags can run side by side). */
   tag: string;
   /** Nodes in the ring (>= 3). */
@@ -35,20 +36,9 @@ export interface RoutingLabOptions {
   withoutAccept?: readonly string[];
 }
 
-/** BIRD 2 configuration with fast timers, so failures converge in seconds. */
-export function birdConfig(n: LabNode, protocol: LabProtocol): string {
-  const common = [
-    `router id 10.255.0.${n.index};`,
-    "protocol device { scan time 1; }",
-    'protocol direct direct1 { ipv6; interface "lan0"; }',
-    "protocol kernel kernel6 { ipv6 { export all; }; }",
-  ];
-  const proto =
-    protocol === "rip"
-      ? ["protocol rip ng rip1 {", "  ipv6 { import all; export all; };", '  interface "v*" { update time 2; timeout time 10; };', "}"]
-      : ["protocol babel babel1 {", "  ipv6 { import all; export all; };", '  interface "v*" { type wired; hello interval 1 s; update interval 4 s; };', "}"];
-  return [...common, ...proto, ""].join("\n");
-}
+/** The stub prefix the scenario withdraws and re-adds: a second /64 on `lan0` of the node that owns it. */
+export const STUB_PREFIX = "2001:db8:ff::/64";
+const STUB_ADDRESS = "2001:db8:ff::1/64";
 
 /** An fw4-like nftables table: input chain with counted accept rules for RIPng and Babel (policy accept, so nothing else breaks). */
 export function nftRuleset(accept: { rip: boolean; babel: boolean }): string {
@@ -63,7 +53,7 @@ export function nftRuleset(accept: { rip: boolean; babel: boolean }): string {
 /**
  * A ring of network namespaces (`mflab-<tag>-<pid>-1` ..., nodes r1 ... rN) joined by veth links, each
  * with a /64 on `lan0`, IPv6 link-local addresses, an fw4-like nftables table and a real
- * BIRD 2 running RIPng or Babel with its own control socket.
+ * routing daemon (BIRD 2 RIPng or Babel, BIRD 1.6 RIPng, babeld) with its own control socket.
  */
 export class RoutingLab {
   readonly nodes: LabNode[] = [];
@@ -116,47 +106,74 @@ export class RoutingLab {
     for (const n of this.nodes) {
       const without = this.o.withoutAccept?.includes(n.id) ?? false;
       const file = join(this.dir, `${n.id}.nft`);
-      writeFileSync(file, nftRuleset({ rip: !(without && this.o.protocol === "rip"), babel: !(without && this.o.protocol === "babel") }));
+      const protocol = this.o.daemon.protocol;
+      writeFileSync(file, nftRuleset({ rip: !(without && protocol === "rip"), babel: !(without && protocol === "babel") }));
       await must(["ip", "netns", "exec", n.ns, "nft", "-f", file]);
     }
   }
 
-  /** Starts BIRD in every namespace. */
-  async startBird(): Promise<void> {
+  /** Starts the daemon in every namespace. */
+  async startDaemons(): Promise<void> {
+    const d = this.o.daemon;
     for (const n of this.nodes) {
       const conf = join(this.dir, `${n.id}.conf`);
       const pidFile = join(this.dir, `${n.id}.pid`);
-      writeFileSync(conf, birdConfig(n, this.o.protocol));
-      await must(["ip", "netns", "exec", n.ns, "bird", "-c", conf, "-s", n.ctl, "-P", pidFile]);
+      writeFileSync(conf, d.config(n));
+      await must(["ip", "netns", "exec", n.ns, ...d.start(n, conf, pidFile, this.dir)]);
       for (let i = 0; i < 50 && !this.pids.has(n.id); i++) {
-        try {
-          this.pids.set(n.id, Number(readFileSync(pidFile, "utf8").trim()));
-        } catch {
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0;
+        if (pid > 0) this.pids.set(n.id, pid);
+        else await new Promise((r) => setTimeout(r, 50));
       }
+      if (!this.pids.has(n.id)) throw new Error(`${d.name} did not start in ${n.ns} (no pid in ${pidFile})`);
     }
   }
 
-  async birdc(id: string, ...args: string[]): Promise<string> {
-    return must(["birdc", "-s", this.node(id).ctl, ...args]);
+  /** Every /64 the lab's nodes originate (own prefixes and, when present, the stub). */
+  prefixes(): string[] {
+    return [...this.nodes.map((n) => n.prefix), STUB_PREFIX];
   }
 
-  /** The prefixes in a node's BIRD table that it learned from a neighbour (not its own). */
-  async learnedPrefixes(id: string): Promise<string[]> {
-    const out = await this.birdc(id, "show", "route");
-    return [...out.matchAll(/^(2001:db8:\d+::\/64)\s+unicast \[(rip1|babel1)/gm)].map((m) => m[1]!).sort();
+  /** The prefixes a node's kernel routes through the daemon (everything but its own). */
+  learnable(id: string): string[] {
+    const n = this.node(id);
+    return this.prefixes().filter((p) => p !== n.prefix && !(p === STUB_PREFIX && id === this.stubOwner));
   }
 
-  /** Waits until every node has a route to every other node's /64. */
-  async waitConverged(timeoutMs = 60_000): Promise<void> {
+  /** The prefixes whose kernel routes the referee follows on a node: those it learns, and its own when the daemon lists them as routes. */
+  refereed(id: string): string[] {
+    return this.o.daemon.listsOwnPrefixes ? this.prefixes() : this.learnable(id);
+  }
+
+  /** Who owns the stub prefix. */
+  readonly stubOwner = "r3";
+
+  /** Adds (true) or removes (false) the stub prefix on its owner's `lan0` (an address, or a static route; see LabDaemon.stub). */
+  async setStub(present: boolean): Promise<void> {
+    const ns = this.node(this.stubOwner).ns;
+    if (this.o.daemon.stub === "address") await must(["ip", "-n", ns, "addr", present ? "add" : "del", STUB_ADDRESS, "dev", "lan0"]);
+    else await must(["ip", "-n", ns, "route", present ? "add" : "del", STUB_PREFIX, "dev", "lan0", "proto", "static"]);
+  }
+
+  /** Waits until every node's kernel has a unicast route to every prefix it learns (the stub when `stub`). */
+  async waitConverged(stub: boolean, timeoutMs = 60_000): Promise<void> {
     const t0 = Date.now();
     for (;;) {
-      const counts = await Promise.all(this.nodes.map((n) => this.learnedPrefixes(n.id)));
-      if (counts.every((c) => c.length === this.nodes.length - 1)) return;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`the lab did not converge within ${timeoutMs} ms: ${counts.map((c, i) => `${this.nodes[i]!.id}=${c.length}`).join(" ")}`);
+      const missing: string[] = [];
+      for (const n of this.nodes) {
+        const want = this.learnable(n.id).filter((p) => stub || p !== STUB_PREFIX);
+        const states = kernelStates(await must(["ip", "-n", n.ns, "-6", "-j", "route", "show"]), want);
+        for (const p of want) if (isLost(states[p]!)) missing.push(`${n.id}:${p}`);
+      }
+      if (missing.length === 0) return;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the lab did not converge within ${timeoutMs} ms; kernel routes missing: ${missing.join(" ")}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+
+  /** The kernel's route to a prefix on a node (`via fe80::…%v12`, `lost`). */
+  async kernelRoute(id: string, prefix: string): Promise<string> {
+    return kernelStates(await must(["ip", "-n", this.node(id).ns, "-6", "-j", "route", "show"]), [prefix])[prefix]!;
   }
 
   /** Cuts (down) or restores (up) the link between two nodes, on a's side. */
@@ -166,7 +183,7 @@ export class RoutingLab {
     await setLink(this.node(a).ns, l.iface, up);
   }
 
-  /** Stops BIRD (by pid) and deletes the namespaces and the temp dir; safe to call twice. */
+  /** Stops the daemons (by pid) and deletes the namespaces and the temp dir; safe to call twice. */
   async destroy(): Promise<void> {
     for (const [, pid] of this.pids) {
       try {
@@ -182,11 +199,13 @@ export class RoutingLab {
 }
 
 /** Fails with a clear message when the lab cannot run here. */
-export async function labPrerequisites(): Promise<void> {
+export async function labPrerequisites(daemon: LabDaemon): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error("the routing lab needs root (network namespaces, veth, nftables); run the test suite as root");
   const dirs = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin"]);
-  for (const bin of ["bird", "birdc", "nft", "ip"]) {
-    if (!dirs.some((d) => d && existsSync(join(d, bin)))) throw new Error(`the routing lab needs ${bin} (Debian packages bird2, nftables, iproute2)`);
+  for (const bin of ["nft", "ip"]) {
+    if (!dirs.some((d) => d && existsSync(join(d, bin)))) throw new Error(`the routing lab needs ${bin} (Debian packages nftables, iproute2)`);
   }
+  const missing = missingProgram(daemon);
+  if (missing) throw new Error(`the ${daemon.label} lab needs ${missing}; .ci/run installs it`);
   await run(["ip", "netns", "list"]);
 }

@@ -1,18 +1,18 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@meshfleet/testkit";
 import type { Alert } from "@meshfleet/shared";
+import { LAB_DAEMONS, type LabDaemonName } from "./daemons";
+import { KernelReferee, isLost } from "./kernel";
 import { listLabNamespaces, preClean } from "./netns";
-import { RoutingLab, labPrerequisites, type LabProtocol } from "./routing-lab";
+import { referee, type RouteEv } from "./referee";
+import { RoutingLab, STUB_PREFIX, labPrerequisites } from "./routing-lab";
 import { startStack, type LabStack } from "./stack";
 
-interface Ev {
-  id: number;
-  code: string;
-  node: string;
-  ts: number;
+interface Ev extends RouteEv {
   subject: string;
   iface?: string | null;
-  prefix?: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
@@ -24,157 +24,253 @@ interface Incident {
   nodes: string[];
   trigger: { code: string; node: string };
 }
+interface Phase {
+  name: string;
+  /** When the lab acted (link down/up, stub removed/added). */
+  at: number;
+  /** The kernel tables' last change caused by it. */
+  kernelLast: number;
+}
 
-const CUTS = 3;
-const QUIET_MS = 5000;
-/** Short damping parameters for the lab: half-life 20 s (thresholds as in production). */
+const INTERVAL_MS = 1000;
+/** The referee's slack: monitor lines and polls reach it a little after the kernel changed. */
+const SLACK_MS = 200;
+/** The kernel is settled after this long without a change in any namespace. */
+const KERNEL_QUIET_MS = 3000;
+const FLAPS = 4;
+const FLAP_HALF_MS = 2 * INTERVAL_MS + 500;
+/** Short damping parameters for the lab: half-life 10 s (thresholds as in production). */
 const DETECTION = {
   tickMs: 500,
   natsAlerts: true,
   config: {
-    // Two agents' cycles can be slow when both labs run at once on 2 cores.
+    // Agents' cycles can be slow when labs run beside other tests on 2 cores.
     offlineAfterIntervals: 5,
-    churn: { halfLifeMs: 20_000, openAbove: 2000, resolveBelow: 750 },
-    convergence: { quietMs: QUIET_MS, maxSilenceMs: 60_000, slowMs: 30_000 },
+    churn: { halfLifeMs: 10_000, openAbove: 2000, resolveBelow: 750 },
+    convergence: { quietMs: 3000, maxSilenceMs: 60_000, slowMs: 30_000 },
   },
 };
 
+/** The peak of a decaying churn score (penalties at times, halved every `halfLifeMs`). */
+function churnPeak(churn: readonly { at: number; penalty: number }[], halfLifeMs: number): number {
+  let score = 0;
+  let at = 0;
+  let peak = 0;
+  for (const c of [...churn].sort((a, b) => a.at - b.at)) {
+    score = score * Math.pow(2, -(c.at - at) / halfLifeMs) + c.penalty;
+    at = c.at;
+    peak = Math.max(peak, score);
+  }
+  return Math.round(peak);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map((x) => x.code))].sort().map((c) => [c, xs.filter((x) => x.code === c).length]));
 
 /**
- * The routing lab scenario for one protocol: a ring of 4 namespaces with real BIRD, a
- * real nats-server, the controller and one agent per namespace; the r1-r2 link is cut
- * and restored several times; detection must see it.
+ * The routing lab scenario, the same for every daemon: a ring of 4 namespaces (r1..r4, r3
+ * also originating a stub /64), the daemon, a real nats-server, the controller and one
+ * agent per namespace; the kernel tables are the referee. Steps: cut r1-r2 and restore it,
+ * withdraw the stub and re-add it, then flap the stub FLAPS times. meshfleet must report
+ * withdrawals/additions where the kernel lost/regained a prefix and nothing where it did not,
+ * converge within an agent interval of the kernel, and raise route_flapping only for the
+ * flapping stub (one alert, the other nodes' churn folded in).
  */
-export function labScenario(protocol: LabProtocol, opts: { withoutAccept?: string[] } = {}): void {
-  describe(`routing lab: ${protocol === "rip" ? "RIPng" : "Babel"} in BIRD 2 (namespaces, nftables, agents, controller)`, () => {
+export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[] } = {}): void {
+  const daemon = LAB_DAEMONS[name];
+  describe(`routing lab: ${daemon.label} (namespaces, nftables, agents, controller; the kernel as referee)`, () => {
     let lab: RoutingLab | null = null;
     let stack: LabStack | null = null;
-    const cutAt: number[] = [];
-    const restoreAt: number[] = [];
+    let kernel: KernelReferee | null = null;
+    let t0 = 0;
+    let flapStart = 0;
+    let flapEnd = 0;
+    /** When the lab removed the stub at its origin (the origin's own churn: BIRD drops its direct route then). */
+    const stubRemovals: number[] = [];
+    const setStub = async (present: boolean) => {
+      if (!present) stubRemovals.push(Date.now());
+      await lab!.setStub(present);
+    };
+    const phases: Phase[] = [];
     const events = async (q: string) => (await stack!.api<{ events: Ev[] }>(`/api/events?limit=5000&${q}`)).events;
     const alerts = async (q: string) => (await stack!.api<{ alerts: Alert[] }>(`/api/alerts?${q}`)).alerts;
     const incidents = async () => (await stack!.api<{ incidents: Incident[] }>("/api/convergence")).incidents;
+    const routeEvents = async () => (await events("")).filter((e) => e.code.startsWith("route_") && e.ts >= t0);
+
+    /** Acts, then waits until the kernel tables and meshfleet's convergence incident have settled. */
+    const step = async (name: string, act: () => Promise<void>, until?: () => Promise<boolean>) => {
+      const at = Date.now();
+      await act();
+      if (until) await waitFor(async () => ((await until()) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `the kernel after ${name}` });
+      const kernelLast = await kernel!.settled(at, KERNEL_QUIET_MS);
+      await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `meshfleet's incident of ${name} to close` });
+      phases.push({ name, at, kernelLast });
+    };
+    const learners = () => lab!.nodes.filter((n) => n.id !== lab!.stubOwner);
+    const stubEverywhere = async (present: boolean) => (await Promise.all(learners().map(async (n) => (await lab!.kernelRoute(n.id, STUB_PREFIX)) !== "lost"))).every((x) => x === present);
 
     beforeAll(async () => {
-      await labPrerequisites();
+      await labPrerequisites(daemon);
       await preClean();
-      lab = await RoutingLab.create({ protocol, tag: protocol, withoutAccept: opts.withoutAccept ?? [] });
-      await lab.startBird();
-      await lab.waitConverged();
-      stack = await startStack(lab, { intervalMs: 1000, detection: DETECTION });
-      // Every node reported a full routing table (own /64 + 3 learned).
+      lab = await RoutingLab.create({ daemon, tag: name.replace(/[^a-z0-9]/g, ""), withoutAccept: opts.withoutAccept ?? [] });
+      await lab.setStub(true);
+      await lab.startDaemons();
+      await lab.waitConverged(true);
+      stack = await startStack(lab, { intervalMs: INTERVAL_MS, detection: DETECTION });
+      // Every node reported its neighbours and the learned routes (BIRD also lists its own /64s).
       await waitFor(async () => {
         const nodes = (await stack!.api<{ nodes: { id: string; routes: number; neighbors: number }[] }>("/api/nodes")).nodes;
-        return nodes.length === 4 && nodes.every((n) => n.routes === 4 && n.neighbors === 2);
+        return nodes.length === 4 && nodes.every((n) => n.routes >= lab!.learnable(n.id).length && n.neighbors === 2) ? true : null;
       }, { timeoutMs: 30_000, intervalMs: 250, what: "four nodes with full routing tables at the controller" });
-      await sleep(2000);
-    }, 90_000);
+      kernel = new KernelReferee(lab.nodes.map((n) => ({ id: n.id, ns: n.ns, prefixes: lab!.learnable(n.id) })), 1000);
+      await kernel.start();
+      await kernel.settled(Date.now(), KERNEL_QUIET_MS);
+      t0 = Date.now();
+    }, 120_000);
 
     afterAll(async () => {
+      // MFLAB_DUMP=dir: the run's timeline (kernel changes, events, incidents, alerts) as JSON, to look at a failure.
+      if (process.env.MFLAB_DUMP && stack && kernel) {
+        const dump = { t0, flapStart, phases, kernel: kernel.changes, events: await events(""), incidents: await incidents(), alerts: await alerts("") };
+        writeFileSync(join(process.env.MFLAB_DUMP, `${name}.json`), JSON.stringify(dump, null, 1));
+      }
+      await kernel?.stop();
       await stack?.stop();
       await lab?.destroy();
       const left = (await listLabNamespaces()).filter((n) => lab?.nodes.some((x) => x.ns === n));
       expect(left).toEqual([]);
     }, 60_000);
 
-    it(`records a convergence incident for each of ${CUTS} link cuts, and neighbour/route events on the right nodes`, async () => {
+    it("cut and restore, stub withdrawn and re-added, a flap series: the kernel changes and meshfleet follows", async () => {
       const l = lab!;
-      // An incident per cut (opened by the loss) and per restore (opened by the routes coming back).
-      const ofCut = async (i: number) => (await incidents()).find((c) => c.startTs >= cutAt[i]! - 1000 && (restoreAt[i] === undefined || c.startTs < restoreAt[i]!));
-      for (let i = 1; i <= CUTS; i++) {
-        cutAt.push(Date.now());
-        await l.setLink("r1", "r2", false);
-        await waitFor(async () => (await ofCut(i - 1)) ?? null, { timeoutMs: 60_000, intervalMs: 250, what: `convergence incident of cut #${i}` });
-        restoreAt.push(Date.now());
-        await l.setLink("r1", "r2", true);
-        await l.waitConverged(30_000);
-        await waitFor(async () => (await l.birdc("r1", "show", "route", "for", "2001:db8:2::1")).includes("on v12"), { timeoutMs: 30_000, intervalMs: 250, what: "r1 back on the direct link" });
-        // The restore has its own incident (the routes coming back): let it close before the next cut.
-        await waitFor(async () => (await incidents()).some((c) => c.startTs >= restoreAt[i - 1]! - 1000), { timeoutMs: 60_000, intervalMs: 250, what: `convergence incident of restore #${i}` });
-        await sleep(1000);
+      // r1 and r2 route to each other over their direct link (babeld notices a link down
+      // after a few seconds, and moves back to the better path a few seconds after it returns).
+      const direct = async () => (await l.kernelRoute("r1", l.node("r2").prefix)).endsWith("%v12") && (await l.kernelRoute("r2", l.node("r1").prefix)).endsWith("%v21");
+      await step("cut r1-r2", () => l.setLink("r1", "r2", false), async () => !(await direct()));
+      await step("restore r1-r2", () => l.setLink("r1", "r2", true), direct);
+      await step("stub withdrawn", () => setStub(false), () => stubEverywhere(false));
+      await step("stub re-added", () => setStub(true), () => stubEverywhere(true));
+      flapStart = Date.now();
+      // The origin flaps: the stub goes and comes back every two agent intervals, whatever
+      // the daemons make of it (the kernel says what reached each node).
+      for (let i = 0; i < FLAPS; i++) {
+        await setStub(false);
+        await sleep(FLAP_HALF_MS);
+        await setStub(true);
+        await sleep(FLAP_HALF_MS);
       }
-      const inc = await Promise.all(cutAt.map((_, i) => ofCut(i)));
-      for (const [i, c] of inc.entries()) {
-        if (!c) throw new Error(`no incident for cut #${i + 1}`);
-        // The loss, or the route change it caused when that snapshot came first.
-        expect(["neighbor_down", "route_withdrawn", "route_nexthop_changed"]).toContain(c.trigger.code);
-        // The first snapshot that shows the cut: an end of the link (neighbour loss, route
-        // moved) or, when its agent reported first, a node whose route moved because of it.
-        expect(["r1", "r2", "r3", "r4"]).toContain(c.trigger.node);
-        expect(c.nodes).toEqual(expect.arrayContaining(["r1", "r2"]));
-        expect(c.durationMs).toBeGreaterThanOrEqual(0);
-        expect(c.durationMs).toBeLessThan(30_000);
-        expect(c.startTs).toBeGreaterThanOrEqual(cutAt[i]! - 1000);
-      }
-      for (const [node, iface, peer] of [["r1", "v12", "r2"], ["r2", "v21", "r1"]] as const) {
-        const downs = await events(`node=${node}&code=neighbor_down`);
-        expect(downs.map((e) => [e.iface, e.before?.neighborNode, e.before?.kind])).toEqual(Array(CUTS).fill([iface, peer, protocol]));
-        expect(await events(`node=${node}&code=neighbor_up`)).toHaveLength(CUTS);
-      }
-      // r1's route to r2's /64 moved away from v12 at each cut and back at each restore.
-      const r1to2 = (await events("node=r1")).filter((e) => e.prefix === "2001:db8:2::/64").reverse();
-      expect(r1to2.length).toBeGreaterThanOrEqual(2 * CUTS);
-      const hops = r1to2.map((e) => String((e.after ?? {}).nextHop ?? "none"));
-      expect(hops.filter((h) => h.endsWith("%v12"))).toHaveLength(CUTS);
-      expect(hops.at(-1)).toMatch(/%v12$/);
-      // Around the ring via r4 (a next-hop change, or a withdrawal then an addition, depending on when the snapshot was taken).
-      const detour = r1to2.filter((e) => String(e.after?.nextHop).endsWith("%v14"));
-      expect(detour.length).toBeGreaterThanOrEqual(1);
-      expect(detour.every((e) => e.after?.viaNode === "r4")).toBe(true);
-    }, 240_000);
+      await kernel!.settled(flapStart, KERNEL_QUIET_MS);
+      await waitFor(async () => ((await stubEverywhere(true)) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "the stub back everywhere after the flap series" });
+      flapEnd = await kernel!.settled(flapStart, KERNEL_QUIET_MS);
+      await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "meshfleet's incident of the flap series to close" });
+    }, 300_000);
 
-    it("opens route_flapping with evidence while the link flaps", async () => {
-      const open = await alerts("state=open&code=route_flapping");
-      const subjects = open.map((a) => a.subject);
-      // One alert per flapping prefix: the same churn on other nodes is folded into the
-      // first one opened (evidence.detail.folded).
-      const foldedOf = (x: Alert) => ((x.evidence.detail?.folded ?? []) as { subject: string }[]).map((f) => f.subject);
-      const toR1 = open.filter((x) => x.subject.endsWith(":2001:db8:1::/64"));
-      expect(toR1).toHaveLength(1);
-      expect([toR1[0]!.subject, ...foldedOf(toR1[0]!)]).toContain("route:r2:2001:db8:1::/64");
-      expect(subjects.filter((x) => x.startsWith("route:"))).toHaveLength(new Set(subjects.map((x) => x.split(":").slice(2).join(":"))).size);
-      // r1's flapping route to r2's /64 is that alert or one of its folded symptoms.
-      const toR2 = open.filter((x) => x.subject.endsWith(":2001:db8:2::/64"));
-      expect(toR2).toHaveLength(1);
-      const a = toR2[0]!;
-      expect([a.subject, ...foldedOf(a)]).toContain("route:r1:2001:db8:2::/64");
-      expect(a).toMatchObject({ severity: "warning", state: "open" });
-      expect(a.subject).toBe(`route:${a.node}:2001:db8:2::/64`);
-      expect(a.evidence.scores.length).toBeGreaterThanOrEqual(3);
-      expect(Math.max(...a.evidence.scores.map((s) => s.score))).toBeGreaterThan(2000);
-      // The nodes list shows the open alerts per node.
-      const counts = await waitFor(async () => {
-        const openHere = (await alerts(`state=open&node=${a.node}`)).length;
-        const listed = (await stack!.api<{ nodes: { id: string; openAlerts: number }[] }>("/api/nodes")).nodes.find((n) => n.id === a.node)?.openAlerts;
-        return listed === openHere ? { openHere, listed } : null;
-      }, { timeoutMs: 5000, what: `the nodes list's open alert count for ${a.node}` });
-      expect(counts.openHere).toBeGreaterThanOrEqual(1);
-      const detail = await stack!.api<{ alert: Alert; events: Ev[] }>(`/api/alerts/${a.id}`);
-      expect(detail.events.length).toBe(a.evidence.eventIds.length);
-      expect(detail.events.every((e) => e.subject.endsWith(":2001:db8:2::/64") && e.code.startsWith("route_"))).toBe(true);
+    it("reports withdrawals and additions where the kernel lost and regained a prefix, and no route event where it did not change", async () => {
+      const evs = await routeEvents();
+      const learned = evs.filter((e) => lab!.learnable(e.node).includes(e.prefix));
+      const v = referee(kernel!.changes.filter((c) => c.at >= t0), learned, { intervalMs: INTERVAL_MS, pollMs: SLACK_MS }, Date.now());
+      console.log(`[lab ${name}] kernel changes ${JSON.stringify(v.kernel)}; meshfleet route events ${JSON.stringify(v.meshfleet)}`);
+      expect(v.unmatched.map((e) => `${e.code} ${e.node} ${e.prefix} @${e.ts - t0}`)).toEqual([]);
+      expect(v.missed.map((c) => `${c.before} -> ${c.after} ${c.node} ${c.prefix} @${c.at - t0}`)).toEqual([]);
+      // Every learner lost and regained the stub (at least in the single withdrawal), and meshfleet said so.
+      for (const n of learners()) {
+        const stub = evs.filter((e) => e.node === n.id && e.prefix === STUB_PREFIX);
+        expect(stub.filter((e) => e.code === "route_withdrawn").length, n.id).toBeGreaterThanOrEqual(1);
+        expect(stub.filter((e) => e.code === "route_added").length, n.id).toBeGreaterThanOrEqual(1);
+      }
+      // The origin's own stub (BIRD lists it as a direct route; babeld keeps it as an xroute,
+      // not a route): events only once the stub was touched. The kernel is no referee there: it
+      // may keep the connected prefix route after BIRD dropped the address's direct route.
+      const own = evs.filter((e) => e.node === lab!.stubOwner && e.prefix === STUB_PREFIX);
+      if (daemon.listsOwnPrefixes) expect(own.filter((e) => e.code === "route_withdrawn").length).toBeGreaterThanOrEqual(1);
+      else expect(own).toEqual([]);
+      expect(own.filter((e) => e.ts < phases.find((p) => p.name === "stub withdrawn")!.at - INTERVAL_MS)).toEqual([]);
+      // Nodes and prefixes whose kernel route never changed have no route events at all.
+      const changed = new Set(kernel!.changes.filter((c) => c.at >= t0).map((c) => `${c.node} ${c.prefix}`));
+      expect(learned.filter((e) => e.code !== "route_metric_changed" && !changed.has(`${e.node} ${e.prefix}`)).map((e) => `${e.code} ${e.node} ${e.prefix}`)).toEqual([]);
+    });
+
+    it("converges within one agent interval of the kernel's own settling time", async () => {
+      const inc = await incidents();
+      const rows = phases.map((p, i) => {
+        const next = phases[i + 1]?.at ?? (flapStart || Date.now());
+        // A snapshot is stamped when it starts: one that read the change may be stamped a little before it.
+        const mine = inc.filter((c) => c.startTs >= p.at - INTERVAL_MS && c.startTs < next - INTERVAL_MS);
+        const end = mine.length > 0 ? Math.max(...mine.map((c) => c.endTs)) : null;
+        return { phase: p.name, kernelMs: p.kernelLast - p.at, meshfleetMs: end === null ? null : end - p.at, incidents: mine.length };
+      });
+      console.log(`[lab ${name}] convergence ${JSON.stringify(rows)}`);
+      for (const r of rows) {
+        expect(r.meshfleetMs, r.phase).not.toBeNull();
+        expect(Math.abs(r.meshfleetMs! - r.kernelMs), r.phase).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
+      }
+    });
+
+    it("raises route_flapping only where the routes churned (Babel: only in the flap series), one alert per prefix, the other nodes' churn folded in", async () => {
+      const all = await alerts("code=route_flapping");
+      const halfLife = DETECTION.config.churn.halfLifeMs;
+      const evs = await routeEvents();
+      const phaseAt = (ts: number) => (ts >= flapStart ? "flap series" : ([...phases].reverse().find((p) => p.at - INTERVAL_MS <= ts)?.name ?? "start"));
+      // The churn of a route up to a time, scored as meshfleet scores it: the kernel's losses
+      // and moves (1000), plus the metric changes the daemon reported (500; the kernel does not
+      // carry the daemon's metric). The origin's own stub churns with the lab's removals.
+      const churnOf = (node: string, prefix: string, until: number): { at: number; penalty: number }[] => {
+        const metric = evs.filter((e) => e.node === node && e.prefix === prefix && e.code === "route_metric_changed" && e.ts <= until).map((e) => ({ at: e.ts, penalty: 500 }));
+        if (node === lab!.stubOwner && prefix === STUB_PREFIX) return [...stubRemovals.filter((t) => t <= until).map((t) => ({ at: t, penalty: 1000 })), ...metric];
+        const k = kernel!.changes.filter((c) => c.node === node && c.prefix === prefix && c.at >= t0 && c.at <= until && !(isLost(c.before) && !isLost(c.after)));
+        return [...k.map((c) => ({ at: c.at, penalty: 1000 })), ...metric];
+      };
+      // Every flapping route meshfleet named (the alert's own subject and the symptoms folded
+      // into it) had churned past the threshold by then (less a tenth: the agents see a change
+      // up to an interval after the kernel).
+      // The alert names the prefix's origin; the threshold was crossed on `detail.crossedOn`.
+      const crossed = (a: Alert) => {
+        const on = a.evidence.detail?.crossedOn;
+        return typeof on === "string" ? `route:${on}:${a.subject.split(":").slice(2).join(":")}` : a.subject;
+      };
+      const named = all.flatMap((a) => [{ subject: crossed(a), ts: a.openedAt }, ...((a.evidence.detail?.folded ?? []) as { subject: string; ts: number }[])].map((x) => ({ ...x, alert: a.id })));
+      const rows = named.map((x) => {
+        const [, node, ...rest] = x.subject.split(":");
+        return { subject: x.subject, phase: phaseAt(x.ts), churnPeak: churnPeak(churnOf(node!, rest.join(":"), x.ts + INTERVAL_MS + SLACK_MS), halfLife) };
+      });
+      console.log(`[lab ${name}] route_flapping ${all.length}: ${all.map((a) => `${a.subject} names ${a.node} (${phaseAt(a.openedAt)})`).join("; ")}; named routes ${JSON.stringify(rows)}`);
+      expect(rows.filter((r) => r.churnPeak < 1800)).toEqual([]);
+      // Babel is loop-free: a single cut, restore, withdrawal or return flaps nothing. (RIP
+      // counts to infinity around the ring after a withdrawal: the route comes back with a
+      // growing metric before it goes, which meshfleet scores as churn; see the README.)
+      if (daemon.protocol === "babel") expect(all.filter((a) => a.openedAt < flapStart).map((a) => `${a.subject} (${phaseAt(a.openedAt)})`)).toEqual([]);
+      // One alert per flapping prefix at a time.
+      const prefixOf = (a: Alert) => a.subject.split(":").slice(2).join(":");
+      for (const a of all) for (const b of all) if (a.id !== b.id && prefixOf(a) === prefixOf(b)) expect(a.openedAt >= (b.resolvedAt ?? Infinity) || b.openedAt >= (a.resolvedAt ?? Infinity), `${a.subject} and ${b.subject} open at once`).toBe(true);
+      // The flap series: where the kernel's churn of the stub clearly crossed the threshold
+      // (above 2500; in between, the agents' sampling may merge a loss and a return), the
+      // stub has an alert open during the series naming those routes.
+      const peaks = Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd).filter((c) => c.at >= flapStart), halfLife)]));
+      console.log(`[lab ${name}] flap series: kernel churn peaks of the stub ${JSON.stringify(peaks)}`);
+      const flapping = learners().filter((n) => peaks[n.id]! > 2500).map((n) => `route:${n.id}:${STUB_PREFIX}`);
+      if (flapping.length > 0) {
+        const during = all.filter((a) => prefixOf(a) === STUB_PREFIX && a.openedAt <= flapEnd && (a.resolvedAt ?? Infinity) >= flapStart);
+        expect(during.length).toBeGreaterThanOrEqual(1);
+        // Named after the origin: r3 originates the stub (BIRD lists it as its direct route; babeld keeps it as an xroute the agent does not report).
+        if (daemon.listsOwnPrefixes) expect(during.map((a) => a.node)).toEqual(during.map(() => lab!.stubOwner));
+        expect(named.filter((x) => during.some((a) => a.id === x.alert)).map((x) => x.subject)).toEqual(expect.arrayContaining(flapping));
+      }
     });
 
     it("resolves route_flapping after the flapping stops (score decays below 750)", async () => {
       const resolved = await waitFor(async () => {
         const open = await alerts("state=open&code=route_flapping");
         return open.length === 0 ? await alerts("state=resolved&code=route_flapping") : null;
-      }, { timeoutMs: 150_000, intervalMs: 1000, what: "route_flapping alerts to resolve" });
-      for (const a of resolved) {
-        expect(a.resolvedAt! - a.openedAt).toBeGreaterThan(0);
-        expect(a.evidence.scores.at(-1)!.score).toBeLessThan(750);
-      }
-      const evs = await events("");
+      }, { timeoutMs: 90_000, intervalMs: 1000, what: "route_flapping alerts to resolve" });
+      for (const a of resolved) expect(a.evidence.scores.at(-1)!.score).toBeLessThan(750);
+      const evs = (await events("")).filter((e) => e.ts >= t0);
       const all = await alerts("");
-      const inc = (await incidents()).filter((c) => cutAt.some((t, i) => c.startTs >= t - 1000 && c.startTs < restoreAt[i]!)).reverse();
-      const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map((x) => x.code))].sort().map((c) => [c, xs.filter((x) => x.code === c).length]));
-      // The numbers of this run (reported in the issue note).
-      console.log(`[lab ${protocol}] events ${evs.length} ${JSON.stringify(count(evs))}; alerts ${all.length} ${JSON.stringify(count(all))}; convergence ms ${JSON.stringify(inc.map((c) => c.durationMs))} (cut -> last change ms ${JSON.stringify(inc.map((c, i) => c.endTs - cutAt[i]!))}) nodes ${JSON.stringify(inc.map((c) => c.nodes.length))}`);
-    }, 180_000);
+      console.log(`[lab ${name}] events ${evs.length} ${JSON.stringify(count(evs))}; alerts ${all.length} ${JSON.stringify(count(all))}; kernel polls ${kernel!.polls} + ${kernel!.triggered} on monitor lines`);
+    }, 120_000);
 
     it("lints the firewall from the real nftables counters", async () => {
       const lint = (await alerts("state=open&code=lint")).map((a) => a.subject);
-      const expected = (opts.withoutAccept ?? []).map((n) => `lint:firewall_no_${protocol}_accept:${n}`);
+      const expected = (opts.withoutAccept ?? []).map((n) => `lint:firewall_no_${daemon.protocol}_accept:${n}`);
       expect(lint.filter((s) => s.startsWith("lint:firewall_"))).toEqual(expected);
     });
   });

@@ -28,8 +28,8 @@ export interface StackOptions {
 
 /**
  * A real nats-server, the controller in-process (real SQLite file, detection module, HTTP
- * API on a free port) and one agent per lab namespace reading `birdc`/`nft`/`ip` through
- * the prefixed runner (`ip netns exec mflab-rN ...`, `birdc -s <socket>`).
+ * API on a free port) and one agent per lab namespace reading its daemon (`birdc -s`,
+ * `birdc6 -s`, babeld's socket), `nft` and `ip` through the prefixed runner (`ip netns exec mflab-… …`).
  */
 export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabStack> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -59,10 +59,11 @@ export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabS
     const url = `http://127.0.0.1:${controller.address!.port}`;
     const agents: Agent[] = [];
     for (const n of lab.nodes) {
-      const runner = new PrefixedRunner(new LocalRunner({ timeoutMs: 3000 }), { prefix: ["ip", "netns", "exec", n.ns], programs: { birdc: ["birdc", "-s", n.ctl] } });
+      const d = lab.o.daemon.agent(n);
+      const runner = new PrefixedRunner(new LocalRunner({ timeoutMs: 3000 }), { prefix: ["ip", "netns", "exec", n.ns], programs: d.programs });
       const publisher = new NatsPublisher({ servers: [nats.url], name: `mflab-agent ${n.id}`, reconnectWaitMs: 200, publishTimeoutMs: 3000 });
       cleanups.push(() => publisher.close());
-      const agent = new Agent({ nodeId: n.id, runner, log: silentLog, publisher, intervalMs: o.intervalMs, bufferSize: 500, mode: "prefixed", routing: "bird2", agentVersion: "lab", commandTimeoutMs: 3000 });
+      const agent = new Agent({ nodeId: n.id, runner, log: silentLog, publisher, intervalMs: o.intervalMs, bufferSize: 500, mode: "prefixed", routing: lab.o.daemon.routing, ...(d.babeldDumpArgv ? { babeldDumpArgv: d.babeldDumpArgv } : {}), agentVersion: "lab", commandTimeoutMs: 3000 });
       agents.push(agent);
       cleanups.push(() => agent.stop());
       agent.start();
