@@ -1,4 +1,5 @@
 import type { CommandResult } from "@meshfleet/shared";
+import { renderBirdRoutes } from "./render/bird";
 import { NOISE_FLOOR_DBM } from "./radio";
 import { noise } from "./random";
 import { nodeUp } from "./topology";
@@ -63,6 +64,7 @@ function rtt(w: World, from: SimNode, hops: SimNode[], k: number): { ms: number;
  */
 export function diagAnswer(w: World, node: SimNode, argv: readonly string[]): CommandResult | null {
   if (argv[0] === "iw" && argv[1] === "dev" && argv[3] === "scan" && argv.length === 4) return scanAnswer(w, node, argv[2]!);
+  if (argv[0] === "birdc" && argv[1] === "show" && argv[2] === "route" && argv[3] === "for" && argv.length === 5) return routeForAnswer(w, node, argv[4]!);
   const cmd = argv[0];
   if (cmd !== "ping" && cmd !== "ping6" && cmd !== "traceroute") return null;
   const target = argv[argv.length - 1] ?? "";
@@ -137,4 +139,36 @@ export function scanAnswer(w: World, node: SimNode, iface: string): CommandResul
     }
   }
   return ok(out);
+}
+
+/** An IPv6 address as a 128-bit number, or null. */
+function v6(addr: string): bigint | null {
+  const [head, tail, more] = addr.split("::");
+  if (more !== undefined) return null;
+  const h = head ? head.split(":") : [];
+  const t = tail !== undefined ? (tail ? tail.split(":") : []) : [];
+  const groups = tail !== undefined ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return null;
+  return groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/**
+ * `birdc show route for <address|prefix>`: the routes of the longest prefix that holds the
+ * address, as BIRD 2 prints them (the simulated mesh routes IPv6 only).
+ */
+export function routeForAnswer(w: World, node: SimNode, target: string): CommandResult {
+  const addr = v6(target.split("/")[0]!);
+  const routes = w.viewsAt(node, w.now).routes;
+  let best = -1;
+  const holds = (prefix: string) => {
+    const [p, l] = prefix.split("/");
+    const len = Number(l ?? 128);
+    const net = v6(p!);
+    if (addr === null || net === null) return -1;
+    const mask = len === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - len)) - 1n);
+    return (addr & mask) === (net & mask) ? len : -1;
+  };
+  for (const r of routes) best = Math.max(best, holds(r.prefix));
+  if (best < 0) return { stdout: "BIRD 2.0.12 ready.\nNetwork not found\n", stderr: "", exitCode: 0 };
+  return ok(renderBirdRoutes(routes.filter((r) => holds(r.prefix) === best), w.now));
 }

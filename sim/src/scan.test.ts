@@ -33,3 +33,16 @@ it("iw dev IF scan answered from the world: the mesh radio hears its site's othe
 
   expect((await runner.run(["iw", "dev", "wlan9", "scan"])).exitCode).not.toBe(0);
 });
+
+it("birdc show route for: the routes of the longest prefix holding the address, from the node's routing view", async () => {
+  const world = new World({ seed: 7, nodes: 6, routing: "babel", startMs: 1_000_000 });
+  const runner = new SimulatedRunner(world, "node-1");
+  const other = world.node("node-3");
+  const r = await runner.run(["birdc", "show", "route", "for", other.lanAddress]);
+  const routes = world.viewsAt(world.node("node-1")).routes.filter((x) => x.prefix === other.prefix);
+  expect(routes.length).toBeGreaterThan(0);
+  expect(r.stdout).toContain(other.prefix);
+  const prefixes = r.stdout.split("\n").filter((l) => /^[0-9a-f:]+\/\d+/.test(l)).map((l) => l.split(/\s+/)[0]);
+  expect(new Set(prefixes)).toEqual(new Set([other.prefix]));
+  expect((await runner.run(["birdc", "show", "route", "for", "192.0.2.1"])).stdout).toContain("Network not found");
+});

@@ -27,6 +27,14 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/alerts"]!.get!.parameters!.map((p) => p.name)).toEqual(Object.keys(alertsQuery.shape));
   });
 
+  it("documents the diagnostics routes, the request body from the route's own schema", () => {
+    expect(Object.keys(doc.paths["/api/diag/{id}"]!)).toEqual(["post"]);
+    expect(doc.paths["/api/diag/audit"]!.get!.parameters!.map((p) => p.name)).toEqual(["node", "limit"]);
+    expect(doc.paths["/api/diag/commands"]!.get).toBeDefined();
+    const props = Object.keys(doc.paths["/api/diag/{id}"]!.post!.requestBody!.content["application/json"]!.schema.properties ?? {});
+    expect(props).toEqual(["args", "deadlineMs"]);
+  });
+
   it("describes the job request body", () => {
     const props = Object.keys(doc.paths["/api/jobs"]!.post!.requestBody!.content["application/json"]!.schema.properties ?? {});
     expect(props).toEqual(expect.arrayContaining(["template", "params", "target", "rollout", "verify"]));

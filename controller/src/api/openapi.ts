@@ -5,6 +5,7 @@ import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
 import { clientQuery, clientsQuery, roamingQuery } from "../clients/routes";
+import { auditQuery, diagBody } from "../diag/module";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 
@@ -55,6 +56,23 @@ export function openApiDocument(): Record<string, unknown> {
     "/api/roaming": {
       get: { summary: "Roaming quality fleet-wide and per AP pair (roams, median/p95 gap, slow and failed roams, 802.11r per SSID); ?job= gives before/after a job", parameters: queryOf(roamingQuery), responses: { 200: anyJson("roaming quality"), 400: err("invalid parameters"), 404: err("unknown job") } },
     },
+  };
+  const diagPaths = {
+    "/api/diag/{id}": {
+      post: {
+        summary: "Run one diagnostic from the fixed list on a node now (operator role; audited). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
+        parameters: [idParam],
+        requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(diagBody, { io: "input", unrepresentable: "any" }) } } },
+        responses: {
+          200: { description: "the result (output, exit code, argv, result: done | refused | timeout | failed), or its event stream", content: { "application/json": { schema: { type: "object" } }, "text/event-stream": { schema: { type: "string" } } } },
+          400: err("not on the diagnostics list, or a target that is neither an IP address nor a fleet node"),
+          404: err("unknown node"),
+          409: err("a diagnostic is already running on the node"),
+        },
+      },
+    },
+    "/api/diag/audit": { get: { summary: "Every diagnostic request, newest first: who (the API token), what, when, result, argv", parameters: queryOf(auditQuery), responses: { 200: anyJson("audit rows"), 400: err("invalid parameters") } } },
+    "/api/diag/commands": { get: { summary: "The diagnostics list: each kind's arguments with their bounds and defaults", responses: { 200: anyJson("commands") } } },
   };
   const jobPaths = {
     "/api/jobs": {
@@ -124,6 +142,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...detectionPaths,
       ...clientPaths,
+      ...diagPaths,
       ...jobPaths,
       ...adminPaths,
       "/api/history": {

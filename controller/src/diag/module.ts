@@ -8,7 +8,7 @@ import { notFound, params, query } from "../api/errors";
 import { DiagService } from "./service";
 
 export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().min(1000).max(60_000).optional() }).strict();
-const auditQuery = z.object({ node: nodeId.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+export const auditQuery = z.object({ node: nodeId.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 /**
  * The diagnostics list as forms need it: each kind's arguments with their bounds and
