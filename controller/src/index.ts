@@ -4,6 +4,7 @@ export * from "./controller";
 export * from "./metrics/registry";
 export { registerFleetMetrics } from "./metrics/fleet";
 export { Ingest, DEFAULT_DURABLE, type IngestOptions, type CommittedListener } from "./ingest/ingest";
+export { DEFAULT_CLOCK_SKEW, stepClockSkew, trustedTs, type ClockSkewEvent, type ClockSkewOptions, type NodeClockState } from "./ingest/clock-skew";
 export { ingestMetrics } from "./ingest/metrics";
 export { telemetryStreamConfig, DEFAULT_STREAM_LIMITS, type TelemetryStreamLimits } from "./ingest/stream-config";
 export { decodeMessage, decodeText, decodeValue, REJECT_REASONS, type IngestItem, type RejectReason } from "./ingest/decode";

@@ -11,6 +11,7 @@ import { diagModule } from "./diag/module";
 import { loadAlertingFile } from "./detect/config-file";
 import type { ServeOptions } from "./cli/options";
 import { secretMaskingPinoOptions, type Logger } from "./log";
+import { DEFAULT_CLOCK_SKEW } from "./ingest/clock-skew";
 
 /** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
@@ -35,9 +36,9 @@ export async function runServe(o: ServeOptions): Promise<void> {
     clock,
     log,
     listen: o.listen,
-    modules: modules(alerting, { keysDir: o.keys }),
+    modules: modules(alerting, { keysDir: o.keys, ...(o.natsConfig && o.natsPidFile ? { broker: { configFile: o.natsConfig, pidFile: o.natsPidFile } } : {}) }),
     auth: "tokens",
-    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null },
+    ingest: { batchMax: o.batch, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null, clockSkew: o.clockSkew > 0 ? { ...DEFAULT_CLOCK_SKEW, thresholdMs: o.clockSkew } : null },
   });
   await controller.start();
   log.info({ db: o.db, nats: o.nats, listen: controller.address }, "controller started");

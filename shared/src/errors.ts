@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   job: "E_JOB",
   /** The agent refused a job: an op outside its template's scope, or an unknown template. Nothing was changed. */
   jobRefused: "E_JOB_REFUSED",
+  /** The broker's configuration was written but nats-server could not be told to reload it. */
+  brokerReload: "E_BROKER_RELOAD",
   internal: "E_INTERNAL",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -66,6 +66,7 @@ export function diagAnswer(w: World, node: SimNode, argv: readonly string[]): Co
   if (argv[0] === "iw" && argv[1] === "dev" && argv[3] === "scan" && argv.length === 4) return scanAnswer(w, node, argv[2]!);
   if (argv[0] === "birdc" && argv[1] === "show" && argv[2] === "route" && argv[3] === "for" && argv.length === 5) return routeForAnswer(w, node, argv[4]!);
   const cmd = argv[0];
+  if (cmd === "iperf3") return iperfAnswer(w, node, argv);
   if (cmd !== "ping" && cmd !== "ping6" && cmd !== "traceroute") return null;
   const target = argv[argv.length - 1] ?? "";
   const dest = resolve(w, target);
@@ -171,4 +172,49 @@ export function routeForAnswer(w: World, node: SimNode, target: string): Command
   for (const r of routes) best = Math.max(best, holds(r.prefix));
   if (best < 0) return { stdout: "BIRD 2.0.12 ready.\nNetwork not found\n", stderr: "", exitCode: 0 };
   return ok(renderBirdRoutes(routes.filter((r) => holds(r.prefix) === best), w.now));
+}
+
+/** Throughput a hop carries (Mbit/s): its PHY rate from the signal-to-noise ratio, about 60% of it as TCP goodput. */
+function hopMbps(w: World, a: SimNode, b: SimNode): number {
+  const t = w.tables(a, w.now);
+  const sigv = t.signal[a.local * t.n + b.local]!;
+  const snr = Number.isNaN(sigv) ? 0 : sigv - NOISE_FLOOR_DBM;
+  const phy = snr >= 35 ? 866 : snr >= 29 ? 585 : snr >= 24 ? 390 : snr >= 18 ? 234 : snr >= 12 ? 117 : snr >= 6 ? 29 : 6.5;
+  return phy * 0.6;
+}
+
+/**
+ * `iperf3 -c <target> -t N -f m` (client to the target node's server): per-second
+ * intervals and the sender/receiver summary; the rate is the path's weakest hop shared
+ * by the hops that relay on the same channel (each relay halves it), with a little jitter.
+ */
+export function iperfAnswer(w: World, node: SimNode, argv: readonly string[]): CommandResult {
+  const target = argv[argv.indexOf("-c") + 1] ?? "";
+  const secs = Math.max(1, Number(argv[argv.indexOf("-t") + 1] ?? 5));
+  const dest = resolve(w, target);
+  if (!dest || dest.index === node.index) return { stdout: "", stderr: `iperf3: error - unable to connect to server: Connection refused\n`, exitCode: 1 };
+  const hops = path(w, node, dest);
+  if (hops === null) return { stdout: "", stderr: `iperf3: error - unable to connect to server: No route to host\n`, exitCode: 1 };
+  let prev = node;
+  let weakest = Infinity;
+  for (const h of hops) {
+    weakest = Math.min(weakest, hopMbps(w, prev, h));
+    prev = h;
+  }
+  const base = weakest / hops.length;
+  const k0 = Math.floor(w.now / 1000);
+  const addr = dest.lanAddress;
+  const pad = (v: string, n: number) => v.padStart(n);
+  let out = `Connecting to host ${addr}, port 5201\n[  5] local ${node.lanAddress} port 41234 connected to ${addr} port 5201\n[ ID] Interval           Transfer     Bitrate\n`;
+  let total = 0;
+  for (let i = 0; i < secs; i++) {
+    const mbps = base * (0.9 + noise(w.model.seed, node.index * 101 + dest.index, k0 + i, 7) * 0.2);
+    total += mbps;
+    out += `[  5] ${pad(`${i}.00-${i + 1}.00`, 11)}  sec  ${pad((mbps / 8).toFixed(1), 5)} MBytes  ${pad(mbps.toFixed(1), 6)} Mbits/sec\n`;
+  }
+  const avg = total / secs;
+  out += `- - - - - - - - - - - - - - - - - - - - - - - - -\n[ ID] Interval           Transfer     Bitrate\n`;
+  out += `[  5] ${pad(`0.00-${secs}.00`, 11)}  sec  ${pad((total / 8).toFixed(1), 5)} MBytes  ${pad(avg.toFixed(1), 6)} Mbits/sec                  sender\n`;
+  out += `[  5] ${pad(`0.00-${secs}.00`, 11)}  sec  ${pad(((total * 0.99) / 8).toFixed(1), 5)} MBytes  ${pad((avg * 0.99).toFixed(1), 6)} Mbits/sec                  receiver\n\niperf Done.\n`;
+  return ok(out);
 }

@@ -46,3 +46,24 @@ it("birdc show route for: the routes of the longest prefix holding the address, 
   expect(new Set(prefixes)).toEqual(new Set([other.prefix]));
   expect((await runner.run(["birdc", "show", "route", "for", "192.0.2.1"])).stdout).toContain("Network not found");
 });
+
+it("iperf3 to another node: one line per second and the sender/receiver summary; refused to itself", async () => {
+  const world = new World({ seed: 7, nodes: 6, routing: "babel", startMs: 1_000_000 });
+  const runner = new SimulatedRunner(world, "node-1");
+  const rate = async (target: string) => {
+    const r = await runner.run(["iperf3", "-c", target, "-t", "3", "-f", "m"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => /^\[  5\] +\d\.00-\d\.00 +sec/.test(l) && !/sender|receiver/.test(l))).toHaveLength(3);
+    return Number(/([\d.]+) Mbits\/sec +sender/.exec(r.stdout)![1]);
+  };
+  const node = world.node("node-1");
+  const t = world.tables(node);
+  const others = world.nodeIds().filter((id) => id !== "node-1");
+  const hopsTo = (id: string) => {
+    const o = world.node(id);
+    return t.meshNext[node.local * t.n + o.local] === o.local ? 1 : 2;
+  };
+  const direct = others.find((id) => hopsTo(id) === 1)!;
+  expect(await rate(direct)).toBeGreaterThan(0);
+  expect((await runner.run(["iperf3", "-c", "node-1", "-t", "1"])).exitCode).toBe(1);
+});

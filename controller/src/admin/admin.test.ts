@@ -1,7 +1,7 @@
-import { statSync, readFileSync } from "node:fs";
+import { existsSync, statSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
-import { tempDir } from "@meshfleet/testkit";
+import { tempDir, waitFor } from "@meshfleet/testkit";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { Registry } from "../metrics/registry";
 import { silentLogger } from "../log";
@@ -34,7 +34,7 @@ describe("admin API: tokens and enrollment", () => {
     app.request(path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
 
   it("is for admins only, whatever the method (an operator cannot even list tokens)", async () => {
-    for (const [m, p] of [["GET", "/api/admin/tokens"], ["POST", "/api/admin/tokens"], ["DELETE", "/api/admin/tokens/0000abcd"], ["GET", "/api/admin/enrollments"], ["POST", "/api/admin/enrollments/r1"]] as const) {
+    for (const [m, p] of [["GET", "/api/admin/tokens"], ["POST", "/api/admin/tokens"], ["DELETE", "/api/admin/tokens/0000abcd"], ["GET", "/api/admin/enrollments"], ["POST", "/api/admin/enrollments/r1"], ["DELETE", "/api/admin/enrollments/r1"]] as const) {
       const r = await call(m, p, operator, m === "POST" ? { name: "x", role: "viewer" } : undefined);
       expect([m, p, r.status]).toEqual([m, p, 403]);
       expect(await r.json()).toMatchObject({ code: "E_FORBIDDEN" });
@@ -104,5 +104,41 @@ describe("admin API: tokens and enrollment", () => {
     const r = await noKeys.request("/api/admin/enrollments/r1", { method: "POST", headers: { authorization: `Bearer ${admin}` } });
     expect(r.status).toBe(409);
     expect(((await r.json()) as { message: string }).message).toContain("--keys");
+  });
+
+  it("revokes a node's key (404 when not enrolled); with a broker target, rewrites its accounts file and signals the reload", async () => {
+    const deps = { store, clock, log: silentLogger, registry: new Registry(), auth: "tokens" as const };
+    const broker = { configFile: `${dir.path}/auth.conf`, pidFile: `${dir.path}/nats.pid` };
+    const api = createApi({ ...deps, routes: [adminRoutes(deps, { keysDir: `${dir.path}/keys`, broker })] });
+    const req = (method: string, path: string) => api.request(path, { method, headers: { authorization: `Bearer ${admin}` } });
+    // nats-server's pid file names this process: the reload signal (SIGHUP) is caught here
+    writeFileSync(broker.pidFile, `${process.pid}\n`);
+    let hups = 0;
+    const onHup = () => void hups++;
+    process.on("SIGHUP", onHup);
+    try {
+      const enrolled = (await (await req("POST", "/api/admin/enrollments/r1")).json()) as { publicKey: string; brokerReloaded: boolean };
+      expect(enrolled.brokerReloaded).toBe(true);
+      await waitFor(() => hups === 1, { what: "the reload signal" });
+      expect(readFileSync(broker.configFile, "utf8")).toContain(enrolled.publicKey);
+
+      const revoked = await req("DELETE", "/api/admin/enrollments/r1");
+      expect(revoked.status).toBe(200);
+      expect(await revoked.json()).toEqual({ node: "r1", revoked: true, brokerReloaded: true });
+      await waitFor(() => hups === 2, { what: "the second reload signal" });
+      expect(readFileSync(broker.configFile, "utf8")).not.toContain(enrolled.publicKey);
+      expect(existsSync(`${dir.path}/keys/r1.nk`)).toBe(false);
+      expect((await (await req("GET", "/api/admin/enrollments")).json()) as unknown).toEqual({ nodes: [] });
+      expect((await req("DELETE", "/api/admin/enrollments/r1")).status).toBe(404);
+    } finally {
+      process.off("SIGHUP", onHup);
+    }
+
+    // no nats-server to signal: the file is written, the answer says the reload did not happen
+    writeFileSync(broker.pidFile, "not a pid\n");
+    const failed = await req("POST", "/api/admin/enrollments/r2");
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({ code: "E_BROKER_RELOAD" });
+    expect(readFileSync(broker.configFile, "utf8")).toContain("NODE_r2");
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ERROR_CODES, MeshfleetError, isValidNodeId } from "@meshfleet/shared";
 import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
-import { enroll, nodeKeys } from "../enroll/index";
+import { applyBrokerConfig, enroll, nodeKeys, revoke, type BrokerTarget } from "../enroll/index";
 import { jsonBody, notFound, params, validate } from "../api/errors";
 import type { ApiDeps } from "../api/deps";
 
@@ -13,6 +13,11 @@ const nodeParams = z.object({ node: z.string().refine(isValidNodeId, "invalid no
 export interface AdminOptions {
   /** The keys directory (`serve --keys`): enrollment through the API needs it. */
   keysDir?: string;
+  /**
+   * The broker's accounts file and pid file (`serve --nats-config --nats-pid-file`): with
+   * them, enrolling, rotating and revoking rewrite the file and reload nats-server.
+   */
+  broker?: BrokerTarget;
 }
 
 /**
@@ -49,13 +54,33 @@ export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
     return c.json({ nodes: nodeKeys(keysDir()) });
   });
 
+  /** Rewrites the broker's accounts file and reloads it when configured; what happened, for the answer. */
+  const reloadBroker = (dir: string): { reloaded: boolean } => {
+    if (!o.broker) return { reloaded: false };
+    const r = applyBrokerConfig(dir, o.broker);
+    deps.log.info({ configFile: o.broker.configFile, pid: r.pid, nodes: r.nodes }, "broker configuration rewritten and reloaded");
+    return { reloaded: true };
+  };
+  const NEXT_MANUAL = "regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server";
+
   app.post("/admin/enrollments/:node", (c) => {
     const { node } = params(c, nodeParams);
     const dir = keysDir();
     const rotated = nodeKeys(dir).some((n) => n.node === node);
     const r = enroll(dir, node);
-    deps.log.info({ node, publicKey: r.publicKey, rotated }, "node enrolled");
-    return c.json({ node, publicKey: r.publicKey, seedFile: r.seedFile, rotated, next: "copy the seed file to the router (mode 0600), regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server" }, rotated ? 200 : 201);
+    deps.log.info({ node, publicKey: r.publicKey, rotated }, rotated ? "node key rotated" : "node enrolled");
+    const { reloaded } = reloadBroker(dir);
+    const next = `copy the seed file to the router (mode 0600) and restart its agent${reloaded ? "" : `; ${NEXT_MANUAL}`}`;
+    return c.json({ node, publicKey: r.publicKey, seedFile: r.seedFile, rotated, brokerReloaded: reloaded, next }, rotated ? 200 : 201);
+  });
+
+  app.delete("/admin/enrollments/:node", (c) => {
+    const { node } = params(c, nodeParams);
+    const dir = keysDir();
+    if (!revoke(dir, node)) throw notFound(`enrolled node ${node}`);
+    deps.log.warn({ node }, "node key revoked");
+    const { reloaded } = reloadBroker(dir);
+    return c.json({ node, revoked: true, brokerReloaded: reloaded, ...(reloaded ? {} : { next: NEXT_MANUAL }) });
   });
 
   return app;

@@ -7,6 +7,8 @@ import type { LinkHealthInfo } from "./topology";
 /** What the ingest tells the health check. */
 export interface IngestHealth {
   readonly lastStoreError: string | null;
+  /** Each node's clock skew (ms) as the ingest measured it; absent or empty when not measured. */
+  clockSkews?(): ReadonlyMap<string, number>;
 }
 
 export interface ApiDeps {

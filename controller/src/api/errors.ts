@@ -12,6 +12,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ERROR_CODES.conflict]: 409,
   [ERROR_CODES.tooLarge]: 413,
   [ERROR_CODES.storage]: 503,
+  [ERROR_CODES.brokerReload]: 502,
 };
 
 export function statusOf(code: string): ContentfulStatusCode {

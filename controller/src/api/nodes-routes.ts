@@ -10,7 +10,7 @@ type Summary = z.infer<typeof nodeSummary>;
 
 type System = ReturnType<typeof views.system>;
 
-function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: number, missed: number, sys: System = null): Summary {
+function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: number, missed: number, sys: System = null, skewMs: number | null = null): Summary {
   return {
     id: n.id,
     status: nodeStatus(st, now, missed),
@@ -31,6 +31,7 @@ function summary(n: NodeRow, st: NodeStateRow | null, now: number, alerts: numbe
     openAlerts: alerts,
     system: sys ? { uptimeSec: sys.uptimeSec, load1: sys.load1, memFreeKb: sys.memFreeKb, memTotalKb: sys.memTotalKb } : null,
     bootedAt: st && sys?.uptimeSec != null ? Math.round(st.ts - sys.uptimeSec * 1000) : null,
+    clockSkewMs: skewMs === null ? null : Math.round(skewMs),
   };
 }
 
@@ -39,6 +40,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
   const app = new Hono();
   const missed = d.offlineAfterIntervals ?? 3;
   const alerts = () => d.openAlertCounts?.() ?? new Map<string, number>();
+  const skews = () => d.ingest?.clockSkews?.() ?? new Map<string, number>();
   // Per-request memoised point lookups: a node view resolves its own few MACs, never the fleet's map.
   const resolvers = () => {
     const memo = new Map<string, string | null>();
@@ -56,6 +58,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
     const now = d.clock.now();
     const states = new Map(d.store.telemetry.states().map((s) => [s.nodeId, s]));
     const counts = alerts();
+    const skew = skews();
     const sys = (st: NodeStateRow | null) => {
       const raw = st ? d.store.telemetry.rawById(st.rawId) : null;
       return raw ? views.system(raw.data) : null;
@@ -63,7 +66,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
     return c.json({
       nodes: d.store.nodes.list().map((n) => {
         const st = states.get(n.id) ?? null;
-        return summary(n, st, now, counts.get(n.id) ?? 0, missed, sys(st));
+        return summary(n, st, now, counts.get(n.id) ?? 0, missed, sys(st), skew.get(n.id) ?? null);
       }),
     });
   });
@@ -77,7 +80,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
     const raw = latest?.raw ?? null;
     const r = resolvers();
     const body: z.infer<typeof nodeDetail> = {
-      ...summary(n, st, d.clock.now(), alerts().get(id) ?? 0, missed, raw ? views.system(raw.data) : null),
+      ...summary(n, st, d.clock.now(), alerts().get(id) ?? 0, missed, raw ? views.system(raw.data) : null, skews().get(id) ?? null),
       firstSeen: n.firstSeen,
       hostname: n.hostname,
       mode: n.mode,

@@ -17,7 +17,7 @@ describe("OpenAPI document", () => {
   it("documents the admin routes, the token body from the route's own schema", () => {
     expect(Object.keys(doc.paths["/api/admin/tokens"]!).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/api/admin/tokens/{id}"]!)).toEqual(["delete"]);
-    expect(Object.keys(doc.paths["/api/admin/enrollments/{node}"]!)).toEqual(["post"]);
+    expect(Object.keys(doc.paths["/api/admin/enrollments/{node}"]!)).toEqual(["post", "delete"]);
     const props = Object.keys(doc.paths["/api/admin/tokens"]!.post!.requestBody!.content["application/json"]!.schema.properties ?? {});
     expect(props).toEqual(["name", "role"]);
   });

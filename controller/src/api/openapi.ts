@@ -111,9 +111,14 @@ export function openApiDocument(): Record<string, unknown> {
     "/api/admin/enrollments": { get: { summary: "Enrolled nodes and their NATS public keys (admin; needs serve --keys)", responses: { 200: anyJson("nodes"), 409: err("no keys directory configured") } } },
     "/api/admin/enrollments/{node}": {
       post: {
-        summary: "Enroll a node or rotate its nkey (admin; needs serve --keys): the answer names the seed file, never the seed",
+        summary: "Enroll a node or rotate its nkey (admin; needs serve --keys; with --nats-config and --nats-pid-file the broker is reloaded): the answer names the seed file, never the seed",
         parameters: [nodeParam],
-        responses: { 201: anyJson("enrolled"), 200: anyJson("rotated"), 400: err("invalid node id"), 409: err("no keys directory configured") },
+        responses: { 201: anyJson("enrolled"), 200: anyJson("rotated"), 400: err("invalid node id"), 409: err("no keys directory configured"), 502: err("written, but nats-server could not be signalled") },
+      },
+      delete: {
+        summary: "Revoke a node's nkey (admin; needs serve --keys; with --nats-config and --nats-pid-file the broker is reloaded and the node disconnected)",
+        parameters: [nodeParam],
+        responses: { 200: anyJson("revoked"), 404: err("not enrolled"), 409: err("no keys directory configured"), 502: err("written, but nats-server could not be signalled") },
       },
     },
   };

@@ -96,6 +96,12 @@ export const nodeSummary = z.object({
     .optional()
     .describe("from the node's last snapshot"),
   bootedAt: z.number().int().nullable().optional().describe("when the node last booted (ms, its snapshot time minus its uptime)"),
+  clockSkewMs: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .describe("how far the node's clock is from the broker's (ms, positive: ahead), measured since the controller started; null when not measured. Beyond serve --clock-skew its snapshots are stored at the broker's time"),
 });
 
 const station = z.object({

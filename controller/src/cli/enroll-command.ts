@@ -1,24 +1,60 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CONTROLLER_KEY, FLEET_ACCOUNT, enroll, natsAccounts, readKeys } from "../enroll/index";
+import { ConfigError } from "@meshfleet/shared";
+import { CONTROLLER_KEY, FLEET_ACCOUNT, applyBrokerConfig, enroll, natsAccounts, nodeKeys, readKeys, revoke } from "../enroll/index";
 import { addTopologyOptions, writeTopology, type TopologyFlags } from "./nats-topology";
+
+interface KeyFlags {
+  keys: string;
+  natsConfig?: string;
+  natsPidFile?: string;
+}
+
+const keyCommand = (program: Command, spec: string, description: string): Command =>
+  program
+    .command(spec)
+    .description(description)
+    .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
+    .option("--nats-config <file>", "rewrite this accounts file (what nats-config --out wrote) and reload nats-server (needs --nats-pid-file)")
+    .option("--nats-pid-file <file>", "nats-server's pid_file: the process told to reload (SIGHUP)");
+
+/** With --nats-config and --nats-pid-file: rewrite the broker's accounts file and reload it; otherwise say what to do. */
+function reloadOrExplain(o: KeyFlags, out: (line: string) => void): void {
+  if ((o.natsConfig === undefined) !== (o.natsPidFile === undefined)) throw new ConfigError("--nats-config and --nats-pid-file go together");
+  if (o.natsConfig === undefined || o.natsPidFile === undefined) {
+    out("then regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server");
+    return;
+  }
+  const r = applyBrokerConfig(o.keys, { configFile: o.natsConfig, pidFile: o.natsPidFile });
+  out(`wrote ${o.natsConfig} (${r.nodes} node(s)) and told nats-server (pid ${r.pid}) to reload`);
+}
 
 /**
  * `meshfleet-controller enroll <node-id> --keys DIR` (per-node nkey; the seed file is
  * printed by path, never by value) and `meshfleet-controller nats-config --keys DIR --out
  * FILE` (the nats-server authorization block: one user per node, its own subjects only).
+ * `rotate` and `revoke` change a node's key; with --nats-config and --nats-pid-file they
+ * (and `enroll`) rewrite the broker's accounts file and reload nats-server.
  */
 export function registerEnrollCommand(program: Command, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
-  program
-    .command("enroll <node-id>")
-    .description("create a node's NATS nkey (seed file 0600 for the router, public key for nats-config); again = rotate")
-    .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
-    .action((node: string, o: { keys: string }) => {
-      const r = enroll(o.keys, node);
-      out(`enrolled ${node}: public key ${r.publicKey}`);
-      out(`seed file (copy to the router as nats.nkeySeedFile, mode 0600): ${r.seedFile}`);
-      out("then regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server");
-    });
+  const enrolled = (o: KeyFlags, node: string, what: string) => {
+    const r = enroll(o.keys, node);
+    out(`${what} ${node}: public key ${r.publicKey}`);
+    out(`seed file (copy to the router as nats.nkeySeedFile, mode 0600): ${r.seedFile}`);
+    reloadOrExplain(o, out);
+  };
+  keyCommand(program, "enroll <node-id>", "create a node's NATS nkey (seed file 0600 for the router, public key for nats-config); again = rotate").action((node: string, o: KeyFlags) =>
+    enrolled(o, node, "enrolled"),
+  );
+  keyCommand(program, "rotate <node-id>", "replace an enrolled node's nkey: its old key stops working at the reload").action((node: string, o: KeyFlags) => {
+    if (!nodeKeys(o.keys).some((n) => n.node === node)) throw new ConfigError(`${node} is not enrolled in ${o.keys} (enroll it)`);
+    enrolled(o, node, "rotated");
+  });
+  keyCommand(program, "revoke <node-id>", "remove a node's nkey: at the reload the broker disconnects it and refuses it").action((node: string, o: KeyFlags) => {
+    if (!revoke(o.keys, node)) throw new ConfigError(`${node} is not enrolled in ${o.keys}`);
+    out(`revoked ${node}: its seed file and public key are removed`);
+    reloadOrExplain(o, out);
+  });
   const natsConfig = program
     .command("nats-config")
     .description("write the nats-server accounts block: one account per enrolled node, the controller's account with the stream")

@@ -33,6 +33,7 @@ describe("serve options", () => {
       streamMaxBytes: 1024 ** 3,
       nodeRate: 5,
       nodeBurst: 600,
+      clockSkew: 120_000,
       ackWait: 30_000,
       batch: 500,
       logLevel: "info",

@@ -46,6 +46,8 @@ export const serveOptions = z.object({
   streamMaxBytes: z.coerce.number().int().positive(),
   nodeRate: z.coerce.number().min(0),
   nodeBurst: z.coerce.number().int().min(1),
+  /** A node's clock further than this from the broker's is not trusted (0: off). */
+  clockSkew: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--clock-skew"))),
   ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
@@ -56,6 +58,9 @@ export const serveOptions = z.object({
   nkeySeed: z.string().min(1).optional(),
   /** The keys directory (`enroll`, `nats-config`) for enrollment through the API. */
   keys: z.string().min(1).optional(),
+  /** The broker's accounts file and nats-server's pid file: enroll/rotate/revoke through the API rewrite and reload it. */
+  natsConfig: z.string().min(1).optional(),
+  natsPidFile: z.string().min(1).optional(),
   /** TLS to NATS: CA file, and a client certificate + key when the server asks for one. */
   tlsCa: z.string().min(1).optional(),
   tlsCert: z.string().min(1).optional(),
@@ -64,5 +69,7 @@ export const serveOptions = z.object({
   streamReplicas: z.string().transform(parseReplicas),
   /** JetStream domains of site leaf nodes, comma-separated: their site streams are sourced. */
   sites: z.string().optional().transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [])),
+}).refine((o) => (o.natsConfig === undefined) === (o.natsPidFile === undefined) && (o.natsConfig === undefined || o.keys !== undefined), {
+  message: "--nats-config and --nats-pid-file go together, and need --keys",
 });
 export type ServeOptions = z.infer<typeof serveOptions>;

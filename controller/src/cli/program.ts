@@ -31,6 +31,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--stream-max-bytes <bytes>", "telemetry stream size limit (when the controller creates it)", String(1024 ** 3))
     .option("--node-rate <per-second>", "messages per second a node may send at ingest; 0: no limit (over-rate ones are dropped and raise node_flooding)", "5")
     .option("--node-burst <n>", "messages a node may send at once above its rate (a buffer flushed after an outage)", "600")
+    .option("--clock-skew <duration>", "a node whose clock is further than this from the broker's gets clock_skew and its timestamps replaced by the broker's time; 0: off", "120s")
     .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
     .option("--log-level <level>", "log level", "info")
@@ -43,6 +44,8 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--stream-replicas <n>", "telemetry stream replicas: auto (3 on a cluster, else 1) or 1-5", "auto")
     .option("--sites <domains>", "site leaf nodes' JetStream domains, comma-separated: the telemetry stream sources their site streams")
     .option("--keys <dir>", "keys directory: lets admins enroll nodes through the API (POST /api/admin/enrollments/<node>)")
+    .option("--nats-config <file>", "with --keys and --nats-pid-file: the accounts file nats-server includes, rewritten when a node is enrolled, rotated or revoked through the API")
+    .option("--nats-pid-file <file>", "nats-server's pid_file: the process told to reload (SIGHUP) after the accounts file is rewritten")
     .action(async (raw: Record<string, string>) => {
       await actions.serve(serveOptions.parse(raw));
     });

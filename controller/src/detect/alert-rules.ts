@@ -22,6 +22,7 @@ export const ALERT_SEVERITY: Record<AlertCode, Severity> = {
   channel_congested: "warning",
   noise_floor_raised: "warning",
   node_flooding: "warning",
+  clock_skew: "warning",
 };
 
 export const CONVERGENCE_SUBJECT = "convergence:fleet";

@@ -28,6 +28,16 @@ export interface DetectionModuleOptions {
  * needs the store), restored from the store and subscribed to the ingest at start; the
  * module owns the timer that calls `tick`.
  */
+/** `3 h 2 min`, `95 s`: a skew in words. */
+export function formatSkew(ms: number): string {
+  const sec = Math.round(Math.abs(ms) / 1000);
+  if (sec < 120) return `${sec} s`;
+  const min = Math.round(sec / 60);
+  if (min < 120) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h} h ${min % 60} min` : `${Math.round(h / 24)} days`;
+}
+
 export function detectionModule(opts: DetectionModuleOptions = {}): ControllerModule & { readonly service: () => DetectionService } {
   let service: DetectionService | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -72,10 +82,18 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
         if (e.type === "flooding") s.alerts.raise({ code: "node_flooding", subject, node: e.node, severity: ALERT_SEVERITY.node_flooding, summary: `${e.node} sends over its rate; its extra messages are dropped (rate_limited)`, evidence: { eventIds: [], scores: [], detail: { reason: "rate_limited" } } }, e.atMs);
         else s.alerts.resolve("node_flooding", subject, e.atMs, { summary: `${e.node} back within its rate after ${e.dropped} dropped message(s)` });
       });
+      // clock_skew: a node's clock beyond the ingest's threshold (its timestamps are replaced by the broker's time)
+      const unSkew = controller.ingest.onClockSkew((e) => {
+        const subject = `node:${e.node}`;
+        const off = `${formatSkew(e.skewMs)} ${e.skewMs > 0 ? "ahead of" : "behind"} the broker`;
+        if (e.type === "skewed") s.alerts.raise({ code: "clock_skew", subject, node: e.node, severity: ALERT_SEVERITY.clock_skew, summary: `${e.node}'s clock is ${off}; its snapshots are stored at the broker's time`, evidence: { eventIds: [], scores: [], detail: { skewMs: e.skewMs } } }, e.atMs);
+        else s.alerts.resolve("clock_skew", subject, e.atMs, { summary: `${e.node}'s clock is back within the threshold (${formatSkew(e.skewMs)} off)` });
+      });
       const unCommitted = unsubscribe;
       unsubscribe = () => {
         unCommitted();
         unFlood();
+        unSkew();
       };
       timer = setInterval(() => {
         try {

@@ -1,5 +1,6 @@
 export * from "./nats-config";
 export * from "./keys";
+export * from "./broker";
 export * from "./topology";
 export * from "./site-secrets";
 export { nodePermissions } from "./nats-config";

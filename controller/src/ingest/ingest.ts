@@ -11,8 +11,11 @@ import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
 import type { IngestMetrics, IngestStats } from "./metrics";
+import { ClockSkewTracker } from "./clock-skew-tracker";
+import type { ClockSkewEvent, ClockSkewOptions } from "./clock-skew";
 
 export type FloodListener = (e: FloodEvent) => void;
+export type ClockSkewListener = (e: ClockSkewEvent) => void;
 export type CommittedListener = (items: readonly IngestItem[]) => void | Promise<void>;
 
 export interface IngestOptions {
@@ -43,6 +46,12 @@ export interface IngestOptions {
   nodeRate?: NodeRate | null;
   /** JetStream domains of site leaf nodes whose site stream the telemetry stream sources. */
   sites?: readonly string[];
+  /**
+   * When a node's clock is not trusted (`clock-skew.ts`): its timestamps are corrected and
+   * `clock_skew` opens. None (the default, for tests with made-up timestamps): timestamps
+   * are stored as sent; `serve` turns it on.
+   */
+  clockSkew?: ClockSkewOptions | null;
 }
 
 export const DEFAULT_DURABLE = "meshfleet-controller";
@@ -76,6 +85,9 @@ export class Ingest {
   private readonly o: Required<Omit<IngestOptions, "nc" | "store" | "clock" | "log" | "metrics">> & IngestOptions;
   private readonly listeners: CommittedListener[] = [];
   private readonly floodListeners: FloodListener[] = [];
+  private readonly skewListeners: ClockSkewListener[] = [];
+  /** Per-node clock skew, judged by the broker's store time; untrusted timestamps are corrected before they are stored. */
+  readonly clocks: ClockSkewTracker | null;
   /** Per-node rate limit (null: none). */
   readonly limiter: NodeRateLimiter | null;
   private readonly writers: TransactionWriter[] = [];
@@ -107,8 +119,10 @@ export class Ingest {
       replicas: "auto",
       sites: [],
       nodeRate: null,
+      clockSkew: null,
       ...opts,
     };
+    this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.emitSkew(e)) : null;
     this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
@@ -126,6 +140,17 @@ export class Ingest {
   onFlooding(listener: FloodListener): () => void {
     this.floodListeners.push(listener);
     return () => this.floodListeners.splice(this.floodListeners.indexOf(listener), 1);
+  }
+
+  /** A node's clock went beyond the skew threshold, or came back within it. */
+  onClockSkew(listener: ClockSkewListener): () => void {
+    this.skewListeners.push(listener);
+    return () => this.skewListeners.splice(this.skewListeners.indexOf(listener), 1);
+  }
+
+  /** Each node's current clock skew (ms; positive: ahead), known from its last messages since the controller started. */
+  clockSkews(): ReadonlyMap<string, number> {
+    return this.clocks?.skews() ?? new Map<string, number>();
   }
 
   /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
@@ -250,6 +275,17 @@ export class Ingest {
     return false;
   }
 
+  private emitSkew(e: ClockSkewEvent): void {
+    this.o.log.warn({ node: e.node, skewMs: e.skewMs, inSync: e.type === "in_sync" }, e.type === "skewed" ? "a node's clock is off; its timestamps are replaced by the broker's time" : "a node's clock is back in sync");
+    for (const l of this.skewListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.o.log.error({ error: (err as Error).message }, "a clock skew listener failed");
+      }
+    }
+  }
+
   private emitFlood(e: FloodEvent): void {
     if (e.type === "flooding") this.o.log.warn({ node: e.node, reason: "rate_limited" }, "a node sends over its rate; its extra messages are dropped");
     else this.o.log.info({ node: e.node, dropped: e.dropped }, "a flooding node is back within its rate");
@@ -277,7 +313,7 @@ export class Ingest {
       }
       const d = await this.wire.decode(m);
       if (d.ok) {
-        items.push(d.item);
+        items.push(this.clocks ? this.clocks.observe(d.item, storedAtMs(m) || this.o.clock.now()) : d.item);
         kept.push(m);
       } else this.reject(m, d.reason, d.message);
     }

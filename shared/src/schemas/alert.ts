@@ -19,6 +19,7 @@ export const ALERT_CODES = [
   "channel_congested",
   "noise_floor_raised",
   "node_flooding",
+  "clock_skew",
 ] as const;
 export const alertCode = z.enum(ALERT_CODES);
 export type AlertCode = z.infer<typeof alertCode>;
