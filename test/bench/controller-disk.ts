@@ -4,14 +4,15 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { Controller, FakeClock, buildHello, buildSnapshot, modules, openStore, silentLogger } from "@meshfleet/controller";
+import { Controller, FakeClock, buildHello, buildSnapshot, macOf, modules, openStore, silentLogger } from "@meshfleet/controller";
 
 /**
  * Bytes a whole controller writes for a home mesh: this process runs the real Controller
  * (ingest from JetStream, every module: jobs, detection, dashboard, admin, diag) on a
  * SQLite file; --nodes routers publish a snapshot every 10 s of simulated time, one at a
  * time (each is stored before the next is published, so every snapshot is its own commit
- * as at this rate in the field); maintenance runs every 30 s of simulated time. Reports
+ * as at this rate in the field), each with its own 20 client stations (the same MACs on
+ * every router would look like 20 roams per snapshot to detection); maintenance runs every 30 s of simulated time. Reports
  * write_bytes from /proc/<pid>/io of this process (the controller's SQLite writes) and of
  * the nats-server (its JetStream file store) over the run, scaled to 24 h.
  *
@@ -46,7 +47,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
           await store.maintenance.run(ts);
           nextPass += 30_000;
         }
-        await js.publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq: c + 1, ts, signal: (i) => -50 - i - ((c * 7 + i) % 5) })));
+        await js.publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq: c + 1, ts, signal: (i) => -50 - i - ((c * 7 + i) % 5), stationMac: (i) => macOf(n, i + 1) })));
         await waitFor(() => store.telemetry.stateOf(node)?.seq === c + 1, { what: `${node} seq ${c + 1} stored`, intervalMs: 2 });
       }
     }

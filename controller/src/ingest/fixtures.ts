@@ -31,6 +31,8 @@ export interface SnapshotOptions {
   signal?: number | ((station: number) => number);
   /** Cumulative counter base; counters grow by 1000 bytes per seq by default. */
   counterBytes?: (counter: number) => number;
+  /** MAC of each (non-peer) station; default `0a:11:22:33:HH:LL`, the same on every node. */
+  stationMac?: (station: number) => string;
   /** Mesh peers as explicit MACs (stations 0..n-1 become mesh peers with these MACs). */
   peers?: string[];
   /** Mesh paths as [dest, nextHop] pairs (replace the generated ones). */
@@ -46,7 +48,7 @@ export function buildSnapshot(o: SnapshotOptions): Snapshot {
     const isPeer = i < peers.length;
     return {
       iface: isPeer ? "mesh0" : "wlan0",
-      mac: isPeer ? peers[i]! : `0a:11:22:33:${(i >> 8).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")}`,
+      mac: isPeer ? peers[i]! : o.stationMac ? o.stationMac(i) : `0a:11:22:33:${(i >> 8).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")}`,
       signalDbm: signalOf(i),
       signalAvgDbm: signalOf(i) - 1,
       chainSignalDbm: [signalOf(i), signalOf(i) - 2],
