@@ -97,12 +97,15 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
 
       const audit = await app.request("/api/diag/audit?node=node-1");
       const rows = ((await audit.json()) as { audit: { kind: string; result: string; who: string; argv: string[] | null }[] }).audit;
-      expect(rows.slice(0, 3).map((r) => [r.kind, r.result, r.who])).toEqual([
+      expect(rows.slice(0, 6).map((r) => [r.kind, r.result, r.who])).toEqual([
         ["ping", "done", "local"],
+        ["ping", "refused", "local"],
+        ["shell", "refused", "local"],
+        ["ping", "refused", "local"],
         ["traceroute", "done", "local"],
         ["ping", "done", "local"],
       ]);
-      expect(rows[2]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
+      expect(rows[5]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
     } finally {
       await fleet.stop();
       await publisher.close();

@@ -51,14 +51,18 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
         } catch {
           throw new MeshfleetError(ERROR_CODES.validation, "the body is not JSON");
         }
-        const parsed = diagBody.safeParse(raw);
-        if (!parsed.success) throw new MeshfleetError(ERROR_CODES.validation, `not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-        const target = "target" in parsed.data.args ? parsed.data.args.target : null;
-        if (target !== null && !isIpLiteral(target) && !d.store.nodes.get(target)) throw new MeshfleetError(ERROR_CODES.validation, `target ${target} is neither an IP address nor a fleet node`);
-        if (!service) throw new MeshfleetError(ERROR_CODES.storage, "diagnostics are not connected to the broker yet");
         // The audit names the API token (its name, and its id since names may repeat).
         const asker = c.get("who" as never) as { name?: string; token?: string } | undefined;
         const who = asker?.token ? `${asker.token} (${asker.name?.replace(/^token:/, "") ?? "?"})` : (asker?.name ?? "local");
+        const refuse = (message: string): never => {
+          service?.refused(id, (raw as { args?: unknown } | null)?.args ?? raw, who, message);
+          throw new MeshfleetError(ERROR_CODES.validation, message);
+        };
+        const parsed = diagBody.safeParse(raw);
+        if (!parsed.success) return refuse(`not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        const target = "target" in parsed.data.args ? parsed.data.args.target : null;
+        if (target !== null && !isIpLiteral(target) && !d.store.nodes.get(target)) return refuse(`target ${target} is neither an IP address nor a fleet node`);
+        if (!service) throw new MeshfleetError(ERROR_CODES.storage, "diagnostics are not connected to the broker yet");
         const svc = service;
         if (svc.busy(id)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);
         if (!(c.req.header("accept") ?? "").includes("text/event-stream")) return c.json(await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs));

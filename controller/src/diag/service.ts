@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { diagArgs, diagOutput, ERROR_CODES, MeshfleetError, PROTOCOL_VERSION, subjects, type DiagArgs, type DiagArgsInput, type DiagOutput } from "@meshfleet/shared";
 import { diagAudit } from "@meshfleet/migrations";
@@ -101,9 +101,27 @@ export class DiagService {
     return r;
   }
 
+  /**
+   * Records a request the API refused before it reached the node (not on the list, a
+   * target that is not a fleet node): the audit holds every request, refused ones too.
+   */
+  refused(node: string, raw: unknown, who: string, reason: string): void {
+    const kind = typeof raw === "object" && raw !== null && typeof (raw as { kind?: unknown }).kind === "string" ? (raw as { kind: string }).kind.slice(0, 32) : "?";
+    const at = this.o.now();
+    const args = (JSON.stringify(raw ?? null) ?? "null").slice(0, 2000);
+    this.o.store.db.insert(diagAudit).values({ id: randomUUID().replaceAll("-", ""), node, kind, args, who, requestedAt: at, finishedAt: at, result: "refused", error: `E_VALIDATION: ${reason}`.slice(0, 2000) }).run();
+  }
+
   audit(limit = 100, node?: string) {
     const q = this.o.store.db.select().from(diagAudit);
-    const rows = (node ? q.where(eq(diagAudit.node, node)) : q).orderBy(desc(diagAudit.requestedAt)).limit(limit).all();
-    return rows.map((r) => ({ ...r, args: JSON.parse(r.args) as unknown, argv: r.argv ? (JSON.parse(r.argv) as unknown) : null }));
+    const rows = (node ? q.where(eq(diagAudit.node, node)) : q).orderBy(desc(diagAudit.requestedAt), desc(sql`rowid`)).limit(limit).all();
+    const parse = (t: string): unknown => {
+      try {
+        return JSON.parse(t) as unknown;
+      } catch {
+        return t;
+      }
+    };
+    return rows.map((r) => ({ ...r, args: parse(r.args), argv: r.argv ? parse(r.argv) : null }));
   }
 }
