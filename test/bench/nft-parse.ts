@@ -1,4 +1,5 @@
 import { parseNftJson, parseNftText } from "@meshfleet/agent/parsers";
+import { timeRuns } from "./timing";
 
 /**
  * nft parser benchmark: a generated fw4-like ruleset of N counted rules (default
@@ -41,33 +42,20 @@ function ruleset(n: number): { json: string; text: string } {
   return { json: JSON.stringify({ nftables: items }), text: text.join("\n") + "\n" };
 }
 
-function time(label: string, runs: number, fn: () => number): void {
-  const ms: number[] = [];
-  let count = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    count = fn();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
-  const median = ms[Math.floor(ms.length / 2)] ?? NaN;
-  process.stdout.write(`${label}: ${count} counters, median ${median.toFixed(1)} ms, worst ${(ms.at(-1) ?? NaN).toFixed(1)} ms over ${runs} runs\n`);
-}
-
 export default async function main(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 10_000);
   const runs = Number(args[1] ?? 9);
   const { json, text } = ruleset(n);
   process.stdout.write(`ruleset: ${n} rules; JSON ${(json.length / 1e6).toFixed(2)} MB, text ${(text.length / 1e6).toFixed(2)} MB\n`);
-  time("parseNftJson", runs, () => {
+  timeRuns("parseNftJson", runs, () => {
     const r = parseNftJson(json);
     if (!r.ok) throw new Error(r.error.message);
     return r.value.counters.length;
-  });
-  time("parseNftText", runs, () => {
+  }, { unit: "counters" });
+  timeRuns("parseNftText", runs, () => {
     const r = parseNftText(text);
     if (!r.ok) throw new Error(r.error.message);
     return r.value.counters.length;
-  });
+  }, { unit: "counters" });
   await Promise.resolve();
 }
