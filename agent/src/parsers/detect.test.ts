@@ -32,6 +32,7 @@ function expectedFormat(folder: string, name: string): FormatName | null | undef
       if (n.includes("station")) return "station-dump";
       if (n.includes("mpath")) return "mpath-dump";
       if (n.includes("survey")) return "survey-dump";
+      if (n.startsWith("scan")) return "iw-scan";
       if (/(^|[-_])(iw-dev|dev|info)([-_.]|$)/.test(n)) return "iw-dev";
       return undefined;
     case "dhcp":

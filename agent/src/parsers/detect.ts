@@ -7,6 +7,7 @@ export const FORMAT_NAMES = [
   "mpath-dump",
   "iw-dev",
   "survey-dump",
+  "iw-scan",
   "dhcp-leases",
   "bird-rip-neighbors",
   "bird-rip-interfaces",
@@ -51,6 +52,7 @@ const TEXT_RULES: readonly [FormatName, RegExp][] = [
   ["mpath-dump", new RegExp(`^${MAC_ISH}[ \\t]+${MAC_ISH}[ \\t]+\\S+[ \\t]+\\d+[ \\t]+\\d+`, "i")],
   ["iw-dev", /^phy#\d+$/],
   ["survey-dump", /^Survey data from[ \t]+\S+$/],
+  ["iw-scan", new RegExp(`^BSS[ \\t]+${MAC_ISH}(?:\\(on[ \\t]+\\S+\\))?(?:[ \\t]+--[ \\t]+\\S+)?$`, "i")],
   ["dhcp-leases", new RegExp(`^\\d{1,12}[ \\t]+${MAC_ISH}[ \\t]+[0-9a-f.:]+[ \\t]+\\S+`, "i")],
   // BIRD 1.6 one-line routes: `prefix via … on … [proto time] * (pref/metric)`, `dev`, `unreachable`.
   ["bird-route", /^[0-9a-f:.]+\/\d{1,3}[ \t]+(?:via|dev|unreachable|blackhole|prohibited|unicast|multipath)\b[^[]{0,200}\[\S+[ \t]/i],

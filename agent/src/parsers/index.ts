@@ -1,7 +1,7 @@
 import type { ParseOutcome } from "./types";
 import type { FormatName } from "./detect";
 import { parseBabeldDump, parseBabeldUbus } from "./babeld/index";
-import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./iw/index";
+import { parseIwDev, parseMpathDump, parseScan, parseStationDump, parseSurveyDump } from "./iw/index";
 import { parseBirdBabelEntries, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./bird/index";
 import { parseNft } from "./nft/index";
 import { parseDhcpLeases } from "./dhcp/leases";
@@ -26,6 +26,7 @@ export const PARSE_FORMATS: { readonly [K in FormatName]: Parser } = {
   "mpath-dump": parseMpathDump,
   "iw-dev": parseIwDev,
   "survey-dump": parseSurveyDump,
+  "iw-scan": parseScan,
   "dhcp-leases": parseDhcpLeases,
   "bird-rip-neighbors": parseBirdRipNeighbors,
   "bird-rip-interfaces": parseBirdRipInterfaces,

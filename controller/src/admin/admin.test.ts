@@ -46,7 +46,7 @@ describe("admin API: tokens and enrollment", () => {
     expect(created.status).toBe(201);
     const t = (await created.json()) as { id: string; name: string; role: string; token: string };
     expect(t).toMatchObject({ name: "wall screen", role: "viewer" });
-    expect(verifyToken(store, t.token)).toEqual({ id: t.id, role: "viewer" });
+    expect(verifyToken(store, t.token)).toEqual({ id: t.id, role: "viewer", name: "wall screen" });
 
     const list = await (await call("GET", "/api/admin/tokens", admin)).text();
     expect(list).not.toContain(t.token);
