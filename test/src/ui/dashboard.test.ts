@@ -358,12 +358,13 @@ describe("dashboard in Chromium against a running demo", () => {
     const shown = await drawn();
     expect(shown.attr).toBe(shown.edges);
     expect(shown.edges).toBeGreaterThanOrEqual(1);
-    expect((await label())!.visible).toBe(true);
+    // Cytoscape applies the class change to its style on its next update: wait for it.
+    await expect.poll(async () => (await label())?.visible, { timeout: 10_000 }).toBe(true);
     await page.uncheck("#relayed");
     expect((await drawn()).attr).toBe(0);
     // Selecting node-1 shows its relayed paths (and the details panel names its links); a path choice draws the route.
     await page.evaluate(() => void (window as unknown as { meshfleetGraph: CyGraph }).meshfleetGraph.getElementById("node-1").emit("tap"));
-    expect((await label())!.visible).toBe(true);
+    await expect.poll(async () => (await label())?.visible, { timeout: 10_000 }).toBe(true);
     expect(await page.textContent("#details h3")).toBe("node-1");
     await page.selectOption("#pfrom", "node-1");
     await page.selectOption("#pto", "node-2");
