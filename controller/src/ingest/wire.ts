@@ -10,6 +10,7 @@ import {
   type DeltaPayload,
   type Json,
 } from "@meshfleet/shared";
+import type { StoredKeyframe as KeptKeyframe } from "../store/index";
 import { decodeMessage, decodeText, decodeValue, type Decoded } from "./decode";
 
 /** A message as the stream delivers it (a JsMsg, or a StoredMsg read back by sequence). */
@@ -27,16 +28,6 @@ export type FetchStored = (seq: number) => Promise<WireMessage | null>;
 interface Keyframe {
   subject: string;
   value: Json;
-}
-
-/** A keyframe as kept by the store (`wire_keyframes`). */
-export interface KeptKeyframe {
-  nodeId: string;
-  boot: string;
-  seq: number;
-  streamSeq: number;
-  subject: string;
-  data: Uint8Array;
 }
 
 /** Where keyframes outlive the stream (the controller's store). */
