@@ -1,6 +1,6 @@
 // `node build.mjs [distDir]`: the controller as JavaScript in dist/ (what the bin runs):
 // dist/lib/meshfleet-controller.mjs, the dashboard's files in dist/lib/static and the SQL
-// migrations in dist/drizzle (both read at run time relative to the code).
+// migrations in dist/drizzle and dist/drizzle-pg (read at run time relative to the code).
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle } from "../scripts/bundle.mjs";
@@ -16,5 +16,6 @@ await bundle({
   copy: [
     [join(here, "src", "dashboard", "static"), join(dist, "lib", "static")],
     [join(here, "..", "migrations", "drizzle"), join(dist, "drizzle")],
+    [join(here, "..", "migrations", "drizzle-pg"), join(dist, "drizzle-pg")],
   ],
 });

@@ -1,4 +1,4 @@
-import { fixture } from "../src/parsers/iw/testing";
+import { parserFixture } from "./parser-outcomes";
 
 /**
  * Large `iw` outputs at the wire schema's limits (10,000 lines each), for the parsers'
@@ -16,7 +16,7 @@ export function grow(text: string, n: number): string {
 
 /** The captured multi-chain mesh-peer station dump, repeated to 10,000 lines. */
 export function bigStationDump(): string {
-  return grow(fixture("station-dump-mesh-peer-multichain-signal.txt"), 10_000);
+  return grow(parserFixture("iw", "station-dump-mesh-peer-multichain-signal.txt", { stripHeader: true }), 10_000);
 }
 
 /** 8,000 paths (the wire schema allows 8,192) and 2,000 stray lines: 10,000 lines. */

@@ -2,15 +2,17 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Clock, Store } from "./store/index";
+import type { Clock, StoreApi } from "./store/index";
 import type { Logger } from "./log";
-import type { LinkHealthInfo } from "./api/topology";
+import type { LinkHealthInfo } from "./http/deps";
 import { Registry } from "./metrics/registry";
 import { registerFleetMetrics } from "./metrics/fleet";
-import { Ingest, type IngestOptions } from "./ingest/ingest";
+import { registerWorkMetrics } from "./metrics/work";
+import { DEFAULT_DURABLE, Ingest, type IngestOptions } from "./ingest/ingest";
 import { ingestMetrics } from "./ingest/metrics";
 import { createApi } from "./api/app";
-import type { ApiDeps } from "./api/deps";
+import type { ApiDeps } from "./http/deps";
+import { ClusterMembership, type ClusterDutyListener, type ClusterOptions } from "./cluster/cluster";
 
 /**
  * A feature that plugs into the controller (detection, alerts, jobs, ...): it gets the
@@ -27,13 +29,15 @@ export interface ControllerModule {
   stop?(): void | Promise<void>;
   /** Open alerts per node (the alerts module provides it). */
   openAlertCounts?(): ReadonlyMap<string, number>;
+  /** Several controllers: what the module does when this controller gains or loses a duty. */
+  cluster?: ClusterDutyListener;
   /** Mesh link health by link subject (the detection module provides it). */
   linkHealth?(): ReadonlyMap<string, LinkHealthInfo>;
 }
 
 export interface ControllerOptions {
   nc: NatsConnection;
-  store: Store;
+  store: StoreApi;
   clock: Clock;
   log: Logger;
   /** HTTP listen address; port 0 picks a free port. Omit to serve no HTTP. */
@@ -45,6 +49,8 @@ export interface ControllerOptions {
   offlineAfterIntervals?: number;
   /** API access control (default off; `serve` turns tokens on). */
   auth?: "tokens" | "off";
+  /** Several controllers sharing the store and the stream (issue 18); none: this one does everything. */
+  cluster?: ClusterOptions;
 }
 
 /** Composes NATS + store + ingest + API + HTTP server. Everything is injected; `main.ts` builds the real parts. */
@@ -52,7 +58,9 @@ export class Controller {
   readonly registry = new Registry();
   readonly ingest: Ingest;
   readonly api: Hono;
-  readonly store: Store;
+  readonly store: StoreApi;
+  /** This controller's share of the work when several run (null: it does everything). */
+  readonly cluster: ClusterMembership | null;
   private server: ReturnType<typeof createAdaptorServer> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private maintaining: Promise<void> | null = null;
@@ -60,8 +68,13 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     this.store = o.store;
-    this.ingest = new Ingest({ nc: o.nc, store: o.store, clock: o.clock, log: o.log, metrics: ingestMetrics(this.registry), ...o.ingest });
+    this.ingest = new Ingest({ nc: o.nc, store: o.store, clock: o.clock, log: o.log, metrics: ingestMetrics(this.registry), ...o.ingest, ...(o.cluster ? { partitions: o.cluster.partitions } : {}) });
+    this.cluster = o.cluster
+      ? new ClusterMembership({ ...o.cluster, nc: o.nc, ingest: this.ingest, durable: o.ingest?.durable ?? DEFAULT_DURABLE, log: o.log, listeners: (o.modules ?? []).flatMap((m) => (m.cluster ? [m.cluster] : [])) })
+      : null;
     registerFleetMetrics(this.registry, o.store, o.clock, { offlineAfterIntervals: o.offlineAfterIntervals });
+    registerWorkMetrics(this.registry, o.store);
+    this.registry.processMetrics();
     const modules = o.modules ?? [];
     const alertModule = modules.find((m) => m.openAlertCounts);
     const deps: ApiDeps = {
@@ -93,6 +106,7 @@ export class Controller {
   async start(): Promise<void> {
     for (const m of this.o.modules ?? []) await m.start?.(this);
     await this.ingest.start();
+    await this.cluster?.start();
     if (this.o.listen) {
       const server = createAdaptorServer({ fetch: this.api.fetch });
       this.server = server;
@@ -109,8 +123,9 @@ export class Controller {
     this.timer.unref();
   }
 
-  /** One rollup + retention pass (skipped when one is running). */
+  /** One rollup + retention pass (skipped when one is running, and on a controller that does not lead). */
   async maintain(): Promise<void> {
+    if (this.cluster && !this.cluster.leading) return;
     if (this.maintaining) return this.maintaining;
     this.maintaining = (async () => {
       try {
@@ -136,6 +151,7 @@ export class Controller {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
     }
+    await this.cluster?.stop();
     await this.ingest.stop();
     await this.maintaining;
     for (const m of [...(this.o.modules ?? [])].reverse()) await m.stop?.();

@@ -1,17 +1,17 @@
-import type { z } from "zod";
+import { safeParse, type core, type infer as Infer } from "zod/mini";
 import { ValidationError } from "./errors";
 
 /** Flattens zod issues into `{path, message}` pairs that name the field. */
-export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+export function zodIssues(error: core.$ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
 }
 
 /**
- * Validates unknown input against a schema. Returns the typed value, or a
- * ValidationError listing every problem (never throws).
+ * Validates unknown input against a schema (classic zod or `zod/mini`). Returns the typed
+ * value, or a ValidationError listing every problem (never throws).
  */
-export function decode<S extends z.ZodType>(schema: S, input: unknown, what: string): { ok: true; value: z.infer<S> } | { ok: false; error: ValidationError } {
-  const r = schema.safeParse(input);
+export function decode<S extends core.$ZodType>(schema: S, input: unknown, what: string): { ok: true; value: Infer<S> } | { ok: false; error: ValidationError } {
+  const r = safeParse(schema, input);
   if (r.success) return { ok: true, value: r.data };
   const issues = zodIssues(r.error);
   const first = issues[0];
@@ -20,7 +20,7 @@ export function decode<S extends z.ZodType>(schema: S, input: unknown, what: str
 }
 
 /** Parses JSON bytes/text and validates them; bad JSON is a ValidationError too. */
-export function decodeJson<S extends z.ZodType>(schema: S, data: string | Uint8Array, what: string) {
+export function decodeJson<S extends core.$ZodType>(schema: S, data: string | Uint8Array, what: string) {
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));

@@ -7,3 +7,5 @@ export * from "./secrets";
 export * from "./job-scopes";
 export * from "./wire/index";
 export * from "./runner";
+export * from "./duration";
+export * from "./random";

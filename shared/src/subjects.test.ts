@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSubject, subjects, TELEMETRY_STREAM_SUBJECTS } from "./subjects";
+import { clusterKeys, parseSubject, partitioned, subjects, TELEMETRY_STREAM_SUBJECTS } from "./subjects";
 import { ERROR_CODES } from "./errors";
 
 describe("subjects", () => {
@@ -22,5 +22,20 @@ describe("subjects", () => {
     expect(parseSubject("mf.tel.R1")).toBeNull();
     expect(parseSubject("mf.tel.r1.extra")).toBeNull();
     expect(parseSubject("other.tel.r1")).toBeNull();
+  });
+
+  it("partitions telemetry and hellos by node, never job statuses, and parses the partitioned form back", () => {
+    expect(partitioned.telemetry(3, "r1")).toBe("mf.p.3.tel.r1");
+    expect(partitioned.filter(12)).toBe("mf.p.12.*.*");
+    expect(partitioned.mappings(8)).toEqual([
+      ["mf.tel.*", "mf.p.{{partition(8,1)}}.tel.{{wildcard(1)}}"],
+      ["mf.hello.*", "mf.p.{{partition(8,1)}}.hello.{{wildcard(1)}}"],
+    ]);
+    expect(partitioned.streamSubjects).toEqual(["mf.p.*.*.*", "mf.jobstatus.*"]);
+    expect(parseSubject("mf.p.3.tel.r1")).toEqual({ kind: "telemetry", node: "r1" });
+    expect(parseSubject("mf.p.0.hello.gw")).toEqual({ kind: "hello", node: "gw" });
+    expect(parseSubject("mf.p.x.tel.r1")).toBeNull();
+    expect(() => partitioned.filter(1024)).toThrowError(expect.objectContaining({ code: ERROR_CODES.subjectToken }) as Error);
+    expect(clusterKeys.subject(clusterKeys.partition(5))).toBe("$KV.meshfleet-cluster.partition.5");
   });
 });

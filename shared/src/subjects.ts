@@ -70,9 +70,53 @@ export const SITE_STREAM = "MESHFLEET_SITE";
 
 export type SubjectKind = "telemetry" | "hello" | "jobStatus" | "job" | "alert" | "diag" | "diagOutput";
 
-/** Splits a received subject into its kind and node id; null when it is not one of ours. */
+/**
+ * Several controllers (issue 18): the broker maps each node's telemetry and hello into a
+ * partition by a hash of the node id (nats-server subject mapping, `partition()`), so one
+ * consumer per partition sees every message of its nodes and nothing else. Job statuses
+ * stay unpartitioned: the leading controller runs the rollouts and consumes them all.
+ */
+export const partitioned = {
+  /** Where the broker maps `mf.tel.<node>` (in the telemetry stream). */
+  telemetry: (partition: number, node: string) => `${SUBJECT_PREFIX}.p.${partitionToken(partition)}.tel.${token(node, "node id")}`,
+  hello: (partition: number, node: string) => `${SUBJECT_PREFIX}.p.${partitionToken(partition)}.hello.${token(node, "node id")}`,
+  /** The filter of one partition's consumer (nats-server 2.9 wants it within one of the stream's subjects). */
+  filter: (partition: number) => `${SUBJECT_PREFIX}.p.${partitionToken(partition)}.*.*`,
+  /** The telemetry stream's subjects when partitioned (`mf.p.<partition>.<tel|hello>.<node>`, the job statuses). */
+  streamSubjects: [`${SUBJECT_PREFIX}.p.*.*.*`, subjectWildcards.jobStatus] as const,
+  /** nats-server `mappings` (source -> destination) that partition the fleet into `count` partitions. */
+  mappings: (count: number): [string, string][] => {
+    partitionToken(count - 1);
+    return (["tel", "hello"] as const).map((k) => [`${SUBJECT_PREFIX}.${k}.*`, `${SUBJECT_PREFIX}.p.{{partition(${count},1)}}.${k}.{{wildcard(1)}}`]);
+  },
+} as const;
+
+/** Partition numbers: 0..1023. */
+export const MAX_PARTITIONS = 1024;
+
+function partitionToken(p: number): string {
+  if (!Number.isInteger(p) || p < 0 || p >= MAX_PARTITIONS) throw new SubjectTokenError(`invalid partition for a subject token: ${JSON.stringify(p)}`);
+  return String(p);
+}
+
+/** The KV bucket (a JetStream stream under the KV conventions) where controllers hold their leases. */
+export const CLUSTER_BUCKET = "meshfleet-cluster";
+/** Lease keys: `member.<id>`, `leader`, `partition.<n>`. */
+export const clusterKeys = {
+  member: (id: string) => `member.${token(id, "controller id")}`,
+  leader: "leader",
+  partition: (p: number) => `partition.${partitionToken(p)}`,
+  /** The KV subject of a key (what the stream stores it under). */
+  subject: (key: string) => `$KV.${CLUSTER_BUCKET}.${key}`,
+  members: `$KV.${CLUSTER_BUCKET}.member.*`,
+  all: `$KV.${CLUSTER_BUCKET}.>`,
+} as const;
+
+/** Splits a received subject into its kind and node id (a partitioned one too); null when it is not one of ours. */
 export function parseSubject(subject: string): { kind: SubjectKind; node: string } | null {
-  const parts = subject.split(".");
+  let parts = subject.split(".");
+  // mf.p.<n>.<kind>.<node> -> mf.<kind>.<node>
+  if (parts.length === 5 && parts[0] === SUBJECT_PREFIX && parts[1] === "p" && /^\d{1,4}$/.test(parts[2]!)) parts = [parts[0], parts[3]!, parts[4]!];
   if (parts.length !== 3 || parts[0] !== SUBJECT_PREFIX) return null;
   const [, kind, node] = parts as [string, string, string];
   const kinds: Record<string, SubjectKind> = { tel: "telemetry", hello: "hello", jobstatus: "jobStatus", job: "job", alert: "alert", diag: "diag", diagout: "diagOutput" };

@@ -26,24 +26,37 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
     dir.cleanup();
   });
 
-  it("ping and traceroute answered from the world, a refused argument, one at a time, every request audited", async () => {
-    const world = new World({ seed: 4, nodes: 7, routing: "babel", startMs: Date.now() });
+  /** A simulated mesh whose agents answer diagnostics, and the diagnostics API over the same broker. */
+  async function meshWithApi(seed: number) {
+    const world = new World({ seed, nodes: 7, routing: "babel", startMs: Date.now() });
     const publisher = new NatsPublisher({ servers: [nats.url], log: silentLog });
     const fleet = new SimFleet({ world, publisher, intervalMs: 1000, log: silentLog, agentVersion: "0.1.0-test" });
     const mod = diagModule();
     const deps = { store, clock: systemClock, log: silentLogger, registry: new Registry() };
     const app = createApi({ ...deps, routes: [mod.routes!(deps)] });
     await mod.start!({ nc, store } as unknown as Controller);
-    writeBatch(store, world.nodeIds().map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: Date.now() }) })), Date.now());
+    await writeBatch(store, world.nodeIds().map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: Date.now() }) })), Date.now());
     const post = async (node: string, body: unknown) => {
       const r = await app.request(`/api/diag/${node}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
       return { status: r.status, body: (await r.json()) as any };
     };
+    fleet.start();
+    const stop = async () => {
+      await fleet.stop();
+      await publisher.close();
+    };
+    /** Waits until `node`'s agent answers diagnostics (its subscription is in place once a first request comes back). */
+    const ready = async (node: string) => {
+      await waitFor(() => publisher.connected && fleet.agent(node)?.seq, { what: `${node} connected` });
+      await waitFor(async () => (await post(node, { args: { kind: "ping", target: node, count: 1 }, deadlineMs: 2000 })).body.result === "done", { timeoutMs: 10_000, what: `${node}'s diag subscription` });
+    };
+    return { world, fleet, app, post, ready, stop };
+  }
+
+  it("ping and traceroute answered from the world, a refused argument, one at a time, every request audited", async () => {
+    const { world, app, post, ready, stop } = await meshWithApi(4);
     try {
-      fleet.start();
-      await waitFor(() => publisher.connected && fleet.agent("node-1")?.seq, { what: "node-1 connected" });
-      // The agent's diag subscription is in place once a first request comes back.
-      await waitFor(async () => (await post("node-1", { args: { kind: "ping", target: "node-1", count: 1 }, deadlineMs: 2000 })).body.result === "done", { timeoutMs: 10_000, what: "diag subscription" });
+      await ready("node-1");
 
       const far = world.nodeIds().find((id) => id !== "node-1" && world.viewsAt(world.node("node-1")).peers.every((p) => p.peer.id !== id))!;
       const ping = await post("node-1", { args: { kind: "ping", target: far, count: 3, size: 100 } });
@@ -107,8 +120,45 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       ]);
       expect(rows[5]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
     } finally {
-      await fleet.stop();
-      await publisher.close();
+      await stop();
+    }
+  }, 60_000);
+
+  it("iperf3 between two nodes: the target runs the one-off server first, then the node the client; both audited, the server's part in the result; a scan's parsed networks", async () => {
+    const { world, app, post, ready, stop } = await meshWithApi(5);
+    try {
+      await ready("node-1");
+      await ready("node-3");
+      const r = await post("node-1", { args: { kind: "iperf3", target: "node-3", durationSec: 2 } });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["iperf3", "-c", "node-3", "-p", "5201", "-t", "2", "-f", "m"], error: null });
+      expect(r.body.server).toMatchObject({ node: "node-3", result: "done", exitCode: 0, argv: ["iperf3", "-s", "-1", "-p", "5201", "--idle-timeout", "12", "--forceflush", "-f", "m"], error: null });
+      const server = r.body.server.output as string;
+      expect(server).toContain("Server listening on 5201 (test #1)");
+      expect(server).toContain(`Accepted connection from ${world.node("node-1").lanAddress}`);
+      // The receiver's summary on both sides is the same test.
+      const receiver = (t: string) => /([\d.]+) Mbits\/sec +receiver/.exec(t)?.[1];
+      expect(receiver(server)).toBeTruthy();
+      expect(receiver(server)).toBe(receiver(r.body.output as string));
+      const audit = async (node: string) => ((await (await app.request(`/api/diag/audit?node=${node}&limit=1`)).json()) as { audit: { kind: string; result: string; args: unknown }[] }).audit[0];
+      expect(await audit("node-3")).toMatchObject({ kind: "iperf3-server", result: "done", args: { kind: "iperf3-server", durationSec: 2 } });
+      expect(await audit("node-1")).toMatchObject({ kind: "iperf3", result: "done", args: { kind: "iperf3", target: "node-3", durationSec: 2 } });
+      // The server side alone is not on the API's list; a node's own iperf3 client without a server is refused by the node.
+      expect((await post("node-3", { args: { kind: "iperf3-server", durationSec: 2 } })).status).toBe(400);
+      const direct = await post("node-1", { args: { kind: "iperf3", target: world.node("node-3").lanAddress, durationSec: 1 } });
+      expect([direct.body.result, direct.body.exitCode, direct.body.server]).toEqual(["done", 1, undefined]);
+      expect(direct.body.output).toContain("Connection refused");
+
+      // A scan's result carries the networks the node's parser read from iw's text: the same BSSIDs, per channel.
+      const scan = await post("node-1", { args: { kind: "scan", iface: "mesh0" } });
+      expect(scan.body.result).toBe("done");
+      const printed = [...(scan.body.output as string).matchAll(/^BSS ([0-9a-f:]{17})\(on mesh0\)/gm)].map((m) => m[1]).sort();
+      expect(printed.length).toBeGreaterThan(0);
+      expect((scan.body.scan.bss as { bssid: string }[]).map((b) => b.bssid).sort()).toEqual(printed);
+      expect((scan.body.scan.channels as { networks: number }[]).reduce((n, c) => n + c.networks, 0)).toBe(printed.length);
+      expect((await post("node-1", { args: { kind: "ping", target: "node-3", count: 1 } })).body.scan).toBeNull();
+    } finally {
+      await stop();
     }
   }, 60_000);
 

@@ -3,6 +3,7 @@ import { renderBirdRoutes } from "./render/bird";
 import { NOISE_FLOOR_DBM } from "./radio";
 import { noise } from "./random";
 import { nodeUp } from "./topology";
+import { takeListener } from "./iperf";
 import type { SimNode } from "./types";
 import type { World } from "./world";
 
@@ -65,6 +66,7 @@ function rtt(w: World, from: SimNode, hops: SimNode[], k: number): { ms: number;
 export function diagAnswer(w: World, node: SimNode, argv: readonly string[]): CommandResult | null {
   if (argv[0] === "iw" && argv[1] === "dev" && argv[3] === "scan" && argv.length === 4) return scanAnswer(w, node, argv[2]!);
   if (argv[0] === "birdc" && argv[1] === "show" && argv[2] === "route" && argv[3] === "for" && argv.length === 5) return routeForAnswer(w, node, argv[4]!);
+  if (argv[0] === "ip" && argv[2] === "route" && argv[3] === "show" && argv[4] === "match" && argv[6] === "proto" && argv[7] === "babel" && argv.length === 8) return babelRouteMatchAnswer(w, node, argv[1]!, argv[5]!);
   const cmd = argv[0];
   if (cmd === "iperf3") return iperfAnswer(w, node, argv);
   if (cmd !== "ping" && cmd !== "ping6" && cmd !== "traceroute") return null;
@@ -153,6 +155,38 @@ function v6(addr: string): bigint | null {
   return groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 
+/** The length of `prefix` when it holds the address `addr`, else -1. */
+function holdsLength(prefix: string, addr: bigint | null): number {
+  const [p, l] = prefix.split("/");
+  const len = Number(l ?? 128);
+  const net = v6(p!);
+  if (addr === null || net === null) return -1;
+  const mask = len === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - len)) - 1n);
+  return (addr & mask) === (net & mask) ? len : -1;
+}
+
+/**
+ * `ip -6 route show match <address|prefix> proto babel` on a node whose routes babeld
+ * installs: the kernel's babel routes that hold the address (or the whole prefix), as
+ * iproute2 prints them; nothing (exit 0) when none does or the node does not run Babel.
+ * The simulated mesh routes IPv6 only: `-4` prints nothing.
+ */
+export function babelRouteMatchAnswer(w: World, node: SimNode, family: string, target: string): CommandResult {
+  if (family !== "-6" || node.routing !== "babel") return ok("");
+  const [a, l] = target.split("/");
+  const addr = v6(a!);
+  const want = Number(l ?? 128);
+  const lines = w
+    .viewsAt(node, w.now)
+    .routes.filter((r) => r.protocol === "babel1" && r.via !== null && r.metric !== null && r.metric < 0xffff)
+    .filter((r) => {
+      const len = holdsLength(r.prefix, addr);
+      return len >= 0 && len <= want;
+    })
+    .map((r) => `${r.prefix === "::/0" ? "default" : r.prefix} via ${r.via} dev ${r.iface} proto babel metric 1024 pref medium\n`);
+  return ok(lines.join(""));
+}
+
 /**
  * `birdc show route for <address|prefix>`: the routes of the longest prefix that holds the
  * address, as BIRD 2 prints them (the simulated mesh routes IPv6 only).
@@ -161,14 +195,7 @@ export function routeForAnswer(w: World, node: SimNode, target: string): Command
   const addr = v6(target.split("/")[0]!);
   const routes = w.viewsAt(node, w.now).routes;
   let best = -1;
-  const holds = (prefix: string) => {
-    const [p, l] = prefix.split("/");
-    const len = Number(l ?? 128);
-    const net = v6(p!);
-    if (addr === null || net === null) return -1;
-    const mask = len === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - len)) - 1n);
-    return (addr & mask) === (net & mask) ? len : -1;
-  };
+  const holds = (prefix: string) => holdsLength(prefix, addr);
   for (const r of routes) best = Math.max(best, holds(r.prefix));
   if (best < 0) return { stdout: "BIRD 2.0.12 ready.\nNetwork not found\n", stderr: "", exitCode: 0 };
   return ok(renderBirdRoutes(routes.filter((r) => holds(r.prefix) === best), w.now));
@@ -187,6 +214,8 @@ function hopMbps(w: World, a: SimNode, b: SimNode): number {
  * `iperf3 -c <target> -t N -f m` (client to the target node's server): per-second
  * intervals and the sender/receiver summary; the rate is the path's weakest hop shared
  * by the hops that relay on the same channel (each relay halves it), with a little jitter.
+ * The target must run `iperf3 -s` (refused otherwise); its server prints the same test as
+ * the receiver saw it.
  */
 export function iperfAnswer(w: World, node: SimNode, argv: readonly string[]): CommandResult {
   const target = argv[argv.indexOf("-c") + 1] ?? "";
@@ -195,6 +224,8 @@ export function iperfAnswer(w: World, node: SimNode, argv: readonly string[]): C
   if (!dest || dest.index === node.index) return { stdout: "", stderr: `iperf3: error - unable to connect to server: Connection refused\n`, exitCode: 1 };
   const hops = path(w, node, dest);
   if (hops === null) return { stdout: "", stderr: `iperf3: error - unable to connect to server: No route to host\n`, exitCode: 1 };
+  const server = takeListener(w, dest);
+  if (!server) return { stdout: "", stderr: `iperf3: error - unable to connect to server: Connection refused\n`, exitCode: 1 };
   let prev = node;
   let weakest = Infinity;
   for (const h of hops) {
@@ -207,12 +238,17 @@ export function iperfAnswer(w: World, node: SimNode, argv: readonly string[]): C
   const pad = (v: string, n: number) => v.padStart(n);
   let out = `Connecting to host ${addr}, port 5201\n[  5] local ${node.lanAddress} port 41234 connected to ${addr} port 5201\n[ ID] Interval           Transfer     Bitrate\n`;
   let total = 0;
+  let received = `Accepted connection from ${node.lanAddress}, port 41232\n[  5] local ${addr} port 5201 connected to ${node.lanAddress} port 41234\n[ ID] Interval           Transfer     Bitrate\n`;
   for (let i = 0; i < secs; i++) {
     const mbps = base * (0.9 + noise(w.model.seed, node.index * 101 + dest.index, k0 + i, 7) * 0.2);
     total += mbps;
     out += `[  5] ${pad(`${i}.00-${i + 1}.00`, 11)}  sec  ${pad((mbps / 8).toFixed(1), 5)} MBytes  ${pad(mbps.toFixed(1), 6)} Mbits/sec\n`;
+    received += `[  5] ${pad(`${i}.00-${i + 1}.00`, 11)}  sec  ${pad(((mbps * 0.99) / 8).toFixed(1), 5)} MBytes  ${pad((mbps * 0.99).toFixed(1), 6)} Mbits/sec\n`;
   }
   const avg = total / secs;
+  received += `- - - - - - - - - - - - - - - - - - - - - - - - -\n[ ID] Interval           Transfer     Bitrate\n`;
+  received += `[  5] ${pad(`0.00-${secs}.00`, 11)}  sec  ${pad(((total * 0.99) / 8).toFixed(1), 5)} MBytes  ${pad((avg * 0.99).toFixed(1), 6)} Mbits/sec                  receiver\n`;
+  server.connect(received);
   out += `- - - - - - - - - - - - - - - - - - - - - - - - -\n[ ID] Interval           Transfer     Bitrate\n`;
   out += `[  5] ${pad(`0.00-${secs}.00`, 11)}  sec  ${pad((total / 8).toFixed(1), 5)} MBytes  ${pad(avg.toFixed(1), 6)} Mbits/sec                  sender\n`;
   out += `[  5] ${pad(`0.00-${secs}.00`, 11)}  sec  ${pad(((total * 0.99) / 8).toFixed(1), 5)} MBytes  ${pad((avg * 0.99).toFixed(1), 6)} Mbits/sec                  receiver\n\niperf Done.\n`;

@@ -4,17 +4,7 @@
  * - stateless hash noise `noise(seed, a, b, c)` for values that depend on time, so a
  *   value at time t is the same whatever was asked before (no hidden per-call state).
  */
-/** Mulberry32: a small seeded PRNG (the world is built from one stream per seed). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "@meshfleet/shared";
 
 /** A 32-bit integer hash of up to four integers (murmur3-style finaliser). */
 export function hash32(a: number, b = 0, c = 0, d = 0): number {

@@ -11,6 +11,7 @@ import { renderBoard, renderInterfaceDump, renderWirelessStatus } from "./render
 import { renderSurveyDump } from "./survey";
 import { renderLeases } from "./render/leases";
 import { diagAnswer } from "./diag";
+import { serveIperf } from "./iperf";
 import type { SimNode } from "./types";
 import { clientViews, pathViews, type RouteView } from "./views";
 import type { World } from "./world";
@@ -80,6 +81,10 @@ export class SimulatedRunner implements CommandRunner {
       return res;
     }
     cfg?.sync();
+    if (argv[0] === "iperf3" && argv[1] === "-s") {
+      const emit = opts?.onOutput;
+      return serveIperf(w, node, argv, opts?.timeoutMs ?? 5000, (t) => (emit ? this.stream(t, emit, opts?.timeoutMs ?? 5000) : undefined));
+    }
     const out = this.answer(argv);
     if (out === null) throw new CommandError(ERROR_CODES.commandNotFound, `${argv[0] ?? ""}: not found in the simulated router`, { argv, exitCode: 127, stderr: "" });
     if (opts?.onOutput && PROBING.has(argv[0] ?? "")) await this.stream(out.stdout, opts.onOutput, opts.timeoutMs ?? 5000);

@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createTelemetryStream, startNatsServer } from "@meshfleet/testkit";
-import { subjects } from "@meshfleet/shared";
+import { createTelemetryStream, nodeBinary, OLDEST_AGENT_NODE, startNatsServer } from "@meshfleet/testkit";
+import { durationMs, subjects } from "@meshfleet/shared";
 import { Agent, LocalRunner, NatsPublisher, Outbox, silentLog, type AgentOptions, type CommandResult, type CommandRunner } from "@meshfleet/agent";
 import { CannedRouter, routerOutputs, type RouterProfile } from "@meshfleet/agent/testing";
+import { benchChoices, bundleLabel, buildCeiling, cpuMsOf, kB, startBundledAgent, untilSnapshots, writeAnswers } from "./agent-bundle";
 
 /**
  * Agent cost per cycle for one node with 50 stations, 20 mesh paths, 50 routes and 30
@@ -18,11 +19,18 @@ import { CannedRouter, routerOutputs, type RouterProfile } from "@meshfleet/agen
  *      then with the agent's defaults (board/wireless/prefixes every 6th cycle), then also
  *      with BIRD read over a control socket (a stand-in BIRD process) instead of birdc;
  *   3. 1 + JetStream publish with ack to a real nats-server.
- * CPU is process.cpuUsage() (user+system of this process), wall is per cycle. Resident
- * memory is measured on the real thing: the single-file bundle running `run` against the
- * same nats-server on this machine for a few seconds (VmRSS from /proc).
+ * CPU is process.cpuUsage() (user+system of this process), wall is per cycle. Then the
+ * real thing, once per Node flag set (`agent-bundle.ts`): the single-file bundle on Node 18
+ * running `run` against a canned bench-profile router (commands as real processes) and a
+ * real nats-server, its own CPU per cycle from /proc next to the same-run ceiling (the bare
+ * cycle over the same texts in memory, same Node and flags), and its VmRSS.
  *
- *   npm run bench -- agent-cycle [--cycles 1000] [--warmup 100]
+ *   npm run bench -- agent-cycle [--cycles 1000] [--warmup 100] [--bundle-cycles 60]
+ *     [--bundle-warmup 10] [--bundle-interval 250ms] [--bundle FILE]... [--flag-sets 0,2,5]
+ *     [--bundle-only]
+ * `--bundle FILE` (repeatable) runs other builds beside the built one, each flag set in turn;
+ * `--flag-sets` picks flag sets by their index in FLAG_SETS (agent-bundle.ts); `--bundle-only`
+ * skips the in-process measurements. The ceiling is built from the current source.
  */
 const PROFILE: RouterProfile = { node: 7, stations: 50, meshPaths: 20, routes: 50, counters: 30 };
 
@@ -66,37 +74,52 @@ async function measure(name: string, cycles: number, warmup: number, cycle: () =
   return { name, cycles, cpuMsPerCycle: (cpu.user + cpu.system) / 1000 / cycles, wallMsPerCycle: wall / cycles, bytes };
 }
 
-function dir2(): string {
-  return mkdtempSync(join(tmpdir(), "mf-bench-bundle-"));
-}
-
-/** Builds the bundle, runs it against a real nats-server for a few seconds, reads its VmRSS. */
-async function bundleResidentMemory(dir: string): Promise<string> {
+/**
+ * The bundled agent on Node 18 once per flag set: its own CPU (utime + stime, not the
+ * canned commands' processes) per published snapshot over `cycles` snapshots after
+ * `warmup`, and its VmRSS at the end; next to the ceiling for the same flags: the bare
+ * cycle (collect + parse + build + JSON of the same texts from memory) in a Node 18
+ * process of its own.
+ */
+async function bundledPerFlagSet(cycles: number, warmup: number, intervalMs: number, choice: ReturnType<typeof benchChoices>): Promise<string[]> {
+  const node = nodeBinary();
+  const dir = mkdtempSync(join(tmpdir(), "mf-bench-agent-cycle-"));
   const srv = await startNatsServer();
+  const lines: string[] = [`bundled agent on Node ${OLDEST_AGENT_NODE} (${choice.bundles.join(", ")}), bench profile, ${intervalMs} ms interval, ${cycles} cycles after ${warmup}:`];
   try {
     await createTelemetryStream(srv.url);
-    const bundle = join(dir, "meshfleet-agent.mjs");
-    const built = spawnSync(process.execPath, [join(import.meta.dirname, "../../agent/build.mjs"), bundle], { encoding: "utf8" });
-    if (built.status !== 0) return `bundle build failed: ${built.stderr}`;
-    const child = spawn(process.execPath, [bundle, "run", "--node-id", "bench", "--interval", "500ms", "--routing", "none", "--nats", srv.url], { stdio: "ignore" });
-    const ticks = () => {
-      const f = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(f[11]) + Number(f[12]); // utime + stime (clock ticks, 100/s)
-    };
-    await new Promise((r) => setTimeout(r, 3000));
-    const t0 = ticks();
-    await new Promise((r) => setTimeout(r, 10_000));
-    const cpuMsPerCycle = ((ticks() - t0) * 10) / 20;
-    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-    return `${(Number(rss) / 1024).toFixed(1)} MiB RSS (peak ${(Number(hwm) / 1024).toFixed(1)} MiB); ${cpuMsPerCycle.toFixed(1)} ms CPU/cycle with this host's real commands (ip, nft, cat; no iw/ubus here)`;
+    const answers = writeAnswers(dir);
+    const ceiling = join(dir, "cycle-ceiling.mjs");
+    await buildCeiling(ceiling);
+    for (const [i, [label, flags]] of choice.flagSets.entries()) {
+      const bare = spawnSync(node, [...flags, ceiling, String(cycles * 10), String(warmup * 10)], { encoding: "utf8" });
+      if (bare.status !== 0) throw new Error(`the ceiling failed under ${label}: ${bare.stderr}`);
+      const ceilingMs = Number(bare.stdout);
+      for (const [j, bundle] of choice.bundles.entries()) {
+        const agent = startBundledAgent({ node, flags, dir, answers, natsUrl: srv.url, nodeId: `cycle-${i}-${j}`, intervalMs, bundle });
+        let cpuMs: number;
+        let snapshots: number;
+        let rssMb: number;
+        try {
+          await untilSnapshots(agent, warmup);
+          const n0 = await agent.snapshots();
+          const c0 = cpuMsOf(agent.child.pid!);
+          await untilSnapshots(agent, n0 + cycles);
+          cpuMs = cpuMsOf(agent.child.pid!) - c0;
+          snapshots = (await agent.snapshots()) - n0;
+          rssMb = kB(readFileSync(`/proc/${agent.child.pid}/status`, "utf8"), "VmRSS") / 1024;
+        } finally {
+          agent.child.kill("SIGKILL");
+        }
+        const perCycle = cpuMs / snapshots;
+        lines.push(`  ${(label + bundleLabel(bundle, choice.bundles)).padEnd(66)} ${perCycle.toFixed(2).padStart(6)} ms CPU/cycle, ceiling ${ceilingMs.toFixed(2).padStart(6)} ms (${(perCycle / ceilingMs).toFixed(1)}x); VmRSS ${rssMb.toFixed(1)} MB`);
+      }
+    }
   } finally {
     await srv.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+  return lines;
 }
 
 function agentFor(runner: CommandRunner, extra: Partial<AgentOptions> = {}): Agent {
@@ -147,7 +170,25 @@ createServer((c) => {
 }
 
 export default async function agentCycle(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { cycles: { type: "string", default: "1000" }, warmup: { type: "string", default: "100" } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      cycles: { type: "string", default: "1000" },
+      warmup: { type: "string", default: "100" },
+      "bundle-cycles": { type: "string", default: "60" },
+      "bundle-warmup": { type: "string", default: "10" },
+      "bundle-interval": { type: "string", default: "250ms" },
+      bundle: { type: "string", multiple: true },
+      "flag-sets": { type: "string" },
+      "bundle-only": { type: "boolean", default: false },
+    },
+  });
+  const choice = benchChoices(values);
+  const bundleArgs = [Number(values["bundle-cycles"]), Number(values["bundle-warmup"]), durationMs(values["bundle-interval"]) ?? 250] as const;
+  if (values["bundle-only"]) {
+    for (const line of await bundledPerFlagSet(...bundleArgs, choice)) process.stdout.write(`${line}\n`);
+    return;
+  }
   const cycles = Number(values.cycles);
   const warmup = Number(values.warmup);
   const results: Figures[] = [];
@@ -203,13 +244,13 @@ export default async function agentCycle(args: string[]): Promise<void> {
     await srv.dispose();
   }
 
-  const bundleRss = await bundleResidentMemory(dir2());
+  const bundled = await bundledPerFlagSet(...bundleArgs, choice);
   const mem = process.memoryUsage();
   process.stdout.write(`agent-cycle: profile ${counts}; snapshot ${results[0]!.bytes} bytes of JSON\n`);
   for (const r of results) {
     process.stdout.write(`  ${r.name.padEnd(48)} ${r.cpuMsPerCycle.toFixed(3).padStart(8)} ms CPU/cycle  ${r.wallMsPerCycle.toFixed(3).padStart(8)} ms wall/cycle  (${r.cycles} cycles)\n`);
   }
-  process.stdout.write(`  bundled agent, \`run\` for 13 s at 500 ms: ${bundleRss}\n`);
+  for (const line of bundled) process.stdout.write(`  ${line}\n`);
   process.stdout.write(`  this benchmark process after the run: ${(mem.rss / 1048576).toFixed(1)} MiB RSS (heap used ${(mem.heapUsed / 1048576).toFixed(1)} MiB)\n`);
   const pub = results[results.length - 1]!;
   process.stdout.write(`  target: < 5 ms CPU per cycle -> ${results[0]!.cpuMsPerCycle < 5 ? "met" : "NOT met"} (in-memory), ${pub.cpuMsPerCycle < 5 ? "met" : "NOT met"} (with publish)\n`);

@@ -34,7 +34,7 @@ export default async function alertQuality(args: string[]): Promise<void> {
       const t0 = performance.now();
       try {
         await drive.runUntil(world.startMs + plan.endMs);
-        const all = drive.service.alerts.list({ limit: 5000 });
+        const all = await drive.service.alerts.list({ limit: 5000 });
         const s = scoreAlerts(plan.faults, all, world.startMs);
         faults += s.faults;
         found += s.found;

@@ -1,71 +1,175 @@
 import { readFileSync } from "node:fs";
+import type Database from "better-sqlite3";
 import { parseArgs } from "node:util";
 import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor } from "@meshfleet/testkit";
 import { subjects } from "@meshfleet/shared";
-import { Controller, FakeClock, modules, openStore, silentLogger } from "@meshfleet/controller";
+import { Controller, FakeClock, HOUR_MS, counterBaseOf, modules, openStore, pack, silentLogger, type CounterBase } from "@meshfleet/controller";
 import { buildHello, buildSnapshot, macOf } from "@meshfleet/controller/testing";
+import { NatsPublisher, Outbox, WireEncoder } from "@meshfleet/agent";
+import { WalProfile } from "./controller-disk-pages";
+import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
 
 /**
  * Bytes a whole controller writes for a home mesh: this process runs the real Controller
  * (ingest from JetStream, every module: jobs, detection, dashboard, admin, diag) on a
  * SQLite file; --nodes routers publish a snapshot every 10 s of simulated time, one at a
- * time (each is stored before the next is published, so every snapshot is its own commit
- * as at this rate in the field), each with its own 20 client stations (the same MACs on
+ * time, --per-commit at a time (each group is stored before the next is published: with the
+ * ingest's commit window the group shares one commit, as a window of per-commit x 10 s /
+ * nodes gives in the field; 1, the default, is a commit per snapshot; the ingest commits
+ * when --per-commit messages wait, so a loaded machine does not split a group), each with its own 20 client stations (the same MACs on
  * every router would look like 20 roams per snapshot to detection); maintenance runs every 30 s of simulated time. Reports
  * write_bytes from /proc/<pid>/io of this process (the controller's SQLite writes) and of
  * the nats-server (its JetStream file store) over the run, scaled to 24 h.
  *
- *   npm run bench -- controller-disk [--nodes 7] [--minutes 20]
+ * Snapshots go out as the agent sends them (--wire delta: its NatsPublisher and outbox,
+ * deltas with a keyframe every 30) or as plain JSON (--wire json, what agents sent before).
+ *
+ * Retention is the controller's (raw 48 h, minute rollups 30 days) unless --raw-hours /
+ * --minute-hours shorten it, so that a run of a few simulated hours packs closed windows
+ * into blocks and prunes what retention lets go, as every day of a long-running controller
+ * does; --warmup M leaves the first M simulated minutes out of every figure (the steady
+ * state is what a day costs). The clock is simulated: maintenance passes run every 30 s of
+ * it, not of wall time.
+ *
+ * Same-run ceiling: the same snapshots, packed as the store packs them, inserted into a bare
+ * SQLite table (node, ts, data) with the same commits and the store's page size and pragmas.
+ *
+ * --profile: no checkpoint during the run; the WAL's frames by phase (ingest: everything
+ * the controller writes between maintenance passes; maintenance: the passes) and by table
+ * or index, and what checkpoints at wal_autocheckpoint 1000 / 10000 would add (write_bytes
+ * then counts no checkpoint).
+ *
+ *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N]
  */
 const writeBytesOf = (pid: number | "self") => Number(/write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
 
 export default async function controllerDisk(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({ args: argv, options: { nodes: { type: "string", default: "7" }, minutes: { type: "string", default: "20" } } });
+  const { values: f } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: "string", default: "7" },
+      minutes: { type: "string", default: "20" },
+      "per-commit": { type: "string", default: "1" },
+      wire: { type: "string", default: "delta" },
+      "raw-hours": { type: "string", default: "48" },
+      "minute-hours": { type: "string", default: "720" },
+      warmup: { type: "string", default: "0" },
+      profile: { type: "boolean", default: false },
+      "wal-pages": { type: "string" },
+    },
+  });
+  if (f.wire !== "delta" && f.wire !== "json") throw new Error("--wire: delta or json");
+  const perCommit = Number(f["per-commit"]);
   const nodes = Number(f.nodes);
   const cycles = (Number(f.minutes) * 60_000) / 10_000;
   const T0 = Date.UTC(2026, 0, 1);
+  const measureFrom = T0 + Number(f.warmup) * 60_000;
   const clock = new FakeClock(T0);
   const dir = tempDir("mf-bench-controller-disk-");
   const srv = await startNatsServer();
   const nc = await connect({ servers: srv.url });
-  const store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-  const controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules(), maintenanceIntervalMs: 24 * 3600_000 });
+  const file = `${dir.path}/c.sqlite`;
+  const store = openStore({ file, clock, retention: { rawMs: Number(f["raw-hours"]) * HOUR_MS, minuteMs: Number(f["minute-hours"]) * HOUR_MS } });
+  const client = (store.db as unknown as { $client: Database.Database }).$client;
+  // --profile: keep every frame in the WAL (no checkpoint until the end) to see where they went.
+  if (f.profile) client.pragma("wal_autocheckpoint = 0");
+  // --wal-pages N: checkpoint when the WAL holds N pages (SQLite's default 1000), to size it.
+  else if (f["wal-pages"]) client.pragma(`wal_autocheckpoint = ${Number(f["wal-pages"])}`);
+  const autocheckpoint = client.pragma("wal_autocheckpoint", { simple: true }) as number;
+  const profile = f.profile ? new WalProfile(file) : null;
+  const controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules(), maintenanceIntervalMs: 24 * 3600_000, ingest: { commitWindowMs: perCommit > 1 ? 5000 : 0, batchMax: perCommit } });
+  const pub = f.wire === "delta" ? new NatsPublisher({ servers: [srv.url] }) : null;
+  const bare: BareRow[][] = [];
+  const bases = new Map<string, CounterBase>();
   try {
     await controller.start();
+    if (pub) await waitFor(() => pub.connected, { what: "the agent's publisher connected" });
     const js = jetstream(nc);
     const names = Array.from({ length: nodes }, (_, n) => `router-${n}`);
+    const outboxes = names.map(() => new Outbox(10, new WireEncoder("delta")));
     for (const node of names) await js.publish(subjects.hello(node), JSON.stringify(buildHello({ node, ts: T0 })));
-    const s0 = writeBytesOf("self");
-    const n0 = srv.pid ? writeBytesOf(srv.pid) : 0;
+    let s0 = writeBytesOf("self");
+    let n0 = srv.pid ? writeBytesOf(srv.pid) : 0;
+    let measuring = false;
+    let measured = 0;
+    let maintenanceMs = 0;
     let nextPass = T0 + 30_000;
-    for (let c = 0; c < cycles; c++) {
-      for (const [n, node] of names.entries()) {
+    const sends = Array.from({ length: cycles * nodes }, (_, i) => ({ c: Math.floor(i / nodes), n: i % nodes }));
+    for (let g = 0; g < sends.length; g += perCommit) {
+      const group = sends.slice(g, g + perCommit);
+      const rows: BareRow[] = [];
+      for (const { c, n } of group) {
         const ts = T0 + c * 10_000 + Math.floor((n * 10_000) / nodes);
         clock.set(ts);
+        if (!measuring && ts >= measureFrom) {
+          measuring = true;
+          profile?.take("warmup", false);
+          s0 = writeBytesOf("self");
+          n0 = srv.pid ? writeBytesOf(srv.pid) : 0;
+        }
         if (ts >= nextPass) {
+          profile?.take("ingest", measuring);
+          const t = performance.now();
           await store.maintenance.run(ts);
+          maintenanceMs += performance.now() - t;
+          profile?.take("maintenance", measuring);
           nextPass += 30_000;
         }
-        await js.publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq: c + 1, ts, signal: (i) => -50 - i - ((c * 7 + i) % 5), stationMac: (i) => macOf(n, i + 1) })));
-        await waitFor(() => store.telemetry.stateOf(node)?.seq === c + 1, { what: `${node} seq ${c + 1} stored`, intervalMs: 2 });
+        const snap = buildSnapshot({ node: names[n]!, seq: c + 1, ts, signal: (i) => -50 - i - ((c * 7 + i) % 5), stationMac: (i) => macOf(n, i + 1) });
+        if (measuring) {
+          const p = pack(snap, bases.get(snap.node) ?? null);
+          bases.set(snap.node, counterBaseOf(ts, p));
+          rows.push({ node: snap.node, ts, data: JSON.stringify(p) });
+          measured++;
+        }
+        if (pub) {
+          outboxes[n]!.pushSnapshot(subjects.telemetry(names[n]!), snap);
+          await outboxes[n]!.drain(pub, 5000);
+        } else await js.publish(subjects.telemetry(names[n]!), JSON.stringify(snap));
       }
+      if (rows.length > 0) bare.push(rows);
+      for (const { c, n } of group) await waitFor(async () => ((await store.telemetry.stateOf(names[n]!))?.seq ?? 0) >= c + 1, { what: `${names[n]} seq ${c + 1} stored`, intervalMs: 2 });
     }
+    profile?.take("ingest", true);
     store.checkpoint();
     const wrote = writeBytesOf("self") - s0;
     const natsWrote = srv.pid ? writeBytesOf(srv.pid) - n0 : NaN;
-    const perDay = (b: number) => ((b / (cycles * 10_000)) * 86_400_000) / 1e6;
-    const snaps = cycles * nodes;
-    console.log(`controller-disk: ${nodes} routers x ${cycles} snapshots (${f.minutes} simulated min at 10 s), each snapshot its own commit; rows ${JSON.stringify(store.rowCounts())}`);
-    console.log(`  controller process (SQLite, WAL + checkpoint): ${(wrote / snaps).toFixed(0)} B/snapshot = ${perDay(wrote).toFixed(0)} MB/day (write_bytes x 24 h / ${f.minutes} min)`);
-    console.log(`  nats-server (JetStream file store):            ${(natsWrote / snaps).toFixed(0)} B/snapshot = ${perDay(natsWrote).toFixed(0)} MB/day`);
-    console.log(`  target: < 50 MB/day`);
+    const ceiling = bareTableCeiling(`${dir.path}/bare.sqlite`, bare, writeBytesOf);
+    const simMs = measured * (10_000 / nodes);
+    const perDay = (b: number) => ((b / simMs) * 86_400_000) / 1e6;
+    const warm = f.warmup === "0" ? "" : `, the first ${f.warmup} min not measured`;
+    console.log(`controller-disk: ${nodes} routers x ${cycles} snapshots (${f.minutes} simulated min at 10 s${warm}), ${perCommit} per commit (${controller.ingest.stats.batches} ingest commits), ${f.wire} on the wire; retention raw ${f["raw-hours"]} h, minute rollups ${f["minute-hours"]} h; rows ${JSON.stringify(await store.rowCounts())}`);
+    console.log(`  clock simulated: a maintenance pass every 30 simulated s (${maintenanceMs.toFixed(0)} ms of passes in all); wal_autocheckpoint ${autocheckpoint}`);
+    console.log(`  controller process (SQLite, WAL + checkpoint): ${(wrote / measured).toFixed(0)} B/snapshot = ${perDay(wrote).toFixed(1)} MB/day (write_bytes x 24 h / ${(simMs / 60_000).toFixed(0)} simulated min)`);
+    console.log(`  same-run ceiling (bare table of the same packed rows, same commits): ${(ceiling / measured).toFixed(0)} B/snapshot = ${perDay(ceiling).toFixed(1)} MB/day`);
+    console.log(`  nats-server (JetStream file store):            ${(natsWrote / measured).toFixed(0)} B/snapshot = ${perDay(natsWrote).toFixed(1)} MB/day`);
+    console.log(`  target: < 50 MB/day (controller)`);
+    if (profile) printProfile(profile, measured, perDay);
   } finally {
+    profile?.close();
+    await pub?.close();
     await controller.stop();
     await nc.close();
     store.close();
     await srv.dispose();
     dir.cleanup();
+  }
+}
+
+function printProfile(p: WalProfile, snaps: number, perDay: (b: number) => number): void {
+  const frameBytes = p.pageSize + 24;
+  const mb = (frames: number, size = frameBytes) => `${perDay(frames * size).toFixed(1)} MB/day`;
+  console.log(`  WAL frames (${p.pageSize} B pages, no checkpoint during the run): ${(p.total / snaps).toFixed(2)} per snapshot = ${mb(p.total)} of WAL`);
+  for (const phase of ["ingest", "maintenance"]) {
+    const rows = [...p.frames].filter(([k]) => k.startsWith(`${phase} `));
+    const all = rows.reduce((a, [, n]) => a + n, 0);
+    console.log(`   ${phase}: ${(all / snaps).toFixed(2)} frames per snapshot = ${mb(all)}, ${p.commits.get(phase) ?? 0} commits`);
+    for (const [k, n] of rows.filter(([, n]) => n / snaps >= 0.005).sort((a, b) => b[1] - a[1])) console.log(`      ${k.slice(phase.length + 1).padEnd(32)} ${(n / snaps).toFixed(3)} per snapshot = ${mb(n)}`);
+  }
+  for (const n of [1000, 10_000]) {
+    const pages = p.checkpointPages(n);
+    console.log(`   checkpoints at wal_autocheckpoint ${n}: ${pages} pages = ${mb(pages, p.pageSize)}; WAL + checkpoints ${perDay(p.total * frameBytes + pages * p.pageSize).toFixed(1)} MB/day`);
   }
 }

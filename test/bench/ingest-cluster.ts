@@ -28,8 +28,8 @@ interface PubReport {
   elapsedMs: number;
 }
 
-function publish(url: string, rate: number, durationMs: number, nodes: number, boot: string): Promise<PubReport> {
-  const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", url, "--mode", "js"];
+export function publish(url: string, rate: number, durationMs: number, nodes: number, boot: string, mode: "js" | "core" = "js"): Promise<PubReport> {
+  const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", url, "--mode", mode];
   args.push("--rate", String(rate), "--duration", String(durationMs / 1000), "--nodes", String(nodes), "--boot", boot);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let last: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0 };
@@ -46,14 +46,14 @@ function publish(url: string, rate: number, durationMs: number, nodes: number, b
 }
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-function processCpuSeconds(pid: number | null): number {
+export function processCpuSeconds(pid: number | null): number {
   if (pid === null) return 0;
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function machineBusy(): { busy: number; total: number } {
+export function machineBusy(): { busy: number; total: number } {
   const l = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = l.reduce((a, b) => a + b, 0);
   return { busy: total - (l[3] ?? 0) - (l[4] ?? 0), total };

@@ -4,7 +4,7 @@ import { cpus } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { connect } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, StorageType, DiscardPolicy } from "@nats-io/jetstream";
 import { startNatsServer } from "@meshfleet/testkit";
 import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjectWildcards } from "@meshfleet/shared";
@@ -28,7 +28,8 @@ interface PubReport {
   done: boolean;
 }
 
-function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<PubReport> {
+/** The load generator as its own process (this benchmark's publisher role); reports as it goes. */
+export function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<PubReport> {
   const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", a.url, "--mode", a.mode, "--rate", String(a.rate)];
   args.push("--duration", String(a.durationMs / 1000), "--nodes", String(a.nodes), "--boot", a.boot);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -60,6 +61,24 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
 };
+
+/** The same-run ceiling: core NATS publish -> subscribe -> JSON.parse of the same messages (msg/s). */
+export async function coreCeiling(nc: NatsConnection, url: string, nodes: number, durationMs: number): Promise<{ ceiling: number; published: number; elapsedMs: number; parsed: number }> {
+  let parsed = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  const sub = nc.subscribe(subjectWildcards.telemetry, {
+    callback: (_e, m) => {
+      JSON.parse(m.string());
+      if (parsed++ === 0) firstAt = performance.now();
+      lastAt = performance.now();
+    },
+  });
+  const cp = await publisher({ url, mode: "core", rate: 50_000, durationMs, nodes, boot: "ceiling-run" }, () => {});
+  await sleep(1000);
+  sub.unsubscribe();
+  return { ceiling: parsed / ((lastAt - firstAt) / 1000), published: cp.published, elapsedMs: cp.elapsedMs, parsed };
+}
 
 export default async function ingestBench(argv: string[]): Promise<void> {
   const { values: f } = parseArgs({
@@ -98,22 +117,8 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, node ${process.version}`);
 
     // 1. Ceiling: core NATS publish -> subscribe -> JSON.parse, same messages, same machine.
-    let parsed = 0;
-    let firstAt = 0;
-    let lastAt = 0;
-    const sub = nc.subscribe(subjectWildcards.telemetry, {
-      callback: (_e, m) => {
-        JSON.parse(m.string());
-        if (parsed++ === 0) firstAt = performance.now();
-        lastAt = performance.now();
-      },
-    });
-    const ceilingMs = Number(f.ceiling) * 1000;
-    const cp = await publisher({ url: srv.url, mode: "core", rate: 50_000, durationMs: ceilingMs, nodes, boot: "ceiling-run" }, () => {});
-    await sleep(1000);
-    sub.unsubscribe();
-    const ceiling = parsed / ((lastAt - firstAt) / 1000);
-    console.log(`ceiling: published ${cp.published} in ${(cp.elapsedMs / 1000).toFixed(1)} s, received+parsed ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
+    const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, nodes, Number(f.ceiling) * 1000);
+    console.log(`ceiling: published ${published} in ${(elapsedMs / 1000).toFixed(1)} s, received+parsed ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
 
     // 2. Sustained ingest through the real pipeline.
     const jsm = await jetstreamManager(nc);
@@ -122,7 +127,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 } });
     await controller.start();
     const accepted = () => controller.ingest.stats.accepted;
-    const size0 = store.sizeBytes();
+    const size0 = await store.sizeBytes();
     const samples: { t: number; accepted: number; rss: number; heap: number; db: number; published: number; cpu: number; machine: number }[] = [];
     let cpuPrev = process.cpuUsage();
     let machPrev = machineCpu();
@@ -140,7 +145,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       cpuPrev = process.cpuUsage();
       machPrev = mc;
       tPrev = now;
-      samples.push({ t: (now - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.sizeBytes(), published: pub.acked, cpu, machine });
+      samples.push({ t: (now - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.fileBytes(), published: pub.acked, cpu, machine });
     }, 5000);
     const run = publisher({ url: srv.url, mode: "js", rate, durationMs, nodes, boot: "sustained-run" }, (r) => (pub = r));
     pub = await run;
@@ -162,6 +167,9 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     console.log(`rejected: ${JSON.stringify(controller.ingest.stats.rejected)}, duplicates: ${controller.ingest.stats.duplicates}`);
     const perSnap = (cpuTotal.user + cpuTotal.system) / total;
     console.log(`controller CPU per snapshot: ${perSnap.toFixed(0)} µs (decode+validate, store, NATS client, GC, HTTP) -> ${(1e6 / perSnap).toFixed(0)} snapshots/s per fully available core`);
+    const st = controller.ingest.stats.stageCpuMs;
+    const us = (ms: number) => `${((ms * 1000) / total).toFixed(0)} µs`;
+    console.log(`  of which: decode ${us(st.decode)}, store ${us(st.store)}, listeners ${us(st.notify)}; the rest (NATS client, acks, GC, HTTP) ${us((cpuTotal.user + cpuTotal.system) / 1000 - st.decode - st.store - st.notify)}`);
     console.log(`ratio to the ceiling: ${((sustained / ceiling) * 100).toFixed(0)} %`);
     console.log(`cores busy (of ${cpus().length}): controller process = this process incl. SQLite and GC threads; machine = every process`);
     console.log("t(s)   accepted   rate/s   rss        heapUsed   db          ctl-cpu  machine-cpu");
@@ -171,14 +179,14 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       prev = s;
     }
     store.checkpoint();
-    const grown = store.sizeBytes() - size0;
-    console.log(`database: ${mb(store.sizeBytes())} after ${total} snapshots = ${mb((grown / total) * 1000)} per 1,000 snapshots`);
+    const grown = (await store.sizeBytes()) - size0;
+    console.log(`database: ${mb(await store.sizeBytes())} after ${total} snapshots = ${mb((grown / total) * 1000)} per 1,000 snapshots`);
 
     // Roll up the burst first, so the latency phase sees steady-state maintenance (a 30 s pass at
     // 1,000/s is ~1 s of work) rather than the catch-up of the whole sustained phase.
     const mt = performance.now();
     await controller.maintain();
-    console.log(`rollup catch-up of the sustained phase: ${((performance.now() - mt) / 1000).toFixed(1)} s, rollups: ${JSON.stringify(store.rowCounts())}`);
+    console.log(`rollup catch-up of the sustained phase: ${((performance.now() - mt) / 1000).toFixed(1)} s, rollups: ${JSON.stringify(await store.rowCounts())}`);
 
     // 3. API visibility latency at the latency rate.
     const latRate = Number(f["latency-rate"]);

@@ -21,15 +21,15 @@ export default async function jobsPlanBench(args: string[]): Promise<void> {
   const store = openStore({ file: `${dir.path}/c.sqlite`, clock });
   try {
     const ids = Array.from({ length: n }, (_, i) => `n${i}`);
-    writeBatch(store, ids.map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: clock.now() }), capabilities: ["stations", "uci-jobs"] } })), clock.now());
+    await writeBatch(store, ids.map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: clock.now() }), capabilities: ["stations", "uci-jobs"] } })), clock.now());
     const svc = new JobService({ store, clock, log: silentLogger });
     const w = baselineWireless("23.05.3");
     w.interfaces = w.interfaces.map((i) => ({ ...i, ssid: "HomeNet", encryption: "psk2", keyFingerprint: "0011223344556677" }));
-    for (const id of ids) svc.repo.putWireless(id, clock.now(), w);
+    for (const id of ids) await svc.repo.putWireless(id, clock.now(), w);
     const body = { template: "roaming", target: "all", params: { ssid: "HomeNet", key: "bench key 123", mobility_domain: "beef" }, rollout: { canary: 1, batchSize: 100 } };
 
     let t = performance.now();
-    const plan = svc.plan(body);
+    const plan = await svc.plan(body);
     const planMs = performance.now() - t;
     if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
     const diffBytes = plan.plans.reduce((s, p) => s + p.diffs.reduce((a, d) => a + d.diff.length, 0), 0);
@@ -37,25 +37,25 @@ export default async function jobsPlanBench(args: string[]): Promise<void> {
 
     // Statuses as the ingest delivers them: in batches (all of a rollout batch's nodes' `received`, then `applied`, ...).
     for (const batched of [true, false]) {
-      const planned = svc.plan(body);
+      const planned = await svc.plan(body);
       if (!planned.ok) throw new Error("plan failed");
       t = performance.now();
-      const id = svc.create(planned);
+      const id = await svc.create(planned);
       let statuses = 0;
       let calls = 0;
-      while (svc.repo.job(id)!.status === "running") {
-        const sent = svc.repo.rollout(id)!.nodes.filter((x) => x.state === "sent");
+      while ((await svc.repo.job(id))!.status === "running") {
+        const sent = (await svc.repo.rollout(id))!.nodes.filter((x) => x.state === "sent");
         for (const state of ["received", "applied", "verified"] as const) {
           const items = sent.map((node) => ({ kind: "jobStatus" as const, msg: { type: "jobStatus" as const, v: 1, jobId: id, node: node.id, boot: "boot-0001", ts: clock.now(), state, reason: null, step: null } }));
-          if (batched) svc.onItems(items);
-          else for (const it of items) svc.onItems([it]);
+          if (batched) await svc.onItems(items);
+          else for (const it of items) await svc.onItems([it]);
           statuses += items.length;
           calls += batched ? 1 : items.length;
         }
       }
       const ms = performance.now() - t;
       console.log(
-        `rollout to completion, ${n} nodes in ${svc.repo.rollout(id)!.batchCount} batches, statuses ${batched ? "in ingest batches" : "one at a time"}: ${ms.toFixed(0)} ms for ${statuses} statuses in ${calls} transactions (${((statuses * 1000) / ms).toFixed(0)} statuses/s)`,
+        `rollout to completion, ${n} nodes in ${(await svc.repo.rollout(id))!.batchCount} batches, statuses ${batched ? "in ingest batches" : "one at a time"}: ${ms.toFixed(0)} ms for ${statuses} statuses in ${calls} transactions (${((statuses * 1000) / ms).toFixed(0)} statuses/s)`,
       );
     }
 

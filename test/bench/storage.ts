@@ -25,9 +25,9 @@ import { buildSnapshot } from "@meshfleet/controller/testing";
  * maintenance every 30 s, raw and minute-rollup retention --mesh-raw-hours and
  * --mesh-minute-hours (short, so that retention is active within the run). Prints bytes
  * written per day (write_bytes of this process over the run, scaled to 24 h) and the
- * database size every simulated hour.
+ * database size every --mesh-size-every simulated minutes (default 60).
  *
- *   npm run bench -- storage [--nodes 20] [--minutes 60] [--batch 100] [--mesh-nodes 7] [--mesh-hours 6] [--mesh-raw-hours 2] [--mesh-minute-hours 3] [--mesh-commit-ms 0]
+ *   npm run bench -- storage [--nodes 20] [--minutes 60] [--batch 100] [--mesh-nodes 7] [--mesh-hours 6] [--mesh-raw-hours 2] [--mesh-minute-hours 3] [--mesh-commit-ms 0] [--mesh-size-every 60]
  */
 const writeBytes = () => Number(/write_bytes:\s+(\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0);
 const T0 = Date.UTC(2026, 0, 1);
@@ -41,7 +41,7 @@ function layout(file: string): { groups: Map<string, number>; payload: Map<strin
   const db = new Database(file, { readonly: true });
   try {
     const group = (name: string) => {
-      for (const g of ["raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour", "node_state", "nodes"]) if (name === g || name.startsWith(`${g}_`) || name.startsWith(`sqlite_autoindex_${g}_`)) return g;
+      for (const g of ["raw_recent", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour", "node_state", "nodes"]) if (name === g || name.startsWith(`${g}_`) || name.startsWith(`sqlite_autoindex_${g}_`)) return g;
       return "other";
     };
     const groups = new Map<string, number>();
@@ -49,7 +49,7 @@ function layout(file: string): { groups: Map<string, number>; payload: Map<strin
       groups.set(group(r.name), (groups.get(group(r.name)) ?? 0) + r.bytes);
     }
     const payload = new Map<string, number>();
-    for (const t of ["raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour"]) {
+    for (const t of ["raw_recent", "raw_blocks", "rollups_minute", "rollups_hour"]) {
       payload.set(t, (db.prepare(`SELECT coalesce(sum(length(data)), 0) AS n FROM ${t}`).get() as { n: number }).n);
     }
     const free = (db.pragma("freelist_count", { simple: true }) as number) * (db.pragma("page_size", { simple: true }) as number);
@@ -88,7 +88,7 @@ async function fleetRun(dir: string, nodes: number, cycles: number, batch: numbe
       maintenanceMs += performance.now() - tm;
       nextPass += MAINTENANCE_MS;
     }
-    writeBatch(store, items.slice(i, i + batch), ts);
+    await writeBatch(store, items.slice(i, i + batch), ts);
   }
   const tr = performance.now();
   await store.maintenance.run(T0 + cycles * 10_000 + HOUR_MS);
@@ -96,7 +96,7 @@ async function fleetRun(dir: string, nodes: number, cycles: number, batch: numbe
   const insertMs = performance.now() - t0 - maintenanceMs - lastPassMs;
   store.checkpoint();
   const written = writeBytes() - w0;
-  const counts = store.rowCounts();
+  const counts = await store.rowCounts();
   store.close();
   return { n: items.length, samples, packed, file, written, counts, insertMs, maintenanceMs: maintenanceMs + lastPassMs, ...layout(file), size: statSync(file).size };
 }
@@ -121,7 +121,7 @@ function ceilingRun(dir: string, packed: { node: string; ts: number; data: strin
   return { size: statSync(cfile).size, written, ms };
 }
 
-async function meshRun(dir: string, nodes: number, hours: number, rawHours: number, minuteHours: number, commitMs: number) {
+async function meshRun(dir: string, nodes: number, hours: number, rawHours: number, minuteHours: number, commitMs: number, sizeEveryMin: number) {
   const clock = new FakeClock(T0);
   const file = join(dir, "mesh.sqlite");
   const store = openStore({ file, clock, retention: { rawMs: rawHours * HOUR_MS, minuteMs: minuteHours * HOUR_MS } });
@@ -141,14 +141,14 @@ async function meshRun(dir: string, nodes: number, hours: number, rawHours: numb
       }
       pending.push({ kind: "snapshot", msg: s });
       if (s.ts - (pending[0]!.msg as Snapshot).ts >= commitMs) {
-        writeBatch(store, pending, s.ts);
+        await writeBatch(store, pending, s.ts);
         pending = [];
       }
     }
-    if ((c + 1) % 360 === 0) sizes.push(store.sizeBytes());
+    if ((c + 1) % (sizeEveryMin * 6) === 0) sizes.push(await store.sizeBytes());
   }
   const written = writeBytes() - w0;
-  const counts = store.rowCounts();
+  const counts = await store.rowCounts();
   store.close();
   return { written, perDay: (written / hours) * 24, sizes, counts, snapshots: cycles * nodes };
 }
@@ -167,6 +167,7 @@ export default async function storageBench(argv: string[]): Promise<void> {
       "mesh-raw-hours": { type: "string", default: "2" },
       "mesh-minute-hours": { type: "string", default: "3" },
       "mesh-commit-ms": { type: "string", default: "0" },
+      "mesh-size-every": { type: "string", default: "60" },
     },
   });
   const nodes = Number(f.nodes);
@@ -178,7 +179,7 @@ export default async function storageBench(argv: string[]): Promise<void> {
     const c = ceilingRun(dir.path, r.packed, batch);
     const { n, samples } = r;
     const g = (k: string) => r.groups.get(k) ?? 0;
-    const raw = g("raw_snapshots") + g("raw_blocks");
+    const raw = g("raw_recent") + g("raw_snapshots") + g("raw_blocks");
     const rollups = g("rollups_minute") + g("rollups_hour");
     const live = [...r.groups.values()].reduce((a, b) => a + b, 0);
     const per = (b: number) => `${(b / n).toFixed(0)} B/snapshot, ${(b / samples).toFixed(2)} B/sample`;
@@ -196,11 +197,11 @@ export default async function storageBench(argv: string[]): Promise<void> {
     console.log(`  ceiling  ${(c.size / n).toFixed(0)} B/snapshot, ${(c.size / samples).toFixed(1)} B/sample (bare table, same packed rows, no packing); wrote ${(c.written / n).toFixed(0)} B/snapshot; insert ${((c.ms * 1000) / n).toFixed(0)} us/snapshot`);
     console.log(`  raw retention/ceiling ${(raw / c.size).toFixed(3)}x, insert time ${(r.insertMs / c.ms).toFixed(2)}x; target <= 2 B/sample (<= 600 B/snapshot) in raw retention`);
 
-    const m = await meshRun(dir.path, Number(f["mesh-nodes"]), Number(f["mesh-hours"]), Number(f["mesh-raw-hours"]), Number(f["mesh-minute-hours"]), Number(f["mesh-commit-ms"]));
+    const m = await meshRun(dir.path, Number(f["mesh-nodes"]), Number(f["mesh-hours"]), Number(f["mesh-raw-hours"]), Number(f["mesh-minute-hours"]), Number(f["mesh-commit-ms"]), Number(f["mesh-size-every"]));
     const commits = f["mesh-commit-ms"] === "0" ? "one snapshot per commit" : `one commit per ${f["mesh-commit-ms"]} ms of snapshots`;
     console.log(`mesh: ${f["mesh-nodes"]} routers at 10 s, ${commits}, ${f["mesh-hours"]} simulated h, retention raw ${f["mesh-raw-hours"]} h, minute rollups ${f["mesh-minute-hours"]} h; rows ${JSON.stringify(m.counts)}`);
     console.log(`  wrote ${(m.written / m.snapshots).toFixed(0)} B/snapshot = ${(m.perDay / 1e6).toFixed(0)} MB/day (write_bytes over the run x 24 h / ${f["mesh-hours"]} h); target < 50 MB/day`);
-    console.log(`  database + WAL size at each simulated hour: ${m.sizes.map(kb).join(", ")}`);
+    console.log(`  database + WAL size every ${f["mesh-size-every"]} simulated min: ${m.sizes.map(kb).join(", ")}`);
   } finally {
     dir.cleanup();
   }

@@ -41,8 +41,8 @@ describe("controller end to end: JetStream in, SQLite rows and HTTP answers out"
       }
     }
     const base = `http://127.0.0.1:${controller.address!.port}`;
-    await waitFor(() => store.telemetry.stateOf("mesh-2")?.seq === 3, { what: "mesh-2 seq 3" });
-    expect(store.rowCounts()).toMatchObject({ nodes: 2, node_macs: 2, raw_snapshots: 6, node_state: 2 });
+    await waitFor(async () => (await store.telemetry.stateOf("mesh-2"))?.seq === 3, { what: "mesh-2 seq 3" });
+    expect(await store.rowCounts()).toMatchObject({ nodes: 2, node_macs: 2, raw_snapshots: 6, node_state: 2 });
 
     const nodes = (await (await fetch(`${base}/api/nodes`)).json()) as { nodes: { id: string; status: string; stations: number; peers: number }[] };
     expect(nodes.nodes.map((n) => [n.id, n.status, n.stations, n.peers])).toEqual([

@@ -45,7 +45,7 @@ export async function spawnController(db: string, nats: string, port: number, ex
       const r = await fetch(`${url}/healthz`).catch(() => null);
       return r?.status === 200;
     },
-    { timeoutMs: 30_000, what: "controller API", intervalMs: 100 },
+    { timeoutMs: 90_000, what: "controller API", intervalMs: 100 },
   );
   const auth = { authorization: `Bearer ${token}` };
   return {

@@ -59,7 +59,7 @@ describe("controller process killed with SIGKILL during ingest", () => {
     // Messages delivered to the killed process but never acknowledged come back after the ack wait (3 s here).
     const reader = openStore({ file: db, clock: systemClock });
     try {
-      await waitFor(() => (reader.rowCounts().raw_snapshots ?? 0) >= NODES * PER_NODE, { timeoutMs: 60_000, what: "every snapshot stored after restart", intervalMs: 200 });
+      await waitFor(async () => ((await reader.rowCounts()).raw_snapshots ?? 0) >= NODES * PER_NODE, { timeoutMs: 60_000, what: "every snapshot stored after restart", intervalMs: 200 });
     } finally {
       reader.close();
     }
@@ -71,11 +71,11 @@ describe("controller process killed with SIGKILL during ingest", () => {
     const store = openStore({ file: db, clock: systemClock });
     try {
       const stored: string[] = [];
-      for (let i = 0; i < NODES; i++) for (const r of store.telemetry.range(`node-${i}`, 0, Number.MAX_SAFE_INTEGER)) stored.push(`${r.nodeId}/${r.seq}`);
+      for (let i = 0; i < NODES; i++) for (const r of await store.telemetry.range(`node-${i}`, 0, Number.MAX_SAFE_INTEGER)) stored.push(`${r.nodeId}/${r.seq}`);
       expect(stored.length).toBe(NODES * PER_NODE);
       expect(new Set(stored).size).toBe(stored.length);
       expect([...acked].filter((k) => !stored.includes(k))).toEqual([]);
-      expect(store.rowCounts().raw_snapshots).toBe(NODES * PER_NODE);
+      expect((await store.rowCounts()).raw_snapshots).toBe(NODES * PER_NODE);
     } finally {
       store.close();
     }

@@ -70,7 +70,7 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
     fleet = await startFleet(10);
     for (const id of ids) fleet.startAgent(id);
     // Every node has said hello and reported its wireless config.
-    await waitFor(() => ids.every((id) => fleet.service.repo.wireless(id) !== null && fleet.store.nodes.get(id)?.release !== null), {
+    await waitFor(async () => (await Promise.all(ids.map((id) => fleet.service.repo.wireless(id)))).every((w, i) => w !== null && fleet.store.sync.nodes.get(ids[i]!)?.release !== null), {
       timeoutMs: 20_000,
       what: "every node's wireless config",
     });
@@ -108,8 +108,8 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
     // A hand edit a second apply + commit would rewrite away.
     writeFileSync(join(n02.root, "wireless"), `${ROAMED_2203}# edited by hand\n`);
     const reloadsBefore = n02.runner.commands.filter((c) => c[0] === "wifi").length;
-    const row = fleet.service.repo.job(roamingJob)!;
-    const extra = fleet.service.repo.extra(roamingJob, "n02")!;
+    const row = (await fleet.service.repo.job(roamingJob))!;
+    const extra = (await fleet.service.repo.extra(roamingJob, "n02"))!;
     const again: Job = {
       type: "job",
       v: PROTOCOL_VERSION,

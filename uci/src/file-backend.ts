@@ -9,7 +9,9 @@ const CONFIG_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /**
  * UCI over a directory of config files (`<root>/wireless`, `<root>/network`, ...),
- * behaving like `uci` with `-c <root>`: operations are staged in memory, `commit`
+ * behaving like `uci` with `-c <root>`: operations are staged in memory (and, with
+ * `saveDir`, in files there, as `uci -P` keeps its deltas in /tmp/.uci, so several
+ * processes see one staging area), `commit`
  * rewrites the file the way `uci commit` does (canonical form, comments dropped),
  * atomically (temp file + rename). Snapshots hold the exact file bytes, so a restore
  * is byte-for-byte.
@@ -17,9 +19,39 @@ const CONFIG_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export class FileUciBackend implements UciBackend {
   readonly description: string;
   private readonly staged = new Map<string, UciPackage>();
+  private readonly saveDir: string | null;
 
-  constructor(readonly rootDir: string) {
+  constructor(
+    readonly rootDir: string,
+    opts: { saveDir?: string } = {},
+  ) {
     this.description = `file ${rootDir}`;
+    this.saveDir = opts.saveDir ?? null;
+  }
+
+  private async stagedPackage(config: string): Promise<UciPackage | undefined> {
+    const inMemory = this.staged.get(config);
+    if (inMemory !== undefined || this.saveDir === null) return inMemory;
+    try {
+      return parseUciFile(await readFile(join(this.saveDir, config), "utf8"));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw e;
+    }
+  }
+
+  private async stage(config: string, pkg: UciPackage): Promise<void> {
+    this.path(config); // validates the name
+    this.staged.set(config, pkg);
+    if (this.saveDir === null) return;
+    await mkdir(this.saveDir, { recursive: true });
+    await writeFile(join(this.saveDir, config), serializeUci(pkg), "utf8");
+  }
+
+  private async unstage(config: string): Promise<void> {
+    this.staged.delete(config);
+    this.path(config); // validates the name
+    if (this.saveDir !== null) await rm(join(this.saveDir, config), { force: true });
   }
 
   private path(config: string): string {
@@ -38,7 +70,7 @@ export class FileUciBackend implements UciBackend {
 
   /** The package as `uci` sees it now: staged changes over the committed file. */
   async load(config: string): Promise<UciPackage | null> {
-    const staged = this.staged.get(config);
+    const staged = await this.stagedPackage(config);
     if (staged !== undefined) return staged;
     const text = await this.read(config);
     return text === null ? null : parseUciFile(text);
@@ -48,21 +80,20 @@ export class FileUciBackend implements UciBackend {
     const base: Record<string, UciPackage | null> = {};
     for (const op of ops) if (!(op.config in base)) base[op.config] = await this.load(op.config);
     const next = applyUciOps(base, ops);
-    for (const [config, pkg] of Object.entries(next)) this.staged.set(config, pkg);
+    for (const [config, pkg] of Object.entries(next)) await this.stage(config, pkg);
   }
 
   async commit(configs: readonly string[]): Promise<void> {
     for (const config of configs) {
-      const pkg = this.staged.get(config);
+      const pkg = await this.stagedPackage(config);
       if (pkg === undefined) continue;
       await this.writeAtomic(config, serializeUci(pkg));
-      this.staged.delete(config);
+      await this.unstage(config);
     }
   }
 
-  revert(configs: readonly string[]): Promise<void> {
-    for (const c of configs) this.staged.delete(c);
-    return Promise.resolve();
+  async revert(configs: readonly string[]): Promise<void> {
+    for (const c of configs) await this.unstage(c);
   }
 
   /** The staged view as `uci export <config>` prints it; null when the config does not exist. */
@@ -75,7 +106,7 @@ export class FileUciBackend implements UciBackend {
   async importText(config: string, text: string): Promise<void> {
     const pkg = parseUciFile(text);
     if (pkg.name !== null && pkg.name !== config) throw new UciError(`import: text is package ${pkg.name}, not ${config}`);
-    this.staged.delete(config);
+    await this.unstage(config);
     await this.writeAtomic(config, serializeUci(pkg));
   }
 
@@ -87,7 +118,7 @@ export class FileUciBackend implements UciBackend {
 
   async restore(snapshot: UciSnapshot): Promise<void> {
     for (const [config, text] of Object.entries(snapshot.configs)) {
-      this.staged.delete(config);
+      await this.unstage(config);
       if (text === null) await rm(this.path(config), { force: true });
       else await this.writeAtomic(config, text);
     }
@@ -95,7 +126,7 @@ export class FileUciBackend implements UciBackend {
 
   /** Removes a config file (`rm -f /etc/config/<config>`). */
   async remove(config: string): Promise<void> {
-    this.staged.delete(config);
+    await this.unstage(config);
     await rm(this.path(config), { force: true });
   }
 

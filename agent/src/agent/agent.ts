@@ -36,7 +36,11 @@ export interface AgentOptions {
   agentVersion: string;
   /** Fixed boot id (tests); by default a random UUID per start. */
   bootId?: string;
-  /** Timeout per command (default 5000 ms, never more than the interval). */
+  /**
+   * Timeout per command (default 5000 ms, or the interval when that is shorter). A command
+   * may run past the interval: the next cycle starts when this one ends (cycles never
+   * overlap), so a slow daemon on a loaded router delays a snapshot instead of blanking it.
+   */
   commandTimeoutMs?: number;
   /** Timeout for one JetStream publish ack (default 5000 ms). */
   publishTimeoutMs?: number;
@@ -102,7 +106,7 @@ export class Agent {
     const socket = opts.mode === "local" && opts.birdSocket !== false ? (opts.birdSocket ?? findBirdSocket()) : null;
     this.#ctx = {
       runner: socket ? new BirdSocketRunner(opts.runner, socket) : opts.runner,
-      timeoutMs: Math.min(opts.commandTimeoutMs ?? 5000, opts.intervalMs),
+      timeoutMs: opts.commandTimeoutMs ?? Math.min(5000, opts.intervalMs),
       routing: opts.routing ?? "auto",
       memo: {},
       ...(opts.slowEvery === undefined || opts.slowEvery > 1 ? { slow: { refresh: true, now: 0 } } : {}),
@@ -166,7 +170,8 @@ export class Agent {
       if (this.#o.diagnostics) {
         const out = subjects.diagOutput(this.nodeId);
         const enc = new TextEncoder();
-        const diag = new DiagHandler({ node: this.nodeId, runner: this.#o.runner, now: () => this.#clock.now(), send: (m) => p.publishCore?.(out, enc.encode(JSON.stringify(m))) });
+        const routing = () => (this.#ctx.routing !== "auto" ? this.#ctx.routing : (this.#ctx.memo.daemon ?? null));
+        const diag = new DiagHandler({ node: this.nodeId, runner: this.#o.runner, now: () => this.#clock.now(), routing, send: (m) => p.publishCore?.(out, enc.encode(JSON.stringify(m))) });
         this.#unsubs.push(p.subscribe(subjects.diag(this.nodeId), (d) => void diag.handle(d)));
       }
     }

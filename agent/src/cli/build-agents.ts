@@ -3,6 +3,8 @@ import { Agent } from "../agent/agent";
 import type { AgentConfig } from "../config/schema";
 import { buildRunner } from "../config/runner";
 import type { Log } from "../log/types";
+import { join } from "node:path";
+import { createRouterJobHandler } from "../jobs/router";
 import { NatsPublisher } from "../publish/nats";
 import type { CommandRunner } from "../runner/types";
 import { AGENT_VERSION } from "./version";
@@ -17,7 +19,8 @@ export interface BuiltAgents {
 /**
  * The agents a validated config describes, with their NATS connections: one agent for
  * `nodeId`, or one per `nodes` entry (agentless companion host). Entries without their
- * own credentials share one connection.
+ * own credentials share one connection. Each agent applies configuration jobs (uci through
+ * its runner) unless `jobs.enabled` is false.
  */
 export function buildAgents(config: AgentConfig, password: string | undefined, log: Log): BuiltAgents {
   const nats = config.nats;
@@ -53,11 +56,14 @@ export function buildAgents(config: AgentConfig, password: string | undefined, l
   function build(e: (typeof entries)[number]): Agent {
     const { runner, mode } = buildRunner(e.runner, config.commandTimeoutMs);
     runners.push(runner);
+    const publisher = e.credsFile ? connect(e.nodeId, e.credsFile) : sharedPublisher();
+    const statePath = join(config.jobs.stateDir, config.nodes ? `jobs-${e.nodeId}.json` : "jobs.json");
     return new Agent({
       nodeId: e.nodeId,
       runner,
       log,
-      publisher: e.credsFile ? connect(e.nodeId, e.credsFile) : sharedPublisher(),
+      publisher,
+      ...(config.jobs.enabled ? { jobHandler: createRouterJobHandler({ runner, publisher, log, statePath, commandTimeoutMs: config.commandTimeoutMs }) } : {}),
       intervalMs: config.intervalMs,
       bufferSize: config.bufferSize,
       wire: config.wire,

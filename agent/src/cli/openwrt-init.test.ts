@@ -31,7 +31,7 @@ describe("OpenWrt procd init script", () => {
     const out = startService({ node_id: "r1", nats_url: "nats://10.0.0.1:4222", creds: "/etc/meshfleet/node.creds", interval: "30s", prefix: "ip netns exec lab one", password: "p4ss word" });
     expect(out).toEqual([
       "open",
-      "set command </usr/bin/node> </usr/lib/meshfleet/meshfleet-agent.mjs> <run>",
+      "set command </usr/bin/node> <--max-semi-space-size=1> <--v8-pool-size=1> <--lite-mode> </usr/lib/meshfleet/meshfleet-agent.mjs> <run>",
       "append command <--node-id> <r1>",
       "append command <--nats> <nats://10.0.0.1:4222>",
       "append command <--creds> </etc/meshfleet/node.creds>",

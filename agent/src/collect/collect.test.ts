@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "@meshfleet/shared";
 import { CannedRouter } from "../../testing/canned-router";
@@ -106,6 +107,23 @@ describe("collectors", () => {
     expect(r.errors).toEqual([]);
     expect(r.data?.daemon).toBe("babeld");
     expect(r.data?.neighbors.map((n) => [n.address, n.iface, n.rxcost])).toEqual([["fe80::1:ff:fe00:1", "mesh0", 96]]);
+  });
+
+  it("reads babeld's local interface dump, and refuses one cut short before its closing ok", async () => {
+    const full = readFileSync(new URL("../parsers/babeld/fixtures/babeld-1.12-captured-dump-ring-r1-0a-before-withdrawal.txt", import.meta.url), "utf8");
+    const argv = ["socat", "-t", "2", "-", "UNIX-CONNECT:/var/run/babeld.sock"];
+    const router = new CannedRouter();
+    for (const k of [...router.answers.keys()]) if (k.startsWith("birdc")) router.answers.delete(k);
+    router.answers.set(argv.join(" "), full);
+    const r = await collectRouting({ ...ctx(router, "babeld"), babeldDumpArgv: argv });
+    expect(r.errors).toEqual([]);
+    expect(r.data?.routes.length).toBeGreaterThan(3);
+    // The same answer without its last route lines and the `ok`: no view (not a table with routes gone).
+    const lines = full.trimEnd().split("\n");
+    router.answers.set(argv.join(" "), lines.slice(0, -3).join("\n") + "\n");
+    const cut = await collectRouting({ ...ctx(router, "babeld"), babeldDumpArgv: argv });
+    expect(cut.data).toBeNull();
+    expect(cut.errors.map((e) => [e.code, e.message])).toEqual([[ERROR_CODES.parseInvalid, "babeld's dump ended before its closing `ok` (read cut short)"]]);
   });
 
   it("falls back to the nft text form when JSON is not supported", async () => {

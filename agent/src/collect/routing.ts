@@ -59,6 +59,12 @@ async function readBabeld(s: SectionRun, ubusText: string | null): Promise<Routi
   const argv = s.ctx.babeldDumpArgv;
   if (!argv) return null;
   const text = await s.text(argv, { stdin: "dump\nquit\n" });
+  // babeld ends its answer to `dump` with `ok` (its greeting ends with one too); a read cut
+  // short would show the routes it lost as withdrawn.
+  if (text !== null && text.trimEnd().split("\n").at(-1)?.trim() !== "ok") {
+    s.error(ERROR_CODES.parseInvalid, "babeld's dump ended before its closing `ok` (read cut short)", argv);
+    return null;
+  }
   const dump = text === null ? null : s.parsed(parseBabeldDump(text), argv);
   return dump === null ? null : babeldToRoutingView(dump);
 }

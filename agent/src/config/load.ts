@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError } from "jsonc-parser";
-import { ConfigError, zodIssues } from "@meshfleet/shared";
+import { ConfigError, durationMs, zodIssues } from "@meshfleet/shared";
 import { agentConfig, type AgentConfig } from "./schema";
 
 /** Options the CLI accepts for `run` / `collect` (all optional; they override the file and env). */
@@ -32,10 +32,9 @@ export interface LoadedConfig {
 
 /** `10s`, `500ms`, `2m`, or plain milliseconds. */
 export function parseDuration(text: string, field: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new ConfigError(`${field}: not a duration (use e.g. 10s, 500ms or milliseconds): ${JSON.stringify(text)}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms" | "s" | "m" | "h"];
-  return Math.round(Number(m[1]) * unit);
+  const ms = durationMs(text);
+  if (ms === null) throw new ConfigError(`${field}: not a duration (use e.g. 10s, 500ms or milliseconds): ${JSON.stringify(text)}`);
+  return ms;
 }
 
 function integer(text: string, field: string): number {

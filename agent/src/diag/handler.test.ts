@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION, type CommandResult, type CommandRunner, type DiagOutput, type RunOptions } from "@meshfleet/shared";
+import { parseScan } from "../parsers/iw/scan";
+import { PROTOCOL_VERSION, type CommandResult, type CommandRunner, type DiagOutput, type RoutingDaemon, type RunOptions } from "@meshfleet/shared";
 import { DiagHandler } from "./handler";
 
 const enc = new TextEncoder();
@@ -64,5 +66,42 @@ describe("DiagHandler", () => {
       ["req-0004", "refused", "E_DIAG_BUSY"],
       ["req-0001", "done", null],
     ]);
+  });
+});
+
+describe("the diagnostics list's argv", () => {
+  const argvOf = async (args: unknown, routing: RoutingDaemon | null) => {
+    const runner = scripted([""]);
+    const h = new DiagHandler({ node: "r1", runner, send: () => {}, now: () => 1, routing: () => routing });
+    await h.handle(request(args));
+    return runner.calls[0];
+  };
+  it("a route lookup asks the node's routing daemon: birdc (BIRD 2, or not known yet), birdc6 (BIRD 1.6), the kernel's babel routes on a babeld node", async () => {
+    expect(await argvOf({ kind: "route", prefix: "fd00:1:2::1" }, "bird2")).toEqual(["birdc", "show", "route", "for", "fd00:1:2::1"]);
+    expect(await argvOf({ kind: "route", prefix: "fd00:1:2::1" }, null)).toEqual(["birdc", "show", "route", "for", "fd00:1:2::1"]);
+    expect(await argvOf({ kind: "route", prefix: "fd00:1:2::/48" }, "bird1")).toEqual(["birdc6", "show", "route", "for", "fd00:1:2::/48"]);
+    expect(await argvOf({ kind: "route", prefix: "fd00:1:2::1" }, "babeld")).toEqual(["ip", "-6", "route", "show", "match", "fd00:1:2::1", "proto", "babel"]);
+    expect(await argvOf({ kind: "route", prefix: "10.1.0.0/16" }, "babeld")).toEqual(["ip", "-4", "route", "show", "match", "10.1.0.0/16", "proto", "babel"]);
+  });
+  it("a throughput test: the client to the target's port, the one-off server bounded by an idle timeout past the test's duration", async () => {
+    expect(await argvOf({ kind: "iperf3", target: "node-2", durationSec: 3 }, null)).toEqual(["iperf3", "-c", "node-2", "-p", "5201", "-t", "3", "-f", "m"]);
+    expect(await argvOf({ kind: "iperf3-server", durationSec: 3 }, null)).toEqual(["iperf3", "-s", "-1", "-p", "5201", "--idle-timeout", "13", "--forceflush", "-f", "m"]);
+    expect(await argvOf({ kind: "iperf3-server", durationSec: 30 }, null)).toBeUndefined();
+  });
+});
+
+describe("a scan's result", () => {
+  it("carries the networks and channels as the node's parser read them; text that is not a scan carries none", async () => {
+    const text = readFileSync(new URL("../parsers/iw/fixtures/scan-5g-vht80-ft-mesh-boottime-no-final-newline.txt", import.meta.url), "utf8");
+    const { h, sent } = handler(scripted([text]));
+    await h.handle(request({ kind: "scan", iface: "wlan0" }));
+    const done = sent[sent.length - 1]!;
+    expect(done.state).toBe("done");
+    const parsed = parseScan(text);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(done.scan).toEqual({ bss: parsed.value.bss, channels: parsed.value.channels, omitted: 0 });
+    const other = handler(scripted(["command failed: Operation not supported (-95)\n"]));
+    await other.h.handle(request({ kind: "scan", iface: "wlan0" }));
+    expect(other.sent[other.sent.length - 1]!.scan).toBeUndefined();
   });
 });

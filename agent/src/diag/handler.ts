@@ -1,5 +1,6 @@
-import { decodeJson, diagOutput, diagRequest, errorCode, PROTOCOL_VERSION, type DiagOutput, type CommandRunner } from "@meshfleet/shared";
+import { decodeJson, diagOutput, diagRequest, errorCode, PROTOCOL_VERSION, type DiagOutput, type CommandRunner, type RoutingDaemon } from "@meshfleet/shared";
 import { checkDiagArgs, diagArgv } from "./commands";
+import { scanSummary } from "./scan";
 
 /** Output chunks sent back (characters). */
 const CHUNK = 4096;
@@ -10,6 +11,8 @@ export interface DiagHandlerOptions {
   /** Sends one message to the controller (core NATS, the node's diag output subject). */
   send: (msg: DiagOutput) => void;
   now: () => number;
+  /** The node's routing daemon as the agent knows it (configured or detected); a route lookup asks it. */
+  routing?: () => RoutingDaemon | null;
 }
 
 /**
@@ -46,7 +49,7 @@ export class DiagHandler {
     if (!req.ok) return send({ state: "refused", error: { code: "E_DIAG_REFUSED", message: req.error.message.slice(0, 2000) } });
     if (req.value.node !== this.o.node) return send({ state: "refused", error: { code: "E_DIAG_REFUSED", message: `request for ${req.value.node} arrived at ${this.o.node}` } });
     if (this.#running !== null) return send({ state: "refused", error: { code: "E_DIAG_BUSY", message: `diagnostic ${this.#running} is still running on ${this.o.node}` } });
-    const argv = diagArgv(args.args);
+    const argv = diagArgv(args.args, this.o.routing?.() ?? null);
     this.#running = id;
     send({ state: "accepted", argv });
     try {
@@ -61,7 +64,8 @@ export class DiagHandler {
       const stdoutEnd = streamed > 0 ? r.stdout : rest;
       const out = rest + (r.stderr ? (stdoutEnd.endsWith("\n") || stdoutEnd === "" ? "" : "\n") + r.stderr : "");
       for (let i = 0; i < out.length; i += CHUNK) send({ state: "output", text: out.slice(i, i + CHUNK) });
-      send({ state: "done", exitCode: r.exitCode });
+      const scan = args.args.kind === "scan" && r.exitCode === 0 ? scanSummary(r.stdout) : null;
+      send({ state: "done", exitCode: r.exitCode, ...(scan ? { scan } : {}) });
     } catch (e) {
       send({ state: "done", exitCode: null, error: { code: errorCode(e), message: (e instanceof Error ? e.message : String(e)).slice(0, 2000) } });
     } finally {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * What the executor remembers per job id, across restarts: the final status of every
@@ -11,11 +11,11 @@ import { z } from "zod";
 export const jobRecord = z.object({
   jobId: z.string(),
   state: z.enum(["in_progress", "verified", "failed", "rolled_back"]),
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   startedAt: z.number(),
-  finishedAt: z.number().nullable(),
+  finishedAt: z.nullable(z.number()),
   /** Only while in progress. */
-  snapshot: z.object({ configs: z.record(z.string(), z.string().nullable()) }).nullable(),
+  snapshot: z.nullable(z.object({ configs: z.record(z.string(), z.nullable(z.string())) })),
   reloads: z.array(z.string()),
 });
 export type JobRecord = z.infer<typeof jobRecord>;

@@ -25,28 +25,28 @@ describe("AlertManager", () => {
   const delivered: Alert[] = [];
   const recorder: AlertSink = { name: "recorder", deliver: (a) => Promise.resolve(void delivered.push(a)) };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-alerts-");
     store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(0) });
-    repo = new AlertsRepository(store.db);
+    repo = new AlertsRepository(store.sql);
     delivered.length = 0;
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });
 
   it("keeps one open alert per (code, subject), merges evidence, resolves, and reopens as a new alert", async () => {
     const m = new AlertManager({ repo, sinks: [recorder], log: silentLogger });
-    expect(m.raise(flap("route:r1:::/0", [1, 2, 3], [{ ts: 100, score: 2100 }]), 100)?.type).toBe("opened");
-    expect(m.raise(flap("route:r1:::/0", [3, 4], [{ ts: 130, score: 2900 }]), 130)).toBeNull();
+    expect((await m.raise(flap("route:r1:::/0", [1, 2, 3], [{ ts: 100, score: 2100 }]), 100))?.type).toBe("opened");
+    expect(await m.raise(flap("route:r1:::/0", [3, 4], [{ ts: 130, score: 2900 }]), 130)).toBeNull();
     const open = m.get("route_flapping", "route:r1:::/0")!;
     expect(open.evidence).toEqual({ eventIds: [1, 2, 3, 4], scores: [{ ts: 100, score: 2100 }, { ts: 130, score: 2900 }], detail: {} });
     expect(m.openCounts()).toEqual(new Map([["r1", 1]]));
-    const r = m.resolve("route_flapping", "route:r1:::/0", 900, { scores: [{ ts: 900, score: 740 }] })!;
+    const r = (await m.resolve("route_flapping", "route:r1:::/0", 900, { scores: [{ ts: 900, score: 740 }] }))!;
     expect(r.alert).toMatchObject({ state: "resolved", openedAt: 100, resolvedAt: 900 });
-    expect(m.resolve("route_flapping", "route:r1:::/0", 901)).toBeNull();
-    expect(m.raise(flap("route:r1:::/0", [9], []), 1000)?.alert.id).not.toBe(open.id);
+    expect(await m.resolve("route_flapping", "route:r1:::/0", 901)).toBeNull();
+    expect((await m.raise(flap("route:r1:::/0", [9], []), 1000))?.alert.id).not.toBe(open.id);
     await m.flush();
     expect(delivered.map((a) => [a.state, a.id])).toEqual([
       ["open", open.id],
@@ -54,38 +54,38 @@ describe("AlertManager", () => {
       ["open", String(Number(open.id) + 1)],
     ]);
     expect(delivered.every((a) => alertSchema.safeParse(a).success)).toBe(true);
-    expect(repo.get(Number(open.id))?.evidence.scores.map((s) => s.score)).toEqual([2100, 2900, 740]);
-    expect(repo.list({ state: "resolved" }).map((a) => a.id)).toEqual([open.id]);
+    expect((await repo.get(Number(open.id)))?.evidence.scores.map((s) => s.score)).toEqual([2100, 2900, 740]);
+    expect((await repo.list({ state: "resolved" })).map((a) => a.id)).toEqual([open.id]);
   });
 
-  it("reconciles conditions (opens new findings, resolves vanished ones, leaves others' subjects alone) and reloads after a restart", () => {
+  it("reconciles conditions (opens new findings, resolves vanished ones, leaves others' subjects alone) and reloads after a restart", async () => {
     const m = new AlertManager({ repo, log: silentLogger });
     const lint = (subject: string, node: string | null): AlertInput => ({ code: "lint", subject, node, severity: "critical", summary: subject, evidence: { eventIds: [], scores: [] } });
-    m.reconcile("lint", [lint("lint:a", "r1"), lint("lint:b", null)], 10);
-    m.raise(flap("route:r2:::/0", [], []), 10);
-    const changes = m.reconcile("lint", [lint("lint:b", null), lint("lint:c", "r2")], 20);
+    await m.reconcile("lint", [lint("lint:a", "r1"), lint("lint:b", null)], 10);
+    await m.raise(flap("route:r2:::/0", [], []), 10);
+    const changes = await m.reconcile("lint", [lint("lint:b", null), lint("lint:c", "r2")], 20);
     expect(changes.map((c) => [c.type, c.alert.subject])).toEqual([
       ["resolved", "lint:a"],
       ["opened", "lint:c"],
     ]);
     const again = new AlertManager({ repo, log: silentLogger });
-    again.load();
+    await again.load();
     expect(again.openAlerts().map((a) => `${a.code}/${a.subject}`)).toEqual(["lint/lint:b", "route_flapping/route:r2:::/0", "lint/lint:c"]);
     expect(again.openCounts()).toEqual(new Map([["r1", 1], ["r2", 1]]));
-    expect(again.raise(lint("lint:b", null), 30)).toBeNull();
+    expect(await again.raise(lint("lint:b", null), 30)).toBeNull();
   });
 
   it("absorbs a symptom into its cause's open or resolved alert without opening or sending anything", async () => {
     const m = new AlertManager({ repo, sinks: [recorder], log: silentLogger });
     const cause: AlertInput = { code: "node_offline", subject: "node:r5", node: "r5", severity: "critical", summary: "r5 offline", evidence: { eventIds: [1], scores: [] } };
-    m.raise(cause, 10);
-    expect(m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [7, 8], []), 20)).toBe(true);
-    expect(m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [9], []), 25)).toBe(true);
+    await m.raise(cause, 10);
+    expect(await m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [7, 8], []), 20)).toBe(true);
+    expect(await m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [9], []), 25)).toBe(true);
     expect(m.get("node_offline", "node:r5")?.evidence).toEqual({ eventIds: [1, 7, 8, 9], scores: [], detail: { folded: [{ code: "route_flapping", subject: "route:r3:fd00:5::/64", node: "r1", ts: 20, summary: "route route:r3:fd00:5::/64 is flapping" }] } });
-    const id = m.resolve("node_offline", "node:r5", 30)!.alert.id;
-    expect(m.absorb({ code: "node_offline", subject: "node:r5", id }, flap("route:r4:fd00:5::/64", [11], []), 40)).toBe(true);
-    expect((repo.get(Number(id))?.evidence.detail?.folded as { subject: string }[]).map((f) => f.subject)).toEqual(["route:r3:fd00:5::/64", "route:r4:fd00:5::/64"]);
-    expect(m.absorb({ code: "node_offline", subject: "node:r9" }, flap("route:r4:::/0", [], []), 40)).toBe(false);
+    const id = (await m.resolve("node_offline", "node:r5", 30))!.alert.id;
+    expect(await m.absorb({ code: "node_offline", subject: "node:r5", id }, flap("route:r4:fd00:5::/64", [11], []), 40)).toBe(true);
+    expect(((await repo.get(Number(id)))?.evidence.detail?.folded as { subject: string }[]).map((f) => f.subject)).toEqual(["route:r3:fd00:5::/64", "route:r4:fd00:5::/64"]);
+    expect(await m.absorb({ code: "node_offline", subject: "node:r9" }, flap("route:r4:::/0", [], []), 40)).toBe(false);
     await m.flush();
     expect(delivered.map((a) => [a.code, a.state])).toEqual([
       ["node_offline", "open"],
@@ -97,7 +97,7 @@ describe("AlertManager", () => {
   it("logs a sink that gives up without failing detection", async () => {
     const log = new RecordingLogger();
     const m = new AlertManager({ repo, sinks: [{ name: "broken", deliver: () => Promise.reject(new Error("down")) }], log });
-    m.raise(flap("route:r1:::/0", [], []), 5);
+    await m.raise(flap("route:r1:::/0", [], []), 5);
     await m.flush();
     expect(log.entries.filter((e) => e.level === "warn").map((e) => [e.obj.sink, e.obj.error])).toEqual([["broken", "down"]]);
   });
@@ -125,9 +125,9 @@ describe("NatsAlertSink", () => {
     const dir = tempDir("mf-alerts-");
     const store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(0) });
     try {
-      const m = new AlertManager({ repo: new AlertsRepository(store.db), sinks: [new NatsAlertSink(nc)], log: silentLogger });
-      m.raise(flap("route:r1:::/0", [7], [{ ts: 1, score: 2500 }]), 1);
-      m.resolve("route_flapping", "route:r1:::/0", 2);
+      const m = new AlertManager({ repo: new AlertsRepository(store.sql), sinks: [new NatsAlertSink(nc)], log: silentLogger });
+      await m.raise(flap("route:r1:::/0", [7], [{ ts: 1, score: 2500 }]), 1);
+      await m.resolve("route_flapping", "route:r1:::/0", 2);
       await m.flush();
       await waitFor(() => got.length === 2, { timeoutMs: 5000, what: "two alerts on NATS" });
       expect(got.map((a) => [a.code, a.subject, a.state, a.evidence.eventIds])).toEqual([

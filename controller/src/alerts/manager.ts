@@ -19,37 +19,65 @@ export interface FoldedSymptom {
 }
 const key = (code: string, subject: string) => `${code}\u0000${subject}`;
 const merge = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean) => [...a, ...b.filter((y) => !a.some((x) => same(x, y)))].slice(-MAX_EVIDENCE);
+type ScorePoint = Alert["evidence"]["scores"][number];
+/** Score points from several detection passes, as one time series. */
+const mergeScores = (a: readonly ScorePoint[], b: readonly ScorePoint[]) => [...a, ...b.filter((y) => !a.some((x) => x.ts === y.ts))].sort((x, y) => x.ts - y.ts).slice(-MAX_EVIDENCE);
 
 /**
  * Alert lifecycle: open -> resolved, at most one open alert per (code, subject). Every
  * change is written to the database first, then handed to the sinks (NATS, webhooks)
- * without blocking detection. Open alerts are reloaded from the database on start.
+ * without blocking detection. Open alerts are reloaded from the database on start. The
+ * caller runs changes one at a time (inside `store.transaction`: the detection service
+ * does), so two raises of one alert never interleave.
  */
 export class AlertManager {
   private readonly open = new Map<string, Alert>();
   private readonly pending = new Set<Promise<void>>();
+  /** The silences as last read (`stillNotify` decides from them without a query). */
+  private silencesSeen: readonly Silence[] = [];
+  /** Alerts acknowledged through this manager (resolved ones are not in `open`). */
+  private readonly acked = new Set<string>();
 
   constructor(private readonly o: { repo: AlertsRepository; sinks?: readonly AlertSink[]; log: Logger; silences?: SilencesRepository }) {}
 
   /** The silence covering an alert at `ts`, if any. */
-  silenceFor(a: Pick<Alert, "code" | "subject" | "node" | "evidence">, ts: number): Silence | null {
-    return this.o.silences?.list(ts).find((s) => silences(s, a, ts)) ?? null;
+  async silenceFor(a: Pick<Alert, "code" | "subject" | "node" | "evidence">, ts: number): Promise<Silence | null> {
+    this.silencesSeen = (await this.o.silences?.list(ts)) ?? [];
+    return this.silencesSeen.find((s) => silences(s, a, ts)) ?? null;
+  }
+
+  /** Reads the silences again (after one was created or ended). */
+  async refreshSilences(ts: number): Promise<void> {
+    this.silencesSeen = (await this.o.silences?.list(ts)) ?? [];
+  }
+
+  /**
+   * Whether an alert waiting in a notification queue should still be sent: not
+   * acknowledged, not silenced, from what this manager last saw (no query: queues decide synchronously).
+   */
+  stillNotify(a: Alert, ts: number): boolean {
+    const cur = this.open.get(key(a.code, a.subject));
+    const latest = cur?.id === a.id ? cur : a;
+    if (latest.ack || this.acked.has(a.id)) return false;
+    return !this.silencesSeen.some((s) => silences(s, latest, ts));
   }
 
   /** Acknowledges an alert (open or resolved): who and when; false when there is no such alert. */
-  ack(id: number, by: string, ts: number): Alert | null {
-    const cur = [...this.open.values()].find((a) => a.id === String(id)) ?? this.o.repo.get(id);
+  async ack(id: number, by: string, ts: number): Promise<Alert | null> {
+    const cur = [...this.open.values()].find((a) => a.id === String(id)) ?? (await this.o.repo.get(id));
     if (!cur) return null;
     const next: Alert = { ...cur, ack: { by, at: ts } };
+    this.acked.add(next.id);
     if (cur.state === "open") this.open.set(key(cur.code, cur.subject), next);
-    this.o.repo.update(next, ts);
+    await this.o.repo.update(next, ts);
     return next;
   }
 
   /** Rebuilds the open set from the database. */
-  load(): void {
+  async load(): Promise<void> {
+    const open = await this.o.repo.list({ state: "open", limit: 5000 });
     this.open.clear();
-    for (const a of this.o.repo.list({ state: "open", limit: 5000 })) this.open.set(key(a.code, a.subject), a);
+    for (const a of open) this.open.set(key(a.code, a.subject), a);
   }
 
   isOpen(code: AlertCode, subject: string): boolean {
@@ -64,21 +92,21 @@ export class AlertManager {
    * Opens an alert, or adds the new evidence to the one already open (returns the change,
    * if any). `silence`: the silence it opens under (a config job's), instead of looking one up.
    */
-  raise(input: AlertInput, ts: number, silence?: Silence | null): AlertChange | null {
+  async raise(input: AlertInput, ts: number, silence?: Silence | null): Promise<AlertChange | null> {
     const cur = this.open.get(key(input.code, input.subject));
     if (cur) {
       const evidence = {
         eventIds: merge(cur.evidence.eventIds, input.evidence.eventIds, (a, b) => a === b),
-        scores: merge(cur.evidence.scores, input.evidence.scores, (a, b) => a.ts === b.ts),
+        scores: mergeScores(cur.evidence.scores, input.evidence.scores),
         detail: { ...cur.evidence.detail, ...input.evidence.detail },
       };
       const next: Alert = { ...cur, evidence, summary: input.summary, severity: input.severity, ...(input.text ? { text: input.text } : {}) };
       this.open.set(key(input.code, input.subject), next);
-      this.o.repo.update(next, ts);
+      await this.o.repo.update(next, ts);
       return null;
     }
-    silence ??= this.silenceFor(input, ts);
-    const a = this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null, silencedBy: silence?.id ?? null }, ts);
+    silence ??= await this.silenceFor(input, ts);
+    const a = await this.o.repo.insert({ ...input, state: "open", openedAt: ts, resolvedAt: null, silencedBy: silence?.id ?? null }, ts);
     this.open.set(key(a.code, a.subject), a);
     if (silence) this.o.log.info({ alert: a.id, code: a.code, subject: a.subject, silence: silence.id }, "alert silenced: recorded, not notified");
     else this.emit(a);
@@ -89,8 +117,8 @@ export class AlertManager {
    * Adds a symptom to the alert of its cause (open, or resolved: by id) as evidence, in
    * `evidence.detail.folded`; nothing opens and nothing is sent. False when there is no such alert.
    */
-  absorb(cause: { code: AlertCode; subject: string; id?: string }, symptom: AlertInput, ts: number): boolean {
-    const cur = cause.id === undefined ? this.open.get(key(cause.code, cause.subject)) : this.o.repo.get(Number(cause.id));
+  async absorb(cause: { code: AlertCode; subject: string; id?: string }, symptom: AlertInput, ts: number): Promise<boolean> {
+    const cur = cause.id === undefined ? this.open.get(key(cause.code, cause.subject)) : await this.o.repo.get(Number(cause.id));
     if (!cur) return false;
     const before = Array.isArray(cur.evidence.detail?.folded) ? (cur.evidence.detail.folded as FoldedSymptom[]) : [];
     const entry: FoldedSymptom = { code: symptom.code, subject: symptom.subject, node: symptom.node, ts, summary: symptom.summary.slice(0, 300) };
@@ -100,25 +128,25 @@ export class AlertManager {
       evidence: { ...cur.evidence, eventIds: merge(cur.evidence.eventIds, symptom.evidence.eventIds, (a, b) => a === b), detail: { ...cur.evidence.detail, folded } },
     };
     if (cur.state === "open") this.open.set(key(cur.code, cur.subject), next);
-    this.o.repo.update(next, ts);
+    await this.o.repo.update(next, ts);
     return true;
   }
 
   /** Resolves the open alert about (code, subject), if there is one. */
-  resolve(code: AlertCode, subject: string, ts: number, more?: Partial<Alert["evidence"]> & { summary?: string }): AlertChange | null {
+  async resolve(code: AlertCode, subject: string, ts: number, more?: Partial<Alert["evidence"]> & { summary?: string }): Promise<AlertChange | null> {
     const cur = this.open.get(key(code, subject));
     if (!cur) return null;
     const evidence = {
       eventIds: merge(cur.evidence.eventIds, more?.eventIds ?? [], (a, b) => a === b),
-      scores: merge(cur.evidence.scores, more?.scores ?? [], (a, b) => a.ts === b.ts),
+      scores: mergeScores(cur.evidence.scores, more?.scores ?? []),
       detail: { ...cur.evidence.detail, ...more?.detail },
     };
     const a: Alert = { ...cur, state: "resolved", resolvedAt: ts, evidence, summary: more?.summary ?? cur.summary };
     this.open.delete(key(code, subject));
-    this.o.repo.update(a, ts);
+    await this.o.repo.update(a, ts);
     // An alert nobody was told about opening is not announced resolving either; one
     // acknowledged or silenced since is recorded, not notified.
-    const silent = (a.silencedBy !== null && a.silencedBy !== undefined) || a.ack || this.silenceFor(a, ts) !== null;
+    const silent = (a.silencedBy !== null && a.silencedBy !== undefined) || a.ack || (await this.silenceFor(a, ts)) !== null;
     if (!silent) this.emit(a);
     else this.o.log.info({ alert: a.id, code: a.code, subject: a.subject }, "alert resolved while acknowledged or silenced: recorded, not notified");
     return { type: "resolved", alert: a };
@@ -129,30 +157,30 @@ export class AlertManager {
    * is active and not open, resolves open alerts of `code` (within `scope`) that are no
    * longer active.
    */
-  reconcile(code: AlertCode, active: readonly AlertInput[], ts: number, scope: (subject: string) => boolean = () => true): AlertChange[] {
+  async reconcile(code: AlertCode, active: readonly AlertInput[], ts: number, scope: (subject: string) => boolean = () => true): Promise<AlertChange[]> {
     const changes: AlertChange[] = [];
     const want = new Set(active.map((a) => a.subject));
     for (const a of [...this.open.values()]) {
       if (a.code === code && scope(a.subject) && !want.has(a.subject)) {
-        const c = this.resolve(code, a.subject, ts);
+        const c = await this.resolve(code, a.subject, ts);
         if (c) changes.push(c);
       }
     }
     for (const input of active) {
       if (this.isOpen(code, input.subject)) continue;
-      const c = this.raise(input, ts);
+      const c = await this.raise(input, ts);
       if (c) changes.push(c);
     }
     return changes;
   }
 
   /** One alert by id (open or resolved), from the database. */
-  byId(id: number): Alert | null {
+  byId(id: number): Promise<Alert | null> {
     return this.o.repo.get(id);
   }
 
   /** Alerts from the database with filters. */
-  list(q: AlertQuery): Alert[] {
+  list(q: AlertQuery): Promise<Alert[]> {
     return this.o.repo.list(q);
   }
 

@@ -24,7 +24,7 @@ describe("API (in-process)", () => {
     return { status: r.status, body: (r.headers.get("content-type")?.includes("json") ? await r.json() : await r.text()) as any };
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-api-");
     clock = new FakeClock(T0);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
@@ -33,7 +33,7 @@ describe("API (in-process)", () => {
     alerts = new Map([["ap-a", 2]]);
     app = createApi({ store, clock, log: silentLogger, registry, openAlertCounts: () => alerts });
     // ap-a and ap-b are mesh peers of each other and Babel neighbours; ap-c only says hello.
-    writeBatch(
+    await writeBatch(
       store,
       [
         { kind: "hello", msg: buildHello({ node: "ap-a", ts: T0, macs: [MAC_A], linkLocal: ["fe80::a"] }) },
@@ -47,8 +47,8 @@ describe("API (in-process)", () => {
       s.routing.data!.neighbors = [{ protocol: "babel1", kind: "babel", address: peer === MAC_B ? "fe80::b" : "fe80::a", iface: "mesh0", metric: 96, routes: 2, seenSec: null, helloSec: 4, expiresSec: 5, rttMs: null, rxcost: 96, txcost: 96, reach: "ffff", auth: null }];
       return s;
     };
-    writeBatch(store, [{ kind: "snapshot", msg: snap("ap-a", MAC_B, 1, T0 - 10_000) }, { kind: "snapshot", msg: snap("ap-b", MAC_A, 1, T0 - 10_000) }], T0 - 10_000);
-    writeBatch(store, [{ kind: "snapshot", msg: snap("ap-a", MAC_B, 2, T0) }, { kind: "snapshot", msg: snap("ap-b", MAC_A, 2, T0) }], T0);
+    await writeBatch(store, [{ kind: "snapshot", msg: snap("ap-a", MAC_B, 1, T0 - 10_000) }, { kind: "snapshot", msg: snap("ap-b", MAC_A, 1, T0 - 10_000) }], T0 - 10_000);
+    await writeBatch(store, [{ kind: "snapshot", msg: snap("ap-a", MAC_B, 2, T0) }, { kind: "snapshot", msg: snap("ap-b", MAC_A, 2, T0) }], T0);
   });
   afterEach(() => {
     store.close();
@@ -95,7 +95,7 @@ describe("API (in-process)", () => {
     routes[1] = { ...routes[1]!, type: "unreachable", metric: 65535, nextHops: [], reachable: false };
     // From an agent that predates the flag: read by the same rule.
     routes[2] = { ...routes[2]!, metric: 65535 };
-    writeBatch(store, [{ kind: "snapshot", msg: s }], T0 + 10_000);
+    await writeBatch(store, [{ kind: "snapshot", msg: s }], T0 + 10_000);
     const prefixes = (items: { prefix: string; reachable: boolean }[]) => items.map((r) => [r.prefix, r.reachable]);
     const current = await get("/api/nodes/ap-b/routes");
     expect(prefixes(current.body.items)).toEqual([[routes[0]!.prefix, true]]);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { ERROR_CODES } from "@meshfleet/shared";
-import type { ApiDeps } from "./deps";
-import { errorHandler } from "./errors";
+import type { ApiDeps } from "../http/deps";
+import { errorHandler } from "../http/errors";
 import { healthRoutes } from "./health-routes";
 import { nodesRoutes } from "./nodes-routes";
 import { seriesRoutes } from "./series-routes";
@@ -10,7 +10,7 @@ import { viewsRoutes } from "./views-routes";
 import { bodyLimit } from "hono/body-limit";
 import { requireToken } from "../auth/middleware";
 
-export type { ApiDeps } from "./deps";
+export type { ApiDeps } from "../http/deps";
 
 /**
  * The controller's HTTP API. Route modules are mounted under /api, one line each

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import { views, type NodeRow, type NodeStateRow } from "../store/index";
-import type { ApiDeps } from "./deps";
-import { notFound, params, query } from "./errors";
+import type { ApiDeps } from "../http/deps";
+import { notFound, params, query } from "../http/errors";
 import { nodeParams, routesQuery, type lists, type nodeDetail, type nodeSummary } from "./schemas";
-import { nodeStatus } from "./status";
+import { nodeStatus } from "../nodes/status";
 
 type Summary = z.infer<typeof nodeSummary>;
 
@@ -41,53 +41,51 @@ export function nodesRoutes(d: ApiDeps): Hono {
   const missed = d.offlineAfterIntervals ?? 3;
   const alerts = () => d.openAlertCounts?.() ?? new Map<string, number>();
   const skews = () => d.ingest?.clockSkews?.() ?? new Map<string, number>();
-  // Per-request memoised point lookups: a node view resolves its own few MACs, never the fleet's map.
-  const resolvers = () => {
-    const memo = new Map<string, string | null>();
-    const cached = (k: string, f: (k: string) => string | null) => {
-      if (!memo.has(k)) memo.set(k, f(k));
-      return memo.get(k)!;
-    };
-    return {
-      mac: (m: string) => cached(`m${m}`, () => d.store.nodes.resolveMac(m)),
-      addr: (a: string) => cached(`a${a}`, () => d.store.nodes.resolveAddress(a)),
-    };
+  // Per-request point lookups: a node view resolves its own few MACs, never the fleet's map.
+  // The views run twice: once to learn which names they ask for, then with the answers.
+  const resolving = async <T>(build: (r: { mac: (m: string) => string | null; addr: (a: string) => string | null }) => T): Promise<T> => {
+    const macs = new Map<string, string | null>();
+    const addrs = new Map<string, string | null>();
+    build({ mac: (m) => (macs.set(m, null), null), addr: (a) => (addrs.set(a, null), null) });
+    for (const m of macs.keys()) macs.set(m, await d.store.nodes.resolveMac(m));
+    for (const a of addrs.keys()) addrs.set(a, await d.store.nodes.resolveAddress(a));
+    return build({ mac: (m) => macs.get(m) ?? null, addr: (a) => addrs.get(a) ?? null });
   };
 
-  app.get("/nodes", (c) => {
+  app.get("/nodes", async (c) => {
     const now = d.clock.now();
-    const states = new Map(d.store.telemetry.states().map((s) => [s.nodeId, s]));
+    const states = new Map((await d.store.telemetry.states()).map((s) => [s.nodeId, s]));
     const counts = alerts();
     const skew = skews();
-    const sys = (st: NodeStateRow | null) => {
-      const raw = st ? d.store.telemetry.rawById(st.rawId) : null;
+    const sys = async (st: NodeStateRow | null) => {
+      const raw = st ? await d.store.telemetry.rawById(st.rawId) : null;
       return raw ? views.system(raw.data) : null;
     };
-    return c.json({
-      nodes: d.store.nodes.list().map((n) => {
-        const st = states.get(n.id) ?? null;
-        return summary(n, st, now, counts.get(n.id) ?? 0, missed, sys(st), skew.get(n.id) ?? null);
-      }),
-    });
+    const nodes = [];
+    for (const n of await d.store.nodes.list()) {
+      const st = states.get(n.id) ?? null;
+      nodes.push(summary(n, st, now, counts.get(n.id) ?? 0, missed, await sys(st), skew.get(n.id) ?? null));
+    }
+    return c.json({ nodes });
   });
 
-  app.get("/nodes/:id", (c) => {
+  app.get("/nodes/:id", async (c) => {
     const { id } = params(c, nodeParams);
-    const n = d.store.nodes.get(id);
+    const n = await d.store.nodes.get(id);
     if (!n) throw notFound(`node ${id}`);
-    const latest = d.store.telemetry.latest(id);
+    const latest = await d.store.telemetry.latest(id);
     const st = latest?.state ?? null;
     const raw = latest?.raw ?? null;
-    const r = resolvers();
-    const body: z.infer<typeof nodeDetail> = {
+    const [macs, linkLocal] = [await d.store.nodes.macsOf(id), await d.store.nodes.addressesOf(id)];
+    const body: z.infer<typeof nodeDetail> = await resolving((r) => ({
       ...summary(n, st, d.clock.now(), alerts().get(id) ?? 0, missed, raw ? views.system(raw.data) : null, skews().get(id) ?? null),
       firstSeen: n.firstSeen,
       hostname: n.hostname,
       mode: n.mode,
       capabilities: n.capabilities,
       tags: n.tags,
-      macs: d.store.nodes.macsOf(id),
-      linkLocal: d.store.nodes.addressesOf(id),
+      macs,
+      linkLocal,
       droppedTotal: st?.droppedTotal ?? 0,
       latest:
         st && raw
@@ -107,20 +105,19 @@ export function nodesRoutes(d: ApiDeps): Hono {
               radios: views.radios(raw.data),
             }
           : null,
-    };
+    }));
     return c.json(body);
   });
 
   const list = (name: keyof typeof lists) =>
-    app.get(`/nodes/:id/${name}`, (c) => {
+    app.get(`/nodes/:id/${name}`, async (c) => {
       const { id } = params(c, nodeParams);
       const all = name === "routes" && ["1", "true"].includes(query(c, routesQuery).all ?? "0");
-      if (!d.store.nodes.get(id)) throw notFound(`node ${id}`);
-      const latest = d.store.telemetry.latest(id);
+      if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
+      const latest = await d.store.telemetry.latest(id);
       const raw = latest?.raw ?? null;
       if (!raw) return c.json({ node: id, ts: null, items: [] });
-      const r = resolvers();
-      const items =
+      const items = await resolving((r) =>
         name === "stations"
           ? views.stations(raw.data, r.mac)
           : name === "mesh-paths"
@@ -131,7 +128,8 @@ export function nodesRoutes(d: ApiDeps): Hono {
                 ? views.routes(raw.data).filter((x) => all || x.reachable)
                 : name === "radios"
                   ? views.radios(raw.data)
-                  : views.counters(raw.data);
+                  : views.counters(raw.data),
+      );
       return c.json({ node: id, ts: raw.ts, items });
     });
   for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters", "radios"] as const) list(name);

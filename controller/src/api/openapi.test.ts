@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "./openapi";
-import { alertsQuery, eventsQuery } from "./events-alerts";
+import { alertsQuery, eventsQuery } from "../detect/http-routes";
 
 type Doc = { paths: Record<string, Record<string, { parameters?: { name: string }[]; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>> };
 

@@ -3,7 +3,8 @@ import { HISTORY_METRIC_NAMES } from "../store/index";
 import { errorBody, healthAnswer, historyAnswer, listOf, lists, namesAnswer, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
 import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
-import { alertsQuery, convergenceQuery, eventsQuery } from "./events-alerts";
+import { alertsQuery, convergenceQuery, eventsQuery } from "../detect/http-routes";
+import { ackBody, silenceBody } from "../detect/alert-controls";
 import { clientQuery, clientsQuery, roamingQuery } from "../clients/routes";
 import { auditQuery, diagBody } from "../diag/module";
 
@@ -26,6 +27,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
   }
+  const inputOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   const anyJson = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
   /** Query parameters straight from a route's zod query schema. */
   const queryOf = (schema: z.ZodObject) =>
@@ -42,6 +44,28 @@ export function openApiDocument(): Record<string, unknown> {
     },
     "/api/convergence": { get: { summary: "Convergence incidents (and the one in progress)", parameters: queryOf(convergenceQuery), responses: { 200: anyJson("incidents"), 400: err("invalid parameters") } } },
     "/api/churn": { get: { summary: "Current churn scores per route, mesh path, neighbour, node and link", responses: { 200: anyJson("scores") } } },
+    "/api/alerts/{id}/ack": {
+      post: {
+        summary: "Acknowledge an alert (operator role): who and when are recorded; the actor is the API token's name",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        requestBody: { required: false, content: { "application/json": { schema: inputOf(ackBody) } } },
+        responses: { 200: anyJson("the alert"), 400: err("invalid body"), 404: err("unknown alert") },
+      },
+    },
+    "/api/alerts/silences": {
+      get: { summary: "Active silences and maintenance windows (?all=1: also ended ones)", parameters: [q("all", { type: "string", enum: ["0", "1"] }, "1: also silences that ended")], responses: { 200: anyJson("silences") } },
+      post: {
+        summary: "Silence alerts by node, code or subject for a duration, or a maintenance window [fromTs, untilTs): silenced alerts are recorded but not notified",
+        requestBody: { required: true, content: { "application/json": { schema: inputOf(silenceBody) } } },
+        responses: { 201: anyJson("the silence"), 400: err("no node, code or subject; no end; or an end before the start") },
+      },
+    },
+    "/api/alerts/silences/{id}": {
+      delete: { summary: "End a silence now", parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }], responses: { 200: anyJson("the silence"), 404: err("unknown silence") } },
+    },
+  };
+  const livePaths = {
+    "/api/live": { get: { summary: "Server-sent events for the dashboard: a `snapshot` event per stored node update and `alert` events (the token may be given as ?token= here only)", responses: { 200: { description: "event stream", content: { "text/event-stream": { schema: { type: "string" } } } } } } },
   };
   const macParam = { name: "mac", in: "path", required: true, schema: { type: "string", pattern: "^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$" } };
   const clientPaths = {
@@ -72,6 +96,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     "/api/diag/audit": { get: { summary: "Every diagnostic request, newest first: who (the API token), what, when, result, argv", parameters: queryOf(auditQuery), responses: { 200: anyJson("audit rows"), 400: err("invalid parameters") } } },
+    "/api/cluster": { get: { summary: "Several controllers: this one's id, whether it leads, the partitions it holds and the members it sees (cluster null when it runs alone)", responses: { 200: anyJson("cluster") } } },
     "/api/diag/commands": { get: { summary: "The diagnostics list: each kind's arguments with their bounds and defaults", responses: { 200: anyJson("commands") } } },
   };
   const jobPaths = {
@@ -146,6 +171,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...detectionPaths,
+      ...livePaths,
       ...clientPaths,
       ...diagPaths,
       ...jobPaths,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeId } from "@meshfleet/shared";
+import { durationMs, meshPath as wireMeshPath, meshPeerInfo, nextHop, nodeId, route as wireRoute, routingNeighbor, station as wireStation } from "@meshfleet/shared";
 import { HISTORY_METRIC_NAMES } from "../store/index";
 
 /** Request and response schemas of the API; the OpenAPI document is generated from them. */
@@ -8,19 +8,11 @@ export const errorBody = z.object({ code: z.string(), message: z.string() });
 export const nodeParams = z.object({ id: nodeId });
 
 const msInt = z.coerce.number().int().nonnegative().max(8_640_000_000_000_000);
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** A step in ms (`60000`) or as a duration (`30s`, `5m`, `1h`); 0 = raw samples. */
-export const stepParam = z.union([
-  z.string().regex(/^\d+$/).transform(Number),
-  z
-    .string()
-    .regex(DURATION, "a step is milliseconds or a duration such as 30s, 5m, 1h")
-    .transform((s) => {
-      const m = DURATION.exec(s)!;
-      return Number(m[1]) * UNIT[m[2]!]!;
-    }),
-]);
+export const stepParam = z
+  .string()
+  .refine((s) => durationMs(s) !== null, "a step is milliseconds or a duration such as 30s, 5m, 1h")
+  .transform((s) => durationMs(s)!);
 
 export const historyQuery = z
   .object({
@@ -104,50 +96,27 @@ export const nodeSummary = z.object({
     .describe("how far the node's clock is from the broker's (ms, positive: ahead), measured since the controller started; null when not measured. Beyond serve --clock-skew its snapshots are stored at the broker's time"),
 });
 
-const station = z.object({
-  iface: z.string(),
-  mac: z.string(),
-  signalDbm: z.number().nullable(),
-  signalAvgDbm: z.number().nullable(),
-  txBitrateMbps: z.number().nullable(),
-  rxBitrateMbps: z.number().nullable(),
-  expectedThroughputMbps: z.number().nullable(),
-  inactiveMs: z.number().nullable(),
-  meshPlink: z.string().nullable(),
-  airtimeMetric: z.number().nullable(),
-  node: z.string().nullable().describe("fleet node owning this MAC"),
-});
-const meshPath = z.object({
-  dest: z.string(),
-  nextHop: z.string(),
-  iface: z.string(),
-  metric: z.number().nullable(),
-  hopCount: z.number().nullable(),
-  flags: z.number().nullable(),
-  sn: z.number().nullable(),
-  destNode: z.string().nullable(),
-  nextHopNode: z.string().nullable(),
-});
-const neighbor = z.object({
-  protocol: z.string(),
-  kind: z.string(),
-  address: z.string(),
-  iface: z.string().nullable(),
-  metric: z.number().nullable(),
-  rxcost: z.number().nullable(),
-  txcost: z.number().nullable(),
-  rttMs: z.number().nullable(),
-  seenSec: z.number().nullable(),
-  node: z.string().nullable(),
-});
-const route = z.object({
-  prefix: z.string(),
-  protocol: z.string().nullable(),
-  type: z.string().nullable(),
-  primary: z.boolean(),
-  metric: z.number().nullable(),
-  via: z.string().nullable(),
-  iface: z.string().nullable(),
+/*
+ * The list items below are the wire records (@meshfleet/shared) as the API shows them:
+ * the fields picked from the one definition of each record, plus what the controller
+ * adds (the fleet node owning a MAC or address, counts instead of arrays).
+ */
+const station = wireStation
+  .pick({ iface: true, mac: true, signalDbm: true, signalAvgDbm: true, txBitrateMbps: true, rxBitrateMbps: true, expectedThroughputMbps: true, inactiveMs: true })
+  .extend({
+    meshPlink: meshPeerInfo.shape.plink.describe("mesh peer link state (mesh points)"),
+    airtimeMetric: meshPeerInfo.shape.airtimeMetric,
+    node: z.string().nullable().describe("fleet node owning this MAC"),
+  });
+const meshPath = wireMeshPath
+  .pick({ dest: true, nextHop: true, iface: true, metric: true, hopCount: true, flags: true, sn: true })
+  .extend({ destNode: z.string().nullable(), nextHopNode: z.string().nullable() });
+const neighbor = routingNeighbor
+  .pick({ protocol: true, kind: true, address: true, iface: true, metric: true, rxcost: true, txcost: true, rttMs: true, seenSec: true })
+  .extend({ node: z.string().nullable() });
+const route = wireRoute.pick({ prefix: true, protocol: true, type: true, primary: true, metric: true }).extend({
+  via: nextHop.shape.via.describe("the first next hop's address"),
+  iface: nextHop.shape.iface,
   nextHops: z.number().int(),
   reachable: z.boolean().describe("false: listed by the daemon but retracted by its routing protocol (infinite metric, unreachable); shown only with ?all=1"),
 });

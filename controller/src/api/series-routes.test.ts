@@ -29,12 +29,12 @@ describe("GET /api/nodes/:id/series", () => {
     return { status: r.status, body: (await r.json()) as any };
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-series-");
     clock = new FakeClock(T0 + 3 * MINUTE_MS);
-    store = openStore({ file: `${dir.path}/c.sqlite`, clock });
+    store = openStore({ file: `${dir.path}/c.sqlite`, clock, rollupEveryMs: MINUTE_MS });
     app = createApi({ store, clock, log: silentLogger, registry: new Registry() });
-    writeBatch(
+    await writeBatch(
       store,
       [
         { kind: "hello", msg: buildHello({ node: "ap-a", ts: T0, macs: [MAC_A] }) },
@@ -46,7 +46,7 @@ describe("GET /api/nodes/:id/series", () => {
       const ts = T0 + (seq - 1) * 10_000;
       const profile = { stations: seq <= 12 ? 2 : 1, counters: 1, meshPaths: 0, routes: 0, neighbors: 0 };
       const msg = buildSnapshot({ node: "ap-a", seq, ts, peers: [MAC_B], profile, signal: (i) => (i === 0 ? -40 - seq : -60) });
-      writeBatch(store, [{ kind: "snapshot", msg }], ts);
+      await writeBatch(store, [{ kind: "snapshot", msg }], ts);
     }
   });
   afterEach(() => {
@@ -133,7 +133,7 @@ describe("GET /api/nodes/:id/series", () => {
     expect((await get(`/api/nodes/ap-a/series?metric=signal&from=${T0 - 23 * 3600_000}&to=${T0}&limit=2000`)).status).toBe(200);
   });
 
-  it("is in the OpenAPI document", () => {
+  it("is in the OpenAPI document", async () => {
     const doc = openApiDocument() as { paths: Record<string, { get: { parameters: { name: string; required?: boolean }[] } }> };
     expect(doc.paths["/api/nodes/{id}/series"]!.get.parameters.map((p) => [p.name, p.required])).toEqual([
       ["id", true],

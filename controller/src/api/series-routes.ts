@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { ValidationError } from "@meshfleet/shared";
 import { MAC_KEYED_METRICS, type HistoryMetric } from "../store/index";
-import type { ApiDeps } from "./deps";
-import { notFound, params, query } from "./errors";
+import type { ApiDeps } from "../http/deps";
+import { notFound, params, query } from "../http/errors";
 import { SERIES_LIMITS, nodeParams, seriesQuery, type seriesAnswer } from "./schemas";
 
 const invalid = (why: string) => new ValidationError(`invalid query parameters: ${why}`);
@@ -16,10 +16,10 @@ const invalid = (why: string) => new ValidationError(`invalid query parameters: 
  */
 export function seriesRoutes(d: ApiDeps): Hono {
   const app = new Hono();
-  app.get("/nodes/:id/series", (c) => {
+  app.get("/nodes/:id/series", async (c) => {
     const { id } = params(c, nodeParams);
     const q = query(c, seriesQuery);
-    if (!d.store.nodes.get(id)) throw notFound(`node ${id}`);
+    if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 3600_000;
     const step = q.step ?? 0;
@@ -28,8 +28,9 @@ export function seriesRoutes(d: ApiDeps): Hono {
     if (step > 0 && step < 1000) throw invalid("step must be 0 (raw) or at least 1000 ms");
     if (step === 0 && to - from > SERIES_LIMITS.rawRangeMs) throw invalid("raw samples (no step) cover at most 24 h; give a step");
     if (step > 0 && (to - from) / step > SERIES_LIMITS.maxSamples) throw invalid(`more than ${SERIES_LIMITS.maxSamples} buckets; use a larger step`);
-    const r = d.store.series({ node: id, metric: q.metric as HistoryMetric, from, to, step, limit, maxSeries: SERIES_LIMITS.maxSeries });
-    const owner = MAC_KEYED_METRICS.has(r.metric) ? (k: string) => d.store.nodes.resolveMac(k) : () => null;
+    const r = await d.store.series({ node: id, metric: q.metric as HistoryMetric, from, to, step, limit, maxSeries: SERIES_LIMITS.maxSeries });
+    const owners = new Map<string, string | null>();
+    if (MAC_KEYED_METRICS.has(r.metric)) for (const s of r.series) owners.set(s.key, await d.store.nodes.resolveMac(s.key));
     const body: z.infer<typeof seriesAnswer> = {
       node: id,
       metric: r.metric,
@@ -39,7 +40,7 @@ export function seriesRoutes(d: ApiDeps): Hono {
       limit,
       source: r.source,
       ts: r.ts,
-      series: r.series.map((s) => ({ key: s.key, node: owner(s.key), values: s.values })),
+      series: r.series.map((s) => ({ key: s.key, node: owners.get(s.key) ?? null, values: s.values })),
       truncated: r.truncated,
     };
     return c.json(body);

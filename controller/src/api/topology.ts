@@ -1,19 +1,12 @@
 import type { z } from "zod";
 import type { PackedSnapshot } from "../store/index";
 import type { netjsonGraph } from "./schemas";
-import type { NodeStatus } from "./status";
+import type { NodeStatus } from "../nodes/status";
+import type { LinkHealthInfo } from "../http/deps";
 
 export type NetJsonGraph = z.infer<typeof netjsonGraph>;
 
 /** A mesh link's health as the detector sees it (link subjects `link:a-b`, a < b). */
-export interface LinkHealthInfo {
-  health: "ok" | "degraded" | "down";
-  nodes: readonly [string, string];
-  since: number | null;
-  reason: string | null;
-  sides: readonly unknown[];
-}
-
 export interface TopologyInput {
   timestamp: number;
   /** Mesh link health by `link:a-b` (now only; absent for past topologies). */

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { HISTORY_METRICS, MAC_KEYED_METRICS, MINUTE_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
-import type { ApiDeps } from "./deps";
-import { query } from "./errors";
+import type { ApiDeps } from "../http/deps";
+import { query } from "../http/errors";
 import { historyQuery, topologyQuery } from "./schemas";
-import { nodeStatus } from "./status";
+import { nodeStatus } from "../nodes/status";
 import { buildTopology } from "./topology";
 import { ValidationError } from "@meshfleet/shared";
 
@@ -14,7 +14,7 @@ const MAX_BUCKETS = 10_000;
 export function viewsRoutes(d: ApiDeps): Hono {
   const app = new Hono();
 
-  app.get("/history", (c) => {
+  app.get("/history", async (c) => {
     const q = query(c, historyQuery);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 3600_000;
@@ -23,36 +23,37 @@ export function viewsRoutes(d: ApiDeps): Hono {
     if (step > 0 && (to - from) / step > MAX_BUCKETS) throw new ValidationError(`invalid query parameters: more than ${MAX_BUCKETS} buckets; use a larger step`);
     if (step === 0 && to - from > 24 * 3600_000) throw new ValidationError("invalid query parameters: raw samples (no step) cover at most 24 h; give a step");
     if (step > 0 && step < 1000) throw new ValidationError("invalid query parameters: step must be 0 (raw) or at least 1000 ms");
-    return c.json(d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED_METRICS.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
+    return c.json(await d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED_METRICS.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
   });
 
   app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, hour: 60 * MINUTE_MS } }));
 
   // What the fleet can name: every MAC and link-local address a node announced, by node id.
-  app.get("/names", (c) =>
-    c.json({ macs: Object.fromEntries([...d.store.nodes.macMap()].sort()), addresses: Object.fromEntries([...d.store.nodes.addressMap()].sort()) }),
+  app.get("/names", async (c) =>
+    c.json({ macs: Object.fromEntries([...(await d.store.nodes.macMap())].sort()), addresses: Object.fromEntries([...(await d.store.nodes.addressMap())].sort()) }),
   );
 
-  app.get("/topology", (c) => {
+  app.get("/topology", async (c) => {
     const { at } = query(c, topologyQuery);
     const now = d.clock.now();
     const missed = d.offlineAfterIntervals ?? 3;
-    const states = new Map(d.store.telemetry.states().map((s) => [s.nodeId, s]));
-    const nodes = d.store.nodes.list().map((n) => {
+    const states = new Map((await d.store.telemetry.states()).map((s) => [s.nodeId, s]));
+    const nodes = [];
+    for (const n of await d.store.nodes.list()) {
       const st = states.get(n.id) ?? null;
       let data: PackedSnapshot | null = null;
       let status = nodeStatus(st, now, missed);
       if (at === undefined) {
-        if (st && status === "online") data = d.store.telemetry.rawById(st.rawId)?.data ?? null;
+        if (st && status === "online") data = (await d.store.telemetry.rawById(st.rawId))?.data ?? null;
       } else {
-        const row = d.store.telemetry.at(n.id, at);
+        const row = await d.store.telemetry.at(n.id, at);
         const fresh = row !== null && at - row.ts <= missed * (st?.intervalMs ?? n.intervalMs ?? 10_000);
         data = fresh ? row.data : null;
         status = row === null ? "unknown" : fresh ? "online" : "offline";
       }
-      return { id: n.id, status, model: n.model, data };
-    });
-    return c.json(buildTopology({ timestamp: at ?? now, nodes, macToNode: d.store.nodes.macMap(), addressToNode: d.store.nodes.addressMap(), ...(at === undefined && d.linkHealth ? { linkHealth: d.linkHealth() } : {}) }));
+      nodes.push({ id: n.id, status, model: n.model, data });
+    }
+    return c.json(buildTopology({ timestamp: at ?? now, nodes, macToNode: await d.store.nodes.macMap(), addressToNode: await d.store.nodes.addressMap(), ...(at === undefined && d.linkHealth ? { linkHealth: d.linkHealth() } : {}) }));
   });
   return app;
 }

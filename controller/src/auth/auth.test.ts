@@ -14,14 +14,14 @@ describe("API bearer tokens", () => {
   let store: Store;
   let app: Hono;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-auth-");
     store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(1_790_000_000_000) });
     const jobs = new Hono();
     jobs.post("/jobs", (c) => c.json({ created: true }, 201));
     app = createApi({ store, clock: new FakeClock(1_790_000_000_000), log: silentLogger, registry: new Registry(), auth: "tokens", routes: [jobs] });
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });
@@ -41,9 +41,9 @@ describe("API bearer tokens", () => {
   });
 
   it("lets each role do what it may: viewer reads, operator creates jobs, admin everything", async () => {
-    const viewer = createToken(store, { role: "viewer", name: "wall screen" }).token;
-    const operator = createToken(store, { role: "operator", name: "noc" }).token;
-    const admin = createToken(store, { role: "admin", name: "me" }).token;
+    const viewer = (await createToken(store, { role: "viewer", name: "wall screen" })).token;
+    const operator = (await createToken(store, { role: "operator", name: "noc" })).token;
+    const admin = (await createToken(store, { role: "admin", name: "me" })).token;
     expect((await get("/api/nodes", viewer)).status).toBe(200);
     expect((await get("/metrics", viewer)).status).toBe(200);
     const denied = await post("/api/jobs", viewer);
@@ -56,24 +56,24 @@ describe("API bearer tokens", () => {
   });
 
   it("stores only a hash, and a revoked token stops working", async () => {
-    const { id, token } = createToken(store, { role: "viewer", name: "temp" });
+    const { id, token } = await createToken(store, { role: "viewer", name: "temp" });
     expect(token).toMatch(/^mf_[A-Za-z0-9_-]{43}$/);
-    expect(verifyToken(store, token)).toEqual({ id, name: "temp", role: "viewer" });
+    expect(await verifyToken(store, token)).toEqual({ id, name: "temp", role: "viewer" });
     const rows = store.db.select().from(apiTokens).all();
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(JSON.stringify(rows)).not.toContain(token.slice(3));
     expect(rows[0]).toMatchObject({ id, role: "viewer", name: "temp" });
-    expect(revokeToken(store, id)).toBe(true);
-    expect(revokeToken(store, id)).toBe(false);
-    expect(verifyToken(store, token)).toBeNull();
+    expect(await revokeToken(store, id)).toBe(true);
+    expect(await revokeToken(store, id)).toBe(false);
+    expect(await verifyToken(store, token)).toBeNull();
     expect((await get("/api/nodes", token)).status).toBe(401);
-    expect(listTokens(store)[0]).toMatchObject({ id, revokedAt: expect.any(Number) as number });
+    expect((await listTokens(store))[0]).toMatchObject({ id, revokedAt: expect.any(Number) as number });
   });
 
   it("accepts ?token= only on the live stream, and limits request bodies", async () => {
-    const viewer = createToken(store, { role: "viewer", name: "v" }).token;
+    const viewer = (await createToken(store, { role: "viewer", name: "v" })).token;
     expect((await get(`/api/nodes?token=${viewer}`)).status).toBe(401);
-    const admin = createToken(store, { role: "admin", name: "a" }).token;
+    const admin = (await createToken(store, { role: "admin", name: "a" })).token;
     const big = await post("/api/jobs", admin, { pad: "x".repeat(300 * 1024) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: "E_TOO_LARGE" });

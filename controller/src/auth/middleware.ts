@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ERROR_CODES } from "@meshfleet/shared";
-import type { Store } from "../store/index";
+import type { StoreApi } from "../store/index";
 import { roleAllows, verifyToken, type Role } from "./tokens";
 
 /** The role a request needs: /api/admin/* is for admins whatever the method; reads are for viewers, jobs and alert acknowledgements/silences for operators, everything else for admins. */
@@ -28,10 +28,10 @@ function bearer(c: Context): string | null {
  * Bearer-token access control for `/api/*` and `/metrics`: 401 without a valid token,
  * 403 when its role is too low. Tokens are looked up by their hash, never logged.
  */
-export function requireToken(store: Store): MiddlewareHandler {
+export function requireToken(store: StoreApi): MiddlewareHandler {
   return async (c, next) => {
     const token = bearer(c);
-    const who = token ? verifyToken(store, token) : null;
+    const who = token ? await verifyToken(store, token) : null;
     if (!who) return c.json({ code: ERROR_CODES.unauthorized, message: "a valid bearer token is required (Authorization: Bearer <token>)" }, 401);
     const need = requiredRole(c.req.method, c.req.path);
     if (!roleAllows(who.role, need)) return c.json({ code: ERROR_CODES.forbidden, message: `this needs the ${need} role; the token has ${who.role}` }, 403);

@@ -9,7 +9,7 @@ import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobsRepository } from "../jobs/repo";
 import { JobService } from "../jobs/service";
-import { jobsRoutes } from "../api/jobs";
+import { jobsRoutes } from "../jobs/routes";
 import { createApi } from "../api/app";
 import { createToken } from "./tokens";
 
@@ -23,20 +23,20 @@ describe("a Wi-Fi key never leaves the controller through the API or the logs", 
   let app: Hono;
   let token: string;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-nosecrets-");
     const clock = new FakeClock(T0);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-    writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })), T0);
+    await writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })), T0);
     const w = baselineWireless("23.05.3");
     w.interfaces = w.interfaces.map((i) => ({ ...i, ssid: "HomeNet", encryption: "psk2", keyFingerprint: "00112233aabbccdd" }));
-    for (const n of ["n1", "n2"]) new JobsRepository(store).putWireless(n, T0, w);
+    for (const n of ["n1", "n2"]) await new JobsRepository(store).putWireless(n, T0, w);
     log = new RecordingLogger();
     const service = new JobService({ store, clock, log });
     app = createApi({ store, clock, log, registry: new Registry(), auth: "tokens", routes: [jobsRoutes(service)] });
-    token = createToken(store, { role: "admin", name: "t" }).token;
+    token = (await createToken(store, { role: "admin", name: "t" })).token;
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });

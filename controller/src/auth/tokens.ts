@@ -1,8 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { eq, isNull } from "drizzle-orm";
-import { apiTokens } from "@meshfleet/migrations";
 import { z } from "zod";
-import type { Store } from "../store/index";
+import type { StoreApi } from "../store/index";
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
 export const role = z.enum(ROLES);
@@ -25,47 +23,52 @@ export interface TokenInfo {
   revokedAt: number | null;
 }
 
+interface TokenDbRow {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 /**
  * Creates a bearer token (`mf_` + 32 random bytes, base64url). Only its sha256 is stored;
  * the token itself is returned once.
  */
-export function createToken(store: Store, o: { role: Role; name: string }, now = Date.now()): { id: string; token: string } {
+export async function createToken(store: StoreApi, o: { role: Role; name: string }, now = Date.now()): Promise<{ id: string; token: string }> {
   const r = role.parse(o.role);
   const name = z.string().min(1).max(64).parse(o.name);
   const token = `mf_${randomBytes(32).toString("base64url")}`;
   const id = randomUUID().slice(0, 8);
-  store.db.insert(apiTokens).values({ id, name, role: r, hash: hashOf(token), createdAt: now }).run();
+  await store.sql.run("INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)", [id, name, r, hashOf(token), now]);
   return { id, token };
 }
 
 /** The token's id, name and role, or null when it is unknown or revoked. Compares hashes in constant time. */
-export function verifyToken(store: Store, token: string): { id: string; name: string; role: Role } | null {
+export async function verifyToken(store: StoreApi, token: string): Promise<{ id: string; name: string; role: Role } | null> {
   if (!/^mf_[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const h = hashOf(token);
-  const row = store.db.select().from(apiTokens).where(eq(apiTokens.hash, h)).get();
-  if (!row || row.revokedAt !== null) return null;
+  const [row] = await store.sql.query<TokenDbRow>("SELECT * FROM api_tokens WHERE hash = $1", [h]);
+  if (!row || row.revoked_at !== null) return null;
   if (!timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(h, "hex"))) return null;
   const r = role.safeParse(row.role);
   return r.success ? { id: row.id, name: row.name, role: r.data } : null;
 }
 
-export function listTokens(store: Store): TokenInfo[] {
-  return store.db
-    .select()
-    .from(apiTokens)
-    .all()
-    .map((t) => ({ id: t.id, name: t.name, role: role.catch("viewer").parse(t.role), createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt }));
+export async function listTokens(store: StoreApi): Promise<TokenInfo[]> {
+  const rows = await store.sql.query<TokenDbRow>("SELECT * FROM api_tokens ORDER BY created_at, id");
+  return rows.map((t) => ({ id: t.id, name: t.name, role: role.catch("viewer").parse(t.role), createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at }));
 }
 
 /** Revokes a token by id; false when there is no such active token. */
-export function revokeToken(store: Store, id: string, now = Date.now()): boolean {
-  const row = store.db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
-  if (!row || row.revokedAt !== null) return false;
-  store.db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).run();
-  return true;
+export async function revokeToken(store: StoreApi, id: string, now = Date.now()): Promise<boolean> {
+  return (await store.sql.run("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, id])) > 0;
 }
 
 /** How many active tokens exist (serve warns when there are none). */
-export function activeTokenCount(store: Store): number {
-  return store.db.select().from(apiTokens).where(isNull(apiTokens.revokedAt)).all().length;
+export async function activeTokenCount(store: StoreApi): Promise<number> {
+  const [r] = await store.sql.query<{ n: number }>("SELECT count(*) AS n FROM api_tokens WHERE revoked_at IS NULL");
+  return Number(r?.n ?? 0);
 }

@@ -6,7 +6,7 @@ import { Registry } from "../metrics/registry";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { DetectionService } from "../detect/service";
 import { createApi } from "../api/app";
-import { eventsAlertsRoutes } from "../api/events-alerts";
+import { eventsAlertsRoutes } from "../detect/http-routes";
 import { registerAlertsCommand } from "./alerts-command";
 
 const T0 = Date.UTC(2026, 4, 1, 20);
@@ -23,22 +23,22 @@ describe("meshfleet-controller alerts (against the in-process API)", () => {
     registerAlertsCommand(program, { fetch: (url, init) => Promise.resolve(app.request(url.replace("http://ctl:8080", ""), init)), write: (t) => void (out += t), user: "carol" });
     await program.parseAsync(["node", "x", "alerts", ...argv, "--api", "http://ctl:8080"]);
   };
-  beforeEach(() => {
+  beforeEach(async () => {
     out = "";
     dir = tempDir("mf-cli-alerts-");
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     svc = new DetectionService({ store, clock, log: silentLogger });
-    svc.load();
+    await svc.load();
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });
 
   it("acks, silences for a duration, plans a maintenance window, lists and ends silences", async () => {
-    const id = svc.alerts.raise({ code: "node_offline", subject: "node:r1", node: "r1", severity: "critical", summary: "r1 offline", evidence: { eventIds: [], scores: [] } }, T0)!.alert.id;
+    const id = (await svc.alerts.raise({ code: "node_offline", subject: "node:r1", node: "r1", severity: "critical", summary: "r1 offline", evidence: { eventIds: [], scores: [] } }, T0))!.alert.id;
     await run("ack", id);
-    expect(svc.alerts.byId(Number(id))?.ack).toEqual({ by: "carol", at: T0 });
+    expect((await svc.alerts.byId(Number(id)))?.ack).toEqual({ by: "carol", at: T0 });
     await run("silence", "--node", "r2", "--for", "2h", "--reason", "moving it");
     await run("silence", "--code", "link_degraded", "--from", "2026-05-01T22:00:00Z", "--until", "2026-05-01T23:30:00Z", "--reason", "antenna work");
     await run("silences");

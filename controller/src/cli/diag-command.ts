@@ -53,6 +53,8 @@ export function diagCliArgs(kind: string, operand: string | undefined, o: DiagOp
       return drop({ kind: k, target: need("target"), maxHops: int(o.maxHops, "--max-hops") });
     case "iperf3":
       return drop({ kind: k, target: need("target"), durationSec: int(o.duration, "--duration") });
+    case "iperf3-server":
+      throw new ConfigError(`${kind} is started on the target of an iperf3 test, not asked for alone: meshfleet-controller diag <node> iperf3 <target node>`);
     case "route":
       return { kind: k, prefix: need("prefix") };
     case "mpath":
@@ -94,7 +96,7 @@ async function readEvents(body: ReadableStream<Uint8Array>, on: (event: string, 
 export function registerDiagCommand(program: Command, io: DiagCliIo = realIo()): void {
   program
     .command("diag <node> <kind> [operand]")
-    .description(`run a remote diagnostic on a node, output as it arrives (${DIAG_KINDS.join(", ")})`)
+    .description(`run a remote diagnostic on a node, output as it arrives (${DIAG_KINDS.filter((k) => k !== "iperf3-server").join(", ")})`)
     .option("--api <url>", "controller API", process.env.MESHFLEET_API ?? "http://127.0.0.1:8080")
     .option("--token <token>", "API token with the operator role (default: $MESHFLEET_TOKEN)")
     .option("--count <n>", "ping/ping6: probes")

@@ -8,7 +8,7 @@ import { writeBatch } from "../ingest/writer";
 import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobService } from "../jobs/service";
-import { jobsRoutes } from "../api/jobs";
+import { jobsRoutes } from "../jobs/routes";
 import { coerceParams, registerJobCommand, runJobApply, type JobCliIo } from "./job-command";
 
 const T0 = 1_800_000_000_000;
@@ -20,40 +20,37 @@ describe("job CLI", () => {
   let app: Hono;
   let out: string;
   let polls: number;
-  let onPoll: (n: number) => void;
+  let onPoll: (n: number) => Promise<void>;
   const io = (): JobCliIo => ({
     fetch: (url, init) => Promise.resolve(app.request(url.replace("http://ctl:8080", ""), init)),
     write: (t) => {
       out += t;
     },
-    sleep: () => {
-      onPoll(++polls);
-      return Promise.resolve();
-    },
+    sleep: () => onPoll(++polls),
     tty: false,
   });
   const report = (jobId: string, node: string, state: "applying" | "verified" | "rolled_back", reason: string | null = null, step: string | null = null) =>
     service.onItems([{ kind: "jobStatus", msg: { type: "jobStatus", v: 1, jobId, node, boot: "boot-0001", ts: T0, state, reason, step } }]);
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-job-cli-");
     const clock = new FakeClock(T0);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-    writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })), T0);
+    await writeBatch(store, ["n1", "n2"].map((node) => ({ kind: "hello" as const, msg: { ...buildHello({ node, ts: T0 }), capabilities: ["stations", "uci-jobs"] } })), T0);
     service = new JobService({ store, clock, log: silentLogger });
-    for (const n of ["n1", "n2"]) service.repo.putWireless(n, T0, baselineWireless("23.05.3"));
+    for (const n of ["n1", "n2"]) await service.repo.putWireless(n, T0, baselineWireless("23.05.3"));
     app = new Hono();
     app.route("/api", jobsRoutes(service));
     out = "";
     polls = 0;
-    onPoll = () => {};
+    onPoll = () => Promise.resolve();
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });
 
-  it("types --param values by the template's schema", () => {
+  it("types --param values by the template's schema", async () => {
     expect(coerceParams("roaming", ["ssid=Home=Net", "mobility_domain=1234", "ft_over_ds=1", "ieee80211k=false"])).toEqual({
       ssid: "Home=Net",
       mobility_domain: "1234",
@@ -65,11 +62,11 @@ describe("job CLI", () => {
   });
 
   it("apply shows per-node lines and a progress bar until the job ends", async () => {
-    onPoll = (n) => {
-      const id = service.repo.list(1)[0]!.id;
-      if (n === 1) report(id, "n1", "applying", null, "reload wifi");
-      if (n === 2) report(id, "n1", "verified");
-      if (n === 3) report(id, "n2", "verified");
+    onPoll = async (n) => {
+      const id = (await service.repo.list(1))[0]!.id;
+      if (n === 1) await report(id, "n1", "applying", null, "reload wifi");
+      if (n === 2) await report(id, "n1", "verified");
+      if (n === 3) await report(id, "n2", "verified");
     };
     const code = await runJobApply(
       { template: "ssid", param: ["ssid=Fleet", "key=secret key 1"], target: "all", api: "http://ctl:8080", canary: "1", batchSize: "5", pollMs: 1 },
@@ -95,7 +92,7 @@ describe("job CLI", () => {
   });
 
   it("a halted job exits 1 with the reason; an invalid one exits 2 listing the problems", async () => {
-    onPoll = () => report(service.repo.list(1)[0]!.id, "n1", "rolled_back", "verify: 0/1 mesh peers");
+    onPoll = async () => report((await service.repo.list(1))[0]!.id, "n1", "rolled_back", "verify: 0/1 mesh peers");
     expect(await runJobApply({ template: "routing-firewall", param: ["protocol=babel"], target: "n1,n2", api: "http://ctl:8080", pollMs: 1 }, io())).toBe(1);
     expect(out).toContain("  n1               rolled_back verify: 0/1 mesh peers\n");
     expect(out).toContain("job halted: 1 node(s) failed or rolled back (more than 0 allowed)\n");
@@ -109,10 +106,10 @@ describe("job CLI", () => {
     expect(out).toContain("== n1 (reported)\n  uci set wireless.default_radio0.ssid=Fleet\n");
     expect(out).toContain("+\toption key '********'\n");
     expect(out).not.toContain("topsecret1");
-    expect(service.repo.list(10)).toEqual([]);
+    expect(await service.repo.list(10)).toEqual([]);
   });
 
-  it("registers job apply/list/show/cancel/resume on the program", () => {
+  it("registers job apply/list/show/cancel/resume on the program", async () => {
     const program = new Command("meshfleet-controller");
     registerJobCommand(program, io());
     expect(program.commands.find((c) => c.name() === "job")!.commands.map((c) => c.name())).toEqual(["apply", "list", "show", "cancel", "resume"]);

@@ -36,10 +36,12 @@ describe("serve options", () => {
       clockSkew: 120_000,
       ackWait: 30_000,
       batch: 500,
+      commitWindow: 1000,
       logLevel: "info",
       synchronous: "NORMAL",
       streamReplicas: "auto",
       sites: [],
+      leaseTtl: 10_000,
     });
   });
 });

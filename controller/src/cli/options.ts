@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { ConfigError } from "@meshfleet/shared";
+import { ConfigError, durationMs, MAX_PARTITIONS, NODE_ID_PATTERN } from "@meshfleet/shared";
 
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `48h`, `30d`, `500ms` -> milliseconds. */
+/** `48h`, `30d`, `500ms` -> milliseconds (a unit is required on the command line). */
 export function parseDuration(text: string, what: string): number {
-  const m = DURATION.exec(text.trim());
-  if (!m) throw new ConfigError(`${what}: expected a duration such as 30s, 5m, 48h, 30d; got ${JSON.stringify(text)}`);
-  return Number(m[1]) * UNIT[m[2]!]!;
+  const ms = durationMs(text, { unit: "required" });
+  if (ms === null) throw new ConfigError(`${what}: expected a duration such as 30s, 5m, 48h, 30d; got ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** `HOST:PORT` (IPv6 in brackets) -> parts. */
@@ -50,6 +47,8 @@ export const serveOptions = z.object({
   clockSkew: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--clock-skew"))),
   ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
+  /** Group commit: how long a message may wait for others to share its transaction (0: none). */
+  commitWindow: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--commit-window"))),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
   synchronous: z.enum(["NORMAL", "FULL"]),
   /** JSON file with detection parameters and webhook sinks (see controller/src/detect/config-file.ts). */
@@ -69,6 +68,10 @@ export const serveOptions = z.object({
   streamReplicas: z.string().transform(parseReplicas),
   /** JetStream domains of site leaf nodes, comma-separated: their site streams are sourced. */
   sites: z.string().optional().transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [])),
+  /** Several controllers (issue 18): the fleet's partitions (the broker's mapping uses the same count). */
+  clusterPartitions: z.coerce.number().int().min(1).max(MAX_PARTITIONS).optional(),
+  controllerId: z.string().regex(NODE_ID_PATTERN, "--controller-id: lower-case letters, digits, - and _").optional(),
+  leaseTtl: z.string().transform((s) => parseDuration(s, "--lease-ttl")).pipe(z.number().min(1000).max(300_000)),
 }).refine((o) => (o.natsConfig === undefined) === (o.natsPidFile === undefined) && (o.natsConfig === undefined || o.keys !== undefined), {
   message: "--nats-config and --nats-pid-file go together, and need --keys",
 });

@@ -21,7 +21,7 @@ export function createProgram(actions: ProgramActions): Command {
   program
     .command("serve")
     .description("run the controller: ingest telemetry from NATS into SQLite and serve the API")
-    .requiredOption("--db <file>", "SQLite database file (created and migrated if missing)")
+    .requiredOption("--db <file|url>", "SQLite database file (created and migrated if missing), or postgres://user@host/database (migrated at start)")
     .option("--nats <urls>", "NATS server URL; several comma-separated (cluster members, failover)", "nats://127.0.0.1:4222")
     .option("--listen <host:port>", "API listen address", "127.0.0.1:8080")
     .option("--raw-retention <duration>", "keep raw samples this long", "48h")
@@ -34,6 +34,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--clock-skew <duration>", "a node whose clock is further than this from the broker's gets clock_skew and its timestamps replaced by the broker's time; 0: off", "120s")
     .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
+    .option("--commit-window <duration>", "a message waits up to this long for others to share its transaction (fewer, larger commits: far fewer bytes written, e.g. 10s on an SD card; the API and alerts see snapshots this much later); 0: none", "1s")
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
     .option("--nkey-seed <file>", "the controller's NATS nkey seed file (see meshfleet-controller nats-config)")
@@ -45,6 +46,9 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--sites <domains>", "site leaf nodes' JetStream domains, comma-separated: the telemetry stream sources their site streams")
     .option("--keys <dir>", "keys directory: lets admins enroll nodes through the API (POST /api/admin/enrollments/<node>)")
     .option("--nats-config <file>", "with --keys and --nats-pid-file: the accounts file nats-server includes, rewritten when a node is enrolled, rotated or revoked through the API")
+    .option("--cluster-partitions <n>", "several controllers share the fleet (issue 18): its partitions, the count the broker's subject mapping uses (nats-config --partitions); off by default")
+    .option("--controller-id <id>", "with --cluster-partitions: this controller's id among them (default: host name and process id)")
+    .option("--lease-ttl <duration>", "with --cluster-partitions: a dead controller's partitions and duties move after this", "10s")
     .option("--nats-pid-file <file>", "nats-server's pid_file: the process told to reload (SIGHUP) after the accounts file is rewritten")
     .action(async (raw: Record<string, string>) => {
       await actions.serve(serveOptions.parse(raw));

@@ -1,14 +1,14 @@
 import type { Command } from "commander";
 import { ConfigError } from "@meshfleet/shared";
-import { openStore, systemClock } from "../store/index";
+import { openAnyStore, systemClock, type StoreApi } from "../store/index";
 import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
 
-function withStore<T>(db: string, fn: (store: ReturnType<typeof openStore>) => T): T {
-  const store = openStore({ file: db, clock: systemClock });
+async function withStore<T>(db: string, fn: (store: StoreApi) => Promise<T>): Promise<T> {
+  const store = await openAnyStore(db, { clock: systemClock });
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -21,31 +21,31 @@ export function registerTokenCommand(program: Command, out: (line: string) => vo
   token
     .command("create")
     .description("create a token and print it once")
-    .requiredOption("--db <file>", "the controller's SQLite database")
+    .requiredOption("--db <file>", "the controller's database: a SQLite file or postgres://user@host/db")
     .requiredOption("--role <role>", "viewer | operator | admin")
     .option("--name <name>", "what the token is for", "cli")
-    .action((o: { db: string; role: string; name: string }) => {
+    .action(async (o: { db: string; role: string; name: string }) => {
       const r = role.safeParse(o.role);
       if (!r.success) throw new ConfigError(`--role: expected viewer, operator or admin; got ${JSON.stringify(o.role)}`);
-      const t = withStore(o.db, (s) => createToken(s, { role: r.data, name: o.name }));
+      const t = await withStore(o.db, (s) => createToken(s, { role: r.data, name: o.name }));
       out(`token ${t.id} (${r.data}): ${t.token}`);
       out("Store it now: it is not shown again (only its hash is kept).");
     });
   token
     .command("list")
     .description("list tokens (never their values)")
-    .requiredOption("--db <file>", "the controller's SQLite database")
-    .action((o: { db: string }) => {
-      for (const t of withStore(o.db, listTokens)) {
+    .requiredOption("--db <file>", "the controller's database: a SQLite file or postgres://user@host/db")
+    .action(async (o: { db: string }) => {
+      for (const t of await withStore(o.db, listTokens)) {
         out(`${t.id}  ${t.role.padEnd(8)}  ${t.name}  created ${new Date(t.createdAt).toISOString()}${t.revokedAt ? `  revoked ${new Date(t.revokedAt).toISOString()}` : ""}`);
       }
     });
   token
     .command("revoke <id>")
     .description("revoke a token")
-    .requiredOption("--db <file>", "the controller's SQLite database")
-    .action((id: string, o: { db: string }) => {
-      if (!withStore(o.db, (s) => revokeToken(s, id))) throw new ConfigError(`no active token ${JSON.stringify(id)}`);
+    .requiredOption("--db <file>", "the controller's database: a SQLite file or postgres://user@host/db")
+    .action(async (id: string, o: { db: string }) => {
+      if (!(await withStore(o.db, (s) => revokeToken(s, id)))) throw new ConfigError(`no active token ${JSON.stringify(id)}`);
       out(`token ${id} revoked`);
     });
 }

@@ -8,7 +8,7 @@ import { writeBatch } from "../ingest/writer";
 import { buildHello, buildSnapshot } from "../../testing";
 import { createApi } from "../api/app";
 import { DetectionService } from "../detect/service";
-import { radioEntry, withRadios } from "../radio/testing";
+import { radioEntry, withRadios } from "../../testing/radio";
 import { clientRoutes } from "./routes";
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -28,15 +28,15 @@ describe("client history, search and roaming quality", () => {
     return { status: r.status, body: (await r.json()) as any };
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-clients-");
     const clock = new FakeClock(T0);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     const svc = new DetectionService({ store, clock, log: silentLogger, sinks: [] });
-    svc.load();
+    await svc.load();
     const hellos = [buildHello({ node: "ap-a", ts: T0, macs: ["02:00:00:00:0a:01"] }), buildHello({ node: "ap-b", ts: T0, macs: ["02:00:00:00:0b:01"] })];
-    writeBatch(store, hellos.map((msg) => ({ kind: "hello" as const, msg })), T0);
-    svc.handle(hellos.map((msg) => ({ kind: "hello" as const, msg })));
+    await writeBatch(store, hellos.map((msg) => ({ kind: "hello" as const, msg })), T0);
+    await svc.handle(hellos.map((msg) => ({ kind: "hello" as const, msg })));
     for (let seq = 1; seq <= 12; seq++) {
       const ts = T0 + (seq - 1) * 10_000;
       clock.set(ts);
@@ -45,12 +45,12 @@ describe("client history, search and roaming quality", () => {
       a = { ...a, leases: { data: { leases: [{ mac: PHONE, ip: "192.168.1.120", hostname: "pixel-7", expiresSec: null }] }, errors: [], skipped: 0 } };
       const b = withRadios(buildSnapshot({ node: "ap-b", seq, ts, profile: profile(seq >= 8), signal: -40 }), [radioEntry({ iface: "wlan0", band: "5", freqMhz: 5180, channel: 36 })]);
       const items = [a, b].map((msg) => ({ kind: "snapshot" as const, msg }));
-      writeBatch(store, items, ts);
-      svc.handle(items);
+      await writeBatch(store, items, ts);
+      await svc.handle(items);
     }
     app = createApi({ store, clock, log: silentLogger, registry: new Registry(), routes: [clientRoutes({ store, clock, log: silentLogger, registry: new Registry() }, svc.repo)] });
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });

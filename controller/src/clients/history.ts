@@ -1,4 +1,4 @@
-import type { Store } from "../store/index";
+import type { StoreApi } from "../store/index";
 import type { DetectRepository } from "../detect/repo";
 import type { StoredEvent } from "../detect/churn-score";
 import { bandOf, currentClients, type ClientSummary } from "./lookup";
@@ -54,10 +54,10 @@ const MAX_SAMPLES = 5000;
  * detection's `station_roamed` events), hostname and IP from the DHCP leases, first and
  * last seen.
  */
-export function clientHistory(store: Store, events: DetectRepository, mac: string, from: number, to: number): ClientHistory {
+export async function clientHistory(store: StoreApi, events: DetectRepository, mac: string, from: number, to: number): Promise<ClientHistory> {
   const subject = `station:${mac}`;
-  const evs = events.events({ subject, since: from, until: to, limit: 5000 });
-  const now = currentClients(store).get(mac) ?? null;
+  const evs = await events.events({ subject, since: from, until: to, limit: 5000 });
+  const now = (await currentClients(store)).get(mac) ?? null;
   const nodes = new Set<string>();
   if (now?.node) nodes.add(now.node);
   for (const e of evs) {
@@ -66,14 +66,14 @@ export function clientHistory(store: Store, events: DetectRepository, mac: strin
     if (b?.node) nodes.add(b.node);
   }
   // The node it was on when the window started (its last event before `from`).
-  const earlier = events.events({ subject, until: from, limit: 1 })[0];
+  const [earlier] = await events.events({ subject, until: from, limit: 1 });
   if (earlier && earlier.code !== "station_left") nodes.add(earlier.node);
   const samples: ClientSample[] = [];
   let hostname = now?.hostname ?? null;
   let ip = now?.ip ?? null;
   let truncated = false;
   for (const node of [...nodes].sort()) {
-    for (const r of store.telemetry.range(node, from, to)) {
+    for (const r of await store.telemetry.range(node, from, to)) {
       const s = r.data.st.find((x) => x[1].toLowerCase() === mac && x[8] === null);
       if (s) {
         if (samples.length >= MAX_SAMPLES) truncated = true;
@@ -96,7 +96,7 @@ export function clientHistory(store: Store, events: DetectRepository, mac: strin
     .filter((e): e is Extract<StoredEvent, { code: "station_roamed" }> => e.code === "station_roamed")
     .map((e) => ({ ts: e.ts, from: e.before.node, to: e.after.node, fromIface: e.before.iface, toIface: e.after.iface, gapMs: e.gapMs }))
     .sort((a, b) => a.ts - b.ts);
-  const first = events.events({ subject, code: "station_associated", limit: 5000 });
+  const first = await events.events({ subject, code: "station_associated", limit: 5000 });
   const seen = [...samples.map((s) => s.ts), ...evs.map((e) => e.ts), ...first.map((e) => e.ts)];
   return {
     mac,

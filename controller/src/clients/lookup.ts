@@ -1,4 +1,4 @@
-import type { PackedSnapshot, Store } from "../store/index";
+import type { PackedSnapshot, StoreApi } from "../store/index";
 
 /** What the fleet knows about one client right now. */
 export interface ClientSummary {
@@ -27,11 +27,11 @@ export function bandOf(p: PackedSnapshot, iface: string): string | null {
  * Every client the fleet knows from the nodes' latest snapshots: associated stations (not
  * mesh peers) and DHCP leases, merged by MAC (hostname and IP from the lease).
  */
-export function currentClients(store: Store): Map<string, ClientSummary> {
+export async function currentClients(store: StoreApi): Promise<Map<string, ClientSummary>> {
   const out = new Map<string, ClientSummary>();
   const leases = new Map<string, { ip: string; hostname: string | null; ts: number }>();
-  for (const n of store.nodes.list()) {
-    const raw = store.telemetry.latest(n.id)?.raw;
+  for (const n of await store.nodes.list()) {
+    const raw = (await store.telemetry.latest(n.id))?.raw;
     if (!raw) continue;
     for (const l of raw.data.ls ?? []) {
       const have = leases.get(l[0]);
@@ -56,9 +56,9 @@ export function currentClients(store: Store): Map<string, ClientSummary> {
 }
 
 /** Clients whose MAC, hostname or IP contains `q` (case-insensitive), associated ones first. */
-export function searchClients(store: Store, q: string, limit: number): ClientSummary[] {
+export async function searchClients(store: StoreApi, q: string, limit: number): Promise<ClientSummary[]> {
   const needle = q.trim().toLowerCase();
-  const all = [...currentClients(store).values()];
+  const all = [...(await currentClients(store)).values()];
   const hit = (c: ClientSummary) => needle === "" || c.mac.includes(needle) || (c.hostname ?? "").toLowerCase().includes(needle) || (c.ip ?? "").includes(needle);
   return all
     .filter(hit)

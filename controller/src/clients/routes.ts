@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { MAC_PATTERN, type WirelessConfig } from "@meshfleet/shared";
-import type { ApiDeps } from "../api/deps";
-import { notFound, params, query } from "../api/errors";
+import type { ApiDeps } from "../http/deps";
+import { notFound, params, query } from "../http/errors";
 import type { DetectRepository } from "../detect/repo";
 import { JobsRepository } from "../jobs/repo";
 import { clientHistory } from "./history";
@@ -35,42 +35,43 @@ export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
   const app = new Hono();
   const jobs = new JobsRepository(d.store);
 
-  app.get("/clients", (c) => {
+  app.get("/clients", async (c) => {
     const q = query(c, clientsQuery);
-    return c.json({ clients: searchClients(d.store, q.q ?? "", q.limit ?? 100) });
+    return c.json({ clients: await searchClients(d.store, q.q ?? "", q.limit ?? 100) });
   });
 
-  app.get("/clients/:mac", (c) => {
+  app.get("/clients/:mac", async (c) => {
     const { mac } = params(c, clientParams);
     const q = query(c, clientQuery);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 3600_000;
-    const h = clientHistory(d.store, events, mac, Math.min(from, to), to);
+    const h = await clientHistory(d.store, events, mac, Math.min(from, to), to);
     if (h.firstSeen === null && h.now === null && h.hostname === null) throw notFound(`client ${mac}`);
     return c.json(h);
   });
 
-  app.get("/roaming", (c) => {
+  app.get("/roaming", async (c) => {
     const q = query(c, roamingQuery);
     const slowMs = q.slowMs ?? 2000;
     const wireless = new Map<string, WirelessConfig>();
-    for (const n of d.store.nodes.list()) {
-      const w = jobs.wireless(n.id);
+    for (const n of await d.store.nodes.list()) {
+      const w = await jobs.wireless(n.id);
       if (w) wireless.set(n.id, w);
     }
-    const window = (from: number, to: number) => {
-      const evs = ["station_roamed", "station_left"].flatMap((code) => events.events({ code, since: from, until: to, limit: 5000 }));
+    const window = async (from: number, to: number) => {
+      const evs = [];
+      for (const code of ["station_roamed", "station_left"]) evs.push(...(await events.events({ code, since: from, until: to, limit: 5000 })));
       return roamingQuality(evs, wireless, { from, to, slowMs });
     };
     if (q.job) {
-      const job = jobs.job(q.job);
+      const job = await jobs.job(q.job);
       if (!job) throw notFound(`job ${q.job}`);
       const span = q.windowMs ?? 3600_000;
       const end = job.finishedAt ?? d.clock.now();
-      return c.json({ job: { id: job.id, createdAt: job.createdAt, finishedAt: job.finishedAt, template: job.template }, before: window(job.createdAt - span, job.createdAt), after: window(end, end + span) });
+      return c.json({ job: { id: job.id, createdAt: job.createdAt, finishedAt: job.finishedAt, template: job.template }, before: await window(job.createdAt - span, job.createdAt), after: await window(end, end + span) });
     }
     const to = q.to ?? d.clock.now();
-    return c.json(window(q.from ?? to - DAY, to));
+    return c.json(await window(q.from ?? to - DAY, to));
   });
   return app;
 }

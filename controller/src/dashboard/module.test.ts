@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Hono } from "hono";
 import { silentLogger } from "../log";
-import { errorHandler } from "../api/errors";
+import { errorHandler } from "../http/errors";
 import { dashboardModule } from "./module";
 
 describe("dashboard API: /vendors", () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { validate } from "../api/errors";
+import { validate } from "../http/errors";
 import type { Controller, ControllerModule } from "../controller";
 import { ieeeVendors } from "../vendors/vendors";
 

@@ -29,11 +29,27 @@ export const CONVERGENCE_SUBJECT = "convergence:fleet";
 
 const ev = (eventIds: number[]) => ({ eventIds, scores: [] });
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** A time as a person reads it in a notification: `22:13:20 UTC on 14 Nov 2023` (the controller's zone is not the reader's). */
+export function humanUtc(ts: number): string {
+  const d = new Date(ts);
+  return `${d.toISOString().slice(11, 19)} UTC on ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** A duration in the largest unit that keeps it readable: `45 s`, `3 min`, `2.5 h`, `3 days`. */
+export function humanSpan(ms: number): string {
+  if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 5_400_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 360_000) / 10} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
+}
+
 /** Alerts opened or resolved by single events: node offline/online, link degraded/recovered, bogus mesh paths. */
 export function actionsForEvent(e: StoredEvent): AlertAction[] {
   switch (e.code) {
     case "node_offline":
-      return [{ type: "raise", input: { code: "node_offline", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.node_offline, summary: `${e.node} sent no snapshot since ${new Date(e.before.lastSeenTs).toISOString()}`, evidence: ev([e.id]) } }];
+      return [{ type: "raise", input: { code: "node_offline", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.node_offline, summary: `${e.node} sent no snapshot since ${humanUtc(e.before.lastSeenTs)}${e.ts > e.before.lastSeenTs ? ` (${humanSpan(e.ts - e.before.lastSeenTs)} before it was marked offline)` : ""}`, evidence: ev([e.id]) } }];
     case "node_online":
       return [{ type: "resolve", code: "node_offline", subject: e.subject, eventIds: [e.id] }];
     case "link_degraded":

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CHURN, decay, evaluateChurn, rollup, scoreAt, stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
 import { stepRoutes, type RoutesState } from "./routes";
-import { route } from "./testing";
+import { route } from "../../testing/detect";
 import type { Resolver } from "./types";
 
 const resolve: Resolver = { mac: () => null, address: (a) => ({ "fe80::2": "r2", "fe80::4": "r4" })[a] ?? null };
@@ -19,7 +19,7 @@ describe("churn score", () => {
       const st = { protocol: "rip1", type: "unicast", nextHop: "fe80::2%eth0", metric: 2, viaNode: "r2" };
       return code === "route_withdrawn"
         ? { id, code, node: "r1", ts, subject: "route:r1:::/0", prefix: "::/0", before: st, after: null }
-        : { id, code, node: "r1", ts, subject: "route:r1:::/0", prefix: "::/0", before: st, after: st };
+        : { id, code, node: "r1", ts, subject: "route:r1:::/0", prefix: "::/0", before: st, after: code === "route_nexthop_changed" ? { ...st, nextHop: "fe80::4%eth0", viaNode: "r4" } : { ...st, metric: 3 } };
     };
     const r = stepChurn({}, [ev(1, "route_metric_changed", 0), ev(2, "route_nexthop_changed", 0), ev(3, "route_withdrawn", 0)]);
     expect(r.state["route:r1:::/0"]).toMatchObject({ kind: "route", node: "r1", link: "link:r1-r2", score: 2500, flapping: true, eventIds: [1, 2, 3] });
@@ -83,5 +83,25 @@ describe("churn score", () => {
     expect(Math.round(a.state["neighbor:r1:fe80::2%eth0"]!.score)).toBe(1707);
     expect(evaluateChurn(a.state, 10_000 + 40_000, cfg).transitions).toEqual([]);
     expect(evaluateChurn(a.state, 10_000 + 42_000, cfg).transitions.map((t) => t.type)).toEqual(["resolve"]);
+  });
+
+  it("judges a node's score no later than its last snapshot: a late snapshot's churn counts before anything resolves", () => {
+    // The lab's numbers (half-life 10 s): r3's stub route at 2008 at +80.6 s. A pass at +95.5 s
+    // (another node's snapshot) would see 717 and resolve, but r3 has only reported up to +90 s,
+    // and its next snapshot (+91.1 s) withdraws the route again.
+    const cfg = { ...DEFAULT_CHURN, halfLifeMs: 10_000 };
+    const wd = (id: number, ts: number): StoredEvent => ({ id, code: "route_withdrawn", node: "r3", ts, subject: "route:r3:2001:db8:ff::/64", prefix: "2001:db8:ff::/64", before: { protocol: "rip1", type: "unicast", nextHop: "fe80::2%v32", metric: 2, viaNode: "r2" }, after: null });
+    const st: ChurnState = { "route:r3:2001:db8:ff::/64": { kind: "route", node: "r3", link: null, score: 2008, ts: 80_638, flapping: true, history: [{ ts: 80_638, score: 2008 }], eventIds: [] } };
+    const knownUntil = (node: string) => (node === "r3" ? 90_000 : 95_494);
+    expect(evaluateChurn(st, 95_494, cfg).transitions.map((t) => t.type)).toEqual(["resolve"]);
+    const early = evaluateChurn(st, knownUntil, cfg);
+    expect(early.transitions).toEqual([]);
+    const late = stepChurn(early.state, [wd(7, 91_072)], cfg);
+    expect(Math.round(late.state["route:r3:2001:db8:ff::/64"]!.score)).toBe(1974);
+    // It resolves once its own reports have decayed below 750 (log2(1974 / 750) = 1.40 half-lives after +91.1 s), and the history stays in time order.
+    expect(evaluateChurn(late.state, () => 104_900, cfg).transitions).toEqual([]);
+    const done = evaluateChurn(late.state, () => 105_100, cfg);
+    expect(done.transitions.map((t) => [t.type, t.ts])).toEqual([["resolve", 105_100]]);
+    expect(done.state["route:r3:2001:db8:ff::/64"]!.history.map((h) => h.ts)).toEqual([80_638, 91_072, 105_100]);
   });
 });

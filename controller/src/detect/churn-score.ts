@@ -1,4 +1,4 @@
-import { subjectOf, type DetectEvent } from "./types";
+import { subjectOf, type DetectEvent, type RouteState } from "./types";
 
 /**
  * Churn scores in the spirit of RFC 2439 route-flap damping, used for alerting only
@@ -9,8 +9,14 @@ export interface ChurnConfig {
   halfLifeMs: number;
   /** Next-hop change or withdrawal (route), path change/loss (mesh), neighbour loss. */
   flapPenalty: number;
-  /** Metric-only change. */
+  /** Metric-only change, or a next-hop set that kept a hop (ECMP). */
   metricPenalty: number;
+  /**
+   * A RIP route that gets worse in steps and goes, or goes, comes back worse and goes again,
+   * each step within this long of the last, is one withdrawal (counting to infinity); RIP's
+   * route timeout (180 s by default in BIRD and RFC 2080).
+   */
+  countToInfinityMs: number;
   /** Alert opens when the score goes above this. */
   openAbove: number;
   /** ... and resolves when it decays below this. */
@@ -19,7 +25,7 @@ export interface ChurnConfig {
   historyMax: number;
 }
 
-export const DEFAULT_CHURN: ChurnConfig = { halfLifeMs: 15 * 60_000, flapPenalty: 1000, metricPenalty: 500, openAbove: 2000, resolveBelow: 750, historyMax: 100 };
+export const DEFAULT_CHURN: ChurnConfig = { halfLifeMs: 15 * 60_000, flapPenalty: 1000, metricPenalty: 500, countToInfinityMs: 180_000, openAbove: 2000, resolveBelow: 750, historyMax: 100 };
 
 export type ChurnKind = "route" | "mesh_path" | "neighbor";
 export const FLAP_ALERT = { route: "route_flapping", mesh_path: "mesh_path_flapping", neighbor: "neighbor_flapping" } as const;
@@ -53,11 +59,35 @@ export function scoreAt(e: ScoreEntry, nowMs: number, cfg: ChurnConfig = DEFAULT
   return decay(e.score, e.ts, nowMs, cfg.halfLifeMs);
 }
 
-/** What one event adds to which subject's score (null: the event is not churn). */
+/** Two next-hop sets (`via%iface` joined by `,`) with a hop in common. */
+function sharesHop(a: string, b: string): boolean {
+  const before = new Set(a.split(","));
+  return b.split(",").some((h) => before.has(h));
+}
+
+/**
+ * A move between equal paths: the metric is unchanged and the daemon still offers the old
+ * next hop at that metric (babeld following whichever neighbour brought the source's newer
+ * seqno first, BIRD re-electing among equal routes). The route could have stayed; nothing
+ * was lost.
+ */
+function equalPathMove(before: RouteState, after: RouteState): boolean {
+  return before.metric !== null && before.metric === after.metric && (after.equalPaths?.includes(before.nextHop) ?? false);
+}
+
+/**
+ * What one event adds to which subject's score (null: the event is not churn). A next-hop
+ * change that keeps one of the hops (ECMP gaining or losing a path), or moves to an equal
+ * path while the old one is still offered at the same metric, weighs as a metric change;
+ * a RIP route counting to infinity weighs one withdrawal in all (count-to-infinity.ts).
+ */
 export function penaltyOf(ev: DetectEvent, cfg: ChurnConfig = DEFAULT_CHURN): { kind: ChurnKind; penalty: number; link: string | null } | null {
   const link = (other: string | null) => (other && other !== ev.node ? subjectOf.link(ev.node, other) : null);
+  if ("countToInfinity" in ev && ev.countToInfinity) return ev.countToInfinity.penalty > 0 ? { kind: "route", penalty: ev.countToInfinity.penalty, link: link(ev.before?.viaNode ?? null) } : null;
   switch (ev.code) {
     case "route_nexthop_changed":
+      // An equal-cost route that lost or gained a next hop still forwards over the ones it kept.
+      return { kind: "route", penalty: sharesHop(ev.before.nextHop, ev.after.nextHop) || equalPathMove(ev.before, ev.after) ? cfg.metricPenalty : cfg.flapPenalty, link: link(ev.before.viaNode) };
     case "route_withdrawn":
       return { kind: "route", penalty: cfg.flapPenalty, link: link(ev.before.viaNode) };
     case "route_metric_changed":
@@ -113,11 +143,18 @@ export function stepChurn(prev: ChurnState, events: readonly StoredEvent[], cfg:
   return { state, transitions };
 }
 
-/** Time passed: flapping subjects whose score decayed below `resolveBelow` resolve; quiet subjects are forgotten. */
-export function evaluateChurn(prev: ChurnState, nowMs: number, cfg: ChurnConfig = DEFAULT_CHURN): { state: ChurnState; transitions: ChurnTransition[] } {
+/**
+ * Time passed: flapping subjects whose score decayed below `resolveBelow` resolve; quiet
+ * subjects are forgotten. `at` is the time up to which each node's events are known (a
+ * number for all): a node whose snapshots arrive late may still report churn from before
+ * `now`, so its scores are judged at its own last snapshot, never ahead of it.
+ */
+export function evaluateChurn(prev: ChurnState, at: number | ((node: string) => number), cfg: ChurnConfig = DEFAULT_CHURN): { state: ChurnState; transitions: ChurnTransition[] } {
   const state: ChurnState = {};
   const transitions: ChurnTransition[] = [];
+  const timeOf = typeof at === "number" ? () => at : at;
   for (const [subject, e] of Object.entries(prev)) {
+    const nowMs = Math.max(timeOf(e.node), e.ts);
     const now = scoreAt(e, nowMs, cfg);
     if (e.flapping && now < cfg.resolveBelow) {
       const entry = { ...e, flapping: false, history: keepLast([...e.history, { ts: nowMs, score: Math.floor(now * 100) / 100 }], cfg.historyMax) };

@@ -14,12 +14,13 @@ describe("serve --alerting file", () => {
       webhooks: [{ url: "https://hooks.example.net/mesh", minSeverity: "warning" }],
     });
     const cfg = detectConfig(o.config);
-    expect(cfg.churn).toEqual({ halfLifeMs: 60_000, flapPenalty: 1000, metricPenalty: 500, openAbove: 1500, resolveBelow: 750, historyMax: 100 });
+    expect(cfg.churn).toEqual({ halfLifeMs: 60_000, flapPenalty: 1000, metricPenalty: 500, countToInfinityMs: 180_000, openAbove: 1500, resolveBelow: 750, historyMax: 100 });
     expect(cfg.offlineAfterIntervals).toBe(5);
     expect([cfg.linkHealth.dropDb, cfg.linkHealth.toleranceMs, cfg.linkHealth.throughputFraction, cfg.linkHealth.floorSignalDbm]).toEqual([6, 120_000, 0.25, -90]);
     expect(cfg.convergence.slowMs).toBe(60_000);
-    expect(o.webhooks).toHaveLength(1);
-    expect(o.webhooks?.[0]?.url).toBe("https://hooks.example.net/mesh");
+    // The older webhooks list is one more notification target: each change at once, as before.
+    expect(o.notifications?.targets).toEqual([{ name: "webhook-1", kind: "webhook", url: "https://hooks.example.net/mesh", severities: ["warning", "critical"], headers: {}, timeoutMs: 10_000, attempts: 8, group: false }]);
+    expect(o.notifications).toMatchObject({ groupWaitMs: 10_000, digestFrom: 3 });
   });
 
   it("notification targets: defaults filled in, routing kept, errors name the field", () => {
@@ -30,6 +31,12 @@ describe("serve --alerting file", () => {
       ["chat", ["info", "warning", "critical"]],
     ]);
     expect(() => alertingOptions({ notifications: { targets: [{ name: "x", kind: "pager", url: "https://a.example/" }] } })).toThrowError(/notifications\.targets\.0\.kind/);
+    // Both lists at once: the webhooks come after the targets, under names not taken.
+    const both = alertingOptions({ notifications: { targets: [{ name: "webhook-1", kind: "slack", url: "https://chat.example/hooks/abc" }] }, webhooks: [{ url: "https://a.example/in", headers: { "x-token": "t" }, retry: { info: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 } } }] });
+    expect(both.notifications?.targets.map((t) => [t.name, t.kind, t.severities.join(","), t.attempts, t.group, t.headers])).toEqual([
+      ["webhook-1", "slack", "info,warning,critical", 4, true, {}],
+      ["webhooks-1", "webhook", "info,warning,critical", 8, false, { "x-token": "t" }],
+    ]);
     expect(() => alertingOptions({ notifications: { targets: [] } })).toThrowError(/notifications\.targets/);
   });
 

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ConfigError, zodIssues } from "@meshfleet/shared";
-import { webhookConfig } from "../alerts/webhook-sink";
-import { notificationsConfig } from "../notify/config";
+import { ConfigError, SEVERITIES, zodIssues } from "@meshfleet/shared";
+import { DEFAULT_RETRY, webhookConfig } from "../alerts/webhook-sink";
+import { SEVERITY_RANK } from "../alerts/types";
+import { notificationsConfig, notifyTarget, type NotificationsConfig, type NotifyTarget } from "../notify/config";
 import type { DetectionModuleOptions } from "./module";
 
 const ms = z.number().int().positive();
@@ -10,12 +11,13 @@ const positive = z.number().positive();
 
 /**
  * The alerting file given to `serve --alerting FILE`: detection parameters (every field
- * optional; defaults are the documented ones), webhook sinks and notification targets
- * (ntfy, Slack/Mattermost, JSON webhooks with per-severity routing, digests, a rate limit).
+ * optional; defaults are the documented ones) and notification targets (ntfy,
+ * Slack/Mattermost, JSON webhooks with per-severity routing, digests, a rate limit); the
+ * older `webhooks` list is read as webhook targets (`webhookTargets`).
  */
 export const alertingFile = z
   .object({
-    churn: z.object({ halfLifeMs: ms, flapPenalty: positive, metricPenalty: positive, openAbove: positive, resolveBelow: positive, historyMax: z.number().int().min(1).max(1000) }).partial().strict(),
+    churn: z.object({ halfLifeMs: ms, flapPenalty: positive, metricPenalty: positive, countToInfinityMs: z.number().int().nonnegative(), openAbove: positive, resolveBelow: positive, historyMax: z.number().int().min(1).max(1000) }).partial().strict(),
     convergence: z.object({ quietMs: ms, maxSilenceMs: ms, slowMs: ms }).partial().strict(),
     linkHealth: z
       .object({
@@ -50,6 +52,29 @@ export const alertingFile = z
   });
 export type AlertingFile = z.infer<typeof alertingFile>;
 
+/**
+ * The older `webhooks` list as notification targets of kind webhook (`webhook-1`, … in
+ * order, or `webhooks-N` when a target already has that name): the severities from
+ * `minSeverity` up, its URL, headers and timeout, the most attempts its retry policies
+ * allow, and `group: false` so each alert change still goes out at once as one JSON POST.
+ */
+export function webhookTargets(webhooks: readonly z.infer<typeof webhookConfig>[], taken: ReadonlySet<string>): NotifyTarget[] {
+  return webhooks.map((w, i) => {
+    const severities = SEVERITIES.filter((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[w.minSeverity]);
+    const attempts = Math.max(...severities.map((s) => (w.retry[s] ?? DEFAULT_RETRY[s]).attempts));
+    const name = taken.has(`webhook-${i + 1}`) ? `webhooks-${i + 1}` : `webhook-${i + 1}`;
+    return notifyTarget.parse({ name, kind: "webhook", url: w.url, severities, headers: w.headers, timeoutMs: w.timeoutMs, attempts, group: false });
+  });
+}
+
+/** The notification settings with the older webhooks added as targets (null: neither is configured). */
+function oneNotifications(notifications: NotificationsConfig | undefined, webhooks: readonly z.infer<typeof webhookConfig>[] | undefined): NotificationsConfig | null {
+  const hooks = webhookTargets(webhooks ?? [], new Set(notifications?.targets.map((t) => t.name)));
+  if (hooks.length === 0) return notifications ?? null;
+  if (!notifications) return notificationsConfig.parse({ targets: hooks });
+  return { ...notifications, targets: [...notifications.targets, ...hooks] };
+}
+
 /** Validates an alerting file's parsed JSON into detection module options; errors name the field. */
 export function alertingOptions(input: unknown, source = "alerting file"): DetectionModuleOptions {
   const r = alertingFile.safeParse(input);
@@ -68,8 +93,7 @@ export function alertingOptions(input: unknown, source = "alerting file"): Detec
     },
     ...(tickMs !== undefined ? { tickMs } : {}),
     ...(natsAlerts !== undefined ? { natsAlerts } : {}),
-    ...(webhooks ? { webhooks } : {}),
-    ...(notifications ? { notifications } : {}),
+    ...(oneNotifications(notifications, webhooks) ? { notifications: oneNotifications(notifications, webhooks)! } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Alert } from "@meshfleet/shared";
 import type { AlertInput } from "../alerts/types";
 import type { ChurnConfig, ChurnState, StoredEvent } from "./churn-score";
 import type { FleetState } from "./fleet";
-import { prefixOwner } from "./fold-inputs";
+import { prefixOwner } from "./prefix-owner";
 import { churningOn, episodeStart, flapOrigin, prefixOfRouteSubject, type OriginReason } from "./flap-origin";
 import { subjectOf } from "./types";
 

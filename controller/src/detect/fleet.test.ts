@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyFleet, stepSnapshot, tickFleet, detectConfig } from "./fleet";
-import { route, neighbor, snap } from "./testing";
+import { route, neighbor, snap } from "../../testing/detect";
 import { noResolver } from "./types";
 
 describe("fleet detector", () => {

@@ -1,4 +1,4 @@
-import type { Snapshot } from "@meshfleet/shared";
+import type { RoutingView, Snapshot } from "@meshfleet/shared";
 import { DEFAULT_CHURN, type ChurnConfig } from "./churn-score";
 import { DEFAULT_CONVERGENCE, type ConvergenceConfig } from "./convergence";
 import { DEFAULT_LINK_HEALTH, stepLinks, tickLinks, type LinkHealthConfig, type LinksState } from "./link-health";
@@ -6,7 +6,9 @@ import { establishedPeers, stepMeshPeers, type MeshPeersState } from "./mesh-pee
 import { stepMeshPaths, type MeshPathsState } from "./mesh-paths";
 import { stepNeighbors, type NeighborsState } from "./neighbors";
 import { stepNodeSeen, tickNodes, type NodesState } from "./nodes";
+import { OWNER_MEMORY_HALF_LIVES, stepOwned } from "./prefix-owner";
 import { stepPrefixes, type PrefixesState } from "./prefixes";
+import { stepRetractions, type RetractionsState } from "./count-to-infinity";
 import { stepRoutes, type RoutesState } from "./routes";
 import { DEFAULT_RADIO_HEALTH, stepRadioHealth, type RadioHealthConfig, type RadioHealthState } from "./radio-health";
 import { DEFAULT_ROAM_WINDOW_MS, emptyStations, stepStations, tickStations, type StationsState } from "./stations";
@@ -43,6 +45,12 @@ export function detectConfig(over: { [K in keyof DetectConfig]?: Partial<DetectC
   };
 }
 
+/** Which route protocol names are RIP instances: BIRD's `show protocols` says (proto `RIP`); without it, BIRD's usual names (`rip1`). */
+function ripInstances(routing: RoutingView): (protocol: string | null) => boolean {
+  const proto = new Map(routing.protocols.map((p) => [p.name, p.proto.toLowerCase()]));
+  return (name) => name !== null && (proto.get(name) ?? name.toLowerCase()).startsWith("rip");
+}
+
 /** One node's per-section detector states (null: never observed). */
 export interface NodeDetectState {
   routes: RoutesState | null;
@@ -50,6 +58,10 @@ export interface NodeDetectState {
   meshPaths: MeshPathsState | null;
   meshPeers: MeshPeersState | null;
   prefixes: PrefixesState | null;
+  /** Recent withdrawals per prefix (absent in states saved before it existed). */
+  retractions?: RetractionsState;
+  /** When the node last held each prefix as its own (connected, or babeld's xroute); absent in older states. */
+  owned?: Record<string, number>;
   /** Absent in states saved before radio health existed. */
   radios?: RadioHealthState | null;
 }
@@ -81,10 +93,13 @@ export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resol
   const routing = s.routing.data;
   if (routing) {
     const r = stepRoutes(n.routes, routing.routes, node, ts, resolve);
+    const rt = stepRetractions(n.retractions ?? {}, r.events, ts, cfg.churn, ripInstances(routing));
     const nb = stepNeighbors(n.neighbors, routing.neighbors, node, ts, resolve);
     n.routes = r.state;
+    n.retractions = rt.state;
+    n.owned = stepOwned(n.owned ?? {}, r.state, ts, OWNER_MEMORY_HALF_LIVES * cfg.churn.halfLifeMs);
     n.neighbors = nb.state;
-    events.push(...nb.events, ...r.events);
+    events.push(...nb.events, ...rt.events);
   }
   if (s.meshPaths.data) {
     const r = stepMeshPaths(n.meshPaths, s.meshPaths.data.paths, node, ts, resolve);

@@ -3,6 +3,7 @@ import type { AlertInput } from "../alerts/types";
 import type { StoredEvent } from "./churn-score";
 import type { FleetState } from "./fleet";
 import { FOLD_WINDOW_MS, mismatchCulprits, type Cause } from "./fold";
+import { prefixOwner } from "./prefix-owner";
 
 const nodesOf = (detail: Record<string, unknown> | undefined): string[] => (Array.isArray(detail?.nodes) ? (detail.nodes as unknown[]).filter((n): n is string => typeof n === "string") : []);
 
@@ -57,16 +58,6 @@ export function currentCauses(o: { open: readonly Alert[]; resolved: readonly Al
     if (keys && keys.length > 0 && a.resolvedAt !== null) out.push({ alert: { code: a.code, subject: a.subject }, as: a.code, id: a.id, label: `${a.code} ${a.subject} (resolved)`, keys, resolvedAt: a.resolvedAt, ...startOf(a) });
   }
   return out;
-}
-
-/** The prefix's owner: the node with it directly connected. */
-export function prefixOwner(fleet: FleetState, prefix: string): string | null {
-  if (prefix === "::/0" || prefix === "0.0.0.0/0") return null;
-  for (const [node, n] of Object.entries(fleet.nodes)) {
-    const r = n.routes?.[prefix];
-    if (r && r.nextHop.startsWith("dev ")) return node;
-  }
-  return null;
 }
 
 /** Who a symptom is about: its node, the nodes its events went through or towards, and for routes the prefix (and its owner). */

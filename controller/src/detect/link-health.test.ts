@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LINK_HEALTH, linkHealthView, stepLinks, tickLinks, type LinkHealthConfig, type LinksState, type NodeUp } from "./link-health";
-import { station } from "./testing";
+import { station } from "../../testing/detect";
 import type { LinkEvent, Resolver } from "./types";
 
 const MAC = { r1: "02:00:00:00:00:01", r2: "02:00:00:00:00:02" } as const;

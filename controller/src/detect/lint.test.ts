@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NftCounter, RoutingView, WifiIfaceConfig, WirelessInterface } from "@meshfleet/shared";
 import { firewallAccepts, isDfsChannel, lintFleet, type LintNode } from "./lint";
-import { neighbor } from "./testing";
+import { neighbor } from "../../testing/detect";
 
 const meshIf = (channel: number, meshId = "mf-mesh"): WirelessInterface => ({ name: "mesh0", phy: "phy1", ifindex: 9, type: "mesh point", mac: null, ssid: null, meshId, channel, freqMhz: null, widthMhz: null, centerFreq1Mhz: null, txPowerDbm: null });
 const ap = (ssid: string, o: Partial<WifiIfaceConfig> = {}): WifiIfaceConfig => ({ section: "default_radio0", ifname: "wlan0", device: "radio0", mode: "ap", ssid, meshId: null, encryption: "psk2", keyFingerprint: "0123456789abcdef", ieee80211r: true, mobilityDomain: "eaea", ftOverDs: null, ieee80211k: null, bssTransition: null, network: "lan", disabled: null, ...o });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { MeshPath } from "@meshfleet/shared";
 import { describePath, stepMeshPaths, type MeshPathsState } from "./mesh-paths";
-import { mpath } from "./testing";
+import { mpath } from "../../testing/detect";
 import type { Resolver } from "./types";
 
 /** The seed files' rows (header and comment lines skipped), read column by column as iw prints them. */

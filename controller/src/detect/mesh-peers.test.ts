@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stepMeshPeers } from "./mesh-peers";
-import { station } from "./testing";
+import { station } from "../../testing/detect";
 import { noResolver } from "./types";
 
 const P = "02:00:00:00:00:02";

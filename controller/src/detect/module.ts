@@ -1,8 +1,7 @@
 import type { Controller, ControllerModule } from "../controller";
-import type { ApiDeps } from "../api/deps";
-import { eventsAlertsRoutes } from "../api/events-alerts";
+import type { ApiDeps } from "../http/deps";
+import { eventsAlertsRoutes } from "./http-routes";
 import { NatsAlertSink } from "../alerts/nats-sink";
-import { WebhookAlertSink, type WebhookConfig } from "../alerts/webhook-sink";
 import type { AlertSink } from "../alerts/types";
 import { NotificationSink, type NotificationsConfig } from "../notify/index";
 import { DetectionService, type DetectionServiceOptions } from "./service";
@@ -13,8 +12,7 @@ export interface DetectionModuleOptions {
   config?: DetectionServiceOptions["config"];
   /** How often `tick` runs (offline nodes, score decay; default 5 s). */
   tickMs?: number;
-  webhooks?: readonly WebhookConfig[];
-  /** ntfy / Slack / Mattermost / JSON targets with routing, digests and a rate limit (validated). */
+  /** ntfy / Slack / Mattermost / JSON targets with routing, digests and a rate limit (validated; the alerting file's older `webhooks` are among them). */
   notifications?: NotificationsConfig;
   /** Publish alerts on NATS (default true). */
   natsAlerts?: boolean;
@@ -42,7 +40,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
   let service: DetectionService | null = null;
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
-  const sinks: AlertSink[] = [...(opts.sinks ?? []), ...(opts.webhooks ?? []).map((w) => new WebhookAlertSink(w))];
+  const sinks: AlertSink[] = [...(opts.sinks ?? [])];
   let deps: ApiDeps | null = null;
   let notifier: NotificationSink | null = null;
   const get = (): DetectionService => {
@@ -59,10 +57,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
           log: d.log,
           now: () => d.clock.now(),
           // Acknowledged or silenced while waiting for its window: recorded, not sent.
-          stillNotify: (a) => {
-            const cur = service?.alerts.byId(Number(a.id)) ?? a;
-            return !cur.ack && service?.alerts.silenceFor(cur, d.clock.now()) == null;
-          },
+          stillNotify: (a) => service?.alerts.stillNotify(a, d.clock.now()) ?? true,
         });
         sinks.push(notifier);
       }
@@ -71,23 +66,31 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
       app.route("/", clientRoutes(d, service.repo));
       return app;
     },
-    start(controller: Controller) {
+    async start(controller: Controller) {
       const s = get();
       if (opts.natsAlerts !== false) sinks.push(new NatsAlertSink(controller.nc));
-      s.load();
+      const cluster = controller.cluster;
+      if (cluster) s.setOwnership((node) => cluster.owns(node));
+      await s.load();
       unsubscribe = controller.ingest.onCommitted((items) => s.handle(items));
       // node_flooding: raised when a node's messages go over its rate at ingest, resolved after a calm minute
       const unFlood = controller.ingest.onFlooding((e) => {
         const subject = `node:${e.node}`;
-        if (e.type === "flooding") s.alerts.raise({ code: "node_flooding", subject, node: e.node, severity: ALERT_SEVERITY.node_flooding, summary: `${e.node} sends over its rate; its extra messages are dropped (rate_limited)`, evidence: { eventIds: [], scores: [], detail: { reason: "rate_limited" } } }, e.atMs);
-        else s.alerts.resolve("node_flooding", subject, e.atMs, { summary: `${e.node} back within its rate after ${e.dropped} dropped message(s)` });
+        const change = () =>
+          e.type === "flooding"
+            ? s.alerts.raise({ code: "node_flooding", subject, node: e.node, severity: ALERT_SEVERITY.node_flooding, summary: `${e.node} sends over its rate; its extra messages are dropped (rate_limited)`, evidence: { eventIds: [], scores: [], detail: { reason: "rate_limited" } } }, e.atMs)
+          : s.alerts.resolve("node_flooding", subject, e.atMs, { summary: `${e.node} back within its rate after ${e.dropped} dropped message(s)` });
+        s.inTransaction(change).catch((err: unknown) => deps?.log.error({ error: (err as Error).message }, "node_flooding alert failed"));
       });
       // clock_skew: a node's clock beyond the ingest's threshold (its timestamps are replaced by the broker's time)
       const unSkew = controller.ingest.onClockSkew((e) => {
         const subject = `node:${e.node}`;
         const off = `${formatSkew(e.skewMs)} ${e.skewMs > 0 ? "ahead of" : "behind"} the broker`;
-        if (e.type === "skewed") s.alerts.raise({ code: "clock_skew", subject, node: e.node, severity: ALERT_SEVERITY.clock_skew, summary: `${e.node}'s clock is ${off}; its snapshots are stored at the broker's time`, evidence: { eventIds: [], scores: [], detail: { skewMs: e.skewMs } } }, e.atMs);
-        else s.alerts.resolve("clock_skew", subject, e.atMs, { summary: `${e.node}'s clock is back within the threshold (${formatSkew(e.skewMs)} off)` });
+        const change = () =>
+          e.type === "skewed"
+            ? s.alerts.raise({ code: "clock_skew", subject, node: e.node, severity: ALERT_SEVERITY.clock_skew, summary: `${e.node}'s clock is ${off}; its snapshots are stored at the broker's time`, evidence: { eventIds: [], scores: [], detail: { skewMs: e.skewMs } } }, e.atMs)
+          : s.alerts.resolve("clock_skew", subject, e.atMs, { summary: `${e.node}'s clock is back within the threshold (${formatSkew(e.skewMs)} off)` });
+        s.inTransaction(change).catch((err: unknown) => deps?.log.error({ error: (err as Error).message }, "clock_skew alert failed"));
       });
       const unCommitted = unsubscribe;
       unsubscribe = () => {
@@ -95,12 +98,13 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
         unFlood();
         unSkew();
       };
+      let ticking = false;
       timer = setInterval(() => {
-        try {
-          s.tick();
-        } catch (err) {
-          deps?.log.error({ error: (err as Error).message }, "detection tick failed");
-        }
+        if (ticking) return;
+        ticking = true;
+        s.tick()
+          .catch((err: unknown) => deps?.log.error({ error: (err as Error).message }, "detection tick failed"))
+          .finally(() => (ticking = false));
       }, opts.tickMs ?? 5000);
       timer.unref();
     },
@@ -109,6 +113,10 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
       unsubscribe?.();
       await notifier?.close();
       await service?.alerts.flush();
+    },
+    cluster: {
+      // A partition taken over: its nodes' detector state, scores and open alerts as the last holder stored them.
+      partitionGained: () => get().load(),
     },
     openAlertCounts() {
       return service?.alerts.openCounts() ?? new Map<string, number>();

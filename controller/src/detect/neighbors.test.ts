@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stepNeighbors } from "./neighbors";
-import { neighbor } from "./testing";
+import { neighbor } from "../../testing/detect";
 import type { Resolver } from "./types";
 
 const resolve: Resolver = { mac: () => null, address: (a) => (a === "fe80::2" ? "r2" : null) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stepRoutes } from "./routes";
-import { route } from "./testing";
+import { route } from "../../testing/detect";
 import { noResolver, type Resolver } from "./types";
 
 const resolve: Resolver = { mac: () => null, address: (a) => ({ "fe80::2": "r2", "fe80::4": "r4" })[a] ?? null };

@@ -5,6 +5,7 @@ import { subjectOf, type Resolver, type RouteEvent, type RouteState, type Step }
 export type RoutesState = Record<string, RouteState>;
 
 function hopText(r: Route): string {
+  if (r.originated) return "own";
   if (r.nextHops.length === 0) return r.type ?? "none";
   return r.nextHops
     .map((h) => (h.via ? `${h.via.toLowerCase()}%${h.iface ?? ""}` : `dev ${h.iface ?? "?"}`))
@@ -25,10 +26,34 @@ export function bestRoutes(routes: readonly Route[], resolve: Resolver): RoutesS
     seen.add(r.prefix);
     if (!routeReachable(r)) continue;
     const via = r.nextHops.find((h) => h.via)?.via ?? null;
-    out[r.prefix] = { protocol: r.protocol, type: r.type, nextHop: hopText(r), metric: r.metric, viaNode: via ? resolve.address(via.toLowerCase()) : null };
+    const hop = hopText(r);
+    const equal = r.metric === null || r.originated ? [] : equalPaths(routes, r, hop);
+    out[r.prefix] = {
+      protocol: r.protocol,
+      type: r.type,
+      nextHop: hop,
+      metric: r.metric,
+      viaNode: via ? resolve.address(via.toLowerCase()) : null,
+      ...(r.originated ? { originated: true as const } : {}),
+      ...(equal.length > 0 ? { equalPaths: equal } : {}),
+    };
   }
   return out;
 }
+
+/** The next hops of the other reachable routes to the best route's prefix, of its protocol and metric (the daemon's equal alternates). */
+function equalPaths(routes: readonly Route[], best: Route, hop: string): string[] {
+  const out = new Set<string>();
+  for (const r of routes) {
+    if (r === best || r.prefix !== best.prefix || r.protocol !== best.protocol || r.metric !== best.metric || r.originated || !routeReachable(r) || r.nextHops.length === 0) continue;
+    const h = hopText(r);
+    if (h !== hop) out.add(h);
+  }
+  return [...out].sort();
+}
+
+/** The node's own prefix: originated by it (babeld's xroute) or directly connected (a device, no gateway). */
+export const isOwnRoute = (r: Pick<RouteState, "nextHop" | "originated">): boolean => r.originated === true || r.nextHop.startsWith("dev ");
 
 /**
  * Route changes on one node between two observations of its routing table: added,

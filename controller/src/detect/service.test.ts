@@ -6,7 +6,7 @@ import type { IngestItem } from "../ingest/decode";
 import { silentLogger } from "../log";
 import { FakeClock, openStore, type Store } from "../store/index";
 import { DetectionService } from "./service";
-import { acceptRule, neighbor, route, snap } from "./testing";
+import { acceptRule, neighbor, route, snap } from "../../testing/detect";
 
 const T0 = 1_700_000_000_000;
 const cfg = { churn: { halfLifeMs: 60_000 }, convergence: { quietMs: 20_000, slowMs: 60_000 } };
@@ -24,38 +24,40 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     msg: snap({ node: "r1", ts: clock.now(), seq: ++seq, routes: [route("::/0", via), route("2001:db8:1::/64", null, { protocol: "direct1" })], neighbors: [neighbor(via, "eth0")], counters }),
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-detect-");
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     clock.set(T0);
     delivered.length = 0;
     seq = 0;
   });
-  afterEach(() => {
+  afterEach(async () => {
     store.close();
     dir.cleanup();
   });
 
   it("stores events, opens route_flapping with evidence, survives a restart with its scores, and resolves after the flapping stops", async () => {
     let svc = make();
-    svc.load();
+    await svc.load();
     // The ingest commits hellos first (they map addresses to nodes).
-    store.transaction(() => ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"].forEach((x) => store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0)));
-    svc.handle([hello("r1", "fe80::1"), hello("r2", "fe80::2"), hello("r4", "fe80::4")]);
-    svc.handle([r1("fe80::2")]);
+    await store.transaction(async () => {
+      for (const x of ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
+    });
+    await svc.handle([hello("r1", "fe80::1"), hello("r2", "fe80::2"), hello("r4", "fe80::4")]);
+    await svc.handle([r1("fe80::2")]);
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
-      svc.handle([r1(i % 2 === 0 ? "fe80::4" : "fe80::2")]);
+      await svc.handle([r1(i % 2 === 0 ? "fe80::4" : "fe80::2")]);
     }
-    const changes = svc.repo.events({ node: "r1", code: "route_nexthop_changed" });
+    const changes = await svc.repo.events({ node: "r1", code: "route_nexthop_changed" });
     expect(changes.map((e) => [e.ts - T0, e.subject])).toEqual([
       [30_000, "route:r1:::/0"],
       [20_000, "route:r1:::/0"],
       [10_000, "route:r1:::/0"],
     ]);
     expect(changes[2]).toMatchObject({ before: { nextHop: "fe80::2%eth0", viaNode: "r2" }, after: { nextHop: "fe80::4%eth0", viaNode: "r4" } });
-    expect(svc.repo.events({ node: "r1", code: "neighbor_down" })).toHaveLength(3);
-    const open = svc.alerts.list({ state: "open", code: "route_flapping" });
+    expect(await svc.repo.events({ node: "r1", code: "neighbor_down" })).toHaveLength(3);
+    const open = await svc.alerts.list({ state: "open", code: "route_flapping" });
     expect(open.map((a) => [a.subject, a.node, a.openedAt - T0])).toEqual([["route:r1:::/0", "r1", 30_000]]);
     expect(open[0]!.evidence.eventIds).toEqual(changes.map((e) => e.id).reverse());
     expect(open[0]!.evidence.scores.map((s) => s.score)).toEqual([1000, 1890.9, 2684.6]);
@@ -69,24 +71,24 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
       check: ["the mesh links of r1 towards r2 and r4 (signal, interference)", "the routing daemon on r1 (babeld/BIRD log, interface costs)"],
     });
     // Each neighbour went down at most twice in 20 s: 1000 * 2^(-1/3) + 1000 = 1794, below 2000.
-    expect(svc.alerts.list({ state: "open", code: "neighbor_flapping" })).toEqual([]);
+    expect(await svc.alerts.list({ state: "open", code: "neighbor_flapping" })).toEqual([]);
     expect(Math.round(svc.scores(clock.now()).subjects.find((x) => x.subject === "neighbor:r1:fe80::2%eth0")!.score)).toBe(1794);
     expect(svc.scores(clock.now()).nodes.r1).toBeGreaterThan(2685);
 
     // Restart: a new service on the same store continues with the same score and open alert.
     svc = make();
-    svc.load();
+    await svc.load();
     expect(svc.alerts.isOpen("route_flapping", "route:r1:::/0")).toBe(true);
     expect(svc.scores(clock.now()).subjects.find((s) => s.subject === "route:r1:::/0")?.score).toBe(2685);
     // Stable route from now on; 2685 -> 750 takes log2(3.58) = 1.84 half-lives = 110.4 s.
     for (let t = 10_000; t <= 120_000; t += 10_000) {
       clock.advance(10_000);
-      svc.handle([r1("fe80::4")]);
-      svc.tick();
+      await svc.handle([r1("fe80::4")]);
+      await svc.tick();
       const resolved = !svc.alerts.isOpen("route_flapping", "route:r1:::/0");
       expect([t, resolved]).toEqual([t, t > 110_000]);
     }
-    const done = svc.alerts.list({ state: "resolved", code: "route_flapping" })[0]!;
+    const done = (await svc.alerts.list({ state: "resolved", code: "route_flapping" }))[0]!;
     expect(done.resolvedAt! - T0).toBe(150_000);
     expect(done.evidence.scores.at(-1)!.score).toBeLessThan(750);
     await svc.alerts.flush();
@@ -95,19 +97,21 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
 
   it("a route flapping on several nodes is one alert named after its origin, even when a downstream node crosses the threshold first; it resolves when the prefix is calm everywhere", async () => {
     const svc = make();
-    svc.load();
+    await svc.load();
     const nodes = ["r1:fe80::1", "r2:fe80::2", "r3:fe80::3", "r4:fe80::4", "r5:fe80::5"];
-    store.transaction(() => nodes.forEach((x) => store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0)));
-    svc.handle(nodes.map((x) => hello(x.split(":")[0]!, x.slice(3))));
+    await store.transaction(async () => {
+      for (const x of nodes) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
+    });
+    await svc.handle(nodes.map((x) => hello(x.split(":")[0]!, x.slice(3))));
     // r1's default route flips between r2 and r4; r3 reaches ::/0 through r1 and falls back to r5 with every flip.
     // r3 polls just before r1 in each batch, so its score crosses 2000 first.
     const at = (node: string, via: string): IngestItem => ({ kind: "snapshot", msg: snap({ node, ts: clock.now(), seq: ++seq, routes: [route("::/0", via)], neighbors: [neighbor(via, "eth0")], counters: [acceptRule(521)] }) });
-    svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
+    await svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
-      svc.handle([at("r3", i % 2 === 0 ? "fe80::5" : "fe80::1"), at("r1", i % 2 === 0 ? "fe80::4" : "fe80::2")]);
+      await svc.handle([at("r3", i % 2 === 0 ? "fe80::5" : "fe80::1"), at("r1", i % 2 === 0 ? "fe80::4" : "fe80::2")]);
     }
-    const open = svc.alerts.list({ state: "open", code: "route_flapping" });
+    const open = await svc.alerts.list({ state: "open", code: "route_flapping" });
     expect(open.map((a) => [a.subject, a.node, a.evidence.detail?.origin, a.evidence.detail?.crossedOn])).toEqual([["route:r1:::/0", "r1", { node: "r1", reason: "upstream" }, "r3"]]);
     await svc.alerts.flush();
     expect(delivered.find((a) => a.code === "route_flapping")!.summary).toMatch(/^route ::\/0 is flapping, starting at r1 \(the other nodes reach it through r1\); first over the threshold on r3/);
@@ -117,10 +121,10 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     // Calm from now on: one resolution, when neither r1 nor r3 churns any more.
     for (let t = 0; t < 30; t++) {
       clock.advance(10_000);
-      svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
-      svc.tick();
+      await svc.handle([at("r3", "fe80::1"), at("r1", "fe80::2")]);
+      await svc.tick();
     }
-    expect(svc.alerts.list({ code: "route_flapping" }).map((a) => [a.subject, a.state])).toEqual([["route:r1:::/0", "resolved"]]);
+    expect((await svc.alerts.list({ code: "route_flapping" })).map((a) => [a.subject, a.state])).toEqual([["route:r1:::/0", "resolved"]]);
     await svc.alerts.flush();
     expect(delivered.filter((a) => a.code === "route_flapping").map((a) => [a.subject, a.state])).toEqual([
       ["route:r1:::/0", "open"],
@@ -128,33 +132,33 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     ]);
   });
 
-  it("raises node_offline from the tick and resolves it when the node reports again; lint opens and resolves with the firewall rule", () => {
+  it("raises node_offline from the tick and resolves it when the node reports again; lint opens and resolves with the firewall rule", async () => {
     const svc = make();
-    svc.load();
-    svc.handle([r1("fe80::2", [])]);
-    expect(svc.alerts.list({ state: "open" }).map((a) => [a.code, a.subject])).toEqual([["lint", "lint:firewall_no_rip_accept:r1"]]);
+    await svc.load();
+    await svc.handle([r1("fe80::2", [])]);
+    expect((await svc.alerts.list({ state: "open" })).map((a) => [a.code, a.subject])).toEqual([["lint", "lint:firewall_no_rip_accept:r1"]]);
     clock.advance(30_000);
-    svc.tick();
+    await svc.tick();
     expect(svc.alerts.isOpen("node_offline", "node:r1")).toBe(false);
     clock.advance(1);
-    svc.tick();
+    await svc.tick();
     expect(svc.alerts.isOpen("node_offline", "node:r1")).toBe(true);
     expect(svc.alerts.openCounts().get("r1")).toBe(2);
     clock.advance(5000);
-    svc.handle([r1("fe80::2")]);
-    expect(svc.alerts.list({ state: "open" })).toEqual([]);
+    await svc.handle([r1("fe80::2")]);
+    expect(await svc.alerts.list({ state: "open" })).toEqual([]);
     // A controller restarted after a long stop does not declare its nodes offline at once.
     clock.advance(300_000);
     const restarted = make();
-    restarted.load();
-    restarted.tick();
+    await restarted.load();
+    await restarted.tick();
     expect(restarted.alerts.isOpen("node_offline", "node:r1")).toBe(false);
     clock.advance(30_001);
-    restarted.tick();
+    await restarted.tick();
     expect(restarted.alerts.isOpen("node_offline", "node:r1")).toBe(true);
-    const resolved = svc.alerts.list({ state: "resolved" });
+    const resolved = await svc.alerts.list({ state: "resolved" });
     expect(resolved.map((a) => a.code).sort()).toEqual(["lint", "node_offline"]);
     const off = resolved.find((a) => a.code === "node_offline")!;
-    expect(svc.repo.eventsByIds(off.evidence.eventIds).map((e) => e.code)).toEqual(["node_offline", "node_online"]);
+    expect((await svc.repo.eventsByIds(off.evidence.eventIds)).map((e) => e.code)).toEqual(["node_offline", "node_online"]);
   });
 });

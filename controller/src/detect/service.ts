@@ -1,6 +1,6 @@
 import type { IngestItem } from "../ingest/decode";
 import type { Logger } from "../log";
-import type { Clock, Store } from "../store/index";
+import type { Clock, StoreApi } from "../store/index";
 import { AlertManager } from "../alerts/manager";
 import { AlertsRepository } from "../alerts/repo";
 import { SilencesRepository } from "../alerts/silences";
@@ -17,15 +17,17 @@ import { alertText } from "./alert-text";
 import { canFold, findCause, FOLD_WINDOW_MS } from "./fold";
 import { currentCauses, symptomKeys } from "./fold-inputs";
 import { routeFlapOrigin, shouldResolvePrefix } from "./flap-origin-input";
-import { episodeStart } from "./flap-origin";
+import { episodeStart, prefixOfRouteSubject } from "./flap-origin";
 import { JobsRepository } from "../jobs/repo";
 import { JOB_GRACE_MS, jobActor, jobWindows, windowFor, type JobWindow } from "./job-quiet";
 import type { Silence } from "../alerts/silences";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
+import { split, splitBy } from "./ownership";
+import { catchUpTimestamps, stablePresence, stableStations, TIMESTAMP_STATE_PERIOD_MS } from "./state-timestamps";
 
 export interface DetectionServiceOptions {
-  store: Store;
+  store: StoreApi;
   clock: Clock;
   log: Logger;
   config?: Parameters<typeof detectConfig>[0];
@@ -34,6 +36,8 @@ export interface DetectionServiceOptions {
   eventRetentionMs?: number;
   /** How long after a node finished a config job its alerts are still the job's (default 2 min). */
   jobGraceMs?: number;
+  /** How often state whose only change is timestamps is written (default `TIMESTAMP_STATE_PERIOD_MS`). */
+  timestampStatePeriodMs?: number;
 }
 
 /**
@@ -61,24 +65,35 @@ export class DetectionService {
   private jobQuiet: { window: JobWindow; silence: Silence }[] = [];
   private addrs: Map<string, string> | null = null;
   readonly resolver: Resolver;
+  /** Several controllers: the nodes whose detection runs here (null: every node). */
+  private owns: ((node: string) => boolean) | null = null;
 
   constructor(private readonly o: DetectionServiceOptions) {
     this.cfg = detectConfig(o.config);
-    this.repo = new DetectRepository(o.store.db);
-    this.silences = new SilencesRepository(o.store.db);
+    this.repo = new DetectRepository(o.store.sql);
+    this.silences = new SilencesRepository(o.store.sql);
     this.jobs = new JobsRepository(o.store);
-    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.db), sinks: o.sinks ?? [], log: o.log, silences: this.silences });
-    // MAC/address -> node maps, read once per batch (hellos in the batch are already stored when it runs).
+    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.sql), sinks: o.sinks ?? [], log: o.log, silences: this.silences });
+    // MAC/address -> node maps, read again after hellos (stored before the batch's detection runs), at load and at each tick.
     this.resolver = {
-      mac: (m) => (this.macs ??= o.store.nodes.macMap()).get(m.toLowerCase()) ?? null,
-      address: (a) => (this.addrs ??= o.store.nodes.addressMap()).get(a.toLowerCase().replace(/%.*$/, "")) ?? null,
+      mac: (m) => this.macs?.get(m.toLowerCase()) ?? null,
+      address: (a) => this.addrs?.get(a.toLowerCase().replace(/%.*$/, "")) ?? null,
     };
   }
 
+  private async readMaps(): Promise<void> {
+    this.macs = await this.o.store.nodes.macMap();
+    this.addrs = await this.o.store.nodes.addressMap();
+  }
+
   /** Rebuilds detector state, scores and open alerts from the store. */
-  load(): void {
+  load(): Promise<void> {
+    return this.inTransaction(() => this.loadNow());
+  }
+
+  private async loadNow(): Promise<void> {
     const fleet = emptyFleet();
-    for (const [key, value] of this.repo.allState()) {
+    for (const [key, value] of await this.repo.allState()) {
       if (key.startsWith("node:")) fleet.nodes[key.slice(5)] = value as NodeDetectState;
       else if (key.startsWith("lint:")) this.lint.set(key.slice(5), value as LintNode);
       else if (key === "presence") fleet.presence = value as FleetState["presence"];
@@ -86,25 +101,38 @@ export class DetectionService {
       else if (key === "convergence") this.conv = value as ConvergenceState;
       else if (key.startsWith("linkq:")) fleet.links[key.slice(6)] = value as LinkState;
     }
+    catchUpTimestamps(fleet.presence, fleet.stations, new Map((await this.o.store.telemetry.states()).map((s) => [s.nodeId, s])));
     // The controller was down, not the nodes: give every node a fresh offline window from now.
     const now = this.o.clock.now();
     for (const p of Object.values(fleet.presence)) p.lastRecv = Math.max(p.lastRecv, now);
     this.fleet = fleet;
-    this.churn = this.repo.loadScores();
-    this.alerts.load();
+    this.churn = await this.repo.loadScores();
+    await this.alerts.load();
+    await this.alerts.refreshSilences(now);
+    await this.readMaps();
+  }
+
+  /**
+   * Several controllers share the store (issue 18): this one detects only for the nodes
+   * `owns` accepts (its partitions'); offline checks and score decay skip the others, the
+   * open alerts are re-read before each pass (another controller may have opened some),
+   * and the fleet-wide presence is saved merged with what the others saved.
+   */
+  setOwnership(owns: ((node: string) => boolean) | null): void {
+    this.owns = owns;
   }
 
   /** Ingest listener: the accepted items of one committed batch, in order. */
-  handle(items: readonly IngestItem[]): void {
-    const now = this.o.clock.now();
-    this.macs = null;
-    this.addrs = null;
-    const prevChurn = this.churn;
-    const touched = new Set<string>();
-    const lintTouched = new Set<string>();
-    const linksTouched = new Set<string>();
-    this.o.store.transaction(() => {
-      this.syncJobs(now);
+  handle(items: readonly IngestItem[]): Promise<void> {
+    return this.inTransaction(async () => {
+      const now = this.o.clock.now();
+      if (this.owns) await this.alerts.load();
+      if (this.macs === null || items.some((it) => it.kind === "hello")) await this.readMaps();
+      const prevChurn = this.churn;
+      const touched = new Set<string>();
+      const lintTouched = new Set<string>();
+      const linksTouched = new Set<string>();
+      await this.syncJobs(now);
       for (const it of items) {
         if (it.kind === "hello") {
           this.setLint(it.msg.node, lintFromHello(this.lint.get(it.msg.node) ?? null, it.msg), lintTouched);
@@ -118,36 +146,39 @@ export class DetectionService {
         touched.add(s.node);
         for (const mac of [...Object.keys(peersBefore ?? {}), ...Object.keys(this.fleet.nodes[s.node]?.meshPeers ?? {})]) linksTouched.add(subjectOf.link(s.node, this.resolver.mac(mac) ?? mac));
         this.setLint(s.node, lintFromSnapshot(this.lint.get(s.node) ?? null, s), lintTouched);
-        const stored = this.record(r.events);
+        const stored = await this.record(r.events);
         const c = stepConvergence(this.conv, s.node, s.ts, stored, this.cfg.convergence);
         this.conv = c.state;
-        this.closeIncidents(c.closed);
+        await this.closeIncidents(c.closed);
       }
-      this.evaluate(now);
-      if (lintTouched.size > 0) this.alerts.reconcile("lint", lintFleet([...this.lint.values()]).map(lintInput), now);
-      this.save(now, prevChurn, touched, lintTouched, linksTouched);
+      await this.evaluate(now);
+      if (lintTouched.size > 0) await this.alerts.reconcile("lint", lintFleet([...this.lint.values()]).map(lintInput), now);
+      await this.save(now, prevChurn, touched, lintTouched, linksTouched);
     });
   }
 
   /** Time passed: offline nodes, stations that left, score decay, silent convergence incidents, event retention. */
-  tick(now: number = this.o.clock.now()): void {
-    const prevChurn = this.churn;
-    this.o.store.transaction(() => {
-      this.syncJobs(now);
-      const r = tickFleet(this.fleet, now, this.cfg);
-      this.fleet = r.state;
-      this.record(r.events);
+  async tick(now: number = this.o.clock.now()): Promise<void> {
+    await this.inTransaction(async () => {
+      const prevChurn = this.churn;
+      if (this.owns) await this.alerts.load();
+      await this.readMaps();
+      await this.syncJobs(now);
+      const owns = this.owns;
+      const r = tickFleet(owns ? { ...this.fleet, presence: split(this.fleet.presence, owns).mine } : this.fleet, now, this.cfg);
+      this.fleet = owns ? { ...r.state, presence: { ...split(this.fleet.presence, owns).others, ...r.state.presence } } : r.state;
+      await this.record(r.events);
       const linksTouched = new Set(r.events.filter((e) => e.code === "mesh_link_down").map((e) => e.subject));
       const c = tickConvergence(this.conv, now, this.cfg.convergence);
       this.conv = c.state;
-      this.closeIncidents(c.closed);
-      this.evaluate(now);
-      this.save(now, prevChurn, new Set(), new Set(), linksTouched);
+      await this.closeIncidents(c.closed);
+      await this.evaluate(now);
+      await this.save(now, prevChurn, new Set(), new Set(), linksTouched);
     });
     const retention = this.o.eventRetentionMs ?? 30 * 24 * 3600_000;
     if (now - this.lastPrune > 3600_000) {
       this.lastPrune = now;
-      this.repo.pruneEvents(now - retention);
+      await this.repo.pruneEvents(now - retention);
     }
   }
 
@@ -170,54 +201,63 @@ export class DetectionService {
     return this.conv.open;
   }
 
-  incidents(q: { since?: number; node?: string; limit?: number } = {}): StoredIncident[] {
+  incidents(q: { since?: number; node?: string; limit?: number } = {}): Promise<StoredIncident[]> {
     return this.repo.incidents(q);
   }
 
   /** Stores events, feeds churn and the event-driven alerts; returns them with ids. */
-  private record(events: DetectEvent[]): StoredEvent[] {
+  private async record(events: DetectEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const stored = this.repo.insertEvents(events);
+    const stored = await this.repo.insertEvents(events);
     for (const e of stored) if (e.code === "node_rebooted" || (e.code === "node_online" && e.before !== null)) this.backAt.set(e.node, e.ts);
     const ch = stepChurn(this.churn, stored, this.cfg.churn);
     this.churn = ch.state;
-    for (const e of stored) for (const a of actionsForEvent(e)) this.apply(a, e.ts);
-    for (const t of ch.transitions) this.apply(actionsForChurn(t), t.ts);
+    for (const e of stored) for (const a of actionsForEvent(e)) await this.apply(a, e.ts);
+    for (const t of ch.transitions) await this.apply(actionsForChurn(t), t.ts);
     return stored;
   }
 
-  private evaluate(now: number): void {
-    const ev = evaluateChurn(this.churn, now, this.cfg.churn);
-    this.churn = ev.state;
-    for (const t of ev.transitions) this.apply(actionsForChurn(t), t.ts);
+  private async evaluate(now: number): Promise<void> {
+    const owns = this.owns;
+    const parts = owns ? splitBy(this.churn, (e) => owns(e.node)) : { mine: this.churn, others: {} };
+    // A node's scores are judged up to its last snapshot while it is online (its next one may
+    // still carry churn from before now); an offline node's, at now.
+    const presence = this.fleet.presence;
+    const knownUntil = (node: string) => {
+      const p = presence[node];
+      return p?.online ? Math.min(now, p.lastTs) : now;
+    };
+    const ev = evaluateChurn(parts.mine, knownUntil, this.cfg.churn);
+    this.churn = { ...parts.others, ...ev.state };
+    for (const t of ev.transitions) await this.apply(actionsForChurn(t), t.ts);
   }
 
-  private closeIncidents(closed: ClosedIncident[]): void {
+  private async closeIncidents(closed: ClosedIncident[]): Promise<void> {
     for (const c of closed) {
-      const stored = this.repo.insertIncident(c);
+      const stored = await this.repo.insertIncident(c);
       this.o.log.info({ incident: stored.id, durationMs: c.durationMs, nodes: c.nodes, trigger: c.trigger.code }, "routing converged");
-      this.apply(actionsForIncident(stored, this.cfg.convergence.slowMs), c.endTs);
+      await this.apply(actionsForIncident(stored, this.cfg.convergence.slowMs), c.endTs);
     }
   }
 
-  private apply(a: AlertAction, ts: number): void {
+  private async apply(a: AlertAction, ts: number): Promise<void> {
     if (a.type === "raise") {
-      if (this.fold(a.input, ts)) return;
+      if (await this.fold(a.input, ts)) return;
       // One route_flapping alert per prefix, named after its origin (owner, upstream churner or first to churn).
-      const input = a.input.code === "route_flapping" && !this.alerts.isOpen(a.input.code, a.input.subject) ? routeFlapOrigin(a.input, { churn: this.churn, fleet: this.fleet, cfg: this.cfg.churn, ts, events: (ids) => this.repo.eventsByIds(ids) }) : a.input;
-      const text = input.text ?? (this.alerts.isOpen(input.code, input.subject) ? undefined : alertText(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.o.clock.now()));
-      const job = this.alerts.isOpen(input.code, input.subject) ? null : this.jobQuietFor(input, ts);
+      const input = a.input.code === "route_flapping" && !this.alerts.isOpen(a.input.code, a.input.subject) ? routeFlapOrigin(a.input, { churn: this.churn, fleet: this.fleet, cfg: this.cfg.churn, ts, events: await this.prefixEvents(a.input.subject) }) : a.input;
+      const text = input.text ?? (this.alerts.isOpen(input.code, input.subject) ? undefined : alertText(input, await this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.o.clock.now()));
+      const job = this.alerts.isOpen(input.code, input.subject) ? null : await this.jobQuietFor(input, ts);
       const withJob = job ? { ...input, evidence: { ...input.evidence, detail: { ...input.evidence.detail, job: { id: job.window.jobId, template: job.window.template, node: job.window.node } } } } : input;
-      this.alerts.raise(text ? { ...withJob, text } : withJob, ts, job?.silence ?? null);
-      if (input.subject !== a.input.subject) this.alerts.absorb({ code: input.code, subject: input.subject }, a.input, ts);
+      await this.alerts.raise(text ? { ...withJob, text } : withJob, ts, job?.silence ?? null);
+      if (input.subject !== a.input.subject) await this.alerts.absorb({ code: input.code, subject: input.subject }, a.input, ts);
     } else if (a.code === "route_flapping") {
       // The prefix's alert (whatever node it names) resolves once no node churns on the prefix any more.
       const open = shouldResolvePrefix(a.subject, this.alerts.openAlerts(), this.churn);
-      if (open) this.alerts.resolve(a.code, open.subject, ts, { eventIds: a.eventIds, scores: this.churn[open.subject]?.history ?? this.churn[a.subject]?.history ?? [] });
+      if (open) await this.alerts.resolve(a.code, open.subject, ts, { eventIds: a.eventIds, scores: this.churn[open.subject]?.history ?? this.churn[a.subject]?.history ?? [] });
     } else {
       const cur = this.alerts.get(a.code, a.subject);
       const scores = a.code.endsWith("_flapping") ? (this.churn[a.subject]?.history ?? []) : [];
-      if (cur) this.alerts.resolve(a.code, a.subject, ts, { eventIds: a.eventIds, scores, ...(a.summary ? { summary: `${cur.summary}; resolved: ${a.summary}` } : {}) });
+      if (cur) await this.alerts.resolve(a.code, a.subject, ts, { eventIds: a.eventIds, scores, ...(a.summary ? { summary: `${cur.summary}; resolved: ${a.summary}` } : {}) });
     }
   }
 
@@ -225,21 +265,29 @@ export class DetectionService {
    * Config jobs' apply-and-verify windows as silences (`kind: job`, one per job and node,
    * `createdBy: job:<id>`), renewed while the node's job runs and ended a grace after it finished.
    */
-  private syncJobs(now: number): void {
+  private async syncJobs(now: number): Promise<void> {
     const grace = this.o.jobGraceMs ?? JOB_GRACE_MS;
-    const recent = this.jobs.list(50).filter((j) => j.status === "running" || j.status === "halted" || (j.finishedAt !== null && now - j.finishedAt <= grace) || j.updatedAt >= now - grace);
+    const recent = (await this.jobs.list(50)).filter((j) => j.status === "running" || j.status === "halted" || (j.finishedAt !== null && now - j.finishedAt <= grace) || j.updatedAt >= now - grace);
     if (recent.length === 0 && this.jobQuiet.length === 0) return;
-    const progress = recent.map((j) => ({ id: j.id, template: j.template, nodes: this.jobs.rollout(j.id)?.nodes ?? [] }));
-    this.jobQuiet = jobWindows(progress, now, grace).map((window) => ({
-      window,
-      silence: this.silences.putJobSilence({ node: window.node, fromTs: window.fromTs, untilTs: window.untilTs, reason: `config job ${window.jobId} (${window.template}): apply and verify`, createdBy: jobActor(window.jobId), createdAt: now }),
-    }));
+    const progress = [];
+    for (const j of recent) progress.push({ id: j.id, template: j.template, nodes: (await this.jobs.rollout(j.id))?.nodes ?? [] });
+    const windows = jobWindows(progress, now, grace);
+    const held = await this.silences.putJobSilences(windows.map((w) => ({ node: w.node, fromTs: w.fromTs, untilTs: w.untilTs, reason: `config job ${w.jobId} (${w.template}): apply and verify`, createdBy: jobActor(w.jobId), createdAt: now })));
+    this.jobQuiet = windows.map((window, i) => ({ window, silence: held[i]! }));
+  }
+
+  /** The stored events of every churn entry on the prefix of a route subject, by id (flap origin's input). */
+  private async prefixEvents(subject: string): Promise<(ids: number[]) => StoredEvent[]> {
+    const prefix = prefixOfRouteSubject(subject);
+    const ids = Object.entries(this.churn).flatMap(([s, e]) => (s.startsWith("route:") && prefixOfRouteSubject(s) === prefix ? e.eventIds.slice(-50) : []));
+    const byId = new Map((await this.repo.eventsByIds([...new Set(ids)])).map((e) => [e.id, e]));
+    return (wanted) => wanted.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** The config job whose window covers this symptom (its node, its link's nodes, the nodes its evidence goes through). */
-  private jobQuietFor(input: AlertInput, ts: number): { window: JobWindow; silence: Silence } | null {
+  private async jobQuietFor(input: AlertInput, ts: number): Promise<{ window: JobWindow; silence: Silence } | null> {
     if (this.jobQuiet.length === 0) return null;
-    const nodes = symptomKeys(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet).filter((k) => !k.startsWith("prefix:"));
+    const nodes = symptomKeys(input, await this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet).filter((k) => !k.startsWith("prefix:"));
     const w = windowFor(
       this.jobQuiet.map((q) => q.window),
       nodes,
@@ -249,17 +297,30 @@ export class DetectionService {
   }
 
   /** Folds a symptom into its cause's alert (true) instead of opening it (see fold.ts). */
-  private fold(input: AlertInput, ts: number): boolean {
+  private async fold(input: AlertInput, ts: number): Promise<boolean> {
     if (!canFold(input.code) || this.alerts.isOpen(input.code, input.subject)) return false;
     const now = this.o.clock.now();
     const flapStart = (a: { evidence: { scores: { ts: number; score: number }[] } }) => episodeStart({ history: a.evidence.scores }, this.cfg.churn);
-    const causes = currentCauses({ open: this.alerts.openAlerts(), resolved: this.alerts.list({ state: "resolved", since: now - FOLD_WINDOW_MS, limit: 500 }), fleet: this.fleet, backAt: this.backAt, now, flapStart });
-    const keys = symptomKeys(input, this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet);
+    const causes = currentCauses({ open: this.alerts.openAlerts(), resolved: await this.alerts.list({ state: "resolved", since: now - FOLD_WINDOW_MS, limit: 500 }), fleet: this.fleet, backAt: this.backAt, now, flapStart });
+    const keys = symptomKeys(input, await this.repo.eventsByIds(input.evidence.eventIds.slice(-200)), this.fleet);
     const c = findCause({ code: input.code, subject: input.subject, keys, ...(input.code === "route_flapping" ? { startTs: flapStart(input) } : {}) }, causes, now);
     if (!c) return false;
-    if (c.alert) this.alerts.absorb({ ...c.alert, ...(c.id !== undefined ? { id: c.id } : {}) }, input, ts);
+    if (c.alert) await this.alerts.absorb({ ...c.alert, ...(c.id !== undefined ? { id: c.id } : {}) }, input, ts);
     this.o.log.info({ symptom: `${input.code} ${input.subject}`, cause: c.label }, "alert folded into its cause");
     return true;
+  }
+
+  /**
+   * The store's transaction; after a rollback the repository writes every state again.
+   * Transactions run one after another, so no two passes over the detector state interleave.
+   */
+  async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.o.store.transaction(fn);
+    } catch (err) {
+      this.repo.forgetWritten();
+      throw err;
+    }
   }
 
   private setLint(node: string, next: LintNode, touched: Set<string>): void {
@@ -269,14 +330,19 @@ export class DetectionService {
     touched.add(node);
   }
 
-  private save(now: number, prevChurn: ChurnState, nodes: Set<string>, lintNodes: Set<string>, links: Set<string>): void {
-    for (const n of nodes) this.repo.putState(`node:${n}`, this.fleet.nodes[n], now);
-    for (const l of links) if (this.fleet.links[l]) this.repo.putState(`linkq:${l}`, this.fleet.links[l], now);
-    for (const n of lintNodes) this.repo.putState(`lint:${n}`, this.lint.get(n), now);
-    this.repo.putState("presence", this.fleet.presence, now);
-    this.repo.putState("stations", this.fleet.stations, now);
-    this.repo.putState("convergence", this.conv, now);
-    this.repo.saveScores(prevChurn, this.churn);
+  private async save(now: number, prevChurn: ChurnState, nodes: Set<string>, lintNodes: Set<string>, links: Set<string>): Promise<void> {
+    const periodMs = this.o.timestampStatePeriodMs ?? TIMESTAMP_STATE_PERIOD_MS;
+    // Several controllers: the others' nodes as they saved them, this one's as it knows them.
+    const owns = this.owns;
+    const presence = owns ? { ...split((await this.repo.getState<FleetState["presence"]>("presence")) ?? {}, owns).others, ...split(this.fleet.presence, owns).mine } : this.fleet.presence;
+    const states: { key: string; value: unknown }[] = [...[...nodes].map((n) => ({ key: `node:${n}`, value: this.fleet.nodes[n] })), ...[...links].filter((l) => this.fleet.links[l]).map((l) => ({ key: `linkq:${l}`, value: this.fleet.links[l] }))];
+    states.push(...[...lintNodes].map((n) => ({ key: `lint:${n}`, value: this.lint.get(n) })), { key: "convergence", value: this.conv });
+    const lazy = [
+      { key: "presence", value: presence, lazy: { stable: stablePresence(presence), periodMs } },
+      { key: "stations", value: this.fleet.stations, lazy: { stable: stableStations(this.fleet.stations), periodMs } },
+    ];
+    await this.repo.putStates([...states, ...lazy], now);
+    await this.repo.saveScores(prevChurn, this.churn);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyStations, stepStations, tickStations } from "./stations";
-import { station } from "./testing";
+import { station } from "../../testing/detect";
 
 const C = "0a:11:22:33:44:55";
 

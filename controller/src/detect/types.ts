@@ -14,6 +14,13 @@ export interface RouteState {
   metric: number | null;
   /** The fleet node behind the (first) next-hop address, when known. */
   viaNode: string | null;
+  /** The node originates the prefix (babeld's xroute; `nextHop` is `own`). */
+  originated?: true;
+  /**
+   * Next hops of the other reachable routes the daemon offers for the prefix at the best
+   * route's metric (babeld's and BIRD's alternates), sorted; absent when there are none.
+   */
+  equalPaths?: string[];
 }
 
 export interface NeighborState {
@@ -48,11 +55,13 @@ interface Base<C extends string, B, A> {
   after: A;
 }
 
+/** `countToInfinity`: the event is part of a RIP route's count to infinity (count-to-infinity.ts) and weighs `penalty` as churn. */
+type RouteWhere = { prefix: string; countToInfinity?: { penalty: number } };
 export type RouteEvent =
-  | (Base<"route_added", null, RouteState> & { prefix: string })
-  | (Base<"route_withdrawn", RouteState, null> & { prefix: string })
-  | (Base<"route_nexthop_changed", RouteState, RouteState> & { prefix: string })
-  | (Base<"route_metric_changed", RouteState, RouteState> & { prefix: string });
+  | (Base<"route_added", null, RouteState> & RouteWhere)
+  | (Base<"route_withdrawn", RouteState, null> & RouteWhere)
+  | (Base<"route_nexthop_changed", RouteState, RouteState> & RouteWhere)
+  | (Base<"route_metric_changed", RouteState, RouteState> & RouteWhere);
 
 export type NeighborEvent = (Base<"neighbor_up", null, NeighborState> | Base<"neighbor_down", NeighborState, null>) & { address: string; iface: string | null };
 

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, type DiagKind } from "@meshfleet/shared";
+import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
-import type { ApiDeps } from "../api/deps";
-import { notFound, params, query } from "../api/errors";
+import type { ApiDeps } from "../http/deps";
+import { notFound, params, query } from "../http/errors";
 import { DiagService } from "./service";
 
 export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().min(1000).max(60_000).optional() }).strict();
-export const auditQuery = z.object({ node: nodeId.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+export const auditQuery = z.object({ node: z.optional(nodeId), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 /**
  * The diagnostics list as forms need it: each kind's arguments with their bounds and
@@ -20,9 +20,9 @@ export const DIAG_COMMANDS: { kind: DiagKind; title: string; args: { name: strin
   { kind: "traceroute", title: "traceroute", args: [{ name: "target", type: "target" }, { name: "maxHops", type: "int", min: DIAG_LIMITS.maxHops[0], max: DIAG_LIMITS.maxHops[1], default: 16 }] },
   { kind: "mpath", title: "mesh paths (iw mpath dump)", args: [{ name: "iface", type: "iface", default: "mesh0" }] },
   { kind: "stations", title: "stations (iw station dump)", args: [{ name: "iface", type: "iface", default: "wlan0" }] },
-  { kind: "route", title: "route for a prefix (birdc show route for)", args: [{ name: "prefix", type: "prefix" }] },
+  { kind: "route", title: "route for a prefix (birdc show route for; babeld: ip route show match … proto babel)", args: [{ name: "prefix", type: "prefix" }] },
   { kind: "scan", title: "Wi-Fi scan (iw scan)", args: [{ name: "iface", type: "iface", default: "wlan0" }] },
-  { kind: "iperf3", title: "throughput to a node (iperf3)", args: [{ name: "target", type: "target" }, { name: "durationSec", type: "int", min: DIAG_LIMITS.durationSec[0], max: DIAG_LIMITS.durationSec[1], default: 5 }] },
+  { kind: "iperf3", title: "throughput to a node (iperf3; the server side runs on the target)", args: [{ name: "target", type: "target" }, { name: "durationSec", type: "int", min: DIAG_LIMITS.durationSec[0], max: DIAG_LIMITS.durationSec[1], default: 5 }] },
 ];
 
 /**
@@ -31,7 +31,8 @@ export const DIAG_COMMANDS: { kind: DiagKind; title: string; args: { name: strin
  * `Accept: text/event-stream`, streams it as server-sent events (`accepted` with the argv,
  * `output` chunks as the node prints them, `result`); `GET /api/diag/audit` lists every
  * request, `GET /api/diag/commands` the list. A target that is not an IP literal must be
- * a fleet node.
+ * a fleet node. An iperf3 test to a fleet node starts its server side on that node first
+ * (the result's `server`); the server side alone is not asked for.
  */
 export function diagModule(): ControllerModule & { readonly service: () => DiagService | null } {
   let service: DiagService | null = null;
@@ -44,7 +45,7 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
       const app = new Hono();
       app.post("/diag/:id", async (c) => {
         const { id } = params(c, z.object({ id: nodeId }));
-        if (!d.store.nodes.get(id)) throw notFound(`node ${id}`);
+        if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
         let raw: unknown;
         try {
           raw = await c.req.json();
@@ -54,17 +55,19 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
         // The audit names the API token (its name, and its id since names may repeat).
         const asker = c.get("who" as never) as { name?: string; token?: string } | undefined;
         const who = asker?.token ? `${asker.token} (${asker.name?.replace(/^token:/, "") ?? "?"})` : (asker?.name ?? "local");
-        const refuse = (message: string): never => {
-          service?.refused(id, (raw as { args?: unknown } | null)?.args ?? raw, who, message);
+        const refuse = async (message: string): Promise<never> => {
+          await service?.refused(id, (raw as { args?: unknown } | null)?.args ?? raw, who, message);
           throw new MeshfleetError(ERROR_CODES.validation, message);
         };
         const parsed = diagBody.safeParse(raw);
         if (!parsed.success) return refuse(`not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        if (parsed.data.args.kind === "iperf3-server") return refuse("iperf3-server is started on the target of an iperf3 test between two nodes, not asked for alone");
         const target = "target" in parsed.data.args ? parsed.data.args.target : null;
-        if (target !== null && !isIpLiteral(target) && !d.store.nodes.get(target)) return refuse(`target ${target} is neither an IP address nor a fleet node`);
+        if (target !== null && !isIpLiteral(target) && !(await d.store.nodes.get(target))) return refuse(`target ${target} is neither an IP address nor a fleet node`);
         if (!service) throw new MeshfleetError(ERROR_CODES.storage, "diagnostics are not connected to the broker yet");
         const svc = service;
         if (svc.busy(id)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);
+        if (parsed.data.args.kind === "iperf3" && target !== null && svc.busy(target)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${target}, the iperf3 test's server side`);
         if (!(c.req.header("accept") ?? "").includes("text/event-stream")) return c.json(await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs));
         return streamSSE(c, async (stream) => {
           // Events are written in the order the node's answers arrive.
@@ -80,10 +83,10 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
           await chain;
         });
       });
-      app.get("/diag/commands", (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS }));
-      app.get("/diag/audit", (c) => {
+      app.get("/diag/commands", (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS, patterns: DIAG_PATTERNS }));
+      app.get("/diag/audit", async (c) => {
         const q = query(c, auditQuery);
-        return c.json({ audit: service?.audit(q.limit ?? 100, q.node) ?? [] });
+        return c.json({ audit: (await service?.audit(q.limit ?? 100, q.node)) ?? [] });
       });
       return app;
     },

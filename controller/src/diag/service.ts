@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { desc, eq, sql } from "drizzle-orm";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { diagArgs, diagOutput, ERROR_CODES, MeshfleetError, PROTOCOL_VERSION, subjects, type DiagArgs, type DiagArgsInput, type DiagOutput } from "@meshfleet/shared";
-import { diagAudit } from "@meshfleet/migrations";
-import type { Store } from "../store/index";
+import { DIAG_LIMITS, diagArgs, diagOutput, ERROR_CODES, IPERF3_SERVER_IDLE_SEC, MeshfleetError, PROTOCOL_VERSION, subjects, type DiagArgs, type DiagArgsInput, type DiagOutput, type DiagScan } from "@meshfleet/shared";
+import type { StoreApi } from "../store/index";
+import { DiagAuditRepository } from "./audit-repo";
 
 export interface DiagResult {
   id: string;
@@ -17,6 +16,10 @@ export interface DiagResult {
   error: { code: string; message: string } | null;
   requestedAt: number;
   finishedAt: number;
+  /** A Wi-Fi scan's networks and channels as the node parsed them (null for other diagnostics). */
+  scan: DiagScan | null;
+  /** A throughput test between two nodes: the server side's run on the target node. */
+  server?: DiagResult;
 }
 
 /** What a caller may watch while a diagnostic runs (the API streams it as server-sent events). */
@@ -38,26 +41,69 @@ const enc = new TextEncoder();
  */
 export class DiagService {
   readonly #running = new Set<string>();
-  constructor(
-    private readonly o: { nc: NatsConnection; store: Store; now: () => number },
-  ) {}
+  readonly #audit: DiagAuditRepository;
+  constructor(private readonly o: { nc: NatsConnection; store: StoreApi; now: () => number }) {
+    this.#audit = new DiagAuditRepository(o.store.sql);
+  }
 
   /** Whether a diagnostic is running on `node` now. */
   busy(node: string): boolean {
     return this.#running.has(node);
   }
 
+  /**
+   * Runs one diagnostic on `node`. An iperf3 test to another fleet node is a test between
+   * two nodes: the target runs the server side first (`iperf3-server`), and once it
+   * listens, `node` runs the client; both are audited, the server's run is the result's `server`.
+   */
   async run(node: string, input: DiagArgsInput, who: string, deadlineMs = 20_000, progress: DiagProgress = {}): Promise<DiagResult> {
     const args = diagArgs.parse(input);
+    if (args.kind === "iperf3" && args.target !== node && (await this.o.store.nodes.get(args.target))) return this.#throughput(node, args, who, deadlineMs, progress);
+    return this.#one(node, args, who, deadlineMs, progress);
+  }
+
+  async #throughput(node: string, args: Extract<DiagArgs, { kind: "iperf3" }>, who: string, deadlineMs: number, progress: DiagProgress): Promise<DiagResult> {
+    const target = args.target;
+    if (this.#running.has(target)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${target}, the iperf3 test's server side`);
+    if (this.#running.has(node)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${node}`);
+    let listening!: () => void;
+    const heard = new Promise<"listening">((resolve) => (listening = () => resolve("listening")));
+    let said = "";
+    const serverDeadline = Math.min(DIAG_LIMITS.deadlineMs[1], (IPERF3_SERVER_IDLE_SEC + args.durationSec + 5) * 1000);
+    const server = this.#one(target, { kind: "iperf3-server", durationSec: args.durationSec }, who, serverDeadline, {
+      output: (text) => {
+        said += text;
+        if (/Server listening on \d+/.test(said)) listening();
+      },
+    });
+    const first = await Promise.race([heard, server]);
+    if (first !== "listening") {
+      // The server side never listened (refused, busy, no iperf3): the client is not started.
+      const why = first.error ? `${first.error.code}: ${first.error.message}` : `${first.result}, exit ${first.exitCode ?? "none"}`;
+      const r = await this.#refusedRun(node, args, who, { code: "E_DIAG_SERVER", message: `the iperf3 server on ${target} did not start (${why})` });
+      return { ...r, server: first };
+    }
+    const client = await this.#one(node, args, who, deadlineMs, progress);
+    return { ...client, server: await server };
+  }
+
+  /** An audited request that was not sent to its node (the result says why). */
+  async #refusedRun(node: string, args: DiagArgs, who: string, error: { code: string; message: string }): Promise<DiagResult> {
+    const at = this.o.now();
+    const id = randomUUID().replaceAll("-", "");
+    await this.#audit.insert({ id, node, kind: args.kind, args: JSON.stringify(args), who, requestedAt: at, finishedAt: at, result: "failed", error: `${error.code}: ${error.message}`.slice(0, 2000) });
+    return { id, node, args, result: "failed", argv: null, output: "", exitCode: null, error, scan: null, requestedAt: at, finishedAt: at };
+  }
+
+  async #one(node: string, args: DiagArgs, who: string, deadlineMs: number, progress: DiagProgress): Promise<DiagResult> {
     if (this.#running.has(node)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${node}`);
     this.#running.add(node);
     const id = randomUUID().replaceAll("-", "");
     const requestedAt = this.o.now();
-    const db = this.o.store.db;
-    db.insert(diagAudit).values({ id, node, kind: args.kind, args: JSON.stringify(args), who, requestedAt, result: "running" }).run();
     let sub: Subscription | null = null;
-    const r: DiagResult = { id, node, args, result: "timeout", argv: null, output: "", exitCode: null, error: null, requestedAt, finishedAt: requestedAt };
+    const r: DiagResult = { id, node, args, result: "timeout", argv: null, output: "", exitCode: null, error: null, scan: null, requestedAt, finishedAt: requestedAt };
     try {
+      await this.#audit.insert({ id, node, kind: args.kind, args: JSON.stringify(args), who, requestedAt, result: "running" });
       sub = this.o.nc.subscribe(subjects.diagOutput(node));
       const s = sub;
       await this.o.nc.flush();
@@ -83,6 +129,7 @@ export class DiagService {
           r.result = msg.state === "refused" ? "refused" : msg.error ? "failed" : "done";
           r.exitCode = msg.exitCode ?? null;
           r.error = msg.error ?? null;
+          r.scan = msg.scan ?? null;
           break;
         }
       }
@@ -93,10 +140,7 @@ export class DiagService {
       sub?.unsubscribe();
       this.#running.delete(node);
       r.finishedAt = this.o.now();
-      db.update(diagAudit)
-        .set({ finishedAt: r.finishedAt, result: r.result, exitCode: r.exitCode, argv: r.argv ? JSON.stringify(r.argv) : null, error: r.error ? `${r.error.code}: ${r.error.message}` : null })
-        .where(eq(diagAudit.id, id))
-        .run();
+      await this.#audit.finish(id, { finishedAt: r.finishedAt, result: r.result, exitCode: r.exitCode, argv: r.argv, error: r.error ? `${r.error.code}: ${r.error.message}` : null });
     }
     return r;
   }
@@ -105,23 +149,14 @@ export class DiagService {
    * Records a request the API refused before it reached the node (not on the list, a
    * target that is not a fleet node): the audit holds every request, refused ones too.
    */
-  refused(node: string, raw: unknown, who: string, reason: string): void {
+  async refused(node: string, raw: unknown, who: string, reason: string): Promise<void> {
     const kind = typeof raw === "object" && raw !== null && typeof (raw as { kind?: unknown }).kind === "string" ? (raw as { kind: string }).kind.slice(0, 32) : "?";
     const at = this.o.now();
     const args = (JSON.stringify(raw ?? null) ?? "null").slice(0, 2000);
-    this.o.store.db.insert(diagAudit).values({ id: randomUUID().replaceAll("-", ""), node, kind, args, who, requestedAt: at, finishedAt: at, result: "refused", error: `E_VALIDATION: ${reason}`.slice(0, 2000) }).run();
+    await this.#audit.insert({ id: randomUUID().replaceAll("-", ""), node, kind, args, who, requestedAt: at, finishedAt: at, result: "refused", error: `E_VALIDATION: ${reason}`.slice(0, 2000) });
   }
 
   audit(limit = 100, node?: string) {
-    const q = this.o.store.db.select().from(diagAudit);
-    const rows = (node ? q.where(eq(diagAudit.node, node)) : q).orderBy(desc(diagAudit.requestedAt), desc(sql`rowid`)).limit(limit).all();
-    const parse = (t: string): unknown => {
-      try {
-        return JSON.parse(t) as unknown;
-      } catch {
-        return t;
-      }
-    };
-    return rows.map((r) => ({ ...r, args: parse(r.args), argv: r.argv ? parse(r.argv) : null }));
+    return this.#audit.list(limit, node);
   }
 }

@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM } from "@meshfleet/shared";
 import { controllerConnectOptions, type ControllerNatsOptions } from "../nats-connect";
-import { inspectDatabase, probeSqlite } from "../store/index";
+import { inspectDatabase, inspectPgDatabase, isPostgresUrl, probeSqlite, type PgInspection } from "../store/index";
 import { DEFAULT_DURABLE } from "../ingest/ingest";
 
 /** One thing `doctor` checked: `fix` says what to do when it is not ok. */
@@ -56,6 +56,26 @@ export function checkDatabase(file: string): CheckResult[] {
   } else {
     out.push({ name: "migrations", status: "ok", detail: `current (${d.applied} applied)` });
   }
+  return out;
+}
+
+/** A PostgreSQL store: the server answers, the user may create the tables, the migrations. */
+export async function checkPgDatabase(url: string, timeoutMs: number, inspect: (url: string, timeoutMs: number) => Promise<PgInspection> = inspectPgDatabase): Promise<CheckResult[]> {
+  let d: PgInspection;
+  try {
+    d = await inspect(url, timeoutMs);
+  } catch (err) {
+    return [{ name: "database", status: "fail", detail: (err as Error).message, fix: "start PostgreSQL (systemctl status postgresql), check the URL, the user and pg_hba.conf, and that the database exists (createdb)" }];
+  }
+  const out: CheckResult[] = [
+    d.canCreate || d.pending === 0
+      ? { name: "database", status: "ok", detail: `${d.url}: PostgreSQL ${d.version}` }
+      : { name: "database", status: "fail", detail: `${d.url}: the user may not create tables, and ${d.pending} migrations are pending`, fix: "make the user the database's owner (ALTER DATABASE ... OWNER TO ...), or apply the migrations as the owner once" },
+  ];
+  if (d.newerThanBuild) out.push({ name: "migrations", status: "fail", detail: `the database has migrations newer than this build (${d.applied} applied, ${d.known} known)`, fix: "run the controller version that last wrote this database, or a newer one" });
+  else if (d.applied === 0) out.push({ name: "migrations", status: "ok", detail: `${d.known} migrations will be applied when serve first opens the database` });
+  else if (d.pending > 0) out.push({ name: "migrations", status: "warn", detail: `${d.pending} of ${d.known} migrations pending`, fix: "serve applies them at start; back up the database first (pg_dump)" });
+  else out.push({ name: "migrations", status: "ok", detail: `current (${d.applied} applied)` });
   return out;
 }
 
@@ -121,11 +141,17 @@ export interface DoctorOptions extends ControllerNatsOptions {
   timeoutMs: number;
 }
 
-/** Every check, in the order a person fixes them (the runtime, then the disk, then the broker). */
+/**
+ * Every check, in the order a person fixes them (the runtime, then the store, then the
+ * broker). A PostgreSQL store is checked over its connection; its disk is the server's.
+ */
 export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
   const results = [checkNodeVersion(process.version), checkSqlite()];
-  if (results[1]?.status === "ok") results.push(...checkDatabase(o.db));
-  results.push(checkDisk(o.db));
+  if (isPostgresUrl(o.db)) results.push(...(await checkPgDatabase(o.db, o.timeoutMs)));
+  else {
+    if (results[1]?.status === "ok") results.push(...checkDatabase(o.db));
+    results.push(checkDisk(o.db));
+  }
   results.push(...(await checkNats(o)));
   return results;
 }

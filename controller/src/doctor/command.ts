@@ -3,8 +3,9 @@ import { parseDuration, parseServers } from "../cli/options";
 import { formatReport, runDoctor } from "./checks";
 
 /**
- * `meshfleet-controller doctor --db FILE [--nats URLS] [--nkey-seed FILE] [--tls-*]`: the
- * same connection flags as `serve`; checks Node, better-sqlite3, the database, the disk,
+ * `meshfleet-controller doctor --db FILE|URL [--nats URLS] [--nkey-seed FILE] [--tls-*]`: the
+ * same flags as `serve`; checks Node, better-sqlite3, the database (a SQLite file and its
+ * disk, or a PostgreSQL server over its connection),
  * NATS and the telemetry stream, prints one line per check with what to fix, and exits 1
  * when one failed. Run it as the service user (sudo -u meshfleet ...).
  */
@@ -12,13 +13,13 @@ export function registerDoctorCommand(program: Command, out: (text: string) => v
   program
     .command("doctor")
     .description("check what the controller needs (node, better-sqlite3, database, disk, NATS, stream) and say what to fix")
-    .requiredOption("--db <file>", "SQLite database file, as given to serve")
+    .requiredOption("--db <file|url>", "SQLite database file or postgres:// URL, as given to serve")
     .option("--nats <urls>", "NATS server URL(s), as given to serve", "nats://127.0.0.1:4222")
     .option("--nkey-seed <file>", "the controller's NATS nkey seed file")
     .option("--tls-ca <file>", "TLS to NATS: CA file")
     .option("--tls-cert <file>", "TLS to NATS: client certificate")
     .option("--tls-key <file>", "TLS to NATS: client key")
-    .option("--timeout <duration>", "how long to wait for NATS", "5s")
+    .option("--timeout <duration>", "how long to wait for NATS and PostgreSQL", "5s")
     .action(async (o: { db: string; nats: string; nkeySeed?: string; tlsCa?: string; tlsCert?: string; tlsKey?: string; timeout: string }) => {
       const results = await runDoctor({
         db: o.db,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ConfigError, MeshfleetError, ERROR_CODES, isValidNodeId } from "@meshfleet/shared";
 import { natsAccounts } from "./nats-config";
 import { readKeys } from "./keys";
+import { recordedPartitions } from "./partitions";
 
 /** Where the broker's generated accounts file lives and how to find the running nats-server. */
 export interface BrokerTarget {
@@ -33,13 +34,20 @@ export function revoke(dir: string, node: string): boolean {
   return true;
 }
 
+/** The accounts file for every enrolled key, with the partition count `nats-config --partitions` recorded. */
+export function accountsFor(keysDir: string): { text: string; nodes: number; partitions: number | undefined } {
+  const keys = readKeys(keysDir);
+  const partitions = recordedPartitions(keysDir);
+  return { text: natsAccounts(keys.nodes, keys.controller, partitions === undefined ? {} : { partitions }), nodes: keys.nodes.length, partitions };
+}
+
 /** Writes the accounts file for every enrolled key, atomically (a reload never reads half a file). */
 export function writeAccountsFile(keysDir: string, file: string): { nodes: number } {
-  const keys = readKeys(keysDir);
+  const { text, nodes } = accountsFor(keysDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, natsAccounts(keys.nodes, keys.controller), { mode: 0o644 });
+  writeFileSync(tmp, text, { mode: 0o644 });
   renameSync(tmp, file);
-  return { nodes: keys.nodes.length };
+  return { nodes };
 }
 
 /** Asks the running nats-server to reload its configuration (SIGHUP, what `nats-server --signal reload=<pid>` sends). */
@@ -60,8 +68,21 @@ export function signalReload(pidFile: string, kill: (pid: number, signal: NodeJS
   return pid;
 }
 
-/** Rewrites the accounts file and reloads the broker: a revoked key stops working, a rotated one starts. */
-export function applyBrokerConfig(keysDir: string, target: BrokerTarget): { nodes: number; pid: number } {
+/**
+ * Rewrites the accounts file and reloads the broker: a revoked key stops working, a rotated
+ * one starts. Reloaded twice: with nats-server 2.9 (Debian's 2.9.10) an account added by a
+ * reload — a newly enrolled node — connects, but its publishes reach no JetStream stream
+ * until the next reload (the stream's imports are wired at a reload only for accounts that
+ * existed before it). The second signal goes once the first has had `settleMs` to apply.
+ */
+export async function applyBrokerConfig(
+  keysDir: string,
+  target: BrokerTarget,
+  opts: { settleMs?: number; sleep?: (ms: number) => Promise<void>; kill?: (pid: number, signal: NodeJS.Signals) => void } = {},
+): Promise<{ nodes: number; pid: number }> {
   const { nodes } = writeAccountsFile(keysDir, target.configFile);
-  return { nodes, pid: signalReload(target.pidFile) };
+  const pid = signalReload(target.pidFile, opts.kill);
+  await (opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(opts.settleMs ?? 1000);
+  signalReload(target.pidFile, opts.kill);
+  return { nodes, pid };
 }

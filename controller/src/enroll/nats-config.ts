@@ -1,4 +1,5 @@
-import { isValidNodeId, subjects } from "@meshfleet/shared";
+import { isValidNodeId, partitioned, subjects } from "@meshfleet/shared";
+import { partitionOf } from "../cluster/partition-of";
 
 export interface NodeKey {
   node: string;
@@ -50,8 +51,13 @@ function checkKey(what: string, key: string): void {
  *   JetStream API and no other node.
  * - Within its account the node's user is further limited to publishing its three
  *   subjects and receiving its jobs and its inbox (defence in depth).
+ *
+ * With `partitions` (several controllers, `serve --cluster-partitions`): a node's
+ * telemetry and hellos cross into MESHFLEET under its partition's subject
+ * (`mf.p.<partition>.tel.<node>`, the partition nats-server's `partition()` mapping would
+ * give), the node still publishing `mf.tel.<node>` (its import's local name).
  */
-export function natsAccounts(nodes: readonly NodeKey[], controllerPublicKey: string): string {
+export function natsAccounts(nodes: readonly NodeKey[], controllerPublicKey: string, opts: { partitions?: number } = {}): string {
   checkKey("the controller", controllerPublicKey);
   const sorted = [...nodes].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   const exportBlocks: string[] = [];
@@ -62,17 +68,20 @@ export function natsAccounts(nodes: readonly NodeKey[], controllerPublicKey: str
     const p = nodePermissions(n.node);
     // node -> controller (diagnostic output too), each only from this node's account
     const services = [subjects.telemetry(n.node), subjects.hello(n.node), subjects.jobStatus(n.node), subjects.diagOutput(n.node)];
+    // The subject each service has in MESHFLEET (partitioned telemetry and hellos with several controllers).
+    const part = opts.partitions === undefined ? null : partitionOf(n.node, opts.partitions);
+    const inFleet = (local: string): string => (part === null ? local : local === subjects.telemetry(n.node) ? partitioned.telemetry(part, n.node) : local === subjects.hello(n.node) ? partitioned.hello(part, n.node) : local);
     // controller -> node: its jobs and diagnostic requests
     const toNode = [subjects.job(n.node), subjects.diag(n.node)];
     const sink = subjects.jetStreamSink(n.node);
     const exportsOf = [
-      ...services.map((s) => `{ service: ${q(s)}, accounts: [${q(acct)}] }`),
+      ...services.map((s) => `{ service: ${q(inFleet(s))}, accounts: [${q(acct)}] }`),
       ...toNode.map((t) => `{ stream: ${q(t)}, accounts: [${q(acct)}] }`),
       `{ service: ${q(sink)}, accounts: [${q(acct)}] }`,
     ];
     exportBlocks.push(`      # node ${n.node}\n${exportsOf.map((e) => `      ${e}`).join(",\n")}`);
     const imports = [
-      ...services.map((s) => `{ service: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(s)} } }`),
+      ...services.map((s) => (inFleet(s) === s ? `{ service: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(s)} } }` : `{ service: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(inFleet(s))} }, to: ${q(s)} }`)),
       ...toNode.map((t) => `{ stream: { account: ${q(FLEET_ACCOUNT)}, subject: ${q(t)} } }`),
       // Shadows the JetStream API import nats-server gives every account: 2.9 serves
       // e.g. $JS.API.ACCOUNT.PURGE.<any account> to any account that can reach it.

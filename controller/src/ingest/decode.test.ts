@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hello, jobStatus, snapshot, subjects } from "@meshfleet/shared";
-import type { z } from "zod";
+import { z } from "zod";
 import { decodeMessage, edgeSchemas } from "./decode";
 import { buildHello, buildSnapshot } from "../../testing";
 import { seededRandom } from "@meshfleet/testkit";
@@ -39,9 +39,9 @@ function mutate(msg: Json, r: () => number): Json {
   return copy;
 }
 
-function same(compiled: z.ZodType, runtime: z.ZodType, input: unknown): void {
-  const a = compiled.safeParse(input);
-  const b = runtime.safeParse(input);
+function same(compiled: z.core.$ZodType, runtime: z.core.$ZodType, input: unknown): void {
+  const a = z.safeParse(compiled, input);
+  const b = z.safeParse(runtime, input);
   expect(a.success).toBe(b.success);
   if (a.success && b.success) expect(a.data).toStrictEqual(b.data);
   else expect(JSON.stringify(a.error?.issues)).toBe(JSON.stringify(b.error?.issues));
@@ -79,7 +79,7 @@ describe("edge schemas (zod AOT-compiled) accept, build and reject exactly like 
   it("agrees with the runtime parser on 4,000 randomly broken messages (same verdict, value or issues)", () => {
     const r = seededRandom(20261123);
     let rejected = 0;
-    const cases: [z.ZodType, z.ZodType, Json, number][] = [
+    const cases: [z.core.$ZodType, z.core.$ZodType, Json, number][] = [
       [edgeSchemas.telemetry, snapshot, snap, 1600],
       [edgeSchemas.telemetry, snapshot, snapWithExtras, 1000],
       [edgeSchemas.hello, hello, hel, 700],
@@ -89,7 +89,7 @@ describe("edge schemas (zod AOT-compiled) accept, build and reject exactly like 
       for (let i = 0; i < n; i++) {
         const m = mutate(i % 5 === 4 ? mutate(base, r) : base, r);
         same(compiled, runtime, m);
-        if (!runtime.safeParse(m).success) rejected++;
+        if (!z.safeParse(runtime, m).success) rejected++;
       }
     }
     // The mutations must actually exercise the rejection path, not only harmless changes.

@@ -79,15 +79,19 @@ describe("ingest (real nats-server, real SQLite)", () => {
     // a valid one behind the bad ones still gets in
     await js.publish(subjects.telemetry("ap-1"), enc(buildSnapshot({ node: "ap-1", seq: 6, ts: 60_000 })));
 
-    await waitFor(() => store.telemetry.stateOf("ap-1")?.seq === 6, { what: "seq 6 stored" });
-    expect(store.rowCounts().raw_snapshots).toBe(6);
+    await waitFor(async () => (await store.telemetry.stateOf("ap-1"))?.seq === 6, { what: "seq 6 stored" });
+    expect((await store.rowCounts()).raw_snapshots).toBe(6);
     expect(ingest.stats.accepted).toBe(7);
     expect(ingest.stats.duplicates).toBe(1);
     expect(ingest.stats.rejected).toEqual({ not_json: 1, invalid: 1, node_mismatch: 1, unsupported_version: 1, too_large: 1 });
-    expect(store.nodes.resolveMac("02:00:00:00:aa:01")).toBe("ap-1");
+    expect(await store.nodes.resolveMac("02:00:00:00:aa:01")).toBe("ap-1");
     expect(seen.map((i) => (i.kind === "snapshot" ? `s${i.msg.seq}` : i.kind))).toEqual(["hello", "s1", "s2", "s3", "s4", "s5", "s6"]);
-    const text = registry.render();
+    const text = await registry.render();
     expect(text).toContain('meshfleet_ingest_rejected_total{reason="node_mismatch"} 1');
+    // One observation per committed batch, one per accepted snapshot (its delay from publish to commit).
+    expect(text).toContain(`meshfleet_ingest_batch_duration_seconds_count ${ingest.stats.batches}`);
+    expect(text).toContain("meshfleet_ingest_publish_to_store_seconds_count 6");
+    expect(text).toContain('meshfleet_ingest_publish_to_store_seconds_bucket{le="+Inf"} 6');
     expect(text).toContain('meshfleet_ingest_messages_total{kind="snapshot",result="duplicate"} 1');
     expect(text).toContain('meshfleet_ingest_messages_total{kind="snapshot",result="accepted"} 6');
     const warn = log.entries.find((e) => e.obj.reason === "node_mismatch");
@@ -103,11 +107,11 @@ describe("ingest (real nats-server, real SQLite)", () => {
     for (let seq = 1; seq <= 4; seq++) await js.publish(subjects.telemetry("ap-9"), enc(buildSnapshot({ node: "ap-9", seq, ts: seq * 10_000 })));
     await waitFor(() => ingest.stats.storeErrors >= 2, { what: "failed commits (redelivered after the retry delay)" });
     expect(ingest.lastStoreError).toBe("SQLITE_FULL: database or disk is full");
-    expect(store.telemetry.stateOf("ap-9")).toBeNull();
+    expect(await store.telemetry.stateOf("ap-9")).toBeNull();
     expect((await ingest.lag()).ackPending).toBeGreaterThan(0);
     failWrites = false;
-    await waitFor(() => store.telemetry.stateOf("ap-9")?.seq === 4, { what: "ap-9 stored after the store recovered" });
-    expect([...store.telemetry.range("ap-9", 0, 100_000)].map((r) => r.seq).sort()).toEqual([1, 2, 3, 4]);
+    await waitFor(async () => (await store.telemetry.stateOf("ap-9"))?.seq === 4, { what: "ap-9 stored after the store recovered" });
+    expect((await store.telemetry.range("ap-9", 0, 100_000)).map((r) => r.seq).sort()).toEqual([1, 2, 3, 4]);
     expect(ingest.lastStoreError).toBeNull();
     await waitFor(async () => (await ingest.lag()).ackPending === 0, { what: "everything acknowledged" });
   });

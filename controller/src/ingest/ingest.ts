@@ -1,80 +1,19 @@
-import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES, parseSubject } from "@meshfleet/shared";
-import { NodeRateLimiter, type FloodEvent, type NodeRate } from "./rate-limit";
+import { NodeRateLimiter, type FloodEvent } from "./rate-limit";
+import { ListenerSet } from "./listeners";
 import { DEFAULT_STREAM_LIMITS } from "./stream-config";
-import { ensureTelemetryStream } from "./stream-setup";
-import type { Store, Clock } from "../store/index";
+import { ensureConsumer, ensureTelemetryStream } from "./stream-setup";
 import type { SiteStreams } from "./topology";
-import type { Logger } from "../log";
 import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
-import type { IngestMetrics, IngestStats } from "./metrics";
+import type { IngestStats } from "./metrics";
 import { ClockSkewTracker } from "./clock-skew-tracker";
-import type { ClockSkewEvent, ClockSkewOptions } from "./clock-skew";
+import { cpuMs, DEFAULT_DURABLE, settleMsg as settle, storedAtMs, type ClockSkewListener, type CommittedListener, type FloodListener, type IngestOptions } from "./ingest-options";
+import type { ClockSkewEvent } from "./clock-skew";
 
-export type FloodListener = (e: FloodEvent) => void;
-export type ClockSkewListener = (e: ClockSkewEvent) => void;
-export type CommittedListener = (items: readonly IngestItem[]) => void | Promise<void>;
-
-export interface IngestOptions {
-  nc: NatsConnection;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  metrics: IngestMetrics;
-  /** Durable consumer name (controllers sharing it split the work). */
-  durable?: string;
-  /** Most messages written per transaction. */
-  batchMax?: number;
-  /** Most messages delivered and not yet acknowledged. */
-  maxAckPending?: number;
-  /** Stream limits, used when the stream is created. */
-  streamMaxAgeMs?: number;
-  streamMaxBytes?: number;
-  /** Messages one subject (one node's telemetry, hello or job status) may have waiting. */
-  streamMaxMsgsPerSubject?: number;
-  maxMessageBytes?: number;
-  /** Delay before a batch the store could not commit is redelivered. */
-  retryDelayMs?: number;
-  /** Redelivery of a message delivered but not acknowledged (e.g. the controller died), when the consumer is created. */
-  ackWaitMs?: number;
-  /** Stream replicas: a number, or "auto" (3 when the server is part of a cluster, else 1). */
-  replicas?: number | "auto";
-  /** Per-node rate limit (by the broker's store time); none: no limit. */
-  nodeRate?: NodeRate | null;
-  /** JetStream domains of site leaf nodes whose site stream the telemetry stream sources. */
-  sites?: readonly string[];
-  /**
-   * When a node's clock is not trusted (`clock-skew.ts`): its timestamps are corrected and
-   * `clock_skew` opens. None (the default, for tests with made-up timestamps): timestamps
-   * are stored as sent; `serve` turns it on.
-   */
-  clockSkew?: ClockSkewOptions | null;
-}
-
-export const DEFAULT_DURABLE = "meshfleet-controller";
-
-/** When the broker stored the message (ms); the ingest's rate limit runs on this time. */
-function storedAtMs(m: JsMsg): number {
-  try {
-    return Math.floor(Number(m.info.timestampNanos) / 1e6);
-  } catch {
-    return 0;
-  }
-}
-
-/** Acknowledges (or not) without throwing: on a closed connection the server redelivers anyway. */
-function settle(m: JsMsg, how: "ack" | "nak" | "term", delayMs?: number): void {
-  try {
-    if (how === "ack") m.ack();
-    else if (how === "nak") m.nak(delayMs);
-    else m.term();
-  } catch {
-    // connection closed: unacknowledged messages come back after the ack wait
-  }
-}
+export { DEFAULT_DURABLE, type ClockSkewListener, type CommittedListener, type FloodListener, type IngestOptions } from "./ingest-options";
 
 /**
  * Durable ingest: JetStream pull consumer -> decode/validate -> one transaction per batch
@@ -84,22 +23,23 @@ function settle(m: JsMsg, how: "ack" | "nak" | "term", delayMs?: number): void {
 export class Ingest {
   private readonly o: Required<Omit<IngestOptions, "nc" | "store" | "clock" | "log" | "metrics">> & IngestOptions;
   private readonly listeners: CommittedListener[] = [];
-  private readonly floodListeners: FloodListener[] = [];
-  private readonly skewListeners: ClockSkewListener[] = [];
+  private readonly floodListeners: ListenerSet<FloodEvent>;
+  private readonly skewListeners: ListenerSet<ClockSkewEvent>;
   /** Per-node clock skew, judged by the broker's store time; untrusted timestamps are corrected before they are stored. */
   readonly clocks: ClockSkewTracker | null;
   /** Per-node rate limit (null: none). */
   readonly limiter: NodeRateLimiter | null;
   private readonly writers: TransactionWriter[] = [];
   private readonly buf: JsMsg[] = [];
-  private messages: ConsumerMessages | null = null;
-  private consumer: Consumer | null = null;
+  /** The consumers being read: the shared durable, or the attached partitions' ones. */
+  private readonly consuming = new Map<string, { consumer: Consumer; messages: ConsumerMessages }>();
   private scheduled = false;
+  private windowTimer: NodeJS.Timeout | null = null;
   private busy: Promise<void> = Promise.resolve();
   private lagTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private sites: SiteStreams | null = null;
-  readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null };
+  readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null, stageCpuMs: { decode: 0, store: 0, notify: 0 } };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
   /** Decodes every wire encoding; reads a delta's keyframe back from the stream when needed. */
@@ -109,6 +49,7 @@ export class Ingest {
     this.o = {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
+      commitWindowMs: 0,
       maxAckPending: 20_000,
       streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
       streamMaxBytes: DEFAULT_STREAM_LIMITS.maxBytes,
@@ -120,9 +61,18 @@ export class Ingest {
       sites: [],
       nodeRate: null,
       clockSkew: null,
+      partitions: null,
       ...opts,
     };
-    this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.emitSkew(e)) : null;
+    if (this.o.commitWindowMs * 2 > this.o.ackWaitMs) throw new Error(`the commit window (${this.o.commitWindowMs} ms) must be at most half the ack wait (${this.o.ackWaitMs} ms)`);
+    this.floodListeners = new ListenerSet(this.o.log, "flood");
+    this.floodListeners.add((e) => {
+      if (e.type === "flooding") this.o.log.warn({ node: e.node, reason: "rate_limited" }, "a node sends over its rate; its extra messages are dropped");
+      else this.o.log.info({ node: e.node, dropped: e.dropped }, "a flooding node is back within its rate");
+    });
+    this.skewListeners = new ListenerSet(this.o.log, "clock skew");
+    this.skewListeners.add((e) => this.o.log.warn({ node: e.node, skewMs: e.skewMs, inSync: e.type === "in_sync" }, e.type === "skewed" ? "a node's clock is off; its timestamps are replaced by the broker's time" : "a node's clock is back in sync"));
+    this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.skewListeners.emit(e)) : null;
     this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
@@ -138,14 +88,12 @@ export class Ingest {
 
   /** A node started sending over its rate, or has been calm again for a minute. */
   onFlooding(listener: FloodListener): () => void {
-    this.floodListeners.push(listener);
-    return () => this.floodListeners.splice(this.floodListeners.indexOf(listener), 1);
+    return this.floodListeners.add(listener);
   }
 
   /** A node's clock went beyond the skew threshold, or came back within it. */
   onClockSkew(listener: ClockSkewListener): () => void {
-    this.skewListeners.push(listener);
-    return () => this.skewListeners.splice(this.skewListeners.indexOf(listener), 1);
+    return this.skewListeners.add(listener);
   }
 
   /** Each node's current clock skew (ms; positive: ahead), known from its last messages since the controller started. */
@@ -172,9 +120,48 @@ export class Ingest {
 
   async start(): Promise<void> {
     await this.ensureStream();
-    const js = jetstream(this.o.nc);
-    this.consumer = await js.consumers.get(TELEMETRY_STREAM, this.o.durable);
-    this.messages = await this.consumer.consume({
+    if (this.o.partitions === null) await this.consume(this.o.durable);
+    this.lagTimer = setInterval(() => void this.refreshLag(), 5000);
+    this.lagTimer.unref();
+  }
+
+  /**
+   * Starts reading the durable consumer `name` on `filter` (created if missing): a
+   * partition's or the job statuses' when several controllers share the stream. Its
+   * messages join the same batches as the others'.
+   */
+  async attach(name: string, filter: string): Promise<void> {
+    if (this.consuming.has(name) || this.stopped) return;
+    await ensureConsumer(await jetstreamManager(this.o.nc), this.o, name, filter);
+    await this.consume(name);
+  }
+
+  /**
+   * Stops reading `name` and waits for the batch in hand. Messages delivered and not yet
+   * written are handed back (nak): the consumer's next reader gets them at once (and the
+   * store keeps one copy of anything written twice).
+   */
+  async detach(name: string): Promise<void> {
+    const c = this.consuming.get(name);
+    if (!c) return;
+    this.consuming.delete(name);
+    await c.messages.close();
+    const mine = new Set(this.buf.filter((m) => this.sourceOf.get(m) === name));
+    if (mine.size > 0) this.buf.splice(0, this.buf.length, ...this.buf.filter((m) => !mine.has(m)));
+    for (const m of mine) settle(m, "nak");
+    await this.busy;
+  }
+
+  /** The consumers being read (names). */
+  consumers(): string[] {
+    return [...this.consuming.keys()].sort();
+  }
+
+  private readonly sourceOf = new WeakMap<JsMsg, string>();
+
+  private async consume(name: string): Promise<void> {
+    const consumer = await jetstream(this.o.nc).consumers.get(TELEMETRY_STREAM, name);
+    const messages = await consumer.consume({
       max_messages: Math.min(this.o.batchMax * 4, this.o.maxAckPending),
       // Short pulls: after the server (or a cluster's stream leader) is lost, nats.js
       // re-pulls within 2 missed heartbeats (expires / 2 each) and backs off up to
@@ -182,15 +169,27 @@ export class Ingest {
       // for up to a minute.
       expires: 5000,
       callback: (m) => {
+        this.sourceOf.set(m, name);
         this.buf.push(m);
         this.schedule();
       },
     });
-    this.lagTimer = setInterval(() => void this.refreshLag(), 5000);
-    this.lagTimer.unref();
+    this.consuming.set(name, { consumer, messages });
   }
 
+  /** A message arrived: write now, or when the commit window of the oldest waiting one ends. */
   private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    if (this.o.commitWindowMs > 0 && this.buf.length < this.o.batchMax) {
+      this.windowTimer ??= setTimeout(() => this.flush(), this.o.commitWindowMs);
+      return;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.windowTimer) clearTimeout(this.windowTimer);
+    this.windowTimer = null;
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -205,6 +204,8 @@ export class Ingest {
     while (this.buf.length > 0 && !this.stopped) {
       await this.processBatch(this.buf.splice(0, this.o.batchMax));
       await new Promise<void>((r) => setImmediate(r));
+      // Messages that arrived during that batch wait for their own window (its timer is set).
+      if (this.windowTimer && this.buf.length < this.o.batchMax) return;
     }
   }
 
@@ -220,7 +221,7 @@ export class Ingest {
   /** True when `node`'s message is within its rate; otherwise it is dropped (terminated), counted, and not logged one by one. */
   private overRate(m: JsMsg, node: string, atMs: number): boolean {
     const r = this.limiter!.take(node, atMs);
-    for (const e of r.events) this.emitFlood(e);
+    for (const e of r.events) this.floodListeners.emit(e);
     if (r.ok) return true;
     this.stats.rejected.rate_limited = (this.stats.rejected.rate_limited ?? 0) + 1;
     this.o.metrics.rejected.inc({ reason: "rate_limited" });
@@ -229,32 +230,10 @@ export class Ingest {
     return false;
   }
 
-  private emitSkew(e: ClockSkewEvent): void {
-    this.o.log.warn({ node: e.node, skewMs: e.skewMs, inSync: e.type === "in_sync" }, e.type === "skewed" ? "a node's clock is off; its timestamps are replaced by the broker's time" : "a node's clock is back in sync");
-    for (const l of this.skewListeners) {
-      try {
-        l(e);
-      } catch (err) {
-        this.o.log.error({ error: (err as Error).message }, "a clock skew listener failed");
-      }
-    }
-  }
-
-  private emitFlood(e: FloodEvent): void {
-    if (e.type === "flooding") this.o.log.warn({ node: e.node, reason: "rate_limited" }, "a node sends over its rate; its extra messages are dropped");
-    else this.o.log.info({ node: e.node, dropped: e.dropped }, "a flooding node is back within its rate");
-    for (const l of this.floodListeners) {
-      try {
-        l(e);
-      } catch (err) {
-        this.o.log.error({ error: (err as Error).message }, "a flood listener failed");
-      }
-    }
-  }
-
   /** Decodes, writes and acknowledges one batch. */
   async processBatch(msgs: JsMsg[]): Promise<void> {
     const t0 = performance.now();
+    const c0 = cpuMs();
     const items: IngestItem[] = [];
     const kept: JsMsg[] = [];
     let brokerNow = 0;
@@ -271,13 +250,16 @@ export class Ingest {
         kept.push(m);
       } else this.reject(m, d.reason, d.message);
     }
-    if (this.limiter && brokerNow > 0) for (const e of this.limiter.calm(brokerNow)) this.emitFlood(e);
+    if (this.limiter && brokerNow > 0) for (const e of this.limiter.calm(brokerNow)) this.floodListeners.emit(e);
+    const c1 = cpuMs();
+    this.stats.stageCpuMs.decode += c1 - c0;
     if (items.length === 0) return;
     const now = this.o.clock.now();
     let results;
     try {
-      results = writeBatch(this.o.store, items, now, this.writers);
+      results = await writeBatch(this.o.store, items, now, this.writers);
     } catch (err) {
+      this.stats.stageCpuMs.store += cpuMs() - c1;
       this.stats.storeErrors++;
       this.o.metrics.storeErrors.inc();
       this.lastStoreError = (err as Error).message;
@@ -285,6 +267,7 @@ export class Ingest {
       for (const m of kept) settle(m, "nak", this.o.retryDelayMs);
       return;
     }
+    this.stats.stageCpuMs.store += cpuMs() - c1;
     this.lastStoreError = null;
     for (const m of kept) settle(m, "ack");
     const accepted: IngestItem[] = [];
@@ -295,15 +278,21 @@ export class Ingest {
       if (r === "accepted") {
         this.stats.accepted++;
         accepted.push(it);
-        if (it.kind === "snapshot") lastSnapshotTs = it.msg.ts;
+        if (it.kind === "snapshot") {
+          lastSnapshotTs = it.msg.ts;
+          this.o.metrics.publishToStore.observe(Math.max(0, now - it.msg.ts) / 1000);
+        }
       } else this.stats.duplicates++;
     });
     this.stats.batches++;
     this.stats.lastCommitAt = now;
     this.o.metrics.batches.inc();
-    this.o.metrics.lastCommit.set({}, now / 1000);
-    if (lastSnapshotTs !== null) this.o.metrics.delay.set({}, (now - lastSnapshotTs) / 1000);
-    this.o.metrics.batchSeconds.inc({}, (performance.now() - t0) / 1000);
+    this.o.metrics.lastCommit.set(now / 1000);
+    if (lastSnapshotTs !== null) this.o.metrics.delay.set((now - lastSnapshotTs) / 1000);
+    const batchSeconds = (performance.now() - t0) / 1000;
+    this.o.metrics.batchSeconds.inc(batchSeconds);
+    this.o.metrics.batchDuration.observe(batchSeconds);
+    const c2 = cpuMs();
     for (const l of this.listeners) {
       try {
         await l(accepted);
@@ -311,16 +300,23 @@ export class Ingest {
         this.o.log.error({ error: (err as Error).message }, "an ingest listener failed");
       }
     }
+    this.stats.stageCpuMs.notify += cpuMs() - c2;
   }
 
   private async refreshLag(): Promise<void> {
-    if (!this.consumer || this.stopped) return;
+    if (this.consuming.size === 0 || this.stopped) return;
     try {
-      const info = await this.consumer.info();
-      this.stats.pending = info.num_pending;
-      this.stats.ackPending = info.num_ack_pending;
-      this.o.metrics.pending.set({}, info.num_pending);
-      this.o.metrics.ackPending.set({}, info.num_ack_pending);
+      let pending = 0;
+      let ackPending = 0;
+      for (const { consumer } of this.consuming.values()) {
+        const info = await consumer.info();
+        pending += info.num_pending;
+        ackPending += info.num_ack_pending;
+      }
+      this.stats.pending = pending;
+      this.stats.ackPending = ackPending;
+      this.o.metrics.pending.set(pending);
+      this.o.metrics.ackPending.set(ackPending);
     } catch (err) {
       this.o.log.debug({ error: (err as Error).message }, "consumer info failed");
     }
@@ -336,9 +332,15 @@ export class Ingest {
   async stop(): Promise<void> {
     if (this.lagTimer) clearInterval(this.lagTimer);
     await this.sites?.stop();
-    const msgs = this.messages;
-    this.messages = null;
-    if (msgs) await msgs.close();
+    const all = [...this.consuming.values()];
+    this.consuming.clear();
+    for (const c of all) await c.messages.close();
+    if (this.windowTimer) {
+      // What waits for its commit window is written now rather than redelivered after the ack wait.
+      clearTimeout(this.windowTimer);
+      this.windowTimer = null;
+      this.busy = this.busy.then(() => this.drain()).catch((err: unknown) => this.o.log.error({ error: (err as Error).message }, "ingest batch failed"));
+    }
     await this.busy;
     this.stopped = true;
     this.buf.length = 0;

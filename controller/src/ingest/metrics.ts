@@ -1,13 +1,20 @@
 import type { Registry } from "../metrics/registry";
 import type { RejectReason } from "./decode";
 
-/** The ingest's counters, registered on the controller's Prometheus registry. */
+/** Upper bounds (s) of the time a batch takes to decode and commit. */
+export const BATCH_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+/** Upper bounds (s) of a snapshot's delay from the agent's publish (its `ts`) to its commit. */
+export const PUBLISH_TO_STORE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] as const;
+
+/** The ingest's counters, gauges and histograms, registered on the controller's Prometheus registry. */
 export function ingestMetrics(r: Registry) {
   return {
-    messages: r.counter("meshfleet_ingest_messages_total", "Messages taken from the telemetry stream, by kind and result (accepted, duplicate, rejected)."),
-    rejected: r.counter("meshfleet_ingest_rejected_total", "Messages rejected, by reason."),
+    messages: r.counter("meshfleet_ingest_messages_total", "Messages taken from the telemetry stream, by kind and result (accepted, duplicate, rejected).", ["kind", "result"]),
+    rejected: r.counter("meshfleet_ingest_rejected_total", "Messages rejected, by reason.", ["reason"]),
     batches: r.counter("meshfleet_ingest_batches_total", "Batches committed."),
     batchSeconds: r.counter("meshfleet_ingest_batch_seconds_total", "Time spent decoding and writing batches."),
+    batchDuration: r.histogram("meshfleet_ingest_batch_duration_seconds", "Time one batch took to decode and commit.", BATCH_SECONDS_BUCKETS),
+    publishToStore: r.histogram("meshfleet_ingest_publish_to_store_seconds", "Commit time minus the agent's snapshot time, per accepted snapshot (clock skew included).", PUBLISH_TO_STORE_BUCKETS),
     storeErrors: r.counter("meshfleet_ingest_store_errors_total", "Batches the store failed to commit (messages redelivered later)."),
     pending: r.gauge("meshfleet_ingest_lag_messages", "Messages in the stream not yet delivered to this controller (consumer num_pending)."),
     ackPending: r.gauge("meshfleet_ingest_ack_pending_messages", "Messages delivered but not acknowledged yet."),
@@ -26,4 +33,10 @@ export interface IngestStats {
   pending: number | null;
   ackPending: number | null;
   lastCommitAt: number | null;
+  /**
+   * The process's CPU time (ms) spent in each stage of the batches, summed: `decode`
+   * (inflate, delta, JSON, schema), `store` (the batch's transaction), `notify` (listeners
+   * after commit). The rest of the process's CPU is the NATS client, acknowledgements and GC.
+   */
+  stageCpuMs: { decode: number; store: number; notify: number };
 }

@@ -1,6 +1,6 @@
 import { nanos } from "@nats-io/transport-node";
 import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from "@nats-io/jetstream";
-import { MAX_MESSAGE_BYTES, TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS } from "@meshfleet/shared";
+import { MAX_MESSAGE_BYTES, TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, partitioned } from "@meshfleet/shared";
 
 export interface TelemetryStreamLimits {
   maxAgeMs: number;
@@ -35,10 +35,11 @@ export const DEFAULT_STREAM_LIMITS: TelemetryStreamLimits = {
  * - deny_delete / deny_purge: nobody, not even the controller's account, can purge or
  *   delete acknowledged messages through the API.
  */
-export function telemetryStreamConfig(l: TelemetryStreamLimits = DEFAULT_STREAM_LIMITS): Partial<StreamConfig> & { name: string; discard_new_per_subject: boolean } {
+export function telemetryStreamConfig(l: TelemetryStreamLimits = DEFAULT_STREAM_LIMITS, o: { partitioned?: boolean } = {}): Partial<StreamConfig> & { name: string; discard_new_per_subject: boolean } {
   return {
     name: TELEMETRY_STREAM,
-    subjects: [...TELEMETRY_STREAM_SUBJECTS],
+    // Several controllers: the broker maps telemetry and hellos into partitions (subject mapping).
+    subjects: o.partitioned ? [...partitioned.streamSubjects] : [...TELEMETRY_STREAM_SUBJECTS],
     storage: StorageType.File,
     retention: RetentionPolicy.Workqueue,
     max_age: nanos(l.maxAgeMs),

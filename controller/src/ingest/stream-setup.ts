@@ -19,6 +19,8 @@ export interface StreamSetupOptions {
   streamMaxBytes: number;
   streamMaxMsgsPerSubject: number;
   maxMessageBytes: number;
+  /** Several controllers: partitioned subjects, no shared durable (each partition gets its own consumer, `ensureConsumer`). */
+  partitions: number | null;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function ensureTelemetryStream(o: StreamSetupOptions): Promise<Site
     maxBytes: o.streamMaxBytes,
     maxMessageBytes: o.maxMessageBytes,
     maxMsgsPerSubject: o.streamMaxMsgsPerSubject,
-  });
+  }, { partitioned: o.partitions !== null });
   let info: StreamInfo | null = null;
   try {
     info = await jsm.streams.info(TELEMETRY_STREAM);
@@ -47,19 +49,25 @@ export async function ensureTelemetryStream(o: StreamSetupOptions): Promise<Site
     await reconcileStream(jsm, info, replicas, sources, o.log);
     await hardenStream(jsm, wanted, o.log);
   }
-  const sites = o.sites.length > 0 ? new SiteStreams({ nc: o.nc, sites: o.sites, log: o.log, maxAgeMs: o.streamMaxAgeMs, maxBytes: o.streamMaxBytes, maxMsgSize: o.maxMessageBytes * 2 }) : null;
+  const sites = o.sites.length > 0 && o.partitions === null ? new SiteStreams({ nc: o.nc, sites: o.sites, log: o.log, maxAgeMs: o.streamMaxAgeMs, maxBytes: o.streamMaxBytes, maxMsgSize: o.maxMessageBytes * 2 }) : null;
+  if (o.partitions === null) await ensureConsumer(jsm, o, o.durable, null);
+  return sites;
+}
+
+/** The durable consumer `name` (on `filter`, or everything), created if missing. */
+export async function ensureConsumer(jsm: JetStreamManager, o: Pick<StreamSetupOptions, "maxAckPending" | "ackWaitMs">, name: string, filter: string | null): Promise<void> {
   try {
-    await jsm.consumers.info(TELEMETRY_STREAM, o.durable);
+    await jsm.consumers.info(TELEMETRY_STREAM, name);
   } catch {
     await jsm.consumers.add(TELEMETRY_STREAM, {
-      durable_name: o.durable,
+      durable_name: name,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       max_ack_pending: o.maxAckPending,
       ack_wait: nanos(o.ackWaitMs),
+      ...(filter === null ? {} : { filter_subject: filter }),
     });
   }
-  return sites;
 }
 
 /** Brings an existing stream to our limits (those nats-server lets change in place). */
@@ -73,6 +81,6 @@ async function hardenStream(jsm: JetStreamManager, wanted: ReturnType<typeof tel
     return;
   }
   const c = existing.config;
-  const same = c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
+  const same = JSON.stringify(c.subjects) === JSON.stringify(wanted.subjects) && c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
   if (!same) await jsm.streams.update(TELEMETRY_STREAM, { ...c, ...wanted });
 }

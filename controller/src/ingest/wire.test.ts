@@ -81,6 +81,8 @@ describe("WireDecoder", () => {
     expect(await small.decode(k)).toMatchObject({ ok: false, reason: "bad_encoding", message: expect.stringMatching(/cannot inflate/) });
     // a keyframe that fails the schema is invalid, as plain JSON would be
     expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, deflateJson('{"type":"snapshot"}'))).toMatchObject({ ok: false, reason: "invalid" });
+    // and one that inflates to something other than JSON is not_json, as plain text would be
+    expect(await bad({ [WIRE_HEADERS.encoding]: WIRE_ENCODINGS.deflate }, deflateJson('{"type":'))).toMatchObject({ ok: false, reason: "not_json" });
   });
 
   it("keeps marked keyframes in the store: a restarted decoder, and a hub whose copy has another stream sequence, decode the deltas", async () => {
@@ -91,7 +93,7 @@ describe("WireDecoder", () => {
       expect((await first.decode(marked(1, 40))).ok).toBe(true);
       // Unmarked keyframes (deflate mode: no delta will name them) are not written.
       await first.decode(keyframe(2, 41, "ap-2"));
-      expect(store.keyframes.bySnapshot("ap-2", "boot-0001", 2)).toBeNull();
+      expect(await store.keyframes.bySnapshot("ap-2", "boot-0001", 2)).toBeNull();
       // A restart: nothing in memory, the stream forgot the acknowledged keyframe.
       const restarted = new WireDecoder({ fetch: gone, store: store.keyframes });
       const d = await restarted.decode(delta(1, 40, 5, 44));
@@ -114,9 +116,13 @@ describe("WireDecoder", () => {
       const dec = new WireDecoder({ fetch: () => Promise.resolve(null), store: store.keyframes });
       for (let i = 1; i <= 5; i++) await dec.decode(marked(i * 10, i));
       await dec.decode(marked(1, 6, "ap-2"));
-      const kept = (node: string, seqs: number[]) => seqs.filter((q) => store.keyframes.bySnapshot(node, "boot-0001", q) !== null);
-      expect(kept("ap-1", [10, 20, 30, 40, 50])).toEqual([30, 40, 50]);
-      expect(kept("ap-2", [1])).toEqual([1]);
+      const kept = async (node: string, seqs: number[]) => {
+        const out: number[] = [];
+        for (const q of seqs) if ((await store.keyframes.bySnapshot(node, "boot-0001", q)) !== null) out.push(q);
+        return out;
+      };
+      expect(await kept("ap-1", [10, 20, 30, 40, 50])).toEqual([30, 40, 50]);
+      expect(await kept("ap-2", [1])).toEqual([1]);
     } finally {
       store.close();
     }

@@ -32,9 +32,9 @@ interface Keyframe {
 
 /** Where keyframes outlive the stream (the controller's store). */
 export interface KeyframeStore {
-  put(k: KeptKeyframe): void;
-  byStreamSeq(streamSeq: number, subject: string): KeptKeyframe | null;
-  bySnapshot(nodeId: string, boot: string, seq: number): KeptKeyframe | null;
+  put(k: KeptKeyframe): Promise<void>;
+  byStreamSeq(streamSeq: number, subject: string): Promise<KeptKeyframe | null>;
+  bySnapshot(nodeId: string, boot: string, seq: number): Promise<KeptKeyframe | null>;
 }
 
 export interface WireDecoderOptions {
@@ -44,6 +44,15 @@ export interface WireDecoderOptions {
   maxBytes?: number;
   /** Keyframes kept in memory (parsed), newest first; older ones are read back from the stream. */
   keyframes?: number;
+}
+
+const NOT_JSON = Symbol("not JSON");
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 const fail = (reason: "bad_encoding" | "base_missing", message: string): Decoded => ({ ok: false, reason, message });
@@ -76,7 +85,7 @@ export class WireDecoder {
     this.#limit = Math.max(1, o.keyframes ?? 4096);
   }
 
-  /** Synchronous unless a keyframe must be read back from the stream. */
+  /** Synchronous unless a keyframe is stored, or must be read from the store or back from the stream. */
   decode(m: WireMessage): Decoded | Promise<Decoded> {
     const encoding = m.headers?.get(WIRE_HEADERS.encoding) ?? "";
     if (encoding === "") return decodeMessage(m.subject, m.data, this.#max);
@@ -84,11 +93,15 @@ export class WireDecoder {
     try {
       if (encoding === WIRE_ENCODINGS.deflate) {
         const text = inflateText(m.data, this.#max);
-        const d = decodeText(m.subject, text);
+        // Parsed once: the value validated is the keyframe kept (decoded snapshots are never mutated).
+        const value = parseJson(text);
+        const d = value === NOT_JSON ? decodeText(m.subject, text) : decodeValue(m.subject, value);
         if (d.ok && d.item.kind === "snapshot") {
-          this.#keep(m.seq, { subject: m.subject, value: JSON.parse(text) as Json });
+          this.#keep(m.seq, { subject: m.subject, value: value as Json });
           const { node, boot, seq } = d.item.msg;
-          if (this.#store && m.headers?.get(WIRE_HEADERS.keyframe) === "1") this.#persist({ nodeId: node, boot, seq, streamSeq: m.seq, subject: m.subject, data: m.data });
+          if (this.#store && m.headers?.get(WIRE_HEADERS.keyframe) === "1") {
+            return this.#persist({ nodeId: node, boot, seq, streamSeq: m.seq, subject: m.subject, data: m.data }).then(() => d);
+          }
         }
         return d;
       }
@@ -99,11 +112,11 @@ export class WireDecoder {
         const fits = (k: Keyframe | null): k is Keyframe => k !== null && this.#fits(m, k, p);
         const kept = this.#keyframes.get(baseSeq) ?? null;
         if (fits(kept)) return this.#expand(m, kept, p);
-        const stored = this.#fromStore(m, baseSeq, p);
-        if (fits(stored)) return this.#expand(m, stored, p);
-        return this.#readBack(baseSeq).then((k) =>
-          fits(k) ? this.#expand(m, k, p) : fail("base_missing", `keyframe seq ${p.b} (stream sequence ${baseSeq}) is gone; waiting for the next keyframe`),
-        );
+        return this.#fromStore(m, baseSeq, p).then(async (stored) => {
+          if (fits(stored)) return this.#expand(m, stored, p);
+          const k = await this.#readBack(baseSeq);
+          return fits(k) ? this.#expand(m, k, p) : fail("base_missing", `keyframe seq ${p.b} (stream sequence ${baseSeq}) is gone; waiting for the next keyframe`);
+        });
       }
       return fail("bad_encoding", `unknown ${WIRE_HEADERS.encoding}: ${encoding.slice(0, 40)}`);
     } catch (e) {
@@ -116,9 +129,9 @@ export class WireDecoder {
    * commit too (the message is redelivered and written again); should only this write
    * fail, the deltas naming this keyframe after a restart wait for the next keyframe.
    */
-  #persist(k: KeptKeyframe): void {
+  async #persist(k: KeptKeyframe): Promise<void> {
     try {
-      this.#store!.put(k);
+      await this.#store!.put(k);
     } catch {
       this.storeErrors += 1;
     }
@@ -151,12 +164,12 @@ export class WireDecoder {
   }
 
   /** The delta's keyframe from the store: by stream sequence here, else by node, boot and seq (a hub's copy of a site's message). */
-  #fromStore(m: WireMessage, baseSeq: number, p: DeltaPayload): Keyframe | null {
+  async #fromStore(m: WireMessage, baseSeq: number, p: DeltaPayload): Promise<Keyframe | null> {
     if (!this.#store) return null;
     const node = parseSubject(m.subject)?.node;
-    const here = this.#parse(this.#store.byStreamSeq(baseSeq, m.subject));
+    const here = this.#parse(await this.#store.byStreamSeq(baseSeq, m.subject));
     if (here && this.#fits(m, here, p)) return here;
-    return node !== undefined && p.k !== undefined ? this.#parse(this.#store.bySnapshot(node, p.k, p.b)) : null;
+    return node !== undefined && p.k !== undefined ? this.#parse(await this.#store.bySnapshot(node, p.k, p.b)) : null;
   }
 
   #parse(row: KeptKeyframe | null): Keyframe | null {

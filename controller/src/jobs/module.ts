@@ -1,6 +1,6 @@
 import type { Controller, ControllerModule } from "../controller";
-import type { ApiDeps } from "../api/deps";
-import { jobsRoutes } from "../api/jobs";
+import type { ApiDeps } from "../http/deps";
+import { jobsRoutes } from "./routes";
 import { JobService } from "./service";
 
 /**
@@ -21,7 +21,12 @@ export function jobsModule(opts: { tickMs?: number } = {}): ControllerModule & {
       return jobsRoutes(service);
     },
     start(controller: Controller) {
+      // Several controllers: the leader runs the rollouts (it alone reads the job statuses).
+      if (controller.cluster) get().setLeading(false);
       get().start(controller.nc, controller.ingest);
+    },
+    cluster: {
+      leading: (leading) => get().setLeading(leading),
     },
     stop() {
       service?.stop();

@@ -49,5 +49,7 @@ describe("planner", () => {
       ["--- a/f", "+++ b/f", "@@ -1,6 +1,6 @@", " l0", " l1", "-l2", "+L2", " l3", " l4", " l5", "@@ -15,6 +15,5 @@", " l14", " l15", " l16", "-l17", " l18", " l19", ""].join("\n"),
     );
     expect(unifiedDiff("f", a, a)).toBe("");
+    expect(unifiedDiff("f", "", "x\n")).toBe(["--- a/f", "+++ b/f", "@@ -0,0 +1,1 @@", "+x", ""].join("\n"));
+    expect(unifiedDiff("f", "x\ny\n", "x\n")).toBe(["--- a/f", "+++ b/f", "@@ -1,2 +1,1 @@", " x", "-y", ""].join("\n"));
   });
 });

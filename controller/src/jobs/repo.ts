@@ -1,7 +1,5 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { jobNodes, jobs, nodeWireless } from "@meshfleet/migrations";
 import { wirelessConfig, type JobNodeState, type JobVerify, type Reload, type UciOp, type WirelessConfig } from "@meshfleet/shared";
-import type { Store } from "../store/index";
+import type { StoreApi } from "../store/index";
 import { AWAITING, type JobRunStatus, type RolloutNode, type RolloutState } from "./rollout";
 
 export interface JobRow {
@@ -34,109 +32,97 @@ function sameNode(a: RolloutNode, b: RolloutNode | undefined): boolean {
 }
 const LIVE: JobRunStatus[] = ["running", "halted"];
 
-/** Jobs, per-node states and the nodes' latest wireless config, in the controller's SQLite. */
+interface JobDbRow {
+  id: string;
+  created_at: number;
+  updated_at: number;
+  description: string;
+  template: string;
+  params: string;
+  target: string;
+  verify: string;
+  expires_at: number;
+  status: string;
+  rollout: string;
+  finished_at: number | null;
+}
+
+/** A job's node as stored (`job_nodes`). */
+export interface JobNodeDbRow {
+  job_id: string;
+  node_id: string;
+  position: number;
+  batch: number;
+  state: string;
+  ops: string;
+  reloads: string;
+  basis: string;
+  attempts: number;
+  first_sent_at: number | null;
+  last_sent_at: number | null;
+  received_at: number | null;
+  applied_at: number | null;
+  finished_at: number | null;
+  last_status_at: number | null;
+  reason: string | null;
+  step: string | null;
+}
+
+/** The columns of a node's progress, in `nodeValues` order. */
+const NODE_COLUMNS = ["batch", "state", "attempts", "first_sent_at", "last_sent_at", "received_at", "applied_at", "finished_at", "last_status_at", "reason", "step"] as const;
+const nodeValues = (n: RolloutNode) => [n.batch, n.state, n.attempts, n.firstSentAt, n.lastSentAt, n.receivedAt, n.appliedAt, n.finishedAt, n.lastStatusAt, n.reason, n.step];
+const LIVE_SQL = `('${LIVE.join("', '")}')`;
+
+/** Jobs, per-node states and the nodes' latest wireless config, in the controller's store (either database). */
 export class JobsRepository {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StoreApi) {}
 
   private get db() {
-    return this.store.db;
+    return this.store.sql;
   }
 
-  insert(job: JobRow, state: RolloutState, extras: ReadonlyMap<string, JobNodeExtra>): void {
-    this.store.transaction(() => {
+  async insert(job: JobRow, state: RolloutState, extras: ReadonlyMap<string, JobNodeExtra>): Promise<void> {
+    await this.store.transaction(async () => {
       const { nodes, ...head } = state;
-      this.db
-        .insert(jobs)
-        .values({ ...job, params: JSON.stringify(job.params), verify: JSON.stringify(job.verify), rollout: JSON.stringify(head) })
-        .run();
-      nodes.forEach((n, position) => {
+      await this.db.run(
+        "INSERT INTO jobs (id, created_at, updated_at, description, template, params, target, verify, expires_at, status, rollout, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        [job.id, job.createdAt, job.updatedAt, job.description, job.template, JSON.stringify(job.params), job.target, JSON.stringify(job.verify), job.expiresAt, job.status, JSON.stringify(head), job.finishedAt],
+      );
+      const cols = ["job_id", "node_id", "position", ...NODE_COLUMNS, "ops", "reloads", "basis"];
+      const marks = cols.map((_c, i) => `$${i + 1}`).join(", ");
+      for (const [position, n] of nodes.entries()) {
         const x = extras.get(n.id)!;
-        this.db
-          .insert(jobNodes)
-          .values({ jobId: job.id, nodeId: n.id, position, ...this.nodeCols(n), ops: JSON.stringify(x.ops), reloads: JSON.stringify(x.reloads), basis: x.basis })
-          .run();
-      });
+        await this.db.run(`INSERT INTO job_nodes (${cols.join(", ")}) VALUES (${marks})`, [job.id, n.id, position, ...nodeValues(n), JSON.stringify(x.ops), JSON.stringify(x.reloads), x.basis]);
+      }
     });
   }
 
-  private nodeCols(n: RolloutNode) {
-    return {
-      batch: n.batch,
-      state: n.state,
-      attempts: n.attempts,
-      firstSentAt: n.firstSentAt,
-      lastSentAt: n.lastSentAt,
-      receivedAt: n.receivedAt,
-      appliedAt: n.appliedAt,
-      finishedAt: n.finishedAt,
-      lastStatusAt: n.lastStatusAt,
-      reason: n.reason,
-      step: n.step,
-    };
+  async job(id: string): Promise<JobRow | null> {
+    const [r] = await this.db.query<JobDbRow>("SELECT * FROM jobs WHERE id = $1", [id]);
+    return r ? toJob(r) : null;
   }
 
-  job(id: string): JobRow | null {
-    const r = this.db.select().from(jobs).where(eq(jobs.id, id)).get();
-    return r ? this.toJob(r) : null;
-  }
-
-  private toJob(r: typeof jobs.$inferSelect): JobRow {
-    return {
-      id: r.id,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      description: r.description,
-      template: r.template,
-      params: JSON.parse(r.params) as Record<string, unknown>,
-      target: r.target,
-      verify: JSON.parse(r.verify) as JobVerify,
-      expiresAt: r.expiresAt,
-      status: r.status as JobRunStatus,
-      finishedAt: r.finishedAt,
-    };
-  }
-
-  list(limit: number): JobRow[] {
-    return this.db.select().from(jobs).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(limit).all().map((r) => this.toJob(r));
+  async list(limit: number): Promise<JobRow[]> {
+    return (await this.db.query<JobDbRow>("SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT $1", [limit])).map(toJob);
   }
 
   /** The rollout state (head + nodes in order), or null for an unknown job. */
-  rollout(id: string): RolloutState | null {
-    const j = this.db.select({ rollout: jobs.rollout }).from(jobs).where(eq(jobs.id, id)).get();
+  async rollout(id: string): Promise<RolloutState | null> {
+    const [j] = await this.db.query<{ rollout: string }>("SELECT rollout FROM jobs WHERE id = $1", [id]);
     if (!j) return null;
     const head = JSON.parse(j.rollout) as RolloutHead;
-    const c = jobNodes;
-    const rows = this.db
-      .select({
-        nodeId: c.nodeId,
-        batch: c.batch,
-        state: c.state,
-        attempts: c.attempts,
-        firstSentAt: c.firstSentAt,
-        lastSentAt: c.lastSentAt,
-        receivedAt: c.receivedAt,
-        appliedAt: c.appliedAt,
-        finishedAt: c.finishedAt,
-        lastStatusAt: c.lastStatusAt,
-        reason: c.reason,
-        step: c.step,
-      })
-      .from(c)
-      .where(eq(c.jobId, id))
-      .orderBy(c.position)
-      .all();
-    const nodes = rows.map(
+    const nodes = (await this.nodeRows(id)).map(
       (r): RolloutNode => ({
-        id: r.nodeId,
+        id: r.node_id,
         batch: r.batch,
         state: r.state as JobNodeState,
         attempts: r.attempts,
-        firstSentAt: r.firstSentAt,
-        lastSentAt: r.lastSentAt,
-        receivedAt: r.receivedAt,
-        appliedAt: r.appliedAt,
-        finishedAt: r.finishedAt,
-        lastStatusAt: r.lastStatusAt,
+        firstSentAt: r.first_sent_at,
+        lastSentAt: r.last_sent_at,
+        receivedAt: r.received_at,
+        appliedAt: r.applied_at,
+        finishedAt: r.finished_at,
+        lastStatusAt: r.last_status_at,
         reason: r.reason,
         step: r.step,
       }),
@@ -144,66 +130,68 @@ export class JobsRepository {
     return { ...head, nodes };
   }
 
-  nodeRows(id: string) {
-    return this.db.select().from(jobNodes).where(eq(jobNodes.jobId, id)).orderBy(jobNodes.position).all();
+  nodeRows(id: string): Promise<JobNodeDbRow[]> {
+    return this.db.query<JobNodeDbRow>("SELECT * FROM job_nodes WHERE job_id = $1 ORDER BY position", [id]);
   }
 
-  extra(jobId: string, nodeId: string): JobNodeExtra | null {
-    const r = this.db.select().from(jobNodes).where(and(eq(jobNodes.jobId, jobId), eq(jobNodes.nodeId, nodeId))).get();
+  async extra(jobId: string, nodeId: string): Promise<JobNodeExtra | null> {
+    const [r] = await this.db.query<JobNodeDbRow>("SELECT * FROM job_nodes WHERE job_id = $1 AND node_id = $2", [jobId, nodeId]);
     if (!r) return null;
     return { ops: JSON.parse(r.ops) as UciOp[], reloads: JSON.parse(r.reloads) as Reload[], basis: r.basis as "reported" | "baseline" };
   }
 
   /** Writes the state back: the job head and every node whose columns changed. */
-  save(id: string, prev: RolloutState, next: RolloutState, now: number): void {
-    this.store.transaction(() => {
+  async save(id: string, prev: RolloutState, next: RolloutState, now: number): Promise<void> {
+    await this.store.transaction(async () => {
       const { nodes, ...head } = next;
       const final = next.status !== "running" && next.status !== "halted";
-      this.db
-        .update(jobs)
-        .set({ rollout: JSON.stringify(head), status: next.status, updatedAt: now, ...(final && prev.status !== next.status ? { finishedAt: now } : {}) })
-        .where(eq(jobs.id, id))
-        .run();
-      nodes.forEach((n, i) => {
-        if (sameNode(n, prev.nodes[i])) return;
-        this.db
-          .update(jobNodes)
-          .set(this.nodeCols(n))
-          .where(and(eq(jobNodes.jobId, id), eq(jobNodes.nodeId, n.id)))
-          .run();
-      });
+      const finishing = final && prev.status !== next.status;
+      await this.db.run(`UPDATE jobs SET rollout = $1, status = $2, updated_at = $3${finishing ? ", finished_at = $3" : ""} WHERE id = $4`, [JSON.stringify(head), next.status, now, id]);
+      const set = NODE_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ");
+      const n0 = NODE_COLUMNS.length;
+      for (const [i, n] of nodes.entries()) {
+        if (sameNode(n, prev.nodes[i])) continue;
+        await this.db.run(`UPDATE job_nodes SET ${set} WHERE job_id = $${n0 + 1} AND node_id = $${n0 + 2}`, [...nodeValues(n), id, n.id]);
+      }
     });
   }
 
   /** Ids of jobs still running or halted (they may need ticks, re-sends, statuses). */
-  liveJobIds(): string[] {
-    return this.db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.status, LIVE)).all().map((r) => r.id);
+  async liveJobIds(): Promise<string[]> {
+    return (await this.db.query<{ id: string }>(`SELECT id FROM jobs WHERE status IN ${LIVE_SQL}`)).map((r) => r.id);
   }
 
   /** Live jobs in which this node was sent the job and has not finished it. */
-  jobsAwaiting(nodeId: string): string[] {
-    return this.db
-      .select({ id: jobNodes.jobId })
-      .from(jobNodes)
-      .innerJoin(jobs, eq(jobs.id, jobNodes.jobId))
-      .where(and(eq(jobNodes.nodeId, nodeId), inArray(jobNodes.state, [...AWAITING]), inArray(jobs.status, LIVE)))
-      .all()
-      .map((r) => r.id);
+  async jobsAwaiting(nodeId: string): Promise<string[]> {
+    const awaiting = `('${[...AWAITING].join("', '")}')`;
+    const rows = await this.db.query<{ id: string }>(`SELECT n.job_id AS id FROM job_nodes n JOIN jobs j ON j.id = n.job_id WHERE n.node_id = $1 AND n.state IN ${awaiting} AND j.status IN ${LIVE_SQL}`, [nodeId]);
+    return rows.map((r) => r.id);
   }
 
-  putWireless(nodeId: string, ts: number, config: WirelessConfig): void {
-    const text = JSON.stringify(config);
-    this.db
-      .insert(nodeWireless)
-      .values({ nodeId, ts, config: text })
-      .onConflictDoUpdate({ target: nodeWireless.nodeId, set: { ts, config: text } })
-      .run();
+  async putWireless(nodeId: string, ts: number, config: WirelessConfig): Promise<void> {
+    await this.db.run("INSERT INTO node_wireless (node_id, ts, config) VALUES ($1, $2, $3) ON CONFLICT (node_id) DO UPDATE SET ts = excluded.ts, config = excluded.config", [nodeId, ts, JSON.stringify(config)]);
   }
 
-  wireless(nodeId: string): WirelessConfig | null {
-    const r = this.db.select().from(nodeWireless).where(eq(nodeWireless.nodeId, nodeId)).get();
+  async wireless(nodeId: string): Promise<WirelessConfig | null> {
+    const [r] = await this.db.query<{ config: string }>("SELECT config FROM node_wireless WHERE node_id = $1", [nodeId]);
     if (!r) return null;
     const parsed = wirelessConfig.safeParse(JSON.parse(r.config));
     return parsed.success ? parsed.data : null;
   }
+}
+
+function toJob(r: JobDbRow): JobRow {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    description: r.description,
+    template: r.template,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    target: r.target,
+    verify: JSON.parse(r.verify) as JobVerify,
+    expiresAt: r.expires_at,
+    status: r.status as JobRunStatus,
+    finishedAt: r.finished_at,
+  };
 }

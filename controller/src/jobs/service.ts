@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { CAPABILITIES, job as jobSchema, PROTOCOL_VERSION, subjects, maskSecretText, toWireError, type Job } from "@meshfleet/shared";
 import type { IngestItem } from "../ingest/decode";
 import type { Logger } from "../log";
-import type { Clock, Store } from "../store/index";
+import type { Clock, StoreApi } from "../store/index";
 import { baselineWireless } from "./baseline";
 import { maskParams } from "./mask";
 import { planNode, type NodePlan } from "./plan";
@@ -13,7 +13,7 @@ import { validateJobRequest, type ValidatedJob } from "./spec";
 import { TEMPLATES, type Issue } from "./templates/index";
 
 export interface JobServiceOptions {
-  store: Store;
+  store: StoreApi;
   clock: Clock;
   log: Logger;
   /** How often live jobs are stepped (pauses, re-sends, expiry); default 1000 ms. */
@@ -41,7 +41,10 @@ export class JobService {
   readonly repo: JobsRepository;
   #nc: NatsConnection | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** Whether this controller runs the rollouts (always, unless several controllers share them: then the leader). */
+  #leading = true;
   #unsubs: (() => void)[] = [];
+  #ticking = false;
 
   constructor(private readonly o: JobServiceOptions) {
     this.repo = new JobsRepository(o.store);
@@ -51,9 +54,15 @@ export class JobService {
   start(nc: NatsConnection, ingest: IngestFeed): void {
     this.#nc = nc;
     this.#unsubs.push(ingest.onCommitted((items) => this.onItems(items)));
-    this.#timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+    this.#timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
     this.#timer.unref();
-    this.tick();
+    void this.tick();
+  }
+
+  /** Several controllers: only the leader steps rollouts; the others keep each node's wireless config. */
+  setLeading(leading: boolean): void {
+    this.#leading = leading;
+    if (leading && this.#nc) void this.tick();
   }
 
   stop(): void {
@@ -64,9 +73,9 @@ export class JobService {
   }
 
   /** Validates and renders a job for every target node (nothing is stored or sent). */
-  plan(body: unknown): PlanResult {
+  async plan(body: unknown): Promise<PlanResult> {
     const now = this.o.clock.now();
-    const rows = this.o.store.nodes.list();
+    const rows = await this.o.store.nodes.list();
     const v = validateJobRequest(
       body,
       rows.map((n) => ({ id: n.id, tags: n.tags })),
@@ -80,10 +89,12 @@ export class JobService {
     // Online nodes first, so the canary is a node that can answer now.
     const ordered = [...v.value.nodes].sort((a, b) => Number(online(b)) - Number(online(a)) || a.localeCompare(b));
     const template = TEMPLATES[v.value.request.template]!;
+    const reportedAll = new Map<string, Awaited<ReturnType<JobsRepository["wireless"]>>>();
+    for (const id of ordered) reportedAll.set(id, await this.repo.wireless(id));
     const plans = ordered.map((id) => {
       const row = byId.get(id);
       const release = row?.release ?? null;
-      const reported = this.repo.wireless(id);
+      const reported = reportedAll.get(id) ?? null;
       const plan = planNode(template, v.value.params, { id, release, wireless: reported ?? baselineWireless(release), baseline: reported === null });
       // A node whose agent runs without a job handler (collect-only) would never answer.
       if (plan.skip === null && row?.lastHelloAt != null && !row.capabilities.includes(CAPABILITIES.uciJobs)) {
@@ -95,7 +106,7 @@ export class JobService {
   }
 
   /** Creates the job (after `plan` succeeded) and starts its rollout. */
-  create(planned: Extract<PlanResult, { ok: true }>): string {
+  async create(planned: Extract<PlanResult, { ok: true }>): Promise<string> {
     const now = this.o.clock.now();
     const { request: req, params } = planned.value;
     const template = TEMPLATES[req.template]!;
@@ -119,17 +130,17 @@ export class JobService {
       row.expiresAt,
     );
     const extras = new Map<string, JobNodeExtra>(planned.plans.map((p) => [p.node, { ops: p.ops, reloads: p.reloads, basis: p.basis }]));
-    this.repo.insert(row, state, extras);
+    await this.repo.insert(row, state, extras);
     this.o.log.info({ jobId: id, template: req.template, target: req.target, nodes: planned.plans.length }, "job created");
-    this.drive(id, { type: "tick" });
+    if (this.#leading) await this.drive(id, { type: "tick" });
     return id;
   }
 
-  cancel(id: string): RolloutState | null {
+  cancel(id: string): Promise<RolloutState | null> {
     return this.drive(id, { type: "cancel" });
   }
 
-  resume(id: string): RolloutState | null {
+  resume(id: string): Promise<RolloutState | null> {
     return this.drive(id, { type: "resume" });
   }
 
@@ -138,17 +149,27 @@ export class JobService {
    * write (disk full, read-only) is logged and the next tick tries again, never thrown
    * out of the timer (which would end the process).
    */
-  tick(): void {
+  async tick(): Promise<void> {
+    if (!this.#leading || this.#ticking) return;
+    this.#ticking = true;
+    try {
+      await this.tickJobs();
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  private async tickJobs(): Promise<void> {
     let ids: string[];
     try {
-      ids = this.repo.liveJobIds();
+      ids = await this.repo.liveJobIds();
     } catch (e) {
       this.o.log.error({ error: toWireError(e).message }, "job service could not list live jobs");
       return;
     }
     for (const id of ids) {
       try {
-        this.drive(id, { type: "tick" });
+        await this.drive(id, { type: "tick" });
       } catch (e) {
         this.o.log.error({ jobId: id, error: toWireError(e).message }, "job service could not step a job; next tick retries");
       }
@@ -160,7 +181,7 @@ export class JobService {
    * snapshots keep each node's wireless config for planning. A batch's inputs are
    * grouped per job: one load, one state machine pass and one write per job and batch.
    */
-  onItems(items: readonly IngestItem[]): void {
+  async onItems(items: readonly IngestItem[]): Promise<void> {
     const perJob = new Map<string, RolloutInput[]>();
     const add = (id: string, input: RolloutInput) => {
       const list = perJob.get(id);
@@ -169,13 +190,14 @@ export class JobService {
     };
     for (const it of items) {
       try {
+        if (!this.#leading && it.kind !== "snapshot") continue;
         if (it.kind === "jobStatus") {
           const m = it.msg;
           add(m.jobId, { type: "status", node: m.node, state: m.state, reason: m.reason === null ? null : maskSecretText(m.reason), step: m.step === null ? null : maskSecretText(m.step) });
         } else if (it.kind === "hello") {
-          for (const id of this.repo.jobsAwaiting(it.msg.node)) add(id, { type: "online", node: it.msg.node });
+          for (const id of await this.repo.jobsAwaiting(it.msg.node)) add(id, { type: "online", node: it.msg.node });
         } else if (it.kind === "snapshot" && it.msg.wireless.data !== null) {
-          this.repo.putWireless(it.msg.node, it.msg.ts, it.msg.wireless.data);
+          await this.repo.putWireless(it.msg.node, it.msg.ts, it.msg.wireless.data);
         }
       } catch (e) {
         this.o.log.error({ kind: it.kind, error: toWireError(e).message }, "job service could not handle an ingest item");
@@ -183,30 +205,38 @@ export class JobService {
     }
     for (const [id, inputs] of perJob) {
       try {
-        this.drive(id, ...inputs);
+        await this.drive(id, ...inputs);
       } catch (e) {
         this.o.log.error({ jobId: id, error: toWireError(e).message }, "job service could not step a job");
       }
     }
   }
 
-  /** State machine steps, persisted, then their effects (deliveries) performed. */
-  drive(id: string, ...inputs: RolloutInput[]): RolloutState | null {
-    const prev = this.repo.rollout(id);
-    if (prev === null) return null;
-    const now = this.o.clock.now();
-    const { state, effects } = stepAll(prev, inputs, now);
-    this.repo.save(id, prev, state, now);
-    for (const e of effects) {
+  /**
+   * State machine steps, persisted, then their effects (deliveries) performed. Load, step
+   * and write run in one store transaction: transactions run one after another, so two
+   * steps of one job never interleave.
+   */
+  async drive(id: string, ...inputs: RolloutInput[]): Promise<RolloutState | null> {
+    const stepped = await this.o.store.transaction(async () => {
+      const prev = await this.repo.rollout(id);
+      if (prev === null) return null;
+      const now = this.o.clock.now();
+      const r = stepAll(prev, inputs, now);
+      await this.repo.save(id, prev, r.state, now);
+      return r;
+    });
+    if (stepped === null) return null;
+    for (const e of stepped.effects) {
       if (e.type === "job") this.o.log.info({ jobId: id, status: e.status, reason: e.reason }, "job status changed");
-      else this.deliver(id, e.node, e.attempt);
+      else await this.deliver(id, e.node, e.attempt);
     }
-    return state;
+    return stepped.state;
   }
 
-  private deliver(id: string, node: string, attempt: number): void {
-    const row = this.repo.job(id);
-    const extra = this.repo.extra(id, node);
+  private async deliver(id: string, node: string, attempt: number): Promise<void> {
+    const row = await this.repo.job(id);
+    const extra = await this.repo.extra(id, node);
     const nc = this.#nc;
     if (!row || !extra || !nc || nc.isClosed()) return; // the next re-send or hello delivers it
     const msg: Job = jobSchema.parse({

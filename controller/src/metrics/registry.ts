@@ -1,108 +1,77 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from "prom-client";
+
 /**
- * A small Prometheus registry (text exposition format 0.0.4): counters and gauges with
- * labels, plus collectors that compute gauges when scraped (fleet state from the store).
+ * The controller's Prometheus registry, on prom-client: counters, gauges and histograms
+ * declared with their label names, Node's process metrics (CPU, memory, event loop lag,
+ * handles, GC), and gauges computed when scraped (fleet state, open alerts, jobs) from
+ * collectors that return whole families. `render()` is the text exposition at /metrics.
  */
 export type Labels = Record<string, string>;
-
-type Kind = "counter" | "gauge";
-
-interface Family {
-  name: string;
-  help: string;
-  kind: Kind;
-  values: Map<string, { labels: Labels; value: number }>;
-}
 
 export interface Sample {
   labels?: Labels;
   value: number;
 }
 
+/** A gauge family a collector computes at each scrape: every sample it returns, and no other. */
 export interface CollectedFamily {
   name: string;
   help: string;
-  kind: Kind;
+  kind: "gauge";
+  /** The label names every sample carries (prom-client declares them up front). */
+  labelNames?: readonly string[];
   samples: Sample[];
 }
 
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join(",");
-}
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-}
-
-function formatLabels(labels: Labels | undefined): string {
-  if (!labels) return "";
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return "";
-  return `{${keys.map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(",")}}`;
-}
-
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "+Inf";
-  if (v === -Infinity) return "-Inf";
-  return String(v);
-}
-
-export class Counter {
-  constructor(protected readonly f: Family) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = labelKey(labels);
-    const cur = this.f.values.get(k);
-    if (cur) cur.value += by;
-    else this.f.values.set(k, { labels, value: by });
-  }
-  get(labels: Labels = {}): number {
-    return this.f.values.get(labelKey(labels))?.value ?? 0;
-  }
-}
-
-export class Gauge extends Counter {
-  set(labels: Labels, value: number): void {
-    this.f.values.set(labelKey(labels), { labels, value });
-  }
-}
+export { Counter, Gauge, Histogram };
 
 export class Registry {
-  private readonly families = new Map<string, Family>();
-  private readonly collectors: (() => CollectedFamily[])[] = [];
+  /** The prom-client registry behind this one (for what the helpers here do not cover). */
+  readonly prom = new PromRegistry();
+  readonly contentType = this.prom.contentType;
+  readonly #collected = new Map<string, Gauge>();
+  readonly #collectors: (() => CollectedFamily[] | Promise<CollectedFamily[]>)[] = [];
 
-  private family(name: string, help: string, kind: Kind): Family {
-    if (!NAME.test(name)) throw new Error(`invalid metric name ${name}`);
-    let f = this.families.get(name);
-    if (!f) this.families.set(name, (f = { name, help, kind, values: new Map() }));
-    return f;
+  counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.prom] });
   }
 
-  counter(name: string, help: string): Counter {
-    return new Counter(this.family(name, help, "counter"));
+  gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.prom] });
   }
 
-  gauge(name: string, help: string): Gauge {
-    return new Gauge(this.family(name, help, "gauge"));
+  /** A histogram with explicit bucket bounds (upper bounds, in the metric's unit). */
+  histogram<L extends string = never>(name: string, help: string, buckets: readonly number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, buckets: [...buckets], labelNames, registers: [this.prom] });
   }
 
-  /** Adds a collector run at every scrape. */
-  collect(fn: () => CollectedFamily[]): void {
-    this.collectors.push(fn);
+  /** Node's process metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …). */
+  processMetrics(): void {
+    collectDefaultMetrics({ register: this.prom });
   }
 
-  render(): string {
-    const out: string[] = [];
-    const emit = (name: string, help: string, kind: Kind, samples: Sample[]) => {
-      out.push(`# HELP ${name} ${help.replace(/\n/g, " ")}`, `# TYPE ${name} ${kind}`);
-      for (const s of samples) out.push(`${name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
-    };
-    for (const f of this.families.values()) emit(f.name, f.help, f.kind, [...f.values.values()]);
-    for (const c of this.collectors) for (const f of c()) emit(f.name, f.help, f.kind, f.samples);
-    return `${out.join("\n")}\n`;
+  /**
+   * Adds a collector run at every scrape; each family it returns becomes a gauge (declared
+   * the first time it is seen) that holds exactly the samples of the latest scrape.
+   */
+  collect(fn: () => CollectedFamily[] | Promise<CollectedFamily[]>): void {
+    this.#collectors.push(fn);
+  }
+
+  async render(): Promise<string> {
+    for (const c of this.#collectors) {
+      for (const f of await c()) {
+        let g = this.#collected.get(f.name);
+        if (!g) {
+          const labelNames = f.labelNames ?? [...new Set(f.samples.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
+          g = new Gauge({ name: f.name, help: f.help, labelNames, registers: [this.prom] });
+          this.#collected.set(f.name, g);
+        }
+        g.reset();
+        // Labels in name order, as the exposition printed them before prom-client (it keeps the object's order).
+        for (const s of f.samples) g.set(Object.fromEntries(Object.entries(s.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))), s.value);
+      }
+    }
+    return this.prom.metrics();
   }
 }

@@ -21,6 +21,11 @@ export const notifyTarget = z
     timeoutMs: z.number().int().positive().max(120_000).default(10_000),
     /** Attempts per message (network errors, 5xx and 429 are retried with exponential backoff). */
     attempts: z.number().int().min(1).max(20).default(4),
+    /**
+     * false: every alert change goes out at once, on its own (no grouping window, no digest,
+     * no rate limit), as the older `webhooks` list sent them; they map to such targets.
+     */
+    group: z.boolean().default(true),
   })
   .strict()
   .refine((t) => t.kind === "ntfy" || t.token === undefined, { message: "token is for ntfy targets (use headers for others)", path: ["token"] })

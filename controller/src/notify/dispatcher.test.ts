@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { alertingOptions } from "../detect/config-file";
 import { RecordingLogger, silentLogger } from "../log";
 import { parseNotifications, type NotificationsInput } from "./config";
 import { NotificationSink } from "./dispatcher";
 import { NotifyError, post } from "./post";
-import { ManualTimers, Receiver, testAlert } from "./testing";
+import { ManualTimers, Receiver, testAlert } from "../../testing/notify";
 
 describe("NotificationSink against a local HTTP receiver", () => {
   let rx: Receiver;
@@ -32,6 +33,23 @@ describe("NotificationSink against a local HTTP receiver", () => {
     expect(rx.on("/ntfy/")).toEqual([{ path: "/ntfy/", headers: expect.objectContaining({ authorization: "Bearer tk_secret" }) as object, body: expect.objectContaining({ topic: "alerts", title: "4 alerts: 4 opened", priority: 5 }) as object }]);
     expect(rx.on("/slack/T0/B0/XyZ").map((r) => (r.body as { text: string }).text)).toEqual(["[CRITICAL] node-1 sent no snapshot since 2023-11-14T22:13:20 — node-1", "[CRITICAL] node-2 sent no snapshot since 2023-11-14T22:13:20 — node-2"]);
     expect(rx.on("/hook").map((r) => r.body)).toEqual([expect.objectContaining({ type: "alert_digest", count: 3, alerts: [expect.objectContaining({ id: "1" }), expect.objectContaining({ id: "2" }), expect.objectContaining({ id: "3" })] })]);
+  });
+
+  it("the older webhooks list (mapped to webhook targets with group: false) gets each alert change at once, as the alert's JSON", async () => {
+    const o = alertingOptions({ webhooks: [{ url: `${rx.url}/old-hook`, minSeverity: "warning", headers: { "x-token": "t0k" } }] });
+    const timers = new ManualTimers();
+    const sink = new NotificationSink(o.notifications!, { log: silentLogger, timers, now: () => timers.nowMs });
+    const alerts = [testAlert(1), testAlert(2), testAlert(3, { severity: "warning", code: "link_degraded" }), testAlert(4, { severity: "info", code: "lint" }), testAlert(1, { state: "resolved", resolvedAt: 5 })];
+    await Promise.all(alerts.map((a) => sink.deliver(a)));
+    // No window, no digest, no timer; info is below minSeverity.
+    expect(timers.pending()).toEqual([]);
+    expect(rx.on("/old-hook").map((r) => [(r.body as { id: string }).id, (r.body as { state: string }).state, r.headers["x-token"]])).toEqual([
+      ["1", "open", "t0k"],
+      ["2", "open", "t0k"],
+      ["3", "open", "t0k"],
+      ["1", "resolved", "t0k"],
+    ]);
+    expect(rx.on("/old-hook")[0]!.body).toEqual(JSON.parse(JSON.stringify(testAlert(1))));
   });
 
   it("a later change of the same alert in the window replaces the earlier one", async () => {

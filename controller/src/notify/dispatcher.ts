@@ -50,7 +50,8 @@ interface TargetQueue {
  * first are sent together, as one digest from `digestFrom` changes; each target has a
  * rate limit, and what it holds back waits and goes out as one digest when the limit
  * allows. A change of the same alert replaces the earlier one in the window. Alerts
- * acknowledged or silenced before their turn are dropped. URLs, tokens and headers never
+ * acknowledged or silenced before their turn are dropped. A target with `group: false`
+ * gets every change at once on its own. URLs, tokens and headers never
  * appear in logs or errors (the target's name does).
  */
 export class NotificationSink implements AlertSink {
@@ -75,6 +76,10 @@ export class NotificationSink implements AlertSink {
     const waits: Promise<void>[] = [];
     for (const q of this.queues) {
       if (!q.target.severities.includes(alert.severity)) continue;
+      if (!q.target.group) {
+        waits.push(new Promise<void>((resolve) => this.send(q, alertMessage(alert), [{ alert, done: [resolve] }])));
+        continue;
+      }
       waits.push(
         new Promise<void>((resolve) => {
           const prev = q.pending.get(alert.id);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseNotifications } from "./config";
 import { alertMessage, digestMessage } from "./message";
 import { maskedUrl, notifyRequest } from "./payloads";
-import { testAlert } from "./testing";
+import { testAlert } from "../../testing/notify";
 
 const text = { what: "node-5 offline", where: ["node-5"], since: 1_700_000_000_000, why: "node-5 sent nothing for 35 s (3.5 intervals).", evidence: ["last snapshot 22:13:20"], check: ["power and uplink of node-5"] };
 

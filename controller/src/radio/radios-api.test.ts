@@ -6,7 +6,7 @@ import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
 import { buildHello, buildSnapshot } from "../../testing";
 import { createApi } from "../api/app";
-import { radioEntry, util, withRadios } from "./testing";
+import { radioEntry, util, withRadios } from "../../testing/radio";
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 
@@ -20,12 +20,12 @@ describe("radio health in the store and the API", () => {
     return { status: r.status, body: (await r.json()) as any };
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir("mf-radio-");
     const clock = new FakeClock(T0 + 2 * MINUTE_MS);
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     app = createApi({ store, clock, log: silentLogger, registry: new Registry() });
-    writeBatch(store, [{ kind: "hello", msg: buildHello({ node: "ap-a", ts: T0, macs: ["02:00:00:00:0a:01"] }) }], T0);
+    await writeBatch(store, [{ kind: "hello", msg: buildHello({ node: "ap-a", ts: T0, macs: ["02:00:00:00:0a:01"] }) }], T0);
     for (let seq = 1; seq <= 12; seq++) {
       const ts = T0 + (seq - 1) * 10_000;
       const base = buildSnapshot({ node: "ap-a", seq, ts, profile: { stations: 1, counters: 0, meshPaths: 0, routes: 0, neighbors: 0 } });
@@ -33,7 +33,7 @@ describe("radio health in the store and the API", () => {
         radioEntry({ iface: "mesh0", type: "mesh point", band: "5", channel: 36, freqMhz: 5180, widthMhz: 80, noiseDbm: -95, peers: 2, meshId: "mf", utilisation: seq === 1 ? null : util(20, 12, 5) }),
         radioEntry({ iface: "wlan0", clients: 3, noiseDbm: seq <= 6 ? -92 : -80, utilisation: seq === 1 ? null : util(10 + seq, 6, 2) }),
       ]);
-      writeBatch(store, [{ kind: "snapshot", msg }], ts);
+      await writeBatch(store, [{ kind: "snapshot", msg }], ts);
     }
   });
   afterEach(() => {

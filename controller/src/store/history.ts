@@ -1,7 +1,5 @@
 import { sampleOf, type HistoryMetric } from "./pack";
-import { bucketed, type SeriesSource } from "./series";
-import type { RollupsRepository } from "./rollups-repo";
-import type { TelemetryRepository } from "./telemetry-repo";
+import { bucketed, type SeriesReader, type SeriesSource } from "./series";
 
 export interface HistoryQuery {
   node: string;
@@ -35,23 +33,18 @@ export const MAX_HISTORY_POINTS = 10_000;
  * read from hour rollups (step >= 1 h), minute rollups (step >= 1 min) or raw samples, and
  * completed from finer data for the span not rolled up yet.
  */
-export function queryHistory(
-  q: HistoryQuery,
-  telemetry: TelemetryRepository,
-  rollups: RollupsRepository,
-  watermarks: { minute: number | null; hour: number | null },
-): HistoryResult {
+export async function queryHistory(q: HistoryQuery, reader: SeriesReader): Promise<HistoryResult> {
   const series = `${q.metric}|${q.key}`;
   if (q.step === 0) {
     const points: HistoryPoint[] = [];
-    for (const r of telemetry.range(q.node, q.from, q.to)) {
+    for (const r of await reader.raw(q.node, q.from, q.to)) {
       const v = sampleOf(r.data, q.metric, q.key);
       if (v !== null) points.push({ ts: r.ts, min: v, avg: v, max: v, count: 1 });
       if (points.length >= MAX_HISTORY_POINTS) break;
     }
     return { ...q, source: "raw", points };
   }
-  const { source, buckets } = bucketed(q, (id) => id === series, telemetry, rollups, watermarks);
+  const { source, buckets } = await bucketed(q, series, (id) => id === series, reader);
   const points = [...buckets.entries()]
     .sort((a, b) => a[0] - b[0])
     .slice(0, MAX_HISTORY_POINTS)

@@ -50,12 +50,22 @@ export class RawBlocksRepository {
     return this.windowOf(node, ts).some((r) => r.boot === boot && r.seq === seq);
   }
 
-  /** Adds rows of one window to the node's block (merging with what it holds). */
-  add(node: string, start: number, rows: readonly RawRow[]): void {
-    const all = [...this.windowOf(node, start), ...rows].sort(byTimeThenId);
-    const block: BlockRow[] = all.map((r) => ({ id: r.id, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: r.data }));
-    const ids = all.map((r) => r.id);
-    this.s.put.run(node, start, BLOCK_FORMAT, all.length, Math.min(...ids), Math.max(...ids), encodeBlock(block));
+  /**
+   * Adds rows of one window to the node's block (merging with what it holds; rows it holds
+   * already, from a pass that stopped before their recent copies were deleted, are not added
+   * twice). Returns the ids of the given rows, all held by the block now.
+   */
+  add(node: string, start: number, rows: readonly RawRow[]): number[] {
+    const held = this.windowOf(node, start);
+    const ids = new Set(held.map((r) => r.id));
+    const fresh = rows.filter((r) => !ids.has(r.id));
+    if (fresh.length > 0) {
+      const all = [...held, ...fresh].sort(byTimeThenId);
+      const block: BlockRow[] = all.map((r) => ({ id: r.id, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: r.data }));
+      const allIds = all.map((r) => r.id);
+      this.s.put.run(node, start, BLOCK_FORMAT, all.length, Math.min(...allIds), Math.max(...allIds), encodeBlock(block));
+    }
+    return rows.map((r) => r.id);
   }
 
   /** The node's packed rows with from <= ts < to, oldest first. */

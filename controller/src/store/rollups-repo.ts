@@ -1,19 +1,13 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Database, Statement } from "better-sqlite3";
-import type { AggMap } from "./rollup-fold";
+import { decodeAgg, encodeAgg, seriesOfRows, type StoredAgg } from "./rollup-codec";
+import type { Agg, AggMap } from "./rollup-fold";
 
 export type RollupLevel = "minute" | "hour";
 
-/**
- * A rollup row's `data`: the JSON of its AggMap, deflated (a blob, ~6x smaller: the series
- * keys repeat their MACs and metric names); rows written before are JSON text and stay
- * readable as such.
- */
-type StoredAgg = Buffer | string;
-const encodeAgg = (data: AggMap): Buffer => deflateRawSync(JSON.stringify(data));
-const decodeAgg = (data: StoredAgg): AggMap => JSON.parse(typeof data === "string" ? data : inflateRawSync(data).toString("utf8")) as AggMap;
+/** Rows read per batch of `rangeSeries` (bounds what is held at once). */
+const ROWS_PER_INFLATE = 500;
 
-/** Packed rollup rows (one per node and bucket) and the store's small key/value state. */
+/** Rollup rows (one per node and bucket, encoded by `rollup-codec.ts`) and the store's small key/value state. */
 export class RollupsRepository {
   private readonly s: Record<`${"put" | "range" | "delete"}_${RollupLevel}` | "getMeta" | "setMeta" | "delMeta", Statement>;
 
@@ -40,6 +34,27 @@ export class RollupsRepository {
     for (const r of this.s[`range_${level}`].iterate(node, from, to) as IterableIterator<{ bucket: number; data: StoredAgg }>) {
       yield { bucket: r.bucket, data: decodeAgg(r.data) };
     }
+  }
+
+  /** Like `range`, but only the series whose id starts with `prefix` (read without parsing the others). */
+  *rangeSeries(level: RollupLevel, node: string, from: number, to: number, prefix: string): Generator<{ bucket: number; series: [string, Agg][] }> {
+    const rows = this.s[`range_${level}`].iterate(node, from, to) as IterableIterator<{ bucket: number; data: StoredAgg }>;
+    let chunk: { bucket: number; data: StoredAgg }[] = [];
+    const flush = function* (c: typeof chunk) {
+      const series = seriesOfRows(
+        c.map((r) => r.data),
+        prefix,
+      );
+      for (let i = 0; i < c.length; i++) yield { bucket: c[i]!.bucket, series: series[i]! };
+    };
+    for (const r of rows) {
+      chunk.push(r);
+      if (chunk.length >= ROWS_PER_INFLATE) {
+        yield* flush(chunk);
+        chunk = [];
+      }
+    }
+    yield* flush(chunk);
   }
 
   /** Deletes up to `limit` rows older than `before`; returns how many. */

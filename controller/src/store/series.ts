@@ -1,10 +1,21 @@
 import { HOUR_MS, MINUTE_MS } from "./types";
 import { forEachSample, type HistoryMetric } from "./pack";
 import { bucketOf, type Agg } from "./rollup-fold";
-import type { RollupsRepository } from "./rollups-repo";
-import type { TelemetryRepository } from "./telemetry-repo";
+import type { RawRow } from "./telemetry-repo";
 
 export type Watermarks = { minute: number | null; hour: number | null };
+
+export type RollupSeries = { bucket: number; series: [string, Agg][] };
+
+/** What history and series read, from either store: raw rows and rollups, oldest first. */
+export interface SeriesReader {
+  raw(node: string, from: number, to: number): Iterable<RawRow> | Promise<Iterable<RawRow>>;
+  /** The newest `limit` raw rows with from <= ts < to, oldest first. */
+  newest(node: string, from: number, to: number, limit: number): Promise<RawRow[]>;
+  /** The rollup rows of the series whose id starts with `prefix`. */
+  rollups(level: "minute" | "hour", node: string, from: number, to: number, prefix: string): Iterable<RollupSeries> | Promise<Iterable<RollupSeries>>;
+  watermarks: Watermarks;
+}
 export type SeriesSource = "raw" | "minute" | "hour";
 
 /** Bucket -> series id (`metric|key`) -> aggregate. */
@@ -24,37 +35,37 @@ function put(buckets: Buckets, ts: number, series: string, a: Agg): void {
 }
 
 /**
- * Aggregates the series `want` accepts into buckets of `step` ms over [from, to): from hour
+ * Aggregates the series `want` accepts (ids starting with `prefix`) into buckets of `step` ms over [from, to): from hour
  * rollups (step a whole number of hours), minute rollups (whole minutes) or raw samples,
  * each completed from finer data for the span not rolled up yet.
  */
-export function bucketed(
+export async function bucketed(
   q: { node: string; from: number; to: number; step: number },
+  prefix: string,
   want: (series: string) => boolean,
-  telemetry: TelemetryRepository,
-  rollups: RollupsRepository,
-  watermarks: Watermarks,
-): { source: SeriesSource; buckets: Buckets } {
+  reader: SeriesReader,
+): Promise<{ source: SeriesSource; buckets: Buckets }> {
+  const { watermarks } = reader;
   const source: SeriesSource = q.step >= HOUR_MS && q.step % HOUR_MS === 0 ? "hour" : q.step >= MINUTE_MS && q.step % MINUTE_MS === 0 ? "minute" : "raw";
   const buckets: Buckets = new Map();
   let cursor = q.from;
   if (source === "hour" && watermarks.hour !== null) {
     const end = Math.min(q.to, watermarks.hour);
-    for (const r of rollups.range("hour", q.node, bucketOf(cursor, HOUR_MS), end)) {
+    for (const r of await reader.rollups("hour", q.node, bucketOf(cursor, HOUR_MS), end, prefix)) {
       if (r.bucket < cursor) continue;
-      for (const [series, a] of Object.entries(r.data)) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
+      for (const [series, a] of r.series) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
     }
     cursor = Math.max(cursor, end);
   }
   if (source !== "raw" && watermarks.minute !== null && cursor < q.to) {
     const end = Math.min(q.to, watermarks.minute);
-    for (const r of rollups.range("minute", q.node, cursor, end)) {
-      for (const [series, a] of Object.entries(r.data)) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
+    for (const r of await reader.rollups("minute", q.node, cursor, end, prefix)) {
+      for (const [series, a] of r.series) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
     }
     cursor = Math.max(cursor, end);
   }
   if (cursor < q.to) {
-    for (const r of telemetry.range(q.node, cursor, q.to)) {
+    for (const r of await reader.raw(q.node, cursor, q.to)) {
       const b = bucketOf(r.ts, q.step);
       forEachSample(r.data, (series, v) => {
         if (want(series)) put(buckets, b, series, [v, v, v, 1]);
@@ -91,14 +102,14 @@ export interface SeriesResult extends SeriesQuery {
  * on one shared time axis, as a chart draws them: `ts` and one value column per key, null
  * where a key has no sample. Raw when step is 0, else the bucket averages.
  */
-export function querySeries(q: SeriesQuery, telemetry: TelemetryRepository, rollups: RollupsRepository, watermarks: Watermarks): SeriesResult {
+export async function querySeries(q: SeriesQuery, reader: SeriesReader): Promise<SeriesResult> {
   const prefix = `${q.metric}|`;
   const want = (series: string) => series.startsWith(prefix);
   const rows: { ts: number; values: Map<string, number> }[] = [];
   let source: SeriesSource = "raw";
   let truncated = false;
   if (q.step === 0) {
-    const newest = telemetry.newest(q.node, q.from, q.to, q.limit + 1);
+    const newest = await reader.newest(q.node, q.from, q.to, q.limit + 1);
     if (newest.length > q.limit) {
       truncated = true;
       newest.shift();
@@ -111,7 +122,7 @@ export function querySeries(q: SeriesQuery, telemetry: TelemetryRepository, roll
       if (values.size > 0) rows.push({ ts: r.ts, values });
     }
   } else {
-    const b = bucketed(q, want, telemetry, rollups, watermarks);
+    const b = await bucketed(q, prefix, want, reader);
     source = b.source;
     for (const [ts, m] of [...b.buckets.entries()].sort((x, y) => x[0] - y[0])) {
       const values = new Map<string, number>();

@@ -1,8 +1,10 @@
+import { inflateRawSync } from "node:zlib";
 import type { Database, Statement } from "better-sqlite3";
 import type { Snapshot } from "@meshfleet/shared";
 import { counterBaseOf, countsOf, pack, PACK_FORMAT, type CounterBase, type PackedCounts, type PackedSnapshot } from "./pack";
 import { BLOCK_MS } from "./raw-block";
 import { byTimeThenId, RawBlocksRepository } from "./raw-blocks-repo";
+import { DEFLATED, RawRecentRepository } from "./raw-recent-repo";
 import { bucketOf } from "./rollup-fold";
 
 export interface NodeStateRow extends PackedCounts {
@@ -26,8 +28,11 @@ export interface RawRow {
   data: PackedSnapshot;
 }
 
-type RawDbRow = Omit<RawRow, "data"> & { fmt: number; data: string };
-const RAW_COLS = "id, node_id AS nodeId, boot, seq, ts, received_at AS receivedAt, fmt, data";
+/**
+ * A full raw row as stored: `fmt` is the pack layout (`PACK_FORMAT`), plus `DEFLATED` when
+ * `data` is its JSON deflated (rows written before compression are JSON text).
+ */
+export type RawDbRow = Omit<RawRow, "data"> & { fmt: number; data: string | Buffer };
 /**
  * When a stored snapshot replaces the node's current state: within one boot the higher
  * seq wins (a router clock corrected by NTP does not matter), across boots the later ts.
@@ -37,17 +42,22 @@ const NEWER = "((excluded.boot = node_state.boot AND excluded.seq > node_state.s
 const STATE_SELECT = `SELECT node_id AS nodeId, ts, received_at AS receivedAt, boot, seq, interval_ms AS intervalMs, raw_id AS rawId,
   stations, peers, mesh_paths AS meshPaths, neighbors, routes, counters, errors, dropped_total AS droppedTotal FROM node_state`;
 
-function decodeRaw(r: RawDbRow): RawRow {
-  if (r.fmt !== PACK_FORMAT) throw new Error(`raw row ${r.id} has unknown pack format ${r.fmt}`);
-  return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: JSON.parse(r.data) as PackedSnapshot };
+export function decodeRaw(r: RawDbRow): RawRow {
+  if ((r.fmt & ~DEFLATED) !== PACK_FORMAT) throw new Error(`raw row ${r.id} has unknown pack format ${r.fmt}`);
+  const json = r.fmt & DEFLATED ? inflateRawSync(r.data).toString("utf8") : r.data.toString();
+  return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data: JSON.parse(json) as PackedSnapshot };
 }
 
-/** Merges two streams of rows, each oldest first, into one. */
+/**
+ * Merges two streams of rows, each oldest first, into one; a row in both (packed into a
+ * block, its recent copy not deleted yet) once.
+ */
 function* mergeByTime(a: Iterator<RawRow>, b: Iterator<RawRow>): Generator<RawRow> {
   let x = a.next();
   let y = b.next();
   while (!x.done || !y.done) {
     if (y.done || (!x.done && byTimeThenId(x.value, y.value) <= 0)) {
+      if (!y.done && x.value.id === y.value.id) y = b.next();
       yield x.value as RawRow;
       x = a.next();
     } else {
@@ -62,21 +72,24 @@ const later = (a: RawRow | null, b: RawRow | null): RawRow | null => (a && b ? (
 
 /**
  * Raw telemetry and the current state per node. Recent snapshots are one packed row each
- * (`raw_snapshots`); maintenance moves closed windows into compressed blocks (`raw_blocks`,
- * `packWindows`). Every read below merges both, so callers never see the difference.
- * Counter bases (the previous cumulative values, to compute rates) are cached per node;
- * the cache is rebuilt from the latest stored row on a miss and only updated after commit.
+ * (`raw_recent`, most of them deltas: raw-recent-repo.ts); maintenance moves closed windows
+ * into compressed blocks (`raw_blocks`, `packWindows`). Every read below merges both, so
+ * callers never see the difference. Counter bases (the previous cumulative values, to
+ * compute rates) are cached per node; the cache is rebuilt from the latest stored row on a
+ * miss and only updated after commit.
  */
 export class TelemetryRepository {
-  private readonly s: Record<"insert" | "state" | "stateOf" | "states" | "raw" | "at" | "range" | "newest" | "packable" | "remove", Statement>;
+  private readonly s: Record<"state" | "stateOf" | "states" | "firstPackable", Statement>;
   private readonly blocks: RawBlocksRepository;
+  private readonly recent: RawRecentRepository;
   private readonly bases = new Map<string, CounterBase>();
   private readonly pending = new Map<string, CounterBase>();
 
-  constructor(db: Database) {
+  /** `deltas` false stores every recent row whole (the reference of the differential tests). */
+  constructor(db: Database, opts: { deltas?: boolean } = {}) {
     this.blocks = new RawBlocksRepository(db);
+    this.recent = new RawRecentRepository(db, opts.deltas ?? true);
     this.s = {
-      insert: db.prepare("INSERT OR IGNORE INTO raw_snapshots (node_id, boot, seq, ts, received_at, fmt, data) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       state: db.prepare(`INSERT INTO node_state (node_id, ts, received_at, boot, seq, interval_ms, raw_id, stations, peers, mesh_paths,
           neighbors, routes, counters, errors, dropped_total)
         VALUES (@nodeId, @ts, @receivedAt, @boot, @seq, @intervalMs, @rawId, @stations, @peers, @meshPaths, @neighbors, @routes,
@@ -97,14 +110,7 @@ export class TelemetryRepository {
           errors = CASE WHEN ${NEWER} THEN excluded.errors ELSE errors END`),
       stateOf: db.prepare(`${STATE_SELECT} WHERE node_id = ?`),
       states: db.prepare(STATE_SELECT),
-      raw: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE id = ?`),
-      at: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1`),
-      range: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts`),
-      newest: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?`),
-      // The node's current state row stays in raw_snapshots (as retention keeps it).
-      packable: db.prepare(`SELECT ${RAW_COLS} FROM raw_snapshots WHERE node_id = ? AND ts < ?
-        AND id NOT IN (SELECT raw_id FROM node_state WHERE node_id = ?) ORDER BY ts, id`),
-      remove: db.prepare("DELETE FROM raw_snapshots WHERE id = ?"),
+      firstPackable: db.prepare("SELECT min(ts) FROM raw_recent WHERE ts < ? AND node_id = ?").pluck(),
     };
   }
 
@@ -125,11 +131,10 @@ export class TelemetryRepository {
    * was already stored (a duplicate), true when it was written.
    */
   write(s: Snapshot, receivedAt: number): boolean {
-    if (this.blocks.holds(s.node, s.ts, s.boot, s.seq)) return false;
+    if (this.recent.holds(s.node, s.ts, s.boot, s.seq) || this.blocks.holds(s.node, s.ts, s.boot, s.seq)) return false;
     const base = this.baseOf(s.node);
     const packed = pack(s, base && base.ts < s.ts ? base : null);
-    const r = this.s.insert.run(s.node, s.boot, s.seq, s.ts, receivedAt, PACK_FORMAT, JSON.stringify(packed));
-    if (r.changes === 0) return false;
+    const rawId = this.recent.insert(s.node, s.boot, s.seq, s.ts, receivedAt, packed);
     this.s.state.run({
       nodeId: s.node,
       ts: s.ts,
@@ -137,7 +142,7 @@ export class TelemetryRepository {
       boot: s.boot,
       seq: s.seq,
       intervalMs: s.intervalMs,
-      rawId: Number(r.lastInsertRowid),
+      rawId,
       dropped: s.dropped,
       ...countsOf(packed),
     });
@@ -149,6 +154,7 @@ export class TelemetryRepository {
   settle(committed: boolean): void {
     if (committed) for (const [k, v] of this.pending) this.bases.set(k, v);
     this.pending.clear();
+    this.recent.settle(committed);
   }
 
   stateOf(node: string): NodeStateRow | null {
@@ -160,8 +166,7 @@ export class TelemetryRepository {
   }
 
   rawById(id: number): RawRow | null {
-    const r = this.s.raw.get(id) as RawDbRow | undefined;
-    return r ? decodeRaw(r) : this.blocks.byId(id);
+    return this.recent.byId(id) ?? this.blocks.byId(id);
   }
 
   /** The node's latest snapshot (packed), or null. */
@@ -172,49 +177,58 @@ export class TelemetryRepository {
 
   /** The node's last snapshot taken at or before `at`. */
   at(node: string, at: number): RawRow | null {
-    const r = this.s.at.get(node, at) as RawDbRow | undefined;
-    return later(r ? decodeRaw(r) : null, this.blocks.at(node, at));
+    return later(this.recent.at(node, at), this.blocks.at(node, at));
   }
 
   /** The node's raw rows with from <= ts < to, oldest first. */
   *range(node: string, from: number, to: number): Generator<RawRow> {
-    const recent = (function* (rows: IterableIterator<RawDbRow>) {
-      for (const r of rows) yield decodeRaw(r);
-    })(this.s.range.iterate(node, from, to) as IterableIterator<RawDbRow>);
-    yield* mergeByTime(this.blocks.range(node, from, to), recent);
+    yield* mergeByTime(this.blocks.range(node, from, to), this.recent.range(node, from, to)[Symbol.iterator]());
   }
 
   /** The node's newest `limit` raw rows with from <= ts < to, oldest first. */
   newest(node: string, from: number, to: number, limit: number): RawRow[] {
-    const recent = (this.s.newest.all(node, from, to, limit) as RawDbRow[]).map(decodeRaw);
+    const recent = this.recent.newest(node, from, to, limit);
     const packed = this.blocks.newest(node, from, to, limit);
     if (packed.length === 0) return recent.reverse();
-    return [...recent, ...packed].sort(byTimeThenId).slice(-limit);
+    const ids = new Set(recent.map((r) => r.id));
+    return [...recent, ...packed.filter((r) => !ids.has(r.id))].sort(byTimeThenId).slice(-limit);
   }
 
   /**
-   * Moves the node's rows older than `before` (a window boundary) into blocks, at most
-   * `maxWindows` windows per call, oldest first; rows arriving later for a packed window
-   * are merged into its block by the next call. Returns the rows moved.
+   * Copies the node's rows older than `before` (a window boundary; but its current row) into
+   * its blocks, merging with what they hold. Returns the ids copied: their recent copies
+   * are deleted afterwards (`dropPacked`), for all nodes at once, so that a page of recent
+   * rows (rows of many nodes) is freed in one go instead of rewritten once per node. Until
+   * then reads see each of them once.
    */
-  packWindows(node: string, before: number, maxWindows: number): number {
+  packWindows(node: string, before: number): number[] {
+    const first = this.s.firstPackable.get(before, node) as number | null;
+    if (first === null) return [];
     const byWindow = new Map<number, RawRow[]>();
-    for (const r of this.s.packable.iterate(node, before, node) as IterableIterator<RawDbRow>) {
+    for (const r of this.recent.packable(node, before)) {
       const start = bucketOf(r.ts, BLOCK_MS);
       let rows = byWindow.get(start);
-      if (!rows) {
-        if (byWindow.size >= maxWindows) break;
-        byWindow.set(start, (rows = []));
-      }
-      rows.push(decodeRaw(r));
+      if (!rows) byWindow.set(start, (rows = []));
+      rows.push(r);
     }
-    let moved = 0;
-    for (const [start, rows] of byWindow) {
-      this.blocks.add(node, start, rows);
-      for (const r of rows) this.s.remove.run(r.id);
-      moved += rows.length;
-    }
-    return moved;
+    const ids: number[] = [];
+    for (const [start, rows] of byWindow) ids.push(...this.blocks.add(node, start, rows));
+    return ids;
+  }
+
+  /** Deletes the recent copies of packed rows (ids from `packWindows`; call inside a transaction). */
+  dropPacked(ids: readonly number[]): void {
+    this.recent.drop(ids);
+  }
+
+  /** Packed ids in the order to delete them: rows written against others first (`RawRecentRepository.dropOrder`). */
+  dropOrder(ids: readonly number[]): number[] {
+    return this.recent.dropOrder(ids);
+  }
+
+  /** Deletes at most `limit` recent rows taken before `cutoff` but the nodes' current ones; returns how many. */
+  pruneRecent(cutoff: number, limit: number): number {
+    return this.recent.prune(cutoff, limit);
   }
 
   /** Drops at most `limit` blocks whose window ended before `cutoff`; returns how many. */

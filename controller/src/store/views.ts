@@ -1,55 +1,26 @@
+import type { MeshPath, MeshPeerInfo, NextHop, Route, RoutingNeighbor, Station } from "@meshfleet/shared";
 import type { PackedSnapshot } from "./pack";
 
-/** Normalised (object) views of a packed snapshot, as the API serves them. */
-export interface StationView {
-  iface: string;
-  mac: string;
-  signalDbm: number | null;
-  signalAvgDbm: number | null;
-  txBitrateMbps: number | null;
-  rxBitrateMbps: number | null;
-  expectedThroughputMbps: number | null;
-  inactiveMs: number | null;
-  meshPlink: string | null;
-  airtimeMetric: number | null;
+/*
+ * Normalised (object) views of a packed snapshot, as the API serves them: the fields of
+ * the wire records (@meshfleet/shared, the one definition of each) that the API shows,
+ * plus what the controller adds (the fleet node owning a MAC or address, counts).
+ */
+export type StationView = Pick<Station, "iface" | "mac" | "signalDbm" | "signalAvgDbm" | "txBitrateMbps" | "rxBitrateMbps" | "expectedThroughputMbps" | "inactiveMs"> & {
+  meshPlink: MeshPeerInfo["plink"];
+  airtimeMetric: MeshPeerInfo["airtimeMetric"];
   /** The fleet node owning this MAC (hello), when known. */
   node: string | null;
-}
-export interface MeshPathView {
-  dest: string;
-  nextHop: string;
-  iface: string;
-  metric: number | null;
-  hopCount: number | null;
-  flags: number | null;
-  sn: number | null;
-  destNode: string | null;
-  nextHopNode: string | null;
-}
-export interface NeighborView {
-  protocol: string;
-  kind: string;
-  address: string;
-  iface: string | null;
-  metric: number | null;
-  rxcost: number | null;
-  txcost: number | null;
-  rttMs: number | null;
-  seenSec: number | null;
-  node: string | null;
-}
-export interface RouteView {
-  prefix: string;
-  protocol: string | null;
-  type: string | null;
-  primary: boolean;
-  metric: number | null;
-  via: string | null;
-  iface: string | null;
+};
+export type MeshPathView = Pick<MeshPath, "dest" | "nextHop" | "iface" | "metric" | "hopCount" | "flags" | "sn"> & { destNode: string | null; nextHopNode: string | null };
+export type NeighborView = Pick<RoutingNeighbor, "protocol" | "kind" | "address" | "iface" | "metric" | "rxcost" | "txcost" | "rttMs" | "seenSec"> & { node: string | null };
+export type RouteView = Pick<Route, "prefix" | "protocol" | "type" | "primary" | "metric"> & {
+  via: NextHop["via"];
+  iface: NextHop["iface"];
   nextHops: number;
   /** False for a route the daemon lists but that its routing protocol retracted (see the shared `route.reachable`). */
   reachable: boolean;
-}
+};
 export interface CounterView {
   key: string;
   packets: number;
@@ -124,7 +95,7 @@ export const views = {
   neighbors: (p: PackedSnapshot, address: Resolve = none): NeighborView[] =>
     p.nb.map((n) => ({
       protocol: n[0],
-      kind: n[1],
+      kind: n[1] as RoutingNeighbor["kind"],
       address: n[2],
       iface: n[3],
       metric: n[4],

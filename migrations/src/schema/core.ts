@@ -109,6 +109,34 @@ export const rawSnapshots = sqliteTable(
 );
 
 /**
+ * Recent raw telemetry in the SQLite store, one row per accepted snapshot, until
+ * maintenance moves its closed window into `raw_blocks`. Written so that a commit touches
+ * as few pages as it can (an SD card's writes): rows are appended in arrival order, the one
+ * index leads with `ts` (new entries of every node land on the same last page; a node's
+ * rows are found by a scan of the time range, filtered inside the index), and most rows are
+ * a delta against the node's first full row of the same 30-minute window (`base_id`; null
+ * for a full row). `(node, boot, seq)` is looked up by `(ts, node)` (a snapshot's ts is
+ * part of its identity). The PostgreSQL store keeps every raw row in `raw_snapshots`.
+ */
+export const rawRecent = sqliteTable(
+  "raw_recent",
+  {
+    id: integer("id").primaryKey(),
+    nodeId: text("node_id").notNull(),
+    boot: text("boot").notNull(),
+    seq: integer("seq").notNull(),
+    ts: integer("ts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    /** The full row this one is a delta against (same node and window), or null. */
+    baseId: integer("base_id"),
+    /** Packing format version of `data` (with flags: deflated, delta). */
+    fmt: integer("fmt").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [index("raw_recent_ts_node_idx").on(t.ts, t.nodeId)],
+);
+
+/**
  * Closed windows of raw telemetry, one row per node and window: the window's raw rows,
  * compressed together (controller/src/store/raw-block.ts), moved here from
  * `raw_snapshots` by maintenance once rolled up. Reads merge both tables; retention drops

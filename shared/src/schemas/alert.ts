@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { epochMs, nodeId, shortText } from "./common";
+import { epochMs, nodeId, shortText } from "./primitives";
 
 export const SEVERITIES = ["info", "warning", "critical"] as const;
 export const severity = z.enum(SEVERITIES);
@@ -43,11 +43,11 @@ export const alert = z.object({
   code: alertCode,
   /** What the alert is about, e.g. `route:r1:2001:db8::/64`, `node:r3`, `link:r1-r2`. */
   subject: z.string().min(1).max(256),
-  node: nodeId.nullable(),
+  node: z.nullable(nodeId),
   severity,
   state: z.enum(["open", "resolved"]),
   openedAt: epochMs,
-  resolvedAt: epochMs.nullable(),
+  resolvedAt: z.nullable(epochMs),
   summary: z.string().max(1000),
   /** The events and score history behind the alert. */
   evidence: z.object({

@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { NODE_ID_PATTERN } from "../subjects";
+import { epochMs } from "./primitives";
 
-export const nodeId = z.string().regex(NODE_ID_PATTERN, "node id must be a lower-case hostname (a-z, 0-9, - and _, up to 63 characters)");
-/** Milliseconds since the epoch. */
-export const epochMs = z.number().int().nonnegative();
 /**
  * A MAC address as the router printed it, lower-cased. Public samples mask MACs
  * (`xx`, `**`), so the wire accepts any short token; `isMac` tells a real one.
@@ -15,11 +12,8 @@ export function isMac(value: string): boolean {
 }
 export const ZERO_MAC = "00:00:00:00:00:00";
 
-export const shortText = z.string().max(256);
 export const nullableNumber = z.number().nullable();
 export const nullableInt = z.number().int().nullable();
-
-export const wireError = z.object({ code: z.string().max(64), message: z.string().max(2000) });
 
 /** One collector's problem in one cycle. */
 export const collectorError = z.object({
@@ -46,6 +40,6 @@ export function section<T extends z.ZodType>(data: T) {
      * changing facts: board/release, delegated prefixes, wireless configuration): the
      * agent-clock time (ms) it was read. Absent: everything was read for this snapshot.
      */
-    cachedFromTs: epochMs.optional(),
+    cachedFromTs: z.optional(epochMs),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { nullableInt, shortText } from "./common";
+import { nullableInt } from "./common";
+import { shortText } from "./primitives";
 
 /** A rule counter or a named counter from nftables. */
 export const nftCounter = z.object({
@@ -7,11 +8,11 @@ export const nftCounter = z.object({
   family: shortText,
   table: shortText,
   /** Rule counters: the chain; named counters: null. */
-  chain: shortText.nullable(),
+  chain: z.nullable(shortText),
   /** Named counters: their name; rule counters: null. */
-  name: shortText.nullable(),
+  name: z.nullable(shortText),
   /** The rule comment (fw4: `!fw4: Allow-RIPng`). */
-  comment: shortText.nullable(),
+  comment: z.nullable(shortText),
   handle: nullableInt,
   packets: z.number().nonnegative(),
   bytes: z.number().nonnegative(),

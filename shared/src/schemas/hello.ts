@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { epochMs, macText, nodeId, shortText } from "./common";
+import { macText } from "./common";
+import { epochMs, nodeId, shortText } from "./primitives";
 import { boardInfo } from "./system";
 
 export const helloInterface = z.object({
@@ -24,7 +25,7 @@ export const hello = z.object({
   intervalMs: z.number().int().positive(),
   /** How the agent reaches the router: on it, over ssh, in a lab namespace, simulated. */
   mode: z.enum(["local", "ssh", "prefixed", "simulated"]),
-  hostname: shortText.nullable(),
+  hostname: z.nullable(shortText),
   board: boardInfo.nullable(),
   interfaces: z.array(helloInterface).max(256),
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/)).max(32).default([]),

@@ -1,4 +1,6 @@
+export * from "./primitives";
 export * from "./common";
+export * from "./constants";
 export * from "./wireless";
 export * from "./radio";
 export * from "./clients";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { nullableInt, nullableNumber, shortText } from "./common";
+import { nullableInt, nullableNumber } from "./common";
+import { shortText } from "./primitives";
 
 /**
  * One channel of `iw dev IF survey dump`. The times are cumulative since the driver
@@ -38,9 +39,9 @@ export type ChannelUtilisation = z.infer<typeof channelUtilisation>;
 /** The health of one radio interface: its channel, power, noise, load and clients. */
 export const radioHealth = z.object({
   iface: shortText,
-  phy: shortText.nullable(),
+  phy: z.nullable(shortText),
   /** As iw prints it: "AP", "mesh point", "managed", ... */
-  type: shortText.nullable(),
+  type: z.nullable(shortText),
   band: z.enum(["2.4", "5", "6"]).nullable(),
   channel: nullableInt,
   freqMhz: nullableNumber,
@@ -52,7 +53,7 @@ export const radioHealth = z.object({
   utilisation: channelUtilisation.nullable(),
   /** Associated client stations (mesh peers not counted). */
   clients: z.number().int().nonnegative(),
-  meshId: shortText.nullable(),
+  meshId: z.nullable(shortText),
   /** Mesh peers in ESTAB (mesh point interfaces), else null. */
   peers: z.number().int().nonnegative().nullable(),
 });
@@ -60,12 +61,3 @@ export type RadioHealth = z.infer<typeof radioHealth>;
 
 export const radioView = z.object({ radios: z.array(radioHealth).max(256) });
 export type RadioView = z.infer<typeof radioView>;
-
-/** The band of a centre frequency (MHz). */
-export function bandOf(freqMhz: number | null): "2.4" | "5" | "6" | null {
-  if (freqMhz === null) return null;
-  if (freqMhz >= 2400 && freqMhz < 2500) return "2.4";
-  if (freqMhz >= 5150 && freqMhz < 5925) return "5";
-  if (freqMhz >= 5925 && freqMhz < 7200) return "6";
-  return null;
-}

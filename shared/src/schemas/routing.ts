@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { nullableInt, nullableNumber, shortText } from "./common";
+import { nullableInt, nullableNumber } from "./common";
+import { shortText } from "./primitives";
+import { learnedRouteReachable, type RetractingProtocol } from "./constants";
 
 /**
  * A routing neighbour (RIPng or Babel), from BIRD `show rip neighbors` /
@@ -10,7 +12,7 @@ export const routingNeighbor = z.object({
   protocol: shortText,
   kind: z.enum(["rip", "babel"]),
   address: shortText,
-  iface: shortText.nullable(),
+  iface: z.nullable(shortText),
   metric: nullableNumber,
   routes: nullableInt,
   /** RIP: seconds since last heard. */
@@ -21,7 +23,7 @@ export const routingNeighbor = z.object({
   rttMs: nullableNumber,
   rxcost: nullableNumber,
   txcost: nullableNumber,
-  reach: shortText.nullable(),
+  reach: z.nullable(shortText),
   auth: z.boolean().nullable(),
 });
 export type RoutingNeighbor = z.infer<typeof routingNeighbor>;
@@ -33,7 +35,7 @@ export type RoutingNeighbors = z.infer<typeof routingNeighbors>;
 export const routingInterface = z.object({
   protocol: shortText,
   iface: shortText,
-  state: shortText.nullable(),
+  state: z.nullable(shortText),
   metric: nullableNumber,
   neighbors: nullableInt,
   timerSec: nullableNumber,
@@ -46,9 +48,9 @@ export type RoutingInterfaces = z.infer<typeof routingInterfaces>;
 export const babelEntry = z.object({
   protocol: shortText,
   prefix: shortText,
-  routerId: shortText.nullable(),
-  nexthop: shortText.nullable(),
-  iface: shortText.nullable(),
+  routerId: z.nullable(shortText),
+  nexthop: z.nullable(shortText),
+  iface: z.nullable(shortText),
   metric: nullableNumber,
   seqno: nullableInt,
   feasible: z.boolean().nullable(),
@@ -62,8 +64,8 @@ export const babelEntries = z.object({ entries: z.array(babelEntry).max(16384) }
 export type BabelEntries = z.infer<typeof babelEntries>;
 
 export const nextHop = z.object({
-  via: shortText.nullable(),
-  iface: shortText.nullable(),
+  via: z.nullable(shortText),
+  iface: z.nullable(shortText),
   weight: nullableInt,
 });
 export type NextHop = z.infer<typeof nextHop>;
@@ -72,18 +74,18 @@ export type NextHop = z.infer<typeof nextHop>;
 export const route = z.object({
   prefix: shortText,
   /** Protocol instance that provides the route (`rip1`, `babel1`, `direct1`, `static1`). */
-  protocol: shortText.nullable(),
+  protocol: z.nullable(shortText),
   /** unicast, unreachable, blackhole, prohibit, dev ... */
-  type: shortText.nullable(),
+  type: z.nullable(shortText),
   /** The best route for this prefix (`*` in BIRD). */
   primary: z.boolean(),
   preference: nullableInt,
   metric: nullableNumber,
   nextHops: z.array(nextHop).max(64),
   /** Table name in BIRD 2 (`master6`). */
-  table: shortText.nullable(),
+  table: z.nullable(shortText),
   /** Time text as BIRD printed it (`09:34:47.143`, `2024-01-02`). */
-  since: shortText.nullable(),
+  since: z.nullable(shortText),
   /** `show route all` attributes (`Babel.metric`, `BGP.as_path`, ...). */
   attrs: z.record(z.string(), z.string()).optional(),
   /**
@@ -94,29 +96,15 @@ export const route = z.object({
    * stay reachable. Absent from older agents: read it with `routeReachable`.
    */
   reachable: z.boolean().optional(),
+  /**
+   * True for a prefix the node itself originates without a route to it in the daemon's
+   * table: babeld's exported routes (xroutes: redistributed connected or kernel routes).
+   * BIRD lists its own prefixes as direct routes (a device, no gateway) and does not set
+   * it. Absent from older agents (they did not report xroutes at all).
+   */
+  originated: z.boolean().optional(),
 });
 export type Route = z.infer<typeof route>;
-
-/** Babel's infinite metric (RFC 8966): a retraction. */
-export const BABEL_INFINITY = 0xffff;
-/** RIP's infinite metric (RFC 2453/2080), BIRD's default `infinity`. */
-export const RIP_INFINITY = 16;
-/** Route types that lead nowhere (BIRD 2 names, BIRD 1.6 `prohibited`). */
-export const UNREACHABLE_ROUTE_TYPES: ReadonlySet<string> = new Set(["unreachable", "blackhole", "prohibit", "prohibited"]);
-
-/** The routing protocol behind a route's protocol instance, when it is one that retracts by infinity. */
-export type RetractingProtocol = "rip" | "babel";
-
-/**
- * Is this route, learned from `kind` (null: not from RIP/Babel), usable? RIP/Babel routes
- * at infinite metric or of an unreachable type are retractions; anything else (static,
- * kernel, direct, BGP, OSPF ...) stays as it is configured.
- */
-export function learnedRouteReachable(kind: RetractingProtocol | null, type: string | null, metric: number | null): boolean {
-  if (kind === null) return true;
-  if (type !== null && UNREACHABLE_ROUTE_TYPES.has(type)) return false;
-  return metric === null || metric < (kind === "rip" ? RIP_INFINITY : BABEL_INFINITY);
-}
 
 /**
  * The route's reachability: the agent's flag, or for a route from an agent that predates
@@ -136,10 +124,10 @@ export type RouteTable = z.infer<typeof routeTable>;
 export const routingProtocol = z.object({
   name: shortText,
   proto: shortText,
-  table: shortText.nullable(),
+  table: z.nullable(shortText),
   state: shortText,
-  since: shortText.nullable(),
-  info: shortText.nullable(),
+  since: z.nullable(shortText),
+  info: z.nullable(shortText),
 });
 export type RoutingProtocol = z.infer<typeof routingProtocol>;
 export const routingProtocols = z.object({ protocols: z.array(routingProtocol).max(1024) });

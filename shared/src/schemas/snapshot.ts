@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { epochMs, nodeId, section } from "./common";
+import { section } from "./common";
+import { epochMs, nodeId } from "./primitives";
 import { iwDev, mpathDump, stationDump } from "./wireless";
 import { routingView } from "./routing";
 import { nftCounters } from "./firewall";
@@ -36,9 +37,3 @@ export const snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof snapshot>;
 export type SnapshotInput = z.input<typeof snapshot>;
-
-export const SNAPSHOT_SECTIONS = ["interfaces", "stations", "meshPaths", "routing", "counters", "system", "wireless"] as const;
-export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
-
-/** The largest message the controller accepts (bytes of JSON). */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;

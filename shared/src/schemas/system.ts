@@ -1,20 +1,21 @@
 import { z } from "zod";
-import { macText, nullableNumber, shortText } from "./common";
+import { macText, nullableNumber } from "./common";
+import { shortText } from "./primitives";
 
 /** `ubus call system board`. */
 export const boardInfo = z.object({
-  hostname: shortText.nullable(),
-  model: shortText.nullable(),
-  boardName: shortText.nullable(),
-  kernel: shortText.nullable(),
-  system: shortText.nullable(),
+  hostname: z.nullable(shortText),
+  model: z.nullable(shortText),
+  boardName: z.nullable(shortText),
+  kernel: z.nullable(shortText),
+  system: z.nullable(shortText),
   release: z
     .object({
-      distribution: shortText.nullable(),
-      version: shortText.nullable(),
-      revision: shortText.nullable(),
-      target: shortText.nullable(),
-      description: shortText.nullable(),
+      distribution: z.nullable(shortText),
+      version: z.nullable(shortText),
+      revision: z.nullable(shortText),
+      target: z.nullable(shortText),
+      description: z.nullable(shortText),
     })
     .nullable(),
 });
@@ -30,7 +31,7 @@ export const ipAddress = z.object({
 export type IpAddress = z.infer<typeof ipAddress>;
 
 export const systemFacts = z.object({
-  hostname: shortText.nullable(),
+  hostname: z.nullable(shortText),
   board: boardInfo.nullable(),
   uptimeSec: nullableNumber,
   load: z.tuple([z.number(), z.number(), z.number()]).nullable(),
@@ -51,8 +52,8 @@ export const wirelessStatus = z.object({
       config: z.record(z.string(), z.unknown()),
       interfaces: z.array(
         z.object({
-          section: shortText.nullable(),
-          ifname: shortText.nullable(),
+          section: z.nullable(shortText),
+          ifname: z.nullable(shortText),
           config: z.record(z.string(), z.unknown()),
         }),
       ),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { nullableInt, shortText } from "./common";
+import { nullableInt } from "./common";
+import { shortText } from "./primitives";
 
 /**
  * The wireless configuration of one interface as the router runs it (from
@@ -7,22 +8,22 @@ import { nullableInt, shortText } from "./common";
  * fingerprint that lets the controller tell "same key" from "different key".
  */
 export const wifiIfaceConfig = z.object({
-  section: shortText.nullable(),
-  ifname: shortText.nullable(),
-  device: shortText.nullable(),
+  section: z.nullable(shortText),
+  ifname: z.nullable(shortText),
+  device: z.nullable(shortText),
   /** ap, mesh, sta, adhoc, monitor */
-  mode: shortText.nullable(),
-  ssid: shortText.nullable(),
-  meshId: shortText.nullable(),
-  encryption: shortText.nullable(),
+  mode: z.nullable(shortText),
+  ssid: z.nullable(shortText),
+  meshId: z.nullable(shortText),
+  encryption: z.nullable(shortText),
   /** sha256(ssid-or-meshid + "\n" + key), first 16 hex digits; null when no key. */
   keyFingerprint: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
   ieee80211r: z.boolean().nullable(),
-  mobilityDomain: shortText.nullable(),
+  mobilityDomain: z.nullable(shortText),
   ftOverDs: z.boolean().nullable(),
   ieee80211k: z.boolean().nullable(),
   bssTransition: z.boolean().nullable(),
-  network: shortText.nullable(),
+  network: z.nullable(shortText),
   disabled: z.boolean().nullable(),
 });
 export type WifiIfaceConfig = z.infer<typeof wifiIfaceConfig>;
@@ -31,10 +32,10 @@ export const radioConfig = z.object({
   name: shortText,
   channel: nullableInt,
   /** 2g, 5g, 6g (21.02+) */
-  band: shortText.nullable(),
+  band: z.nullable(shortText),
   /** 11a, 11g (19.07) */
-  hwmode: shortText.nullable(),
-  htmode: shortText.nullable(),
+  hwmode: z.nullable(shortText),
+  htmode: z.nullable(shortText),
   disabled: z.boolean().nullable(),
 });
 export type RadioConfig = z.infer<typeof radioConfig>;

@@ -1,16 +1,17 @@
 import { z } from "zod";
-import { macText, nullableInt, nullableNumber, shortText } from "./common";
+import { macText, nullableInt, nullableNumber } from "./common";
+import { shortText } from "./primitives";
 
 /** `iw dev` / `iw dev IF info`: one wireless interface. */
 export const wirelessInterface = z.object({
   name: shortText,
-  phy: shortText.nullable(),
+  phy: z.nullable(shortText),
   ifindex: nullableInt,
   /** As iw prints it: "AP", "mesh point", "managed", "monitor", "IBSS", "P2P-client", ... */
-  type: shortText.nullable(),
+  type: z.nullable(shortText),
   mac: macText.nullable(),
-  ssid: shortText.nullable(),
-  meshId: shortText.nullable(),
+  ssid: z.nullable(shortText),
+  meshId: z.nullable(shortText),
   channel: nullableInt,
   freqMhz: nullableNumber,
   widthMhz: nullableNumber,
@@ -36,11 +37,11 @@ export type BitrateInfo = z.infer<typeof bitrateInfo>;
 
 export const meshPeerInfo = z.object({
   /** ESTAB, LISTEN, OPN_SNT, OPN_RCVD, CNF_RCVD, HOLDING, BLOCKED, ... */
-  plink: shortText.nullable(),
+  plink: z.nullable(shortText),
   llid: nullableInt,
   plid: nullableInt,
-  localPs: shortText.nullable(),
-  peerPs: shortText.nullable(),
+  localPs: z.nullable(shortText),
+  peerPs: z.nullable(shortText),
   airtimeMetric: nullableInt,
   connectedToGate: z.boolean().nullable(),
 });

@@ -84,7 +84,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const controller = new Controller({ nc, store, clock, log, listen: { host: "127.0.0.1", port }, modules: modules(alerting, { keysDir: join(dataDir, "keys") }), auth: "tokens" });
     await controller.start();
     stops.push(() => controller.stop());
-    const token = createToken(store, { role: "admin", name: `demo ${new Date(clock.now()).toISOString()}` }, clock.now()).token;
+    const token = (await createToken(store, { role: "admin", name: `demo ${new Date(clock.now()).toISOString()}` }, clock.now())).token;
     const addr = controller.address ?? { host: "127.0.0.1", port };
     const url = `http://${addr.host}:${addr.port}/`;
 

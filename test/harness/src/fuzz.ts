@@ -1,20 +1,12 @@
+import { seededRandom } from "@meshfleet/shared";
+
+export { seededRandom };
+
 /**
  * Mutations for parser property tests: every parser must survive these without
  * throwing and return a typed result or a typed error. Deterministic for a seed.
  */
 export type Mutation = (text: string, rand: () => number) => string;
-
-/** Mulberry32: a small seeded PRNG so fuzz failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(arr: readonly T[], rand: () => number): T => arr[Math.floor(rand() * arr.length)] as T;
 

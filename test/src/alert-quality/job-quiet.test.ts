@@ -9,7 +9,7 @@ const JOB = "job-chan0044";
 
 describe("a config job's own reloads raise nothing that notifies (simulated fleet)", () => {
   let drive: SimDrive | null = null;
-  afterEach(() => {
+  afterEach(async () => {
     drive?.close();
     drive = null;
   });
@@ -19,25 +19,25 @@ describe("a config job's own reloads raise nothing that notifies (simulated flee
     const sent: Alert[] = [];
     drive = new SimDrive({ world, sinks: [{ name: "rec", deliver: (a) => Promise.resolve(void sent.push(a)) }] });
     await drive.runFor(20 * MIN);
-    expect(drive.service.alerts.list({})).toEqual([]);
+    expect(await drive.service.alerts.list({})).toEqual([]);
     // The best-connected node other than the gateway gets the job.
     const target = [...world.model.nodes].filter((n) => !n.gateway).sort((a, b) => b.links.length - a.links.length || a.index - b.index)[0]!;
     const t0 = world.now;
     const jobs = new JobsRepository(drive.store);
     const state = initRollout([{ id: target.id, skip: null }], rolloutPolicy.parse({}), t0 + 3600_000);
     const running = { ...state, nodes: state.nodes.map((n) => ({ ...n, state: "applying" as const, attempts: 1, firstSentAt: t0, lastSentAt: t0 })) };
-    jobs.insert({ id: JOB, createdAt: t0, updatedAt: t0, description: "mesh channel 44", template: "mesh-channel", params: {}, target: target.id, verify: { deadlineMs: 60_000, minMeshPeers: 2 }, expiresAt: t0 + 3600_000, status: "running", finishedAt: null }, running, new Map([[target.id, { ops: [], reloads: [], basis: "reported" as const }]]));
+    await jobs.insert({ id: JOB, createdAt: t0, updatedAt: t0, description: "mesh channel 44", template: "mesh-channel", params: {}, target: target.id, verify: { deadlineMs: 60_000, minMeshPeers: 2 }, expiresAt: t0 + 3600_000, status: "running", finishedAt: null }, running, new Map([[target.id, { ops: [], reloads: [], basis: "reported" as const }]]));
     // Its `wifi reload` moves the mesh to channel 44; verify finds no mesh peer and the agent rolls back after 4 minutes.
     const since = t0 - world.startMs;
     world.schedule({ type: "setChannel", atMs: since + 10_000, node: target.id, channel: 44 }, { type: "setChannel", atMs: since + 4 * MIN, node: target.id, channel: target.meshChannel });
     await drive.runFor(4 * MIN);
-    const prev = jobs.rollout(JOB)!;
-    jobs.save(JOB, prev, { ...prev, status: "completed", nodes: prev.nodes.map((n) => ({ ...n, state: "rolled_back" as const, finishedAt: world.now })) }, world.now);
+    const prev = (await jobs.rollout(JOB))!;
+    await jobs.save(JOB, prev, { ...prev, status: "completed", nodes: prev.nodes.map((n) => ({ ...n, state: "rolled_back" as const, finishedAt: world.now })) }, world.now);
     await drive.runFor(10 * MIN);
 
-    const silence = drive.service.silences.list(0, true).find((s) => s.kind === "job")!;
+    const silence = (await drive.service.silences.list(0, true)).find((s) => s.kind === "job")!;
     expect(silence).toMatchObject({ node: target.id, createdBy: `job:${JOB}` });
-    const recorded = drive.service.alerts.list({});
+    const recorded = await drive.service.alerts.list({});
     // The channel change breaks the node's mesh (lint mismatch, links down): recorded...
     expect(recorded.length).toBeGreaterThanOrEqual(1);
     expect(recorded.map((a) => a.code)).toContain("lint");

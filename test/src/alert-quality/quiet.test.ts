@@ -4,7 +4,7 @@ import { SimDrive } from "./sim-drive";
 
 describe("a quiet mesh raises no alert", () => {
   let drive: SimDrive | null = null;
-  afterEach(() => {
+  afterEach(async () => {
     drive?.close();
     drive = null;
   });
@@ -13,7 +13,7 @@ describe("a quiet mesh raises no alert", () => {
     const world = new World({ seed: 11, nodes: 10, routing: "babel", stationsPerNode: 4, fadingDb: 3 });
     drive = new SimDrive({ world });
     await drive.runFor(30 * 60_000);
-    expect(drive.service.alerts.list({ limit: 100 }).map((a) => `${a.code} ${a.subject}: ${a.summary}`)).toEqual([]);
+    expect((await drive.service.alerts.list({ limit: 100 })).map((a) => `${a.code} ${a.subject}: ${a.summary}`)).toEqual([]);
     const health = [...drive.service.linkHealth().values()];
     expect(health.length).toBeGreaterThanOrEqual(15);
     expect(health.filter((h) => h.health !== "ok")).toEqual([]);
@@ -23,6 +23,6 @@ describe("a quiet mesh raises no alert", () => {
     const baselines = sides.map((s) => s.baselineSignalDbm!);
     expect(Math.max(...baselines)).toBeLessThan(-70);
     expect(Math.min(...baselines)).toBeLessThan(-84);
-    expect(drive.service.repo.events({ code: "link_degraded" })).toEqual([]);
+    expect(await drive.service.repo.events({ code: "link_degraded" })).toEqual([]);
   });
 });

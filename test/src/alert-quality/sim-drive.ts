@@ -46,6 +46,8 @@ export class SimDrive {
   #agents: SimAgent[];
   #cycle = 0;
   #nextTick: number;
+  /** The service restored from the (new) store; every run waits for it. */
+  #loaded: Promise<void>;
 
   constructor(o: SimDriveOptions) {
     this.world = o.world;
@@ -54,7 +56,7 @@ export class SimDrive {
     this.clock = new FakeClock(o.world.now);
     this.store = openStore({ file: `${this.#dir.path}/c.sqlite`, clock: this.clock });
     this.service = new DetectionService({ store: this.store, clock: this.clock, log: silentLogger, ...(o.config ? { config: o.config } : {}), ...(o.sinks ? { sinks: o.sinks } : {}) });
-    this.service.load();
+    this.#loaded = this.service.load();
     const ids = o.world.nodeIds();
     this.#agents = ids.map((node, i) => ({ node, boot: "", bootAt: -1, seq: 0, lastAt: -1, offset: Math.floor((i * this.intervalMs) / ids.length), ctx: { runner: o.world.runnerFor(node), timeoutMs: 5000, routing: "bird2", memo: {} } }));
     this.#nextTick = o.world.now + this.tickMs;
@@ -62,22 +64,23 @@ export class SimDrive {
 
   /** Runs every agent cycle and service tick up to `t` (ms since the epoch). */
   async runUntil(t: number): Promise<void> {
+    await this.#loaded;
     const start = this.world.startMs;
     for (;;) {
       const cycleStart = start + this.#cycle * this.intervalMs;
       if (cycleStart > t) break;
       for (const a of this.#agents) {
         const at = cycleStart + a.offset;
-        if (at > t) return this.#tickUntil(t);
+        if (at > t) return await this.#tickUntil(t);
         if (at <= a.lastAt) continue;
         a.lastAt = at;
-        this.#tickUntil(at);
+        await this.#tickUntil(at);
         this.#setTime(at);
         await this.#collect(a, at);
       }
       this.#cycle++;
     }
-    this.#tickUntil(t);
+    await this.#tickUntil(t);
   }
 
   /** Runs for `ms` of simulated time. */
@@ -90,10 +93,10 @@ export class SimDrive {
     this.#dir.cleanup();
   }
 
-  #tickUntil(t: number): void {
+  async #tickUntil(t: number): Promise<void> {
     while (this.#nextTick <= t) {
       this.#setTime(this.#nextTick);
-      this.service.tick(this.#nextTick);
+      await this.service.tick(this.#nextTick);
       this.#nextTick += this.tickMs;
     }
   }
@@ -114,11 +117,11 @@ export class SimDrive {
       a.boot = `${a.node}-boot-${bootAt}`;
       a.seq = 0;
       const hello = buildHello({ node: a.node, boot: a.boot, ts: at, agentVersion: "0.1.0", intervalMs: this.intervalMs, mode: "simulated", tags: [], extraCapabilities: [] }, c);
-      this.store.transaction(() => this.store.nodes.applyHello(hello, at));
+      await this.store.transaction(() => this.store.nodes.applyHello(hello, at));
       items.push({ kind: "hello", msg: hello });
     }
     a.seq++;
     items.push({ kind: "snapshot", msg: buildSnapshot({ node: a.node, boot: a.boot, seq: a.seq, ts: at, intervalMs: this.intervalMs, dropped: 0 }, c) });
-    this.service.handle(items);
+    await this.service.handle(items);
   }
 }

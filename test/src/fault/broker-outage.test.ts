@@ -122,7 +122,7 @@ describe("broker outage under streaming agents", () => {
     }
     expect(await stopGracefully(ctl)).toBe(0);
 
-    const byNode = readStored(db, ids);
+    const byNode = await readStored(db, ids);
     let total = 0;
     for (const id of ids) {
       const { boot, last } = produced.get(id)!;
@@ -179,7 +179,7 @@ describe("broker outage under streaming agents", () => {
     expect(view.droppedTotal).toBe(dropped);
     expect(await stopGracefully(ctl)).toBe(0);
 
-    const { rows, droppedTotal } = readStored(db, [a.id]).get(a.id)!;
+    const { rows, droppedTotal } = (await readStored(db, [a.id])).get(a.id)!;
     expect(droppedTotal).toBe(dropped);
     // The oldest of the outage are missing, right after the last acknowledged one; the newest (what the buffer held) are stored.
     expectOneGap(rows, last, lastBeforeKill + 1, dropped);
@@ -216,7 +216,7 @@ describe("broker outage under streaming agents", () => {
     expect(view.droppedTotal).toBe(dropped);
     expect(await stopGracefully(ctl)).toBe(0);
 
-    const { rows, droppedTotal } = readStored(db, [a.id]).get(a.id)!;
+    const { rows, droppedTotal } = (await readStored(db, [a.id])).get(a.id)!;
     expect(droppedTotal).toBe(dropped);
     // The snapshot the frozen broker received is stored once and not counted; the gap is after it.
     expect(rows.filter((r) => r.seq === lastBeforeFreeze + 1).map((r) => r.dropped)).toEqual([0]);

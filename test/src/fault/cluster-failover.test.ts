@@ -138,7 +138,7 @@ describe("3-server NATS cluster: a member killed under streaming agents", () => 
     );
     expect(await stopGracefully(ctl)).toBe(0);
 
-    const byNode = readStored(db, ids);
+    const byNode = await readStored(db, ids);
     for (const id of ids) {
       const { boot, last } = produced.get(id)!;
       const { rows, droppedTotal } = byNode.get(id)!;

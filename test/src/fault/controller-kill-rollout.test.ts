@@ -104,7 +104,7 @@ describe("controller killed with SIGKILL during a job rollout", () => {
     const storedAtKill = new Set<string>();
     const atKillReader = openStore({ file: db, clock: systemClock });
     try {
-      for (const id of ids) for (const r of atKillReader.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER)) storedAtKill.add(`${r.nodeId}:${r.boot}:${r.seq}`);
+      for (const id of ids) for (const r of await atKillReader.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER)) storedAtKill.add(`${r.nodeId}:${r.boot}:${r.seq}`);
     } finally {
       atKillReader.close();
     }
@@ -154,7 +154,7 @@ describe("controller killed with SIGKILL during a job rollout", () => {
     const total = [...acked.values()].reduce((n, s) => n + s.size, 0);
     const reader = openStore({ file: db, clock: systemClock });
     try {
-      await waitFor(() => (reader.rowCounts().raw_snapshots ?? 0) >= total, { timeoutMs: 20_000, what: "every acknowledged snapshot stored", intervalMs: 200 });
+      await waitFor(async () => ((await reader.rowCounts()).raw_snapshots ?? 0) >= total, { timeoutMs: 20_000, what: "every acknowledged snapshot stored", intervalMs: 200 });
     } finally {
       reader.close();
     }
@@ -163,9 +163,9 @@ describe("controller killed with SIGKILL during a job rollout", () => {
 
     const store = openStore({ file: db, clock: systemClock });
     try {
-      expect(store.rowCounts().raw_snapshots).toBe(total);
+      expect((await store.rowCounts()).raw_snapshots).toBe(total);
       for (const id of ids) {
-        const rows = [...store.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER)];
+        const rows = await store.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER);
         const stored = rows.map((r) => `${r.nodeId}:${r.boot}:${r.seq}`);
         expect(new Set(stored).size).toBe(stored.length);
         const atKill = [...ackedAtKill.get(id)!];

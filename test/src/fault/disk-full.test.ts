@@ -180,11 +180,11 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
     const store = openStore({ file: db, clock: systemClock });
     try {
       const stored: string[] = [];
-      for (let i = 0; i < NODES; i++) for (const r of store.telemetry.range(`node-${i}`, 0, Number.MAX_SAFE_INTEGER)) stored.push(`${r.nodeId}/${r.seq}`);
+      for (let i = 0; i < NODES; i++) for (const r of await store.telemetry.range(`node-${i}`, 0, Number.MAX_SAFE_INTEGER)) stored.push(`${r.nodeId}/${r.seq}`);
       expect(stored.length).toBe(published.length);
       expect(new Set(stored).size).toBe(stored.length);
       expect(published.filter((k) => !stored.includes(k))).toEqual([]);
-      expect(store.rowCounts().raw_snapshots).toBe(published.length);
+      expect((await store.rowCounts()).raw_snapshots).toBe(published.length);
     } finally {
       store.close();
     }

@@ -73,14 +73,14 @@ export interface StoredRow {
 }
 
 /** Every stored snapshot of each node, in the order the controller stored them; and each node's dropped_total. */
-export function readStored(db: string, nodes: readonly string[]): Map<string, { rows: StoredRow[]; droppedTotal: number | null }> {
+export async function readStored(db: string, nodes: readonly string[]): Promise<Map<string, { rows: StoredRow[]; droppedTotal: number | null }>> {
   const store = openStore({ file: db, clock: systemClock });
   try {
     const out = new Map<string, { rows: StoredRow[]; droppedTotal: number | null }>();
     for (const node of nodes) {
-      const rows = [...store.telemetry.range(node, 0, Number.MAX_SAFE_INTEGER)].map((r) => ({ id: r.id, boot: r.boot, seq: r.seq, dropped: r.data.dr }));
+      const rows = (await store.telemetry.range(node, 0, Number.MAX_SAFE_INTEGER)).map((r) => ({ id: r.id, boot: r.boot, seq: r.seq, dropped: r.data.dr }));
       rows.sort((a, b) => a.id - b.id);
-      out.set(node, { rows, droppedTotal: store.telemetry.stateOf(node)?.droppedTotal ?? null });
+      out.set(node, { rows, droppedTotal: (await store.telemetry.stateOf(node))?.droppedTotal ?? null });
     }
     return out;
   } finally {

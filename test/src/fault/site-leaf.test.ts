@@ -133,7 +133,7 @@ describe("site leaf node: the uplink cut while the site's agents publish", () =>
     expect(hubInfo.state.last_seq).toBe(siteInfo.state.messages + 1);
     expect(await stopGracefully(ctl)).toBe(0);
 
-    const byNode = readStored(db, ids);
+    const byNode = await readStored(db, ids);
     for (const id of ids) {
       const { boot, last } = produced.get(id)!;
       const { rows, droppedTotal } = byNode.get(id)!;

@@ -57,7 +57,7 @@ describe("HTTP routes under random input", () => {
       decodeMessage(subjects.hello(node), enc.encode(JSON.stringify(buildHello({ node, ts: 1_800_000_000_000 })))),
       decodeMessage(subjects.telemetry(node), enc.encode(JSON.stringify(buildSnapshot({ node, seq: 1, ts: 1_800_000_000_000 })))),
     ]);
-    writeBatch(store, items.flatMap((d) => (d.ok ? [d.item] : [])), 1_800_000_000_000);
+    await writeBatch(store, items.flatMap((d) => (d.ok ? [d.item] : [])), 1_800_000_000_000);
   });
   afterAll(async () => {
     await nc?.close();

@@ -16,7 +16,7 @@ describe("ingest under hostile input", () => {
   const dir = tempDir("mf-fuzz-");
   afterAll(() => dir.cleanup());
 
-  it("rejects and counts every bad message of 100,000 and stores every valid one", () => {
+  it("rejects and counts every bad message of 100,000 and stores every valid one", async () => {
     const store = openStore({ file: `${dir.path}/f.sqlite`, clock: new FakeClock(1_800_000_000_000) });
     const r = seededRandom(42);
     const enc = new TextEncoder();
@@ -25,8 +25,8 @@ describe("ingest under hostile input", () => {
     const rejected: Record<string, number> = {};
     let expectedValid = 0;
     let batch: IngestItem[] = [];
-    const flush = () => {
-      if (batch.length) writeBatch(store, batch, 1_800_000_000_000);
+    const flush = async () => {
+      if (batch.length) await writeBatch(store, batch, 1_800_000_000_000);
       batch = [];
     };
     for (let i = 0; i < 100_000; i++) {
@@ -67,10 +67,10 @@ describe("ingest under hostile input", () => {
       const d = decodeMessage(subject, typeof body === "string" ? enc.encode(body) : body);
       if (d.ok) batch.push(d.item);
       else rejected[d.reason] = (rejected[d.reason] ?? 0) + 1;
-      if (batch.length >= 500) flush();
+      if (batch.length >= 500) await flush();
     }
-    flush();
-    const stored = store.rowCounts().raw_snapshots;
+    await flush();
+    const stored = (await store.rowCounts()).raw_snapshots;
     const totalRejected = Object.values(rejected).reduce((a, b) => a + b, 0);
     expect(stored).toBe(expectedValid);
     expect(totalRejected + expectedValid).toBe(100_000);

@@ -31,8 +31,6 @@ export interface LabDaemon {
    * prefix route of a deleted address only at its periodic kernel scan, ~30 s later).
    */
   stub: "address" | "route";
-  /** Whether the daemon lists the node's own prefixes as routes (BIRD's direct protocol does; babeld keeps them as xroutes). */
-  listsOwnPrefixes: boolean;
   /** The agent runner's program overrides and options for this node. */
   agent(n: LabNode): { programs: Record<string, string[]>; babeldDumpArgv?: string[] };
 }
@@ -61,7 +59,6 @@ const bird2 = (protocol: "rip" | "babel"): LabDaemon => ({
       "",
     ].join("\n"),
   stub: "address",
-  listsOwnPrefixes: true,
   start: (n, conf, pidFile) => ["bird", "-c", conf, "-s", n.ctl, "-P", pidFile],
   agent: (n) => ({ programs: { birdc: ["birdc", "-s", n.ctl] } }),
 });
@@ -78,7 +75,6 @@ const bird16Rip: LabDaemon = {
   ],
   config: (n) => [...BIRD_COMMON(n), 'protocol direct direct1 { interface "lan0"; }', "protocol kernel kernel1 { export all; }", `protocol rip rip1 { import all; export all; ${RIP_IFACE} }`, ""].join("\n"),
   stub: "address",
-  listsOwnPrefixes: true,
   start: (n, conf, pidFile) => [join(BIRD16_SBIN, "bird6"), "-c", conf, "-s", n.ctl, "-P", pidFile],
   agent: (n) => ({ programs: { birdc6: [join(BIRD16_SBIN, "birdc6"), "-s", n.ctl] } }),
 };
@@ -110,7 +106,6 @@ const babeld: LabDaemon = {
       "",
     ].join("\n"),
   stub: "route",
-  listsOwnPrefixes: false,
   start: (n, conf, pidFile, dir) => ["babeld", "-c", conf, "-I", pidFile, "-S", join(dir, `${n.id}.babel-state`), "-L", join(dir, `${n.id}.babeld.log`), "-D"],
   agent: (n) => ({ programs: {}, babeldDumpArgv: ["socat", "-t", "2", "-", `UNIX-CONNECT:${n.ctl}`] }),
 };

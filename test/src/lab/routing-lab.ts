@@ -140,11 +140,6 @@ export class RoutingLab {
     return this.prefixes().filter((p) => p !== n.prefix && !(p === STUB_PREFIX && id === this.stubOwner));
   }
 
-  /** The prefixes whose kernel routes the referee follows on a node: those it learns, and its own when the daemon lists them as routes. */
-  refereed(id: string): string[] {
-    return this.o.daemon.listsOwnPrefixes ? this.prefixes() : this.learnable(id);
-  }
-
   /** Who owns the stub prefix. */
   readonly stubOwner = "r3";
 

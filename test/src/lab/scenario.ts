@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@meshfleet/testkit";
 import type { Alert } from "@meshfleet/shared";
 import { LAB_DAEMONS, type LabDaemonName } from "./daemons";
-import { KernelReferee, isLost } from "./kernel";
+import { KernelReferee, isLost, type KernelChange } from "./kernel";
 import { listLabNamespaces, preClean } from "./netns";
-import { referee, type RouteEv } from "./referee";
+import { byNode, churnPeak, convergenceBounds, eventWindow, overlaps, referee, sampledChanges, type RouteEv } from "./referee";
 import { RoutingLab, STUB_PREFIX, labPrerequisites } from "./routing-lab";
 import { startStack, type LabStack } from "./stack";
 
@@ -16,6 +16,8 @@ interface Ev extends RouteEv {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
+/** The daemon moved the route to a path of the same metric and still offers the old one (as the agent read it). */
+const equalPathMove = (e: Ev) => e.before?.metric != null && e.before.metric === e.after?.metric && Array.isArray(e.after?.equalPaths) && e.after.equalPaths.includes(e.before.nextHop);
 interface Incident {
   id: number;
   startTs: number;
@@ -28,15 +30,25 @@ interface Phase {
   name: string;
   /** When the lab acted (link down/up, stub removed/added). */
   at: number;
-  /** The kernel tables' last change caused by it. */
+  /** The kernel tables' last change caused by it (once they were quiet for KERNEL_QUIET_MS). */
   kernelLast: number;
 }
 
 const INTERVAL_MS = 1000;
 /** The referee's slack: monitor lines and polls reach it a little after the kernel changed. */
 const SLACK_MS = 200;
+/** A daemon writes the kernel a little after its own table changed (one turn of its event loop; more when the machine is loaded). */
+const LAG_MS = 500;
+/**
+ * How long after the kernel a daemon may drop a route: at a cut the kernel removes the routes
+ * over the downed link at once, and BIRD 1.6 drops them from its table about a second later
+ * (its reads in between still list them).
+ */
+const LEAD_MS = 1500;
 /** The kernel is settled after this long without a change in any namespace. */
 const KERNEL_QUIET_MS = 3000;
+/** The checks read the API and compare timelines; on a machine at load 30 the in-process controller answers slowly. */
+const CHECK_TIMEOUT_MS = 120_000;
 const FLAPS = 4;
 const FLAP_HALF_MS = 2 * INTERVAL_MS + 500;
 /** Short damping parameters for the lab: half-life 10 s (thresholds as in production). */
@@ -44,25 +56,14 @@ const DETECTION = {
   tickMs: 500,
   natsAlerts: true,
   config: {
-    // Agents' cycles can be slow when labs run beside other tests on 2 cores.
-    offlineAfterIntervals: 5,
+    // The lab judges routing, not liveness: at load 15-20 on 2 cores the agents' cycles
+    // stretch to 2-6 s and the in-process controller reads them late, which would fold the
+    // route churn into node outages.
+    offlineAfterIntervals: 20,
     churn: { halfLifeMs: 10_000, openAbove: 2000, resolveBelow: 750 },
     convergence: { quietMs: 3000, maxSilenceMs: 60_000, slowMs: 30_000 },
   },
 };
-
-/** The peak of a decaying churn score (penalties at times, halved every `halfLifeMs`). */
-function churnPeak(churn: readonly { at: number; penalty: number }[], halfLifeMs: number): number {
-  let score = 0;
-  let at = 0;
-  let peak = 0;
-  for (const c of [...churn].sort((a, b) => a.at - b.at)) {
-    score = score * Math.pow(2, -(c.at - at) / halfLifeMs) + c.penalty;
-    at = c.at;
-    peak = Math.max(peak, score);
-  }
-  return Math.round(peak);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map((x) => x.code))].sort().map((c) => [c, xs.filter((x) => x.code === c).length]));
@@ -97,16 +98,31 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
     const incidents = async () => (await stack!.api<{ incidents: Incident[] }>("/api/convergence")).incidents;
     const routeEvents = async () => (await events("")).filter((e) => e.code.startsWith("route_") && e.ts >= t0);
 
+    /**
+     * Waits until every agent read its daemon after the kernel tables settled and the
+     * controller took that snapshot through detection (on a loaded machine a snapshot reaches
+     * it seconds late: an incident not yet opened is not an incident closed).
+     */
+    const caughtUp = async (what: string) => {
+      const since = Date.now();
+      await waitFor(async () => (lab!.nodes.every((n) => stack!.observer.observations.some((o) => o.node === n.id && o.readStart > since && (stack!.committed.get(n.id) ?? 0) >= o.ts)) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `every agent's snapshot after ${what} at the controller` });
+      // Detection handles a committed batch asynchronously, one store transaction at a time:
+      // an empty pass queued now ends after the passes of those snapshots.
+      await stack!.detection.service().handle([]);
+    };
     /** Acts, then waits until the kernel tables and meshfleet's convergence incident have settled. */
     const step = async (name: string, act: () => Promise<void>, until?: () => Promise<boolean>) => {
       const at = Date.now();
       await act();
       if (until) await waitFor(async () => ((await until()) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `the kernel after ${name}` });
       const kernelLast = await kernel!.settled(at, KERNEL_QUIET_MS);
+      await caughtUp(name);
       await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `meshfleet's incident of ${name} to close` });
       phases.push({ name, at, kernelLast });
     };
     const learners = () => lab!.nodes.filter((n) => n.id !== lab!.stubOwner);
+    /** A node's agent cycles that read its daemon, in order. */
+    const observed = (node: string) => byNode(stack!.observer.observations).get(node) ?? [];
     const stubEverywhere = async (present: boolean) => (await Promise.all(learners().map(async (n) => (await lab!.kernelRoute(n.id, STUB_PREFIX)) !== "lost"))).every((x) => x === present);
 
     beforeAll(async () => {
@@ -118,20 +134,29 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       await lab.waitConverged(true);
       stack = await startStack(lab, { intervalMs: INTERVAL_MS, detection: DETECTION });
       // Every node reported its neighbours and the learned routes (BIRD also lists its own /64s).
+      // A deadline, not a timing: at load 20 with the other labs beside it the agents' first cycles take long.
+      let seen = "nothing yet";
       await waitFor(async () => {
         const nodes = (await stack!.api<{ nodes: { id: string; routes: number; neighbors: number }[] }>("/api/nodes")).nodes;
+        seen = nodes.map((n) => `${n.id}: ${n.routes} routes, ${n.neighbors} neighbours`).join("; ");
         return nodes.length === 4 && nodes.every((n) => n.routes >= lab!.learnable(n.id).length && n.neighbors === 2) ? true : null;
-      }, { timeoutMs: 30_000, intervalMs: 250, what: "four nodes with full routing tables at the controller" });
+      }, { timeoutMs: 120_000, intervalMs: 250, what: "four nodes with full routing tables at the controller" }).catch((err: Error) => {
+        throw new Error(`${err.message} (the controller had ${seen})`);
+      });
       kernel = new KernelReferee(lab.nodes.map((n) => ({ id: n.id, ns: n.ns, prefixes: lab!.learnable(n.id) })), 1000);
       await kernel.start();
       await kernel.settled(Date.now(), KERNEL_QUIET_MS);
+      await caughtUp("the daemons' start");
+      // The daemons' first convergence may still hold an incident open (babeld's route
+      // selection settles seconds after the kernel): the cut must start its own.
+      await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "meshfleet's incident of the daemons' start to close" });
       t0 = Date.now();
-    }, 120_000);
+    }, 300_000);
 
     afterAll(async () => {
       // MFLAB_DUMP=dir: the run's timeline (kernel changes, events, incidents, alerts) as JSON, to look at a failure.
       if (process.env.MFLAB_DUMP && stack && kernel) {
-        const dump = { t0, flapStart, phases, kernel: kernel.changes, events: await events(""), incidents: await incidents(), alerts: await alerts("") };
+        const dump = { t0, flapStart, phases, kernel: kernel.changes, events: await events(""), incidents: await incidents(), alerts: await alerts(""), observations: stack.observer.observations, reads: stack.observer.reads.filter((r) => r.start >= t0 - 5000) };
         writeFileSync(join(process.env.MFLAB_DUMP, `${name}.json`), JSON.stringify(dump, null, 1));
       }
       await kernel?.stop();
@@ -139,7 +164,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       await lab?.destroy();
       const left = (await listLabNamespaces()).filter((n) => lab?.nodes.some((x) => x.ns === n));
       expect(left).toEqual([]);
-    }, 60_000);
+    }, 2 * CHECK_TIMEOUT_MS);
 
     it("cut and restore, stub withdrawn and re-added, a flap series: the kernel changes and meshfleet follows", async () => {
       const l = lab!;
@@ -162,13 +187,14 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       await kernel!.settled(flapStart, KERNEL_QUIET_MS);
       await waitFor(async () => ((await stubEverywhere(true)) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "the stub back everywhere after the flap series" });
       flapEnd = await kernel!.settled(flapStart, KERNEL_QUIET_MS);
+      await caughtUp("the flap series");
       await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "meshfleet's incident of the flap series to close" });
-    }, 300_000);
+    }, 600_000);
 
     it("reports withdrawals and additions where the kernel lost and regained a prefix, and no route event where it did not change", async () => {
       const evs = await routeEvents();
       const learned = evs.filter((e) => lab!.learnable(e.node).includes(e.prefix));
-      const v = referee(kernel!.changes.filter((c) => c.at >= t0), learned, { intervalMs: INTERVAL_MS, pollMs: SLACK_MS }, Date.now());
+      const v = referee(kernel!.changes.filter((c) => c.at >= t0), learned, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
       console.log(`[lab ${name}] kernel changes ${JSON.stringify(v.kernel)}; meshfleet route events ${JSON.stringify(v.meshfleet)}`);
       expect(v.unmatched.map((e) => `${e.code} ${e.node} ${e.prefix} @${e.ts - t0}`)).toEqual([]);
       expect(v.missed.map((c) => `${c.before} -> ${c.after} ${c.node} ${c.prefix} @${c.at - t0}`)).toEqual([]);
@@ -178,47 +204,77 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
         expect(stub.filter((e) => e.code === "route_withdrawn").length, n.id).toBeGreaterThanOrEqual(1);
         expect(stub.filter((e) => e.code === "route_added").length, n.id).toBeGreaterThanOrEqual(1);
       }
-      // The origin's own stub (BIRD lists it as a direct route; babeld keeps it as an xroute,
-      // not a route): events only once the stub was touched. The kernel is no referee there: it
-      // may keep the connected prefix route after BIRD dropped the address's direct route.
+      // The origin's own stub (BIRD lists it as a direct route, the agent reports babeld's
+      // xroute as an originated route): events only once the stub was touched. The kernel is no
+      // referee there: it may keep the connected prefix route after BIRD dropped the address's direct route.
       const own = evs.filter((e) => e.node === lab!.stubOwner && e.prefix === STUB_PREFIX);
-      if (daemon.listsOwnPrefixes) expect(own.filter((e) => e.code === "route_withdrawn").length).toBeGreaterThanOrEqual(1);
-      else expect(own).toEqual([]);
-      expect(own.filter((e) => e.ts < phases.find((p) => p.name === "stub withdrawn")!.at - INTERVAL_MS)).toEqual([]);
+      expect(own.filter((e) => e.code === "route_withdrawn").length).toBeGreaterThanOrEqual(1);
+      // (an event whose snapshot finished reading the daemon before the stub was touched is wrong)
+      const touched = phases.find((p) => p.name === "stub withdrawn")!.at;
+      expect(own.filter((e) => (eventWindow(observed(lab!.stubOwner), e.ts)?.end ?? e.ts) < touched)).toEqual([]);
       // Nodes and prefixes whose kernel route never changed have no route events at all.
       const changed = new Set(kernel!.changes.filter((c) => c.at >= t0).map((c) => `${c.node} ${c.prefix}`));
       expect(learned.filter((e) => e.code !== "route_metric_changed" && !changed.has(`${e.node} ${e.prefix}`)).map((e) => `${e.code} ${e.node} ${e.prefix}`)).toEqual([]);
-    });
+    }, CHECK_TIMEOUT_MS);
 
     it("converges within one agent interval of the kernel's own settling time", async () => {
       const inc = await incidents();
+      const evs = await routeEvents();
+      const sampled = sampledChanges(kernel!.changes.filter((c) => c.at >= t0), stack!.observer.observations, LAG_MS);
       const rows = phases.map((p, i) => {
         const next = phases[i + 1]?.at ?? (flapStart || Date.now());
-        // A snapshot is stamped when it starts: one that read the change may be stamped a little before it.
-        const mine = inc.filter((c) => c.startTs >= p.at - INTERVAL_MS && c.startTs < next - INTERVAL_MS);
+        // An incident of this step began with a snapshot that finished reading the daemons after
+        // this step acted and before the next one (a snapshot stamped just before the next step
+        // may read after it: its incident is the next step's).
+        const mine = inc.filter((c) => {
+          const read = eventWindow(observed(c.trigger.node), c.startTs)?.end ?? c.startTs;
+          return read >= p.at && read < next;
+        });
         const end = mine.length > 0 ? Math.max(...mine.map((c) => c.endTs)) : null;
-        return { phase: p.name, kernelMs: p.kernelLast - p.at, meshfleetMs: end === null ? null : end - p.at, incidents: mine.length };
+        // The kernel's last change before the next step: a daemon may still move a route a little
+        // after the tables looked quiet for KERNEL_QUIET_MS (babeld choosing between two equal paths).
+        const kernelLast = Math.max(p.kernelLast, ...kernel!.changes.filter((c) => c.at >= p.at && c.at < next).map((c) => c.at));
+        // The last change the agents' reads could see (a move there and back between two reads is none).
+        const seenLast = Math.max(p.at, ...sampled.filter((c) => c.at >= p.at && c.at < next).map((c) => c.at));
+        // Within one agent interval of the kernel, as the agents really read (cycles stretch under load).
+        const b = convergenceBounds(sampled.filter((c) => c.at >= p.at && c.at < next), stack!.observer.observations, LAG_MS);
+        // What the kernel cannot referee may end it later: the daemon's metric changes and the
+        // origin's own stub (RIP echoes it back to r3 after the lab removed it).
+        const unrefereed = evs.filter((e) => e.ts >= p.at - INTERVAL_MS && e.ts < next && (e.code === "route_metric_changed" || (e.node === lab!.stubOwner && e.prefix === STUB_PREFIX)));
+        const upper = Math.max(b?.upper ?? -Infinity, ...unrefereed.map((e) => e.ts));
+        const ms = (t: number | undefined) => (t === undefined || !Number.isFinite(t) ? null : t - p.at);
+        return { phase: p.name, kernelMs: kernelLast - p.at, seenMs: seenLast - p.at, meshfleetMs: ms(end ?? undefined), incidents: mine.length, lowerMs: ms(b?.lower), upperMs: ms(upper) };
       });
       console.log(`[lab ${name}] convergence ${JSON.stringify(rows)}`);
       for (const r of rows) {
         expect(r.meshfleetMs, r.phase).not.toBeNull();
-        expect(Math.abs(r.meshfleetMs! - r.kernelMs), r.phase).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
+        const { lowerMs: lower, upperMs: upper } = r;
+        if (lower !== null) expect(r.meshfleetMs!, `${r.phase}: meshfleet's incident ends before the agents could have seen the kernel's last change`).toBeGreaterThanOrEqual(lower - SLACK_MS);
+        if (upper !== null) expect(r.meshfleetMs!, `${r.phase}: meshfleet's incident ends after the agents surely saw the kernel's last change`).toBeLessThanOrEqual(upper + SLACK_MS);
       }
-    });
+    }, CHECK_TIMEOUT_MS);
 
-    it("raises route_flapping only where the routes churned (Babel: only in the flap series), one alert per prefix, the other nodes' churn folded in", async () => {
+    it("raises route_flapping only where the routes churned, only in the flap series, one alert per prefix, the other nodes' churn folded in", async () => {
       const all = await alerts("code=route_flapping");
       const halfLife = DETECTION.config.churn.halfLifeMs;
       const evs = await routeEvents();
       const phaseAt = (ts: number) => (ts >= flapStart ? "flap series" : ([...phases].reverse().find((p) => p.at - INTERVAL_MS <= ts)?.name ?? "start"));
       // The churn of a route up to a time, scored as meshfleet scores it: the kernel's losses
       // and moves (1000), plus the metric changes the daemon reported (500; the kernel does not
-      // carry the daemon's metric). The origin's own stub churns with the lab's removals.
-      const churnOf = (node: string, prefix: string, until: number): { at: number; penalty: number }[] => {
+      // carry the daemon's metric). A move the daemon made between two paths it offered at the
+      // same metric, the old one still offered (its report read with the move), weighs 500 as
+      // in the detector. The origin's own stub churns with the lab's removals.
+      const ties = evs.filter((e) => e.code === "route_nexthop_changed" && equalPathMove(e));
+      const weight = (c: KernelChange) => {
+        if (isLost(c.before) || isLost(c.after)) return 1000;
+        const tie = ties.some((e) => e.node === c.node && e.prefix === c.prefix && overlaps(eventWindow(observed(e.node), e.ts), c, LAG_MS));
+        return tie ? 500 : 1000;
+      };
+      const churnOf = (node: string, prefix: string, until: number, changes: readonly KernelChange[] = kernel!.changes): { at: number; penalty: number }[] => {
         const metric = evs.filter((e) => e.node === node && e.prefix === prefix && e.code === "route_metric_changed" && e.ts <= until).map((e) => ({ at: e.ts, penalty: 500 }));
         if (node === lab!.stubOwner && prefix === STUB_PREFIX) return [...stubRemovals.filter((t) => t <= until).map((t) => ({ at: t, penalty: 1000 })), ...metric];
-        const k = kernel!.changes.filter((c) => c.node === node && c.prefix === prefix && c.at >= t0 && c.at <= until && !(isLost(c.before) && !isLost(c.after)));
-        return [...k.map((c) => ({ at: c.at, penalty: 1000 })), ...metric];
+        const k = changes.filter((c) => c.node === node && c.prefix === prefix && c.at >= t0 && c.at <= until && !(isLost(c.before) && !isLost(c.after)));
+        return [...k.map((c) => ({ at: c.at, penalty: weight(c) })), ...metric];
       };
       // Every flapping route meshfleet named (the alert's own subject and the symptoms folded
       // into it) had churned past the threshold by then (less a tenth: the agents see a change
@@ -228,34 +284,41 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
         const on = a.evidence.detail?.crossedOn;
         return typeof on === "string" ? `route:${on}:${a.subject.split(":").slice(2).join(":")}` : a.subject;
       };
-      const named = all.flatMap((a) => [{ subject: crossed(a), ts: a.openedAt }, ...((a.evidence.detail?.folded ?? []) as { subject: string; ts: number }[])].map((x) => ({ ...x, alert: a.id })));
+      // Folded symptoms of other codes (a slow convergence the flap kept open) name no route.
+      const folded = (a: Alert) => ((a.evidence.detail?.folded ?? []) as { code?: string; subject: string; ts: number }[]).filter((f) => f.code === "route_flapping");
+      const named = all.flatMap((a) => [{ subject: crossed(a), ts: a.openedAt }, ...folded(a)].map((x) => ({ ...x, alert: a.id })));
       const rows = named.map((x) => {
         const [, node, ...rest] = x.subject.split(":");
-        return { subject: x.subject, phase: phaseAt(x.ts), churnPeak: churnPeak(churnOf(node!, rest.join(":"), x.ts + INTERVAL_MS + SLACK_MS), halfLife) };
+        // What the kernel did up to the end of the read that made meshfleet cross the threshold.
+        const until = (eventWindow(observed(node!), x.ts)?.end ?? x.ts + INTERVAL_MS) + LAG_MS + SLACK_MS;
+        return { subject: x.subject, phase: phaseAt(x.ts), churnPeak: churnPeak(churnOf(node!, rest.join(":"), until), halfLife) };
       });
       console.log(`[lab ${name}] route_flapping ${all.length}: ${all.map((a) => `${a.subject} names ${a.node} (${phaseAt(a.openedAt)})`).join("; ")}; named routes ${JSON.stringify(rows)}`);
       expect(rows.filter((r) => r.churnPeak < 1800)).toEqual([]);
-      // Babel is loop-free: a single cut, restore, withdrawal or return flaps nothing. (RIP
-      // counts to infinity around the ring after a withdrawal: the route comes back with a
-      // growing metric before it goes, which meshfleet scores as churn; see the README.)
-      if (daemon.protocol === "babel") expect(all.filter((a) => a.openedAt < flapStart).map((a) => `${a.subject} (${phaseAt(a.openedAt)})`)).toEqual([]);
+      // A single cut, restore, withdrawal or return flaps nothing. (RIP counts to infinity
+      // around the ring after a withdrawal: the route comes back with a growing metric before
+      // it goes; meshfleet scores that as the one withdrawal it is, see count-to-infinity.ts.)
+      expect(all.filter((a) => a.openedAt < flapStart).map((a) => `${a.subject} (${phaseAt(a.openedAt)})`)).toEqual([]);
       // One alert per flapping prefix at a time.
       const prefixOf = (a: Alert) => a.subject.split(":").slice(2).join(":");
       for (const a of all) for (const b of all) if (a.id !== b.id && prefixOf(a) === prefixOf(b)) expect(a.openedAt >= (b.resolvedAt ?? Infinity) || b.openedAt >= (a.resolvedAt ?? Infinity), `${a.subject} and ${b.subject} open at once`).toBe(true);
       // The flap series: where the kernel's churn of the stub clearly crossed the threshold
       // (above 2500; in between, the agents' sampling may merge a loss and a return), the
       // stub has an alert open during the series naming those routes.
-      const peaks = Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd).filter((c) => c.at >= flapStart), halfLife)]));
-      console.log(`[lab ${name}] flap series: kernel churn peaks of the stub ${JSON.stringify(peaks)}`);
+      // Judged on the kernel's changes as the agents' reads could see them (a loss and a
+      // return between two reads is invisible to any sampler; under load reads are seconds apart).
+      const sampled = sampledChanges(kernel!.changes.filter((c) => c.prefix === STUB_PREFIX && c.at >= flapStart), stack!.observer.observations, LAG_MS);
+      const peaks = Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd, sampled), halfLife)]));
+      console.log(`[lab ${name}] flap series: kernel churn peaks of the stub (as sampled by the agents' reads) ${JSON.stringify(peaks)}; raw ${JSON.stringify(Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd).filter((c) => c.at >= flapStart), halfLife)])))}`);
       const flapping = learners().filter((n) => peaks[n.id]! > 2500).map((n) => `route:${n.id}:${STUB_PREFIX}`);
       if (flapping.length > 0) {
         const during = all.filter((a) => prefixOf(a) === STUB_PREFIX && a.openedAt <= flapEnd && (a.resolvedAt ?? Infinity) >= flapStart);
         expect(during.length).toBeGreaterThanOrEqual(1);
-        // Named after the origin: r3 originates the stub (BIRD lists it as its direct route; babeld keeps it as an xroute the agent does not report).
-        if (daemon.listsOwnPrefixes) expect(during.map((a) => a.node)).toEqual(during.map(() => lab!.stubOwner));
+        // Named after the origin: r3 originates the stub (BIRD's direct route, babeld's xroute).
+        expect(during.map((a) => a.node)).toEqual(during.map(() => lab!.stubOwner));
         expect(named.filter((x) => during.some((a) => a.id === x.alert)).map((x) => x.subject)).toEqual(expect.arrayContaining(flapping));
       }
-    });
+    }, CHECK_TIMEOUT_MS);
 
     it("resolves route_flapping after the flapping stops (score decays below 750)", async () => {
       const resolved = await waitFor(async () => {
@@ -272,6 +335,6 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       const lint = (await alerts("state=open&code=lint")).map((a) => a.subject);
       const expected = (opts.withoutAccept ?? []).map((n) => `lint:firewall_no_${daemon.protocol}_accept:${n}`);
       expect(lint.filter((s) => s.startsWith("lint:firewall_"))).toEqual(expected);
-    });
+    }, CHECK_TIMEOUT_MS);
   });
 }

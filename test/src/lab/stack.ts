@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Agent, LocalRunner, NatsPublisher, PrefixedRunner, silentLog } from "@meshfleet/agent";
 import { Controller, detectionModule, openStore, silentLogger, systemClock, type Store } from "@meshfleet/controller";
 import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
+import { LabObserver } from "./recorder";
 import type { RoutingLab } from "./routing-lab";
 
 type DetectionModule = ReturnType<typeof detectionModule>;
@@ -13,6 +14,10 @@ export interface LabStack {
   controller: Controller;
   detection: DetectionModule;
   agents: Agent[];
+  /** The agents' daemon reads and cycles, as they happened. */
+  observer: LabObserver;
+  /** Per node, the stamp of the latest snapshot the controller committed (handed to detection). */
+  committed: Map<string, number>;
   /** The controller's HTTP API base URL. */
   url: string;
   /** GET a JSON document from the controller's API. */
@@ -56,14 +61,22 @@ export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabS
     const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, modules: [detection], ingest: { batchMax: 50 } });
     await controller.start();
     cleanups.push(() => controller.stop());
+    // The latest snapshot per node the ingest committed (detection handles it asynchronously: see caughtUp).
+    const committed = new Map<string, number>();
+    cleanups.push(
+      controller.ingest.onCommitted((items) => {
+        for (const it of items) if (it.kind === "snapshot") committed.set(it.msg.node, Math.max(committed.get(it.msg.node) ?? 0, it.msg.ts));
+      }),
+    );
     const url = `http://127.0.0.1:${controller.address!.port}`;
     const agents: Agent[] = [];
+    const observer = new LabObserver();
     for (const n of lab.nodes) {
       const d = lab.o.daemon.agent(n);
-      const runner = new PrefixedRunner(new LocalRunner({ timeoutMs: 3000 }), { prefix: ["ip", "netns", "exec", n.ns], programs: d.programs });
+      const runner = observer.runner(n.id, new PrefixedRunner(new LocalRunner({ timeoutMs: 3000 }), { prefix: ["ip", "netns", "exec", n.ns], programs: d.programs }));
       const publisher = new NatsPublisher({ servers: [nats.url], name: `mflab-agent ${n.id}`, reconnectWaitMs: 200, publishTimeoutMs: 3000 });
       cleanups.push(() => publisher.close());
-      const agent = new Agent({ nodeId: n.id, runner, log: silentLog, publisher, intervalMs: o.intervalMs, bufferSize: 500, mode: "prefixed", routing: lab.o.daemon.routing, ...(d.babeldDumpArgv ? { babeldDumpArgv: d.babeldDumpArgv } : {}), agentVersion: "lab", commandTimeoutMs: 3000 });
+      const agent = new Agent({ nodeId: n.id, runner, log: silentLog, publisher, intervalMs: o.intervalMs, bufferSize: 500, mode: "prefixed", routing: lab.o.daemon.routing, ...(d.babeldDumpArgv ? { babeldDumpArgv: d.babeldDumpArgv } : {}), agentVersion: "lab", commandTimeoutMs: 3000, collect: observer.collect(n.id) });
       agents.push(agent);
       cleanups.push(() => agent.stop());
       agent.start();
@@ -82,7 +95,7 @@ export async function startStack(lab: RoutingLab, o: StackOptions): Promise<LabS
         return (await r.json()) as T;
       }
     };
-    return { nats, nc, store, controller, detection, agents, url, api, stop };
+    return { nats, nc, store, controller, detection, agents, observer, committed, url, api, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -22,10 +22,10 @@ export interface Broker {
  * `permissionLists: false` strips the per-user permission lists from the node users, to
  * show that the account layout alone keeps a node inside its account.
  */
-export async function startBroker(nodes: readonly string[], opts: { permissionLists?: boolean; ingest?: Partial<IngestOptions> } = {}): Promise<Broker> {
+export async function startBroker(nodes: readonly string[], opts: { permissionLists?: boolean; ingest?: Partial<IngestOptions>; partitions?: number } = {}): Promise<Broker> {
   const keys = new Map(nodes.map((n) => [n, createUser()] as const));
   const ctl = createUser();
-  let config = natsAccounts([...keys].map(([node, kp]) => ({ node, publicKey: kp.getPublicKey() })), ctl.getPublicKey());
+  let config = natsAccounts([...keys].map(([node, kp]) => ({ node, publicKey: kp.getPublicKey() })), ctl.getPublicKey(), opts.partitions === undefined ? {} : { partitions: opts.partitions });
   if (opts.permissionLists === false) {
     for (const kp of keys.values()) config = config.replace(new RegExp(`(\\{ nkey: "${kp.getPublicKey()}"), permissions: \\{[^\\n]*\\} \\} \\}`), "$1 }");
     if (config.split("\n").filter((l) => l.includes("permissions")).length !== 1) throw new Error("permission lists not stripped");

@@ -60,7 +60,7 @@ describe("a node with a skewed clock", () => {
     expect(near(seen.get("good")!.clockSkewMs, 0)).toBe(true);
     expect(near(seen.get("good")!.lastSnapshotTs, sentAt, 0)).toBe(true); // a trusted clock's time is kept as sent
 
-    const raw = store.telemetry.latest("ahead")!.raw!;
+    const raw = (await store.telemetry.latest("ahead"))!.raw!;
     expect(near(raw.ts, sentAt)).toBe(true);
     expect(near(raw.receivedAt, sentAt)).toBe(true);
     const detail = await get<NodeView>("/api/nodes/ahead");

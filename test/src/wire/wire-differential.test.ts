@@ -139,7 +139,7 @@ describe("wire encodings: identical snapshots, rows and API answers whatever the
         // Controller restart: the new one keeps no keyframe in memory (they are in its store).
         for (const l of lanes) {
           // Everything sent so far stored and acknowledged: nothing waits for an ack timeout.
-          await waitFor(() => l.store.rowCounts().raw_snapshots === NODES * 50, { what: `${l.mode} caught up`, timeoutMs: 20_000 });
+          await waitFor(async () => (await l.store.rowCounts()).raw_snapshots === NODES * 50, { what: `${l.mode} caught up`, timeoutMs: 20_000 });
           l.fetched += l.controller.ingest.wire.fetched;
           await l.controller.stop();
           // A new process: a new connection (the old one's open pull request goes with it,
@@ -157,9 +157,9 @@ describe("wire encodings: identical snapshots, rows and API answers whatever the
       await waitFor(
         async () => {
           await drainAll(l, ids);
-          return l.outboxes.every((o) => o.size === 0) && l.store.rowCounts().raw_snapshots === NODES * CYCLES;
+          return l.outboxes.every((o) => o.size === 0) && (await l.store.rowCounts()).raw_snapshots === NODES * CYCLES;
         },
-        { what: `${l.mode}: every snapshot stored (${JSON.stringify({ rows: l.store.rowCounts().raw_snapshots, buffered: l.outboxes.map((o) => o.size), stats: l.controller.ingest.stats })})`, timeoutMs: 30_000 },
+        { what: `${l.mode}: every snapshot stored (${JSON.stringify({ rows: (await l.store.rowCounts()).raw_snapshots, buffered: l.outboxes.map((o) => o.size), stats: l.controller.ingest.stats })})`, timeoutMs: 30_000 },
       );
       l.fetched += l.controller.ingest.wire.fetched;
     }
@@ -182,8 +182,8 @@ describe("wire encodings: identical snapshots, rows and API answers whatever the
     }
 
     const [ref, ...others] = lanes as [Lane, ...Lane[]];
-    const rows = (l: Lane) => ids.map((id) => [...l.store.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER)].map((r) => ({ ...r, id: 0, receivedAt: 0 })).sort((a, b) => a.seq - b.seq));
-    const states = (l: Lane) => l.store.telemetry.states().map((s) => ({ ...s, rawId: 0, receivedAt: 0 }));
+    const rows = (l: Lane) => Promise.all(ids.map(async (id) => (await l.store.telemetry.range(id, 0, Number.MAX_SAFE_INTEGER)).map((r) => ({ ...r, id: 0, receivedAt: 0 })).sort((a, b) => a.seq - b.seq)));
+    const states = async (l: Lane) => (await l.store.telemetry.states()).map((s) => ({ ...s, rawId: 0, receivedAt: 0 }));
     const seen = (l: Lane) => [...l.seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const l of [ref, ...others]) {
       l.clock.set(START + CYCLES * 10_000);
@@ -205,8 +205,8 @@ describe("wire encodings: identical snapshots, rows and API answers whatever the
     expect(refAnswers.every(([, status]) => status === 200)).toBe(true);
     for (const l of others) {
       expect(seen(l)).toEqual(seen(ref));
-      expect(rows(l)).toEqual(rows(ref));
-      expect(states(l)).toEqual(states(ref));
+      expect(await rows(l)).toEqual(await rows(ref));
+      expect(await states(l)).toEqual(await states(ref));
       expect(await answers(l)).toEqual(refAnswers);
     }
   }, 120_000);

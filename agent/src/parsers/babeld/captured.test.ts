@@ -41,10 +41,17 @@ describe("real babeld 1.12.1 output (three namespaces in a triangle, captured on
     const view = babeldToRoutingView(ok(parseBabeldDump(fixture("babeld-1.12-captured-dump-triangle.txt"))));
     expect(routingView.parse(view)).toBeTruthy();
     expect(view.routes.filter((r) => r.primary).map((r) => [r.prefix, r.metric, r.nextHops[0]?.iface])).toEqual([
+      ["10.50.1.0/24", 128, undefined],
       ["10.50.2.0/24", 224, "vxy"],
       ["10.50.3.0/24", 384, "vxz"],
+      ["fd00:b0:1::/64", 128, undefined],
       ["fd00:b0:2::/64", 224, "vxy"],
       ["fd00:b0:3::/64", 384, "vxz"],
+    ]);
+    // x's own prefixes (its xroutes) are originated routes: no next hop, never a learned route.
+    expect(view.routes.filter((r) => r.originated)).toEqual([
+      { prefix: "10.50.1.0/24", protocol: "babeld", type: "unicast", primary: true, preference: null, metric: 128, nextHops: [], table: null, since: null, reachable: true, originated: true },
+      { prefix: "fd00:b0:1::/64", protocol: "babeld", type: "unicast", primary: true, preference: null, metric: 128, nextHops: [], table: null, since: null, reachable: true, originated: true },
     ]);
     expect(view.neighbors.map((n) => [n.address, n.iface, n.metric, n.routes])).toEqual([
       [Y, "vxy", 96, 4],

@@ -85,6 +85,12 @@ describe("parseBabeldDump", () => {
   });
 });
 
+/** The node's own prefixes in babeld-1.13-dump-ureach-rtt.txt (its xroutes), reported as originated routes. */
+const VIEW_XROUTES = [
+  ["10.40.1.0/24", true, 0],
+  ["2001:db8:40:1::/64", true, 0],
+];
+
 describe("babeldToRoutingView", () => {
   it("turns a dump into the shared routing view", () => {
     const view = babeldToRoutingView(ok(parseBabeldDump(fixture("babeld-1.13-dump-ureach-rtt.txt"))) as BabeldDump);
@@ -114,7 +120,31 @@ describe("babeldToRoutingView", () => {
       { prefix: "::/0", protocol: "babeld", type: "unicast", primary: false, preference: null, metric: 512, nextHops: [{ via: "fe80::6670:2ff:fe3a:1c44", iface: "wlan0-mesh", weight: null }], table: null, since: null, reachable: true },
     ]);
     expect(view.routes.find((r) => r.prefix === "::/0 from 2001:db8:40::/48")?.primary).toBe(true);
-    expect(view.routes).toHaveLength(5);
+    expect(view.routes.filter((r) => r.originated).map((r) => [r.prefix, r.primary, r.metric])).toEqual(VIEW_XROUTES);
+    expect(view.routes).toHaveLength(5 + VIEW_XROUTES.length);
+  });
+});
+
+describe("babeldToRoutingView: the node's own prefixes", () => {
+  it("reports an xroute as an originated route, primary unless babeld installed a learned route for the same prefix", () => {
+    const dump = ok(
+      parseBabeldDump(
+        [
+          "BABEL 1.0",
+          "add xroute 2001:db8:ff::/64-::/0 prefix 2001:db8:ff::/64 from ::/0 metric 128",
+          "add xroute 2001:db8:5::/64-::/0 prefix 2001:db8:5::/64 from ::/0 metric 0",
+          "add route 1 prefix 2001:db8:5::/64 from ::/0 installed yes id 02:00:00:00:00:00:00:02 metric 224 refmetric 128 via fe80::2 if v12",
+          "done",
+        ].join("\n"),
+      ),
+    ) as BabeldDump;
+    const view = babeldToRoutingView(dump);
+    expect(routingView.parse(view)).toBeTruthy();
+    expect(view.routes.map((r) => [r.prefix, r.primary, r.originated ?? false, r.nextHops.length])).toEqual([
+      ["2001:db8:5::/64", true, false, 1],
+      ["2001:db8:5::/64", false, true, 0],
+      ["2001:db8:ff::/64", true, true, 0],
+    ]);
   });
 });
 

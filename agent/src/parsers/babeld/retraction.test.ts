@@ -17,6 +17,7 @@ const Y = "fe80::1082:86ff:fea1:a616"; // mfcap-y seen from x
 describe("real babeld 1.12.1 retraction (x-y-z line, the y-z link cut)", () => {
   it("lists the retracted route as installed at metric 65535 via y: primary, but not reachable", () => {
     expect(view("babeld-1.12-captured-dump-line-retracted.txt").routes.map((r) => [r.prefix, r.primary, r.metric, r.nextHops[0]?.via, r.reachable])).toEqual([
+      ["2001:db8:1::/64", true, 128, undefined, true],
       ["2001:db8:2::/64", true, 224, Y, true],
       ["2001:db8:3::/64", true, 65535, Y, false],
     ]);
@@ -25,6 +26,7 @@ describe("real babeld 1.12.1 retraction (x-y-z line, the y-z link cut)", () => {
   it("before the cut and after the restore the same route is reachable at metric 320", () => {
     for (const f of ["babeld-1.12-captured-dump-line-before-cut.txt", "babeld-1.12-captured-dump-line-restored.txt"]) {
       expect(view(f).routes.map((r) => [r.prefix, r.metric, r.reachable])).toEqual([
+        ["2001:db8:1::/64", 128, true],
         ["2001:db8:2::/64", 224, true],
         ["2001:db8:3::/64", 320, true],
       ]);

@@ -10,8 +10,9 @@ const DEFAULT_SOURCE = new Set(["::/0", "0.0.0.0/0"]);
  * history as `reach`) and learned routes (the installed one is primary; a source-specific
  * route's prefix reads `dst from src`). A route at metric 0xFFFF was retracted: babeld
  * keeps it `installed yes` (the kernel holds an `unreachable` route) until it expires, so
- * it is listed with `reachable: false`. Exported xroutes are the node's own prefixes and
- * are not routes it learned, so they stay in the dump only.
+ * it is listed with `reachable: false`. Exported xroutes are the node's own prefixes
+ * (redistributed connected/kernel routes): listed as `originated` routes without a next
+ * hop, primary unless babeld also installed a learned route for the same prefix.
  */
 export function babeldToRoutingView(dump: BabeldDump): RoutingView {
   const routesVia = (address: string, iface: string | null): number => dump.routes.filter((r) => r.via === address && r.iface === iface).length;
@@ -54,6 +55,12 @@ export function babeldToRoutingView(dump: BabeldDump): RoutingView {
       reachable: r.metric === null || r.metric < BABEL_INFINITY,
     };
   });
+  const installed = new Set(routes.filter((r) => r.primary).map((r) => r.prefix));
+  for (const x of dump.xroutes.slice(0, Math.max(0, 65536 - routes.length))) {
+    const specific = x.from !== null && !DEFAULT_SOURCE.has(x.from) && x.prefix.length + x.from.length < 250;
+    const prefix = specific ? `${x.prefix} from ${x.from as string}` : x.prefix;
+    routes.push({ prefix, protocol: "babeld", type: "unicast", primary: !installed.has(prefix), preference: null, metric: x.metric, nextHops: [], table: null, since: null, reachable: true, originated: true });
+  }
   routes.sort((a, b) => cmp(a.prefix, b.prefix) || Number(b.primary) - Number(a.primary) || cmp(a.nextHops[0]?.via ?? null, b.nextHops[0]?.via ?? null) || cmp(a.nextHops[0]?.iface ?? null, b.nextHops[0]?.iface ?? null));
   neighbors.sort((a, b) => cmp(a.address, b.address) || cmp(a.iface, b.iface));
   return { daemon: "babeld", protocols: [], interfaces, neighbors, routes };

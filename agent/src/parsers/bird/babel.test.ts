@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { babelEntries, routingInterfaces, routingNeighbors } from "@meshfleet/shared";
 import { parseBirdBabelEntries, parseBirdBabelInterfaces, parseBirdBabelNeighbors } from "./index";
-import { fixture, ok } from "./testing";
+import { ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("bird", name);
 
 const babel = { kind: "babel", seenSec: null, rxcost: null, txcost: null };
 

@@ -3,9 +3,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { babelEntries, routeTable, routingInterfaces, routingNeighbors, routingProtocols } from "@meshfleet/shared";
-import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseBirdBabelEntries, parseBirdBabelInterfaces, parseBirdBabelNeighbors, parseBirdProtocols, parseBirdRipInterfaces, parseBirdRipNeighbors, parseBirdRoutes } from "./index";
+import { forEachMutated } from "../../../testing/mutated";
 
 const dir = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const seeds = readdirSync(dir)
@@ -25,7 +25,7 @@ const cases: [string, (t: string) => ParseOutcome<unknown>, z.ZodType, number][]
 describe.each(cases)("%s on 3,000 mutated BIRD fixtures", (_name, parse, schema, seed) => {
   it("never throws; ok values pass the shared schema; errors carry a parse code", () => {
     let good = 0;
-    for (const { text, how } of mutatedInputs(seeds, 3000, 20261123 + seed)) {
+    forEachMutated(seeds, 3000, 20261123 + seed, (text, how) => {
       let r: ParseOutcome<unknown>;
       try {
         r = parse(text);
@@ -40,7 +40,7 @@ describe.each(cases)("%s on 3,000 mutated BIRD fixtures", (_name, parse, schema,
       } else {
         expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
       }
-    }
+    });
     // Each parser recognises enough of the mutated fixtures of its own kind.
     expect(good).toBeGreaterThan(100);
   });

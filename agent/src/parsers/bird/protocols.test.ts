@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { routingProtocols } from "@meshfleet/shared";
 import { parseBirdProtocols } from "./index";
-import { fixture, ok } from "./testing";
+import { ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("bird", name);
 
 describe("parseBirdProtocols", () => {
   it("reads captured BIRD 2.0.12 protocols, a long name pushing the row out of alignment", () => {

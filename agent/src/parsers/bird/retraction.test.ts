@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { routeTable, type Route } from "@meshfleet/shared";
 import { parseBirdRoutes } from "./index";
-import { fixture, ok } from "./testing";
+import { ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("bird", name);
 
 function routes(name: string, kinds?: ReadonlyMap<string, string>): Route[] {
   const v = ok(parseBirdRoutes(fixture(name), kinds));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { routingInterfaces, routingNeighbors } from "@meshfleet/shared";
 import { parseBirdRipInterfaces, parseBirdRipNeighbors } from "./index";
-import { fixture, ok } from "./testing";
+import { ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("bird", name);
 
 const rip = { kind: "rip", helloSec: null, expiresSec: null, rttMs: null, rxcost: null, txcost: null, reach: null, auth: null };
 

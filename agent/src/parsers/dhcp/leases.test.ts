@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { dhcpLeases } from "@meshfleet/shared";
-import { mutatedInputs } from "@meshfleet/testkit";
 import { parseDhcpLeases } from "./leases";
+import { forEachMutated } from "../../../testing/mutated";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), "utf8");
 const ok = (text: string) => {
@@ -43,16 +43,16 @@ describe("parseDhcpLeases", () => {
   it("3,000 mutated fixtures: never throws, ok values pass the wire schema", () => {
     const seeds = [fixture("dhcp-leases-dnsmasq-v4-v6-infinite.txt"), fixture("dhcp-leases-crlf-spaces-broken-lines.txt")];
     let good = 0;
-    for (const { text, how } of mutatedInputs(seeds, 3000, 15)) {
+    forEachMutated(seeds, 3000, 15, (text, how) => {
       const r = parseDhcpLeases(text);
       if (!r.ok) {
         expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
-        continue;
+        return;
       }
       good++;
       const check = dhcpLeases.safeParse(r.value);
       if (!check.success) throw new Error(`schema failed after ${how}: ${check.error.message}`);
-    }
+    });
     expect(good).toBeGreaterThan(1500);
   });
 });

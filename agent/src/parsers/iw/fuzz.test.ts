@@ -3,11 +3,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { iwDev, mpathDump, stationDump, surveyDump } from "@meshfleet/shared";
-import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./index";
-import { fixture, ok } from "./testing";
+import { ok, parserFixture } from "../../../testing/parser-outcomes";
 import { bigIwDev, bigMpathDump, bigStationDump, longLineStationDump } from "../../../testing";
+import { forEachMutated } from "../../../testing/mutated";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 const names = readdirSync(fileURLToPath(new URL("./fixtures/", import.meta.url))).filter((f) => f.endsWith(".txt"));
 const seeds = (match: RegExp): string[] => names.filter((n) => match.test(n)).map(fixture);
@@ -27,7 +29,7 @@ describe.each(cases)("%s on 3,000 mutated fixtures", (_name, parse, schema, own,
     let errors = 0;
     // Mostly its own format, plus the other iw formats so that "not this format" is exercised.
     const all = [...own, ...own, ...cases.flatMap((c) => c[3])];
-    for (const { text, how } of mutatedInputs(all, 3000, 20261123 + seed)) {
+    forEachMutated(all, 3000, 20261123 + seed, (text, how) => {
       let r: ParseOutcome<unknown>;
       try {
         r = parse(text);
@@ -43,7 +45,7 @@ describe.each(cases)("%s on 3,000 mutated fixtures", (_name, parse, schema, own,
         errors++;
         expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
       }
-    }
+    });
     expect(good).toBeGreaterThan(1000);
     expect(errors).toBeGreaterThan(10);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { iwDev } from "@meshfleet/shared";
 import { parseIwDev } from "./iw-dev";
-import { failed, fixture, ok } from "./testing";
+import { failed, ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 function dev(name: string) {
   const r = ok(parseIwDev(fixture(name)));

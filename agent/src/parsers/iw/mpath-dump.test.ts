@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MPATH_FLAGS, ZERO_MAC, mpathDump, type MeshPath } from "@meshfleet/shared";
 import { parseMpathDump } from "./mpath-dump";
-import { failed, fixture, ok } from "./testing";
+import { failed, ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 function dump(name: string) {
   const r = ok(parseMpathDump(fixture(name)));

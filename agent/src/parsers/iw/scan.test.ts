@@ -1,9 +1,11 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { mutatedInputs } from "@meshfleet/testkit";
 import { channelOf, parseScan } from "./scan";
-import { failed, fixture, ok } from "./testing";
+import { failed, ok, parserFixture } from "../../../testing/parser-outcomes";
+import { forEachMutated } from "../../../testing/mutated";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 describe("parseScan", () => {
   it("2.4 GHz: the associated AP, a hidden network, an open one and a WPA1 one; channels summarised", () => {
@@ -40,17 +42,24 @@ describe("parseScan", () => {
   });
 });
 
+describe("parseScan edge cases found by the fuzz test", () => {
+  it("a primary channel that is not a channel number (1e999, as a mangled line may say) is not taken", () => {
+    const r = ok(parseScan("BSS 02:11:00:00:00:01(on phy1-ap0)\n\tfreq: 1e999.0\n\tsignal: -62.00 dBm\n\tHT operation:\n\t\t * primary channel: 1e999\n"));
+    expect(r.bss.map((b) => [b.freqMhz, b.channel, b.signalDbm])).toEqual([[null, null, -62]]);
+  });
+});
+
 describe("parseScan on 3,000 mutated fixtures (its own and the other iw formats)", () => {
   it("never throws; networks are well formed; errors carry a parse code", () => {
     const names = readdirSync(fileURLToPath(new URL("./fixtures/", import.meta.url))).filter((f) => f.endsWith(".txt"));
     const own = names.filter((n) => n.startsWith("scan-")).map(fixture);
     const all = [...own, ...own, ...own, ...names.filter((n) => !n.startsWith("scan-")).map(fixture)];
     let good = 0;
-    for (const { text, how } of mutatedInputs(all, 3000, 20261206)) {
+    forEachMutated(all, 3000, 20261206, (text, how) => {
       const r = parseScan(text);
       if (!r.ok) {
         expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"], how).toContain(r.error.code);
-        continue;
+        return;
       }
       good++;
       for (const b of r.value.bss) {
@@ -58,7 +67,7 @@ describe("parseScan on 3,000 mutated fixtures (its own and the other iw formats)
         for (const v of [b.freqMhz, b.channel, b.widthMhz, b.signalDbm, b.lastSeenMs]) expect(v === null || Number.isInteger(v), how).toBe(true);
       }
       expect(r.value.channels.reduce((a, c) => a + c.networks, 0), how).toBe(r.value.bss.filter((b) => b.freqMhz !== null).length);
-    }
+    });
     expect(good).toBeGreaterThan(300);
   });
 });

@@ -158,7 +158,7 @@ export function parseScan(text: string): ParseOutcome<ScanResult> {
     const [, key, value] = item as unknown as [string, string, string];
     const k = key.trim();
     if (block === "rsn" && k === "Authentication suites") cur.rsn = value.trim().split(/[ \t]+/);
-    else if (block === "ht" && k === "primary channel") cur.ht = Number(value) || null;
+    else if (block === "ht" && k === "primary channel") cur.ht = /^\s*[1-9]\d{0,2}\s*$/.test(value) ? Number(value) : null;
     else if (block === "ht" && k === "STA channel width") {
       if (/^20 MHz$/.test(value.trim())) cur.widthMhz ??= 20;
       else if (value.trim() === "any") cur.widthMhz ??= 40;

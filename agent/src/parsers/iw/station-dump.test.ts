@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { stationDump } from "@meshfleet/shared";
 import { parseStationDump } from "./station-dump";
 import { parseThroughput, parseSignal } from "./station-fields";
-import { failed, fixture, ok } from "./testing";
+import { failed, ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 function dump(name: string) {
   const r = ok(parseStationDump(fixture(name)));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { surveyDump } from "@meshfleet/shared";
 import { inUseChannel, parseSurveyDump } from "./index";
-import { failed, fixture, ok } from "./testing";
+import { failed, ok, parserFixture } from "../../../testing/parser-outcomes";
+
+const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
 describe("parseSurveyDump", () => {
   it("ath10k after a scan: nine channels, the in-use one first with extension busy time", () => {

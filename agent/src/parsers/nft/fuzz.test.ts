@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { nftCounters } from "@meshfleet/shared";
-import { mutatedInputs } from "@meshfleet/testkit";
 import { parseNft, parseNftJson, parseNftText } from "./index";
+import { forEachMutated } from "../../../testing/mutated";
 
 const dir = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const seeds = readdirSync(dir)
@@ -18,7 +18,7 @@ describe.each([
 ] as const)("%s on 3,000 mutated fixtures", (_name, parse, minOk) => {
   it("never throws; ok values pass the schema; errors carry a parse code", () => {
     let ok = 0;
-    for (const { text, how } of mutatedInputs(seeds, 3000, 20261123)) {
+    forEachMutated(seeds, 3000, 20261123, (text, how) => {
       let r;
       try {
         r = parse(text);
@@ -33,7 +33,7 @@ describe.each([
       } else {
         expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
       }
-    }
+    });
     expect(ok).toBeGreaterThan(minOk);
   });
 });

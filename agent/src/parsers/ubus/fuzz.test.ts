@@ -3,9 +3,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { boardInfo, hostapdClients, wirelessConfig, wirelessStatus } from "@meshfleet/shared";
 import type { z } from "zod";
-import { mutatedInputs } from "@meshfleet/testkit";
 import type { ParseOutcome } from "../types";
 import { parseHostapdClients, parseJsonKeepDuplicates, parseUbusBoard, parseUbusWireless, wirelessConfigFromStatus } from "./index";
+import { forEachMutated } from "../../../testing/mutated";
 
 const dir = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const seeds = readdirSync(dir)
@@ -14,7 +14,7 @@ const seeds = readdirSync(dir)
 
 function run<T>(parse: (t: string) => ParseOutcome<T>, schema: z.ZodType | null, extra?: (v: T) => void): number {
   let ok = 0;
-  for (const { text, how } of mutatedInputs(seeds, 3000, 424242)) {
+  forEachMutated(seeds, 3000, 424242, (text, how) => {
     let r: ParseOutcome<T>;
     try {
       r = parse(text);
@@ -29,7 +29,7 @@ function run<T>(parse: (t: string) => ParseOutcome<T>, schema: z.ZodType | null,
       }
       extra?.(r.value);
     } else expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
-  }
+  });
   return ok;
 }
 

@@ -12,6 +12,7 @@
   const SEV_RANK = { critical: 0, warning: 1, info: 2 };
   const DURATIONS = [["1 h", 3_600_000], ["4 h", 4 * 3_600_000], ["24 h", 24 * 3_600_000], ["7 d", 7 * 24 * 3_600_000]];
   let state = null; // { refresh, busy }
+  /** @type {(id: string) => any} the page's own elements by id (inputs, forms, buttons) */
   const $ = (id) => document.getElementById(id);
   const time = (ms) => (ms ? new Date(ms).toLocaleTimeString() : "");
   const stamp = (ms) => { const d = new Date(ms); return `${d.toLocaleDateString([], { month: "short", day: "numeric" })} ${d.toLocaleTimeString()}`; };
@@ -99,7 +100,7 @@
         `<tr data-id="${esc(x.id)}"><td>${names.html(scopeText(x))}</td><td>${esc(stamp(x.fromTs))}</td><td>${esc(stamp(x.untilTs))}</td><td>${esc(x.createdBy)}</td><td>${esc(x.reason)}</td><td><button class="small" data-act="unsilence" data-id="${esc(x.id)}">End now</button></td></tr>`).join("")}</tbody></table></div>`
       : "";
     const byId = new Map(alerts.map((a) => [String(a.id), a]));
-    $("view").querySelectorAll("button[data-act]").forEach((b) => (b.onclick = () => void act(b, b.dataset.act === "unsilence" ? null : byId.get(b.dataset.id))));
+    $("view").querySelectorAll("button[data-act]").forEach((/** @type {HTMLElement} */ b) => (b.onclick = () => void act(b, b.dataset.act === "unsilence" ? null : byId.get(b.dataset.id))));
   }
 
   /** Shows an API refusal next to the alert (403 for a viewer token, 400 for a missing reason). */
@@ -119,7 +120,7 @@
         box.innerHTML = silenceForm(a);
         box.hidden = false;
         state.busy = true; // no live redraw while the form is open
-        box.querySelectorAll("button[data-act]").forEach((x) => (x.onclick = () => void act(x, a)));
+        box.querySelectorAll("button[data-act]").forEach((/** @type {HTMLElement} */ x) => (x.onclick = () => void act(x, a)));
         box.querySelector("input").focus();
         return;
       } else if (b.dataset.act === "silence-cancel") {
@@ -148,7 +149,7 @@
     const who = token ? '<span class="muted">acting as this link\'s API token</span>' : `<label class="inline">acting as <input id="actor" size="14" maxlength="128" value="${esc(actor())}"></label>`;
     $("view").innerHTML = `<h2>Alerts</h2><p class="controls"><span id="alertsum"></span> ${who}</p>` +
       `<div id="alertgroups"></div><div id="silences"></div>`;
-    if (!token) $("actor").addEventListener("input", (e) => localStorage.setItem("meshfleet.actor", e.target.value.trim() || "dashboard"));
+    if (!token) $("actor").addEventListener("input", (e) => localStorage.setItem("meshfleet.actor", /** @type {HTMLInputElement} */ (e.target).value.trim() || "dashboard"));
     await load();
   }
   function live() { if (state && !state.busy) state.refresh(); }

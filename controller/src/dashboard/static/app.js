@@ -26,7 +26,7 @@
   async function route() {
     const [h, query] = location.hash.replace(/^#\/?/, "").split("?");
     const [page, arg] = h.split("/");
-    document.querySelectorAll("header nav a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === `#/${page || ""}`));
+    document.querySelectorAll("header nav a").forEach((/** @type {HTMLElement} */ a) => a.classList.toggle("active", a.getAttribute("href") === `#/${page || ""}`));
     gen++;
     if (current) current.leave();
     current = null;

@@ -53,7 +53,7 @@
   }
 
   async function loadList() {
-    const q = document.getElementById("client-q").value;
+    const q = /** @type {HTMLInputElement} */ (document.getElementById("client-q")).value;
     const [found, roaming, jobs] = await Promise.all([
       api(`/api/clients?q=${encodeURIComponent(q)}&limit=200`),
       api("/api/roaming"),
@@ -68,7 +68,7 @@
     );
     document.querySelector("#client-list table").id = "clients";
     document.getElementById("roaming").innerHTML = roamingHtml(roaming);
-    const sel = document.getElementById("roam-job");
+    const sel = /** @type {HTMLSelectElement} */ (document.getElementById("roam-job"));
     const have = sel.value;
     sel.innerHTML = `<option value="">choose a job…</option>` + jobs.jobs.map((j) => `<option value="${esc(j.id)}">${esc(j.template)} · ${esc(day(j.createdAt))}</option>`).join("");
     // The newest roaming job is compared unless another was picked.
@@ -84,7 +84,7 @@
       `<div id="client-list" class="scroll"></div>` +
       `<h2>Roaming quality <span class="muted">last 24 h</span></h2><div id="roaming"></div>` +
       `<h3>Before and after a job</h3><p><select id="roam-job"></select></p><div id="roam-compare"></div>`;
-    const input = document.getElementById("client-q");
+    const input = /** @type {HTMLInputElement} */ (document.getElementById("client-q"));
     let timer = null;
     input.addEventListener("input", () => {
       clearTimeout(timer);
@@ -93,7 +93,7 @@
         void loadList().catch(() => {});
       }, 200);
     });
-    document.getElementById("roam-job").addEventListener("change", (e) => void compare(e.target.value).catch((err) => {
+    document.getElementById("roam-job").addEventListener("change", (e) => void compare(/** @type {HTMLInputElement} */ (e.target).value).catch((err) => {
       document.getElementById("roam-compare").innerHTML = `<p class="err">${esc(err.message)}</p>`;
     }));
     state.refresh = throttle(() => (state && state.kind === "list" ? loadList() : undefined), REFRESH_MS);
@@ -119,10 +119,31 @@
     return { ts, series: [{ key: "tx", node: null, values: h.samples.map((s) => s.txMbps) }, { key: "rx", node: null, values: h.samples.map((s) => s.rxMbps) }] };
   }
 
+  /** A range picked on a chart (as on the node page): both charts and the tables show it, the address keeps it, live updates wait. */
+  function zoom(from, to) {
+    if (!state || state.kind !== "client") return;
+    state.range = { from, to };
+    history.replaceState(null, "", `#/client/${encodeURIComponent(state.arg)}?from=${from}&to=${to}`);
+    showRange();
+    void loadClient().catch(() => {});
+  }
+  function unzoom() {
+    state.range = null;
+    history.replaceState(null, "", `#/client/${encodeURIComponent(state.arg)}`);
+    showRange();
+  }
+  function showRange() {
+    const el = document.getElementById("client-range");
+    if (!el) return;
+    el.hidden = !state.range;
+    if (state.range) el.querySelector("span").textContent = `${new Date(state.range.from).toLocaleTimeString()} – ${new Date(state.range.to).toLocaleTimeString()}`;
+  }
+
   async function loadClient() {
     const mac = state.arg;
-    const to = Date.now();
-    const h = await api(`/api/clients/${encodeURIComponent(mac)}?from=${to - WINDOWS[state.win]}&to=${to}`);
+    const to = state.range ? state.range.to : Date.now();
+    const from = state.range ? state.range.from : to - WINDOWS[state.win];
+    const h = await api(`/api/clients/${encodeURIComponent(mac)}?from=${from}&to=${to}`);
     await names.load();
     if (!state || state.kind !== "client" || state.arg !== mac) return;
     document.getElementById("client-title").textContent = h.hostname ? `${h.hostname} (${h.mac})` : h.mac;
@@ -136,8 +157,8 @@
       `<tr><th>last seen</th><td data-k="last">${esc(day(h.lastSeen))}</td></tr>` +
       `<tr><th>roams in window</th><td data-k="roams">${esc(h.roams.length)}</td></tr>`;
     const marks = h.roams.map((r) => ({ ts: r.ts, kind: "roam", text: `${r.from} → ${r.to}` }));
-    plots.draw(document.getElementById("plot-client-signal"), perAp(h), { unit: "dBm", label: (s) => `${s.node} ${s.key.split("/")[1]}${s.band ? ` (${s.band} GHz)` : ""}`, empty: "not seen in this window", marks });
-    plots.draw(document.getElementById("plot-client-rates"), rates(h), { unit: "Mbit/s", label: (s) => (s.key === "tx" ? "tx bitrate" : "rx bitrate"), empty: "no rates in this window", marks });
+    plots.draw(document.getElementById("plot-client-signal"), perAp(h), { unit: "dBm", label: (s) => `${s.node} ${s.key.split("/")[1]}${s.band ? ` (${s.band} GHz)` : ""}`, empty: "not seen in this window", marks, onZoom: zoom });
+    plots.draw(document.getElementById("plot-client-rates"), rates(h), { unit: "Mbit/s", label: (s) => (s.key === "tx" ? "tx bitrate" : "rx bitrate"), empty: "no rates in this window", marks, onZoom: zoom });
     document.getElementById("client-segments").innerHTML = table(
       [["AP", (s) => `${names.html(s.node)} <span class="muted">${esc(s.iface)}</span>`], ["band", (s) => band(s.band)], ["from", (s) => esc(when(s.from))], ["to", (s) => esc(when(s.to))], ["for", (s) => esc(span(s.from, s.to))]],
       h.segments,
@@ -149,20 +170,28 @@
     document.getElementById("client-note").textContent = h.truncated ? "samples truncated" : `${h.samples.length} samples`;
   }
 
-  async function showClient(mac) {
+  async function showClient(mac, query) {
+    const from = Number(query && query.get("from")), to = Number(query && query.get("to"));
+    state.range = from > 0 && to > from ? { from, to } : null;
     const view = document.getElementById("view");
     view.innerHTML = `<p><a href="#/clients">← clients</a></p><h2 id="client-title">${esc(mac)}</h2>` +
       `<div class="scroll"><table id="client-sum" class="compact"></table></div>` +
-      `<p>Window <select id="client-win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="client-note" class="muted"></span></p>` +
+      `<p>Window <select id="client-win">${Object.keys(WINDOWS).map((w) => `<option${w === state.win ? " selected" : ""}>${w}</option>`).join("")}</select> <span id="client-range" hidden>zoomed to <span></span> <button id="client-unzoom" class="small">Back to live</button></span> <span id="client-note" class="muted"></span> <span class="muted">drag across a chart to zoom</span></p>` +
       `<div class="plots narrow-ok"><section class="plot" id="plot-client-signal"><h3>Signal per AP (dBm)</h3><div class="chart"></div><p class="empty muted"></p></section>` +
       `<section class="plot" id="plot-client-rates"><h3>Bitrates (Mbit/s)</h3><div class="chart"></div><p class="empty muted"></p></section></div>` +
       `<h3>Where it was</h3><div id="client-segments" class="scroll"></div><h3>Roams</h3><div id="client-roams" class="scroll"></div>`;
+    showRange();
+    document.getElementById("client-unzoom").onclick = () => {
+      unzoom();
+      void loadClient().catch(() => {});
+    };
     document.getElementById("client-win").addEventListener("change", (e) => {
-      state.win = e.target.value;
+      unzoom();
+      state.win = /** @type {HTMLInputElement} */ (e.target).value;
       sessionStorage.setItem("client.window", state.win);
       void loadClient().catch(() => {});
     });
-    state.refresh = throttle(() => (state && state.kind === "client" ? loadClient() : undefined), REFRESH_MS);
+    state.refresh = throttle(() => (state && state.kind === "client" && !state.range ? loadClient() : undefined), REFRESH_MS);
     await loadClient();
   }
 
@@ -171,8 +200,8 @@
       async show(arg, query) {
         leave();
         const win = sessionStorage.getItem("client.window") || "1h";
-        state = { kind, arg: arg.toLowerCase(), win: WINDOWS[win] ? win : "1h", refresh: null };
-        return kind === "list" ? showList(arg, query) : showClient(state.arg);
+        state = { kind, arg: arg.toLowerCase(), win: WINDOWS[win] ? win : "1h", refresh: null, range: null };
+        return kind === "list" ? showList(arg, query) : showClient(state.arg, query);
       },
       live() {
         if (state && state.refresh) state.refresh();

@@ -10,6 +10,7 @@
   const WINDOWS = { "15 min": 15 * 60_000, "1 h": 3_600_000, "6 h": 6 * 3_600_000, "24 h": 24 * 3_600_000, all: 0, "from – to": -1 };
   const RANGE = "from – to";
   let state = null; // { node, code, win, from, to (ms, for RANGE), pages: [until|null], codes: Set }
+  /** @type {(id: string) => any} the page's own elements by id (inputs, forms, buttons) */
   const $ = (id) => document.getElementById(id);
   const stamp = (ms) => { const d = new Date(ms); return `${d.toLocaleDateString([], { month: "short", day: "numeric" })} ${d.toLocaleTimeString()}`; };
   /** ms <-> the local "YYYY-MM-DDTHH:MM:SS" of a datetime-local input. */

@@ -8,6 +8,7 @@
   const { api, esc, pill, throttle } = window.meshfleet;
   const SEV = ["critical", "warning", "info"];
   let state = null; // { sort, dir, refresh }
+  /** @type {(id: string) => any} the page's own elements by id (inputs, forms, buttons) */
   const $ = (id) => document.getElementById(id);
 
   const ago = (ms) => {
@@ -19,7 +20,7 @@
   const memUsed = (n) => (n.system && n.system.memTotalKb ? 1 - (n.system.memFreeKb ?? 0) / n.system.memTotalKb : null);
   const STATUS_ORDER = { offline: 0, unknown: 1, online: 2 };
 
-  /** Columns: [title, cell html, sort value, class]. */
+  /** Columns: [title, cell html, sort value, class]. @type {[string, (n: any) => string, (n: any) => string | number, string][]} */
   const COLS = [
     ["node", (n) => `<a href="#/node/${esc(n.id)}">${esc(n.id)}</a>`, (n) => n.id, "sticky"],
     ["status", (n) => pill(n.status), (n) => STATUS_ORDER[n.status] ?? 1, ""],
@@ -63,7 +64,7 @@
     $("fleet").innerHTML = `<h2>Fleet <span class="muted">${nodes.length} nodes</span></h2>` + summary(nodes, alerts, topo.links) +
       `<div class="scroll"><table id="nodes"><thead><tr>${COLS.map((c) => `<th class="${c[3]}" data-col="${esc(c[0])}" aria-sort="${c === col ? (s.dir > 0 ? "ascending" : "descending") : "none"}">${esc(c[0])}${c === col ? (s.dir > 0 ? " ▲" : " ▼") : ""}</th>`).join("")}</tr></thead>` +
       `<tbody>${sorted.map((n) => `<tr>${COLS.map((c) => `<td class="${c[3]}">${c[1](n)}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`;
-    $("fleet").querySelectorAll("th[data-col]").forEach((th) => (th.onclick = () => {
+    $("fleet").querySelectorAll("th[data-col]").forEach((/** @type {HTMLElement} */ th) => (th.onclick = () => {
       const c = th.dataset.col;
       s.dir = s.sort === c ? -s.dir : 1;
       s.sort = c;

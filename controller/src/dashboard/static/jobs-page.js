@@ -16,6 +16,7 @@
     raw: [["ops", "UCI operations (JSON array)", "json", '[{"op":"set","config":"system","section":"@system[0]","option":"zonename","value":"UTC"}]'], ["reloads", "Reloads (comma separated)", "list", ""]],
   };
   let state = null;
+  /** @type {(id: string) => any} the page's own elements by id (inputs, forms, buttons) */
   const $ = (id) => document.getElementById(id);
 
   function fieldHtml([name, label, kind, def, opts]) {
@@ -75,7 +76,7 @@
       (j.status === "running" || j.status === "halted" ? `<button class="small" data-act="cancel" data-id="${esc(j.id)}">Cancel</button>` : "") +
       (j.status === "halted" ? `<button class="small" data-act="resume" data-id="${esc(j.id)}">Resume</button>` : "") +
       progress(j) + `</div>`).join("") || '<p class="muted">no jobs yet</p>';
-    $("joblist").querySelectorAll("button[data-act]").forEach((b) => (b.onclick = () => void api(`/api/jobs/${encodeURIComponent(b.dataset.id)}/${b.dataset.act}`, { method: "POST" }).then(list)));
+    $("joblist").querySelectorAll("button[data-act]").forEach((/** @type {HTMLElement} */ b) => (b.onclick = () => void api(`/api/jobs/${encodeURIComponent(b.dataset.id)}/${b.dataset.act}`, { method: "POST" }).then(list)));
   }
 
   function fields() {
@@ -114,7 +115,7 @@
     // The job is checked first (/api/jobs/check answers 200 with its issues), so a form
     // error is shown beside its field and never reaches the browser as a failed request.
     const submit = async (dry) => {
-      f.querySelectorAll(".err").forEach((e) => (e.textContent = ""));
+      f.querySelectorAll(".err").forEach((/** @type {HTMLElement} */ e) => (e.textContent = ""));
       const payload = JSON.stringify(body());
       try {
         const check = await api("/api/jobs/check", { method: "POST", body: payload });

@@ -158,7 +158,7 @@
       state.range = null;
       history.replaceState(null, "", `#/node/${encodeURIComponent(state.id)}`);
       showRange();
-      state.win = e.target.value;
+      state.win = /** @type {HTMLInputElement} */ (e.target).value;
       sessionStorage.setItem("node.window", state.win);
       void load().catch(() => {});
     });

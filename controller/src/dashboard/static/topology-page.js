@@ -32,6 +32,7 @@
     { selector: ".hidden", style: { display: "none" } },
   ];
 
+  /** @type {(id: string) => any} the page's own elements by id (inputs, forms, buttons) */
   const $ = (id) => document.getElementById(id);
   const fmtTime = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const dirs = (json) => Object.entries(JSON.parse(json || "{}"));
@@ -190,7 +191,7 @@
     el.innerHTML = [...byMin.entries()].map(([m, c]) =>
       `<button class="mark" data-min="${m}" style="left:${((m + 60) / 60) * 100}%" title="${esc(fmtTime(now + m * 60_000))}: ${esc([...c.entries()].map(([k, n]) => `${n} ${k}`).join(", "))}"></button>`).join("");
     el.dataset.marks = String(byMin.size);
-    el.querySelectorAll(".mark").forEach((b) => (b.onclick = () => { $("slider").value = b.dataset.min; setTime(Number(b.dataset.min)); }));
+    el.querySelectorAll(".mark").forEach((/** @type {HTMLElement} */ b) => (b.onclick = () => { $("slider").value = b.dataset.min; setTime(Number(b.dataset.min)); }));
   }
 
   /** Shows the mesh at `t` (0: now, live); the time goes into the address so a reload keeps it. */
@@ -222,8 +223,8 @@
       swatch("border-top:2px dashed #8795a8", "routing only") + swatch(`border-top:2px dashed ${topo.RELAYED}`, "relayed path") +
       dot(topo.NODE.online, "online") + dot(topo.NODE.warning, "warning") + dot(topo.NODE.critical, "critical") + dot(topo.NODE.offline, "offline", "border:1px dashed #8795a8") +
       `</p><div class="toporow"><div class="cywrap"><div id="cy"></div><div id="tip" class="tip" hidden></div></div><aside id="details"><p class="muted">Click a node or a link for its details.</p></aside></div>`;
-    $("slider").addEventListener("input", (e) => { const m = Number(e.target.value); $("when").textContent = m === 0 ? "now" : `${fmtTime(Date.now() + m * 60_000)} · ${-m} min ago`; });
-    $("slider").addEventListener("change", (e) => setTime(Number(e.target.value)));
+    $("slider").addEventListener("input", (e) => { const m = Number(/** @type {HTMLInputElement} */ (e.target).value); $("when").textContent = m === 0 ? "now" : `${fmtTime(Date.now() + m * 60_000)} · ${-m} min ago`; });
+    $("slider").addEventListener("change", (e) => setTime(Number(/** @type {HTMLInputElement} */ (e.target).value)));
     for (const id of ["routing", "relayed", "pfrom", "pto"]) $(id).addEventListener("change", () => cy && visibility());
     $("fit").onclick = () => cy && cy.fit(undefined, 40);
     $("relayout").onclick = () => { if (!cy) return; layout.forget(); layout.place(cy, { fresh: true }); cy.fit(undefined, 40); };

@@ -3,9 +3,10 @@ import { uciValue, type UciOp, type WifiIfaceConfig } from "@meshfleet/shared";
 import type { NodeContext } from "./types";
 
 /** An SSID: 1–32 characters, no control characters (stored literally). */
-export const ssidParam = uciValue.pipe(z.string().min(1, "SSID must not be empty").max(32, "SSID is at most 32 characters"));
+export const ssidParam = z.pipe(uciValue, z.string().min(1, "SSID must not be empty").max(32, "SSID is at most 32 characters"));
 /** A WPA passphrase: 8–63 characters (a 64-hex-digit PSK is also accepted). */
-export const wpaKey = uciValue.pipe(
+export const wpaKey = z.pipe(
+  uciValue,
   z.string().refine((k) => (k.length >= 8 && k.length <= 63) || /^[0-9a-fA-F]{64}$/.test(k), "key must be 8–63 characters (or 64 hex digits)"),
 );
 export const networkName = z.string().regex(/^[A-Za-z0-9_]{1,15}$/, "network is a UCI interface name (letters, digits, _)");

@@ -7,7 +7,7 @@ import type { Issue, JobTemplate } from "./types";
 const HTMODES = ["HT20", "HT40", "VHT20", "VHT40", "VHT80", "VHT160", "HE20", "HE40", "HE80", "HE160"] as const;
 
 export const meshParams = z.strictObject({
-  mesh_id: uciValue.pipe(z.string().min(1, "mesh_id must not be empty").max(32, "mesh_id is at most 32 characters")),
+  mesh_id: z.pipe(uciValue, z.string().min(1, "mesh_id must not be empty").max(32, "mesh_id is at most 32 characters")),
   /** SAE passphrase shared by every mesh node. */
   key: wpaKey.pipe(z.string().max(63, "the SAE key is 8–63 characters")),
   /** One channel for all mesh nodes. */

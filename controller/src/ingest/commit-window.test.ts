@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
+import { subjects, TELEMETRY_STREAM } from "@meshfleet/shared";
+import { openStore, FakeClock, type Store } from "../store/index";
+import { silentLogger } from "../log";
+import { Registry } from "../metrics/registry";
+import { Ingest } from "./ingest";
+import { ingestMetrics } from "./metrics";
+import { buildSnapshot } from "../../testing";
+
+const DURABLE = "mf-commit-window";
+
+describe("ingest commit window (real nats-server, real SQLite)", () => {
+  let srv: RunningNatsServer;
+  let nc: NatsConnection;
+  let dir: ReturnType<typeof tempDir>;
+  let store: Store;
+
+  beforeAll(async () => {
+    srv = await startNatsServer();
+    nc = await connect({ servers: srv.url });
+    dir = tempDir("mf-commit-window-");
+    store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(1_800_000_000_000) });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    store?.close();
+    await srv?.dispose();
+    dir?.cleanup();
+  });
+
+  it("refuses a window longer than half the ack wait", async () => {
+    expect(() => new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), commitWindowMs: 20_000, ackWaitMs: 30_000 })).toThrow(
+      "the commit window (20000 ms) must be at most half the ack wait (30000 ms)",
+    );
+  });
+
+  it("holds delivered messages unacknowledged until the window ends (here: stop), then writes them in one commit and acknowledges them", async () => {
+    const ingest = new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 60_000, ackWaitMs: 120_000 });
+    await ingest.start();
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const delivered = async () => (await jsm.consumers.info(TELEMETRY_STREAM, DURABLE)).num_ack_pending;
+    for (let seq = 1; seq <= 4; seq++) {
+      await js.publish(subjects.telemetry("ap-1"), JSON.stringify(buildSnapshot({ node: "ap-1", seq, ts: seq * 10_000 })));
+      await waitFor(async () => (await delivered()) === seq, { what: `seq ${seq} delivered` });
+    }
+    expect(await store.telemetry.stateOf("ap-1")).toBeNull();
+    expect(ingest.stats.batches).toBe(0);
+
+    await ingest.stop();
+    expect((await store.telemetry.stateOf("ap-1"))?.seq).toBe(4);
+    expect(ingest.stats).toMatchObject({ accepted: 4, batches: 1 });
+    await nc.flush();
+    await waitFor(async () => (await delivered()) === 0, { what: "all four acknowledged" });
+  });
+
+  it("messages that arrive while a batch is written wait for their own window, not the end of that batch", async () => {
+    const ingest = new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 60_000, ackWaitMs: 120_000, batchMax: 3 });
+    const sizes: number[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    ingest.onCommitted(async (items) => {
+      sizes.push(items.length);
+      if (sizes.length === 1) await held; // the first batch is still being written
+    });
+    await ingest.start();
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const delivered = async () => (await jsm.consumers.info(TELEMETRY_STREAM, DURABLE)).num_ack_pending;
+    const publish = (seq: number) => js.publish(subjects.telemetry("ap-2"), JSON.stringify(buildSnapshot({ node: "ap-2", seq, ts: seq * 10_000 })));
+    for (let seq = 1; seq <= 3; seq++) await publish(seq);
+    await waitFor(() => sizes.length === 1, { what: "the first batch (batchMax messages) committed" });
+    await publish(4);
+    await waitFor(async () => (await delivered()) === 1, { what: "seq 4 delivered during the first batch" });
+    release();
+    for (let seq = 5; seq <= 6; seq++) await publish(seq);
+    await waitFor(async () => (await store.telemetry.stateOf("ap-2"))?.seq === 6, { what: "seq 6 stored" });
+    await ingest.stop();
+    expect(sizes).toEqual([3, 3]);
+  });
+});

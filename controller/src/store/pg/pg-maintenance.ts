@@ -1,0 +1,157 @@
+import { HOUR_MS, MINUTE_MS, type RetentionConfig } from "../types";
+import { bucketOf, foldRollups, foldSnapshots } from "../rollup-fold";
+import { KEYS, type MaintenanceReport } from "../maintenance";
+import type { MaintenanceStore } from "../store-api";
+import type { PgDb } from "./pg-db";
+import type { PgRollups } from "./pg-rollups";
+import type { PgTelemetry } from "./pg-telemetry";
+
+
+export interface PgMaintenanceOptions {
+  retention: RetentionConfig;
+  /** A minute is rolled up this long after it ended (late snapshots). */
+  graceMs: number;
+  /** Nodes per rollup transaction; rows per delete. */
+  nodesPerChunk: number;
+  rowsPerChunk: number;
+}
+
+/**
+ * Rollups and retention on PostgreSQL, with the rules of SQLite's `maintenance.ts`: minute
+ * rollups from raw rows (a late snapshot asks for a redo), hour rollups from minutes, raw
+ * rows never pruned before they are rolled up, a node's current row kept whatever its age.
+ * Raw rows stay rows (no blocks). Run it on one controller of a cluster at a time.
+ */
+export class PgMaintenance implements MaintenanceStore {
+  private minuteNextCache: number | null | undefined;
+
+  constructor(
+    private readonly db: PgDb,
+    private readonly telemetry: PgTelemetry,
+    private readonly rollups: PgRollups,
+    private readonly opts: PgMaintenanceOptions,
+  ) {}
+
+  async noteSnapshotTs(ts: number): Promise<void> {
+    if (this.minuteNextCache === undefined) this.minuteNextCache = await this.rollups.getNumber(KEYS.minuteNext);
+    const next = this.minuteNextCache;
+    if (next === null || ts >= next) return;
+    const b = bucketOf(ts, MINUTE_MS);
+    const redo = await this.rollups.getNumber(KEYS.minuteRedo);
+    if (redo === null || b < redo) await this.rollups.setNumber(KEYS.minuteRedo, b);
+  }
+
+  async watermarks(): Promise<{ minute: number | null; hour: number | null }> {
+    return { minute: await this.rollups.getNumber(KEYS.minuteNext), hour: await this.rollups.getNumber(KEYS.hourNext) };
+  }
+
+  /** Calls `fn` for every node, `nodesPerChunk` nodes per transaction. */
+  private async forEachNode(fn: (id: string) => Promise<void>): Promise<void> {
+    let after = "";
+    for (;;) {
+      const ids = (await this.db.query<{ id: string }>(`SELECT id FROM nodes WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2`, [after, this.opts.nodesPerChunk])).map((r) => r.id);
+      if (ids.length === 0) return;
+      await this.db.transaction(async () => {
+        for (const id of ids) await fn(id);
+      });
+      after = ids[ids.length - 1]!;
+    }
+  }
+
+  private async minRawTs(from = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+    const [r] = await this.db.query<{ ts: number | null }>("SELECT min(ts) AS ts FROM raw_snapshots WHERE ts >= $1", [from]);
+    return r?.ts ?? null;
+  }
+
+  private async rollMinutes(now: number): Promise<number> {
+    let next = await this.rollups.getNumber(KEYS.minuteNext);
+    if (next === null) {
+      const first = await this.minRawTs();
+      if (first === null) return 0;
+      next = bucketOf(first, MINUTE_MS);
+    }
+    const redo = await this.rollups.getNumber(KEYS.minuteRedo);
+    const start = redo === null ? next : Math.min(redo, next);
+    const end = bucketOf(now - this.opts.graceMs, MINUTE_MS);
+    // Minutes without a stored row are skipped in one step.
+    const firstRow = await this.minRawTs(start);
+    const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
+    const target = Math.min(end, from + 10 * MINUTE_MS);
+    if (start >= target) return 0;
+    let buckets = 0;
+    await this.forEachNode(async (id) => {
+      for (const [bucket, data] of foldSnapshots(await this.telemetry.range(id, from, target), MINUTE_MS)) {
+        await this.rollups.put("minute", id, bucket, data);
+        buckets++;
+      }
+    });
+    const newNext = Math.max(next, target);
+    await this.db.transaction(async () => {
+      await this.rollups.setNumber(KEYS.minuteNext, newNext);
+      if (redo !== null && (await this.rollups.getNumber(KEYS.minuteRedo)) === redo) await this.rollups.setNumber(KEYS.minuteRedo, null);
+      const hourNext = await this.rollups.getNumber(KEYS.hourNext);
+      if (hourNext !== null && start < hourNext) {
+        const hr = await this.rollups.getNumber(KEYS.hourRedo);
+        const b = bucketOf(start, HOUR_MS);
+        if (hr === null || b < hr) await this.rollups.setNumber(KEYS.hourRedo, b);
+      }
+    });
+    this.minuteNextCache = newNext;
+    return buckets + (target < end ? await this.rollMinutes(now) : 0);
+  }
+
+  private async rollHours(): Promise<number> {
+    const minuteNext = await this.rollups.getNumber(KEYS.minuteNext);
+    if (minuteNext === null) return 0;
+    const target = bucketOf(minuteNext, HOUR_MS);
+    const next = await this.rollups.getNumber(KEYS.hourNext);
+    const redo = await this.rollups.getNumber(KEYS.hourRedo);
+    const first = await this.minRawTs();
+    const base = next ?? (first === null ? target : bucketOf(first, HOUR_MS));
+    const start = redo === null ? base : Math.min(redo, base);
+    if (start >= target) {
+      if (next === null) await this.rollups.setNumber(KEYS.hourNext, target);
+      return 0;
+    }
+    let buckets = 0;
+    await this.forEachNode(async (id) => {
+      for (const [bucket, data] of foldRollups(await this.rollups.range("minute", id, start, target), HOUR_MS)) {
+        await this.rollups.put("hour", id, bucket, data);
+        buckets++;
+      }
+    });
+    await this.db.transaction(async () => {
+      await this.rollups.setNumber(KEYS.hourNext, Math.max(base, target));
+      if (redo !== null && (await this.rollups.getNumber(KEYS.hourRedo)) === redo) await this.rollups.setNumber(KEYS.hourRedo, null);
+    });
+    return buckets;
+  }
+
+  private async pruneLoop(del: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await del();
+      total += n;
+      if (n < this.opts.rowsPerChunk) return total;
+    }
+  }
+
+  async run(now: number): Promise<MaintenanceReport> {
+    const minuteBuckets = await this.rollMinutes(now);
+    const hourBuckets = await this.rollHours();
+    const { retention, rowsPerChunk } = this.opts;
+    // Never prune raw rows that are not rolled up yet; the latest row of every node stays (its current state).
+    const rolled = (await this.rollups.getNumber(KEYS.minuteNext)) ?? 0;
+    const rawCutoff = Math.min(now - retention.rawMs, rolled);
+    const prunedRaw = await this.pruneLoop(() =>
+      this.db.run(
+        `DELETE FROM raw_snapshots WHERE id IN (SELECT id FROM raw_snapshots WHERE ts < $1
+          AND NOT EXISTS (SELECT 1 FROM node_state WHERE node_state.raw_id = raw_snapshots.id) LIMIT $2)`,
+        [rawCutoff, rowsPerChunk],
+      ),
+    );
+    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", now - retention.minuteMs, rowsPerChunk));
+    const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
+    return { minuteBuckets, hourBuckets, prunedRaw, prunedBlocks: 0, packedRows: 0, prunedMinute, prunedHour };
+  }
+}

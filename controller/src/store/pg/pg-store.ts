@@ -1,0 +1,124 @@
+import { DEFAULT_RETENTION, type Clock, type RetentionConfig } from "../types";
+import { StoreError } from "../store";
+import { CORE_TABLES, type StoreApi } from "../store-api";
+import { queryHistory, type HistoryQuery, type HistoryResult } from "../history";
+import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } from "../series";
+import type { SqlDb } from "../sql/sql-db";
+import { PgDb } from "./pg-db";
+import { PgNodes } from "./pg-nodes";
+import { PgTelemetry } from "./pg-telemetry";
+import { PgKeyframes } from "./pg-keyframes";
+import { PgRollups } from "./pg-rollups";
+import { PgMaintenance } from "./pg-maintenance";
+
+export interface PgStoreOptions {
+  /** `postgres://user@host:port/database` */
+  url: string;
+  clock: Clock;
+  retention?: Partial<RetentionConfig>;
+  /** A minute is rolled up this long after it ended (default 2 min). */
+  rollupGraceMs?: number;
+  /** Connections in the pool (default 8). */
+  poolSize?: number;
+}
+
+/**
+ * The store on PostgreSQL, for fleets that outgrow one machine: the same repositories as
+ * the SQLite store (`StoreApi`), the schema derived from SQLite's and migrated at open.
+ * Several controllers may share one database.
+ */
+export class PgStore implements StoreApi {
+  readonly dialect = "postgres";
+  readonly retention: RetentionConfig;
+  readonly nodes: PgNodes;
+  readonly telemetry: PgTelemetry;
+  readonly keyframes: PgKeyframes;
+  readonly maintenance: PgMaintenance;
+  readonly sql: SqlDb;
+  private readonly rollups: PgRollups;
+
+  private constructor(
+    private readonly db: PgDb,
+    readonly clock: Clock,
+    opts: PgStoreOptions,
+  ) {
+    this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
+    this.sql = db;
+    this.nodes = new PgNodes(db);
+    this.telemetry = new PgTelemetry(db);
+    this.keyframes = new PgKeyframes(db);
+    this.rollups = new PgRollups(db);
+    this.maintenance = new PgMaintenance(db, this.telemetry, this.rollups, {
+      retention: this.retention,
+      graceMs: opts.rollupGraceMs ?? 120_000,
+      nodesPerChunk: 200,
+      rowsPerChunk: 5000,
+    });
+  }
+
+  /** Connects, migrates (creating the tables on an empty database) and returns the store. */
+  static async open(opts: PgStoreOptions): Promise<PgStore> {
+    try {
+      return new PgStore(await PgDb.open(opts.url, opts.poolSize ?? 8), opts.clock, opts);
+    } catch (err) {
+      throw new StoreError(`cannot open the store at ${redactUrl(opts.url)}: ${(err as Error).message}`, err);
+    }
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn, (ok) => this.telemetry.settle(ok));
+  }
+
+  async history(q: HistoryQuery): Promise<HistoryResult> {
+    return queryHistory(q, await this.reader());
+  }
+
+  async series(q: SeriesQuery): Promise<SeriesResult> {
+    return querySeries(q, await this.reader());
+  }
+
+  private async reader(): Promise<SeriesReader> {
+    return {
+      raw: (node, from, to) => this.telemetry.range(node, from, to),
+      newest: (node, from, to, limit) => this.telemetry.newest(node, from, to, limit),
+      rollups: (level, node, from, to, prefix) => this.rollups.rangeSeries(level, node, from, to, prefix),
+      watermarks: await this.maintenance.watermarks(),
+    };
+  }
+
+  async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
+    try {
+      await this.db.run("INSERT INTO store_meta (key, value) VALUES ('health.probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(this.clock.now())]);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  /** The database's size on disk (every table and index of it). */
+  async sizeBytes(): Promise<number> {
+    const [r] = await this.db.query<{ n: number }>("SELECT pg_database_size(current_database())::bigint AS n");
+    return r?.n ?? 0;
+  }
+
+  async rowCounts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const t of CORE_TABLES) out[t] = (await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n;
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** The URL without its password (for messages and logs). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}

@@ -1,0 +1,147 @@
+import { existsSync, statSync } from "node:fs";
+import { constants, deflateRawSync } from "node:zlib";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { tempDir } from "@meshfleet/testkit";
+import { createApi, decodeAgg, encodeAgg, FakeClock, HOUR_MS, MINUTE_MS, openStore, Registry, silentLogger, writeBatch, type AggMap } from "@meshfleet/controller";
+import { buildSnapshot } from "@meshfleet/controller/testing";
+import { timeRuns } from "./timing";
+
+/**
+ * `/api/history` for one metric of one node over 30 days, against a database of --nodes
+ * nodes x --days days of hour rollups (and the queried node's minute rollups for the same
+ * days; every node's would be 43,200 rows a node, too many to generate in a bench). The
+ * rollup rows are real ones: one bench-profile node (20 stations, 10 mesh paths, 20 routes,
+ * 10 counters) is ingested for an hour and rolled up by the store's maintenance; its minute
+ * and hour rows are then copied under every node and bucket by plain INSERTs (fast), with
+ * the rollup watermarks set to the end, as maintenance leaves them.
+ *
+ * Prints the answer time through the in-process API (median and worst of --runs, first
+ * query after opening the store separately), for step 1h (hour rollups, 720 buckets) and
+ * step 5m (minute rollups, 8,640 buckets). Ceiling (same run): the bare SELECT of the same
+ * rollup rows (no inflate, no JSON) on the same database. Also prints what writing a row
+ * costs: the store's encoding (one deflated segment per metric) against deflating the whole
+ * row's JSON in one call (the format before).
+ *
+ * `--db FILE` keeps the generated database in FILE and reuses it when it exists (generating
+ * 1,000 nodes takes minutes), e.g. to compare two versions of the code on the same rows.
+ *
+ *   npm run bench -- history [--nodes 1000] [--days 30] [--runs 20] [--db FILE]
+ */
+const T0 = Date.UTC(2026, 0, 1);
+
+/** The sample node's rollup rows, as the store wrote them. */
+function rowsOf(file: string): { minute: Buffer[]; hour: Buffer } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const minute = (db.prepare("SELECT data FROM rollups_minute WHERE node_id = 'sample' ORDER BY bucket").all() as { data: Buffer }[]).map((r) => r.data);
+    const hour = (db.prepare("SELECT data FROM rollups_hour WHERE node_id = 'sample'").get() as { data: Buffer } | undefined)?.data;
+    if (!hour || minute.length === 0) throw new Error("the sample hour was not rolled up");
+    return { minute, hour };
+  } finally {
+    db.close();
+  }
+}
+
+/** The fleet's database: hour rollups of every node, minute rollups of the queried one. */
+function generate(file: string, o: { nodes: number; hours: number; target: string; end: number }, rows: { minute: Buffer[]; hour: Buffer }): void {
+  const { nodes, hours, target, end } = o;
+  openStore({ file, clock: new FakeClock(T0) }).close();
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const putHour = db.prepare("INSERT INTO rollups_hour (node_id, bucket, data) VALUES (?, ?, ?)");
+  const putMinute = db.prepare("INSERT INTO rollups_minute (node_id, bucket, data) VALUES (?, ?, ?)");
+  db.transaction(() => {
+    for (let n = 0; n < nodes; n++) {
+      const node = `node-${String(n).padStart(4, "0")}`;
+      for (let h = 0; h < hours; h++) putHour.run(node, T0 + h * HOUR_MS, rows.hour);
+    }
+    for (let m = 0; m < hours * 60; m++) putMinute.run(target, T0 + m * MINUTE_MS, rows.minute[m % rows.minute.length]!);
+    const meta = db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)");
+    meta.run("rollup.minute.next", String(end));
+    meta.run("rollup.hour.next", String(end));
+  })();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+}
+
+/** What writing one rollup row costs: the store's format against the whole JSON deflated in one call. */
+function encodeCost(agg: AggMap): void {
+  const whole = () => deflateRawSync(`${JSON.stringify(agg)}\n`, { finishFlush: constants.Z_FULL_FLUSH });
+  const times100 = (encode: () => Buffer) => () => {
+    for (let i = 0; i < 100; i++) encode();
+    return 100;
+  };
+  timeRuns(`encode an hour row of ${Object.keys(agg).length} series x 100, segment per metric (${encodeAgg(agg).length} B)`, 10, times100(() => encodeAgg(agg)), { unit: "rows" });
+  timeRuns(`encode an hour row x 100, whole JSON in one deflate (${whole().length} B)`, 10, times100(whole), { unit: "rows" });
+}
+
+export default async function history(argv: string[]): Promise<void> {
+  const { values: f } = parseArgs({ args: argv, options: { nodes: { type: "string", default: "1000" }, days: { type: "string", default: "30" }, runs: { type: "string", default: "20" }, db: { type: "string" } } });
+  const nodes = Number(f.nodes);
+  const hours = Number(f.days) * 24;
+  const runs = Number(f.runs);
+  const dir = tempDir("mf-bench-history-");
+  try {
+    // 1. real rollup rows of one bench-profile node
+    const sampleFile = `${dir.path}/sample.sqlite`;
+    const sampleClock = new FakeClock(T0);
+    const sample = openStore({ file: sampleFile, clock: sampleClock });
+    for (let c = 0; c <= 372; c++) {
+      const ts = T0 + c * 10_000;
+      sampleClock.set(ts);
+      await writeBatch(sample, [{ kind: "snapshot", msg: buildSnapshot({ node: "sample", seq: c + 1, ts, signal: (i) => -50 - i - ((c * 7 + i) % 5) }) }], ts);
+    }
+    await sample.maintenance.run(T0 + 2 * HOUR_MS);
+    const mac = (await sample.telemetry.latest("sample"))?.raw?.data.st[0]?.[1] ?? "";
+    sample.close();
+    const rows = rowsOf(sampleFile);
+    encodeCost(decodeAgg(rows.hour));
+
+    // 2. the fleet's database: hour rollups of every node, minute rollups of the queried one
+    const file = f.db ?? `${dir.path}/fleet.sqlite`;
+    const end = T0 + hours * HOUR_MS;
+    const target = `node-${String(Math.floor(nodes / 2)).padStart(4, "0")}`;
+    const t0 = performance.now();
+    const reused = existsSync(file);
+    if (!reused) generate(file, { nodes, hours, target, end }, rows);
+    const built = reused ? `reused ${file}` : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    const size = statSync(file).size;
+    console.log(`history: ${nodes} nodes x ${f.days} days of hour rollups (${nodes * hours} rows) + ${target}'s minute rollups (${hours * 60} rows); database ${(size / 1e6).toFixed(0)} MB, ${built}; hour row ${rows.hour.length} B, minute row ${rows.minute[0]!.length} B (deflated)`);
+
+    // 3. the API on it
+    const clock = new FakeClock(end);
+    const store = openStore({ file, clock });
+    const app = createApi({ store, clock, log: silentLogger, registry: new Registry(), openAlertCounts: () => new Map() });
+    const ask = async (step: string): Promise<number> => {
+      const r = await app.request(`/api/history?node=${target}&metric=signal&key=${mac}&from=${T0}&to=${end}&step=${step}`);
+      if (r.status !== 200) throw new Error(`history answered ${r.status}: ${await r.text()}`);
+      return ((await r.json()) as { points: unknown[] }).points.length;
+    };
+    for (const step of ["1h", "5m"]) {
+      const c0 = performance.now();
+      const points = await ask(step);
+      console.log(`  step ${step}: first query after opening ${(performance.now() - c0).toFixed(1)} ms (${points} points)`);
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = performance.now();
+        await ask(step);
+        ms.push(performance.now() - s);
+      }
+      ms.sort((a, b) => a - b);
+      console.log(`  step ${step}: median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, worst ${ms.at(-1)!.toFixed(1)} ms over ${runs} runs; target < 100 ms: ${ms.at(-1)! < 100 ? "met" : "NOT met"}`);
+    }
+    store.close();
+
+    // 4. ceiling: the same rows, read bare
+    const bare = new Database(file, { readonly: true });
+    const hourRows = bare.prepare("SELECT data FROM rollups_hour WHERE node_id = ? AND bucket >= ? AND bucket < ?");
+    const minuteRows = bare.prepare("SELECT data FROM rollups_minute WHERE node_id = ? AND bucket >= ? AND bucket < ?");
+    timeRuns("  ceiling, bare SELECT of the hour rows", runs, () => hourRows.all(target, T0, end).length, { unit: "rows" });
+    timeRuns("  ceiling, bare SELECT of the minute rows", runs, () => minuteRows.all(target, T0, end).length, { unit: "rows" });
+    bare.close();
+  } finally {
+    dir.cleanup();
+  }
+}
