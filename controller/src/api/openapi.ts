@@ -165,7 +165,7 @@ export function openApiDocument(): Record<string, unknown> {
             q("metric", { type: "string", enum: HISTORY_METRIC_NAMES }, "metric; every key of it is a series", true),
             q("from", { type: "integer" }, "ms since the epoch (default: to - 1 h)"),
             q("to", { type: "integer" }, "ms since the epoch (default: now)"),
-            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h)"),
+            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h). A long range at a short step is answered at a coarser one (a 5m step over 30 days at 15m, from the quarter-hour rollups): the answer's `step` and `source` say which"),
             q("limit", { type: "integer", minimum: 1, maximum: SERIES_LIMITS.maxSamples }, `the most timestamps (default ${SERIES_LIMITS.defaultSamples}); raw keeps the newest`),
           ],
           responses: { 200: ok("series", seriesAnswer), 400: err("invalid parameters"), 404: err("unknown node") },
@@ -186,7 +186,7 @@ export function openApiDocument(): Record<string, unknown> {
             q("key", { type: "string" }, "station/path MAC, neighbour address, route prefix or counter key", true),
             q("from", { type: "integer" }, "ms since the epoch (default: to - 1 h)"),
             q("to", { type: "integer" }, "ms since the epoch (default: now)"),
-            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h)"),
+            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h). A long range at a short step is answered at a coarser one (a 5m step over 30 days at 15m, from the quarter-hour rollups): the answer's `step` and `source` say which"),
           ],
           responses: { 200: ok("series", historyAnswer), 400: err("invalid parameters") },
         },
@@ -194,7 +194,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/api/history/metrics": {
         get: {
           summary: "The metrics /api/history serves and what their key names",
-          responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), hour: z.number().int() }) })) },
+          responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), quarter: z.number().int(), hour: z.number().int() }) })) },
         },
       },
       "/api/names": {
