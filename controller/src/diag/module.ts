@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, errorCode, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind } from "@meshfleet/shared";
+import { diagArgs, errorCode, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../http/deps";
 import { query } from "../http/errors";
@@ -52,7 +52,7 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
         const asked = c.req.param("id");
         let raw: unknown = null;
         // Every refusal is audited (who, what, when, why) before it is answered.
-        const refuse = async (code: string, message: string): Promise<never> => {
+        const refuse = async (code: ErrorCode, message: string): Promise<never> => {
           await audit.refusal({ node: asked, raw: (raw as { args?: unknown } | null)?.args ?? raw, who, at: d.clock.now(), code, reason: message });
           throw new MeshfleetError(code, message);
         };
