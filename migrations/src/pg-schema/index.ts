@@ -20,6 +20,7 @@ export const {
   rawRecent,
   rawBlocks,
   rollupsMinute,
+  rollupsQuarter,
   rollupsHour,
   storeMeta,
   detectEvents,
