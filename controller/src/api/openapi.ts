@@ -84,7 +84,7 @@ export function openApiDocument(): Record<string, unknown> {
   const diagPaths = {
     "/api/diag/{id}": {
       post: {
-        summary: "Run one diagnostic from the fixed list on a node now (operator role; audited). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
+        summary: "Run one diagnostic from the fixed list on a node now (operator role; audited, refusals too). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
         parameters: [idParam],
         requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(diagBody, { io: "input", unrepresentable: "any" }) } } },
         responses: {
@@ -92,6 +92,7 @@ export function openApiDocument(): Record<string, unknown> {
           400: err("not on the diagnostics list, or a target that is neither an IP address nor a fleet node"),
           404: err("unknown node"),
           409: err("a diagnostic is already running on the node"),
+          503: err("diagnostics are not connected to the broker yet"),
         },
       },
     },
