@@ -33,5 +33,6 @@ export const {
   jobs,
   jobNodes,
   nodeWireless,
+  nodeWirelessHistory,
   wireKeyframes,
 } = pgTables;
