@@ -125,6 +125,20 @@ describe("referee (meshfleet's route events against the kernel's changes, by whe
     expect(referee([], [ev(2000, "route_metric_changed")], obs, o)).toMatchObject({ unmatched: [], missed: [] });
   });
 
+  it("gives a withdrawal and an addition the kernel's last change before their read, not an earlier one no read saw", () => {
+    // Lost at 2450, back at 2550 and lost again at 2650, all between two reads (no read saw
+    // the return); the read of 3100-3300 saw it lost; back at 4700; the cycle stamped 4000
+    // read nothing (a slow daemon), the read of 5100-5300 saw it back. With leadMs both
+    // events' windows reach back to the unseen pair: each must take the change its read saw
+    // (2650, 4700), else the return at 4700 looks unreported.
+    const cs = [ch(2450, VIA2, "lost"), ch(2550, "lost", VIA2), ch(2650, VIA2, "lost"), ch(4700, "lost", VIA2)];
+    const gap = obs.filter((x) => x.ts !== 4000);
+    const v = referee(cs, [ev(3000, "route_withdrawn"), ev(5000, "route_added")], gap, { ...o, leadMs: 1500 });
+    expect(v).toMatchObject({ unmatched: [], missed: [] });
+    // Unreported, the return the reads saw is missed.
+    expect(referee(cs, [ev(3000, "route_withdrawn")], gap, { ...o, leadMs: 1500 }).missed.map((c) => `${c.before} -> ${c.after} @${c.at}`)).toEqual([`lost -> ${VIA2} @4700`]);
+  });
+
   it("gives each kernel change to one withdrawal only", () => {
     const v = referee([ch(1000, VIA2, "lost")], [ev(1000, "route_withdrawn"), ev(2000, "route_withdrawn")], obs, o);
     expect(v.unmatched.map((e) => e.ts)).toEqual([2000]);

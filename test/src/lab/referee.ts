@@ -99,8 +99,9 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
         for (const x of all) matched.add(x);
         continue;
       }
-      // A withdrawal or an addition takes its own kernel change.
-      const c = cs.find((x) => !used.has(x) && near(w, x) && kindOf(x) === want);
+      // A withdrawal or an addition takes its own kernel change: the last one before its read
+      // ended (the state the read saw), else the first after it (the kernel following the daemon).
+      const c = reported(cs.filter((x) => !used.has(x) && near(w, x) && kindOf(x) === want), w);
       if (!c) unmatched.push(e);
       else {
         matched.add(c);
@@ -116,6 +117,11 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
     }
   }
   return { unmatched, missed, kernel, meshfleet };
+}
+
+/** Of the candidate changes (time order) an event's window overlaps, the one its read reported: the last before the read ended, else the first after. */
+function reported(candidates: readonly KernelChange[], w: Window): KernelChange | undefined {
+  return candidates.filter((x) => x.at <= w.end).at(-1) ?? candidates[0];
 }
 
 /**

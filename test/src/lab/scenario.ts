@@ -5,6 +5,7 @@ import { waitFor } from "@meshfleet/testkit";
 import type { Alert } from "@meshfleet/shared";
 import { LAB_DAEMONS, type LabDaemonName } from "./daemons";
 import { KernelReferee, isLost, type KernelChange } from "./kernel";
+import { timeline } from "./explain";
 import { listLabNamespaces, preClean } from "./netns";
 import { byNode, churnPeak, convergenceBounds, eventWindow, overlaps, referee, sampledChanges, type RouteEv } from "./referee";
 import { RoutingLab, STUB_PREFIX, labPrerequisites } from "./routing-lab";
@@ -196,6 +197,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       const learned = evs.filter((e) => lab!.learnable(e.node).includes(e.prefix));
       const v = referee(kernel!.changes.filter((c) => c.at >= t0), learned, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
       console.log(`[lab ${name}] kernel changes ${JSON.stringify(v.kernel)}; meshfleet route events ${JSON.stringify(v.meshfleet)}`);
+      for (const k of [...v.unmatched.map((e) => ({ ...e, at: e.ts })), ...v.missed]) console.log(`[lab ${name}] timeline of ${k.node} ${k.prefix} around ${k.at - t0}:\n${timeline(k, kernel!.changes, learned, stack!.observer.observations, t0).join("\n")}`);
       expect(v.unmatched.map((e) => `${e.code} ${e.node} ${e.prefix} @${e.ts - t0}`)).toEqual([]);
       expect(v.missed.map((c) => `${c.before} -> ${c.after} ${c.node} ${c.prefix} @${c.at - t0}`)).toEqual([]);
       // Every learner lost and regained the stub (at least in the single withdrawal), and meshfleet said so.

@@ -6,18 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
-
-const artifacts = join(import.meta.dirname, "..", "..", "artifacts");
-
-/** Screenshots at a laptop's and a phone's size, into test/artifacts/. */
-async function shoot(page: Page, name: string) {
-  for (const [w, h] of [[1400, 900], [390, 844]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(artifacts, `${name}-${w}x${h}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1400, height: 900 });
-}
+import { artifacts, shoot } from "./dashboard/page-checks";
 
 type Roam = { ts: number; from: string; to: string; fromIface: string; toIface: string; gapMs: number };
 type History = { mac: string; hostname: string | null; ip: string | null; firstSeen: number; lastSeen: number; roams: Roam[]; segments: { node: string; iface: string; band: string | null }[]; samples: unknown[] };

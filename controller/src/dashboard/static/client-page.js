@@ -49,7 +49,7 @@
     const r = await api(`/api/roaming?job=${encodeURIComponent(jobId)}`);
     if (!state || state.kind !== "list") return;
     el.innerHTML = `<p class="muted">job ${esc(r.job.template)} · the hour before it started (${esc(day(r.job.createdAt))}) and the hour after it finished (${esc(day(r.job.finishedAt))})</p>` +
-      `<table id="roam-compare-table">${statsHead}<tbody>${statsRow("before", r.before.fleet)}${statsRow("after", r.after.fleet)}</tbody></table>`;
+      `<div class="scroll"><table id="roam-compare-table">${statsHead}<tbody>${statsRow("before", r.before.fleet)}${statsRow("after", r.after.fleet)}</tbody></table></div>`;
   }
 
   async function loadList() {
