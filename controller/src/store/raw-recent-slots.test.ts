@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { tempDir } from "@meshfleet/testkit";
 import { buildSnapshot } from "../../testing";
 import { writeBatch } from "../ingest/writer";
@@ -16,7 +17,7 @@ describe("recent raw rows: one table per window slot", () => {
   const put = (node: string, seq: number, ts: number) =>
     writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node, boot: "boot-0001", seq, ts, profile: PROFILE, signal: (s) => -50 - s - (seq % 5) }) }], ts + 3);
   /** Rows per slot table, with ids. */
-  const slots = () => RAW_RECENT_SLOTS.map((t) => store.db.$client.prepare(`SELECT id FROM ${t} ORDER BY id`).pluck().all() as number[]);
+  const slots = () => RAW_RECENT_SLOTS.map((t) => store.db.all<{ id: number }>(sql.raw(`SELECT id FROM ${t} ORDER BY id`)).map((r) => r.id));
   const answers = () =>
     Promise.all(["n1", "n2"].map(async (node) => ({
       range: await store.telemetry.range(node, T0 - HOUR_MS, T0 + 2 * HOUR_MS),
@@ -91,7 +92,8 @@ describe("recent raw rows: one table per window slot", () => {
     // n1's second window is not in its slot: as every row of a database written before the slots.
     const before = await answers();
     const other = RAW_RECENT_SLOTS[slotOf(T0 + 30 * MINUTE_MS)]!;
-    store.db.$client.exec(`INSERT INTO raw_recent SELECT * FROM ${other}; DELETE FROM ${other}`);
+    store.db.run(sql.raw(`INSERT INTO raw_recent SELECT * FROM ${other}`));
+    store.db.run(sql.raw(`DELETE FROM ${other}`));
     store.close();
     store = openStore({ file: `${dir.path}/c.sqlite`, clock });
     expect(slots()[0]).toHaveLength(420);
