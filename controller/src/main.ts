@@ -27,7 +27,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const clock = systemClock;
   const store = await openAnyStore(o.db, {
     clock,
-    retention: { rawMs: o.rawRetention, minuteMs: o.minuteRetention, hourMs: o.hourRetention },
+    retention: { rawMs: o.rawRetention, minuteMs: o.minuteRetention, quarterMs: o.quarterRetention, hourMs: o.hourRetention },
     synchronous: o.synchronous,
   });
   const nc = await connectControllerNats({ servers: o.nats, nkeySeedFile: o.nkeySeed, tls: { caFile: o.tlsCa, certFile: o.tlsCert, keyFile: o.tlsKey } });

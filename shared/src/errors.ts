@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   jobRefused: "E_JOB_REFUSED",
   /** The broker's configuration was written but nats-server could not be told to reload it. */
   brokerReload: "E_BROKER_RELOAD",
+  /** A part the request needs is not there yet (the broker is not connected): try again later. */
+  unavailable: "E_UNAVAILABLE",
   internal: "E_INTERNAL",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -3,23 +3,25 @@ import { constants, deflateRawSync } from "node:zlib";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { tempDir } from "@meshfleet/testkit";
-import { createApi, decodeAgg, encodeAgg, FakeClock, HOUR_MS, MINUTE_MS, openStore, Registry, silentLogger, writeBatch, type AggMap } from "@meshfleet/controller";
+import { createApi, decodeAgg, encodeAgg, FakeClock, HOUR_MS, MINUTE_MS, openStore, QUARTER_MS, Registry, silentLogger, writeBatch, type AggMap } from "@meshfleet/controller";
 import { buildSnapshot } from "@meshfleet/controller/testing";
 import { timeRuns } from "./timing";
 
 /**
  * `/api/history` for one metric of one node over 30 days, against a database of --nodes
- * nodes x --days days of hour rollups (and the queried node's minute rollups for the same
- * days; every node's would be 43,200 rows a node, too many to generate in a bench). The
- * rollup rows are real ones: one bench-profile node (20 stations, 10 mesh paths, 20 routes,
- * 10 counters) is ingested for an hour and rolled up by the store's maintenance; its minute
- * and hour rows are then copied under every node and bucket by plain INSERTs (fast), with
- * the rollup watermarks set to the end, as maintenance leaves them.
+ * nodes x --days days of hour rollups (and the queried node's minute and quarter-hour
+ * rollups for the same days; every node's would be 46,080 rows a node, too many to generate
+ * in a bench). The rollup rows are real ones: one bench-profile node (20 stations, 10 mesh
+ * paths, 20 routes, 10 counters) is ingested for an hour and rolled up by the store's
+ * maintenance; its rows are then copied under every node and bucket by plain INSERTs
+ * (fast), with the rollup watermarks set to the end, as maintenance leaves them. Every node's
+ * rows lie side by side in the file (a live fleet's are interleaved by time).
  *
  * Prints the answer time through the in-process API (median and worst of --runs, first
  * query after opening the store separately), for step 1h (hour rollups, 720 buckets) and
- * step 5m (minute rollups, 8,640 buckets). Ceiling (same run): the bare SELECT of the same
- * rollup rows (no inflate, no JSON) on the same database. Also prints what writing a row
+ * step 5m over the whole range (which the store answers from the level and at the step it
+ * prints). Ceiling (same run): the bare SELECT of the same rollup rows (no inflate, no JSON)
+ * on the same database. Also prints what writing a row
  * costs: the store's encoding (one deflated segment per metric) against deflating the whole
  * row's JSON in one call (the format before).
  *
@@ -31,20 +33,21 @@ import { timeRuns } from "./timing";
 const T0 = Date.UTC(2026, 0, 1);
 
 /** The sample node's rollup rows, as the store wrote them. */
-function rowsOf(file: string): { minute: Buffer[]; hour: Buffer } {
+function rowsOf(file: string): { minute: Buffer[]; quarter: Buffer[]; hour: Buffer } {
   const db = new Database(file, { readonly: true });
   try {
     const minute = (db.prepare("SELECT data FROM rollups_minute WHERE node_id = 'sample' ORDER BY bucket").all() as { data: Buffer }[]).map((r) => r.data);
+    const quarter = (db.prepare("SELECT data FROM rollups_quarter WHERE node_id = 'sample' ORDER BY bucket").all() as { data: Buffer }[]).map((r) => r.data);
     const hour = (db.prepare("SELECT data FROM rollups_hour WHERE node_id = 'sample'").get() as { data: Buffer } | undefined)?.data;
-    if (!hour || minute.length === 0) throw new Error("the sample hour was not rolled up");
-    return { minute, hour };
+    if (!hour || minute.length === 0 || quarter.length === 0) throw new Error("the sample hour was not rolled up");
+    return { minute, quarter, hour };
   } finally {
     db.close();
   }
 }
 
 /** The fleet's database: hour rollups of every node, minute rollups of the queried one. */
-function generate(file: string, o: { nodes: number; hours: number; target: string; end: number }, rows: { minute: Buffer[]; hour: Buffer }): void {
+function generate(file: string, o: { nodes: number; hours: number; target: string; end: number }, rows: { minute: Buffer[]; quarter: Buffer[]; hour: Buffer }): void {
   const { nodes, hours, target, end } = o;
   openStore({ file, clock: new FakeClock(T0) }).close();
   const db = new Database(file);
@@ -64,6 +67,24 @@ function generate(file: string, o: { nodes: number; hours: number; target: strin
   })();
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
+  addQuarters(file, o, rows.quarter);
+}
+
+/** The queried node's quarter-hour rollups, when the database lacks them (one generated before they existed). */
+function addQuarters(file: string, o: { hours: number; target: string; end: number }, quarter: Buffer[]): void {
+  openStore({ file, clock: new FakeClock(T0) }).close(); // migrates
+  const db = new Database(file);
+  try {
+    if (db.prepare("SELECT 1 FROM rollups_quarter WHERE node_id = ?").get(o.target)) return;
+    const put = db.prepare("INSERT INTO rollups_quarter (node_id, bucket, data) VALUES (?, ?, ?)");
+    db.transaction(() => {
+      for (let q = 0; q < o.hours * 4; q++) put.run(o.target, T0 + q * QUARTER_MS, quarter[q % quarter.length]!);
+      db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)").run("rollup.quarter.next", String(o.end));
+    })();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
 }
 
 /** What writing one rollup row costs: the store's format against the whole JSON deflated in one call. */
@@ -106,23 +127,25 @@ export default async function history(argv: string[]): Promise<void> {
     const t0 = performance.now();
     const reused = existsSync(file);
     if (!reused) generate(file, { nodes, hours, target, end }, rows);
+    else addQuarters(file, { hours, target, end }, rows.quarter);
     const built = reused ? `reused ${file}` : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
     const size = statSync(file).size;
-    console.log(`history: ${nodes} nodes x ${f.days} days of hour rollups (${nodes * hours} rows) + ${target}'s minute rollups (${hours * 60} rows); database ${(size / 1e6).toFixed(0)} MB, ${built}; hour row ${rows.hour.length} B, minute row ${rows.minute[0]!.length} B (deflated)`);
+    console.log(`history: ${nodes} nodes x ${f.days} days of hour rollups (${nodes * hours} rows) + ${target}'s minute and quarter-hour rollups (${hours * 60} + ${hours * 4} rows); database ${(size / 1e6).toFixed(0)} MB, ${built}; hour row ${rows.hour.length} B, quarter row ${rows.quarter[0]!.length} B, minute row ${rows.minute[0]!.length} B (deflated)`);
 
     // 3. the API on it
     const clock = new FakeClock(end);
     const store = openStore({ file, clock });
     const app = createApi({ store, clock, log: silentLogger, registry: new Registry(), openAlertCounts: () => new Map() });
-    const ask = async (step: string): Promise<number> => {
+    const ask = async (step: string): Promise<string> => {
       const r = await app.request(`/api/history?node=${target}&metric=signal&key=${mac}&from=${T0}&to=${end}&step=${step}`);
       if (r.status !== 200) throw new Error(`history answered ${r.status}: ${await r.text()}`);
-      return ((await r.json()) as { points: unknown[] }).points.length;
+      const a = (await r.json()) as { points: unknown[]; step: number; source: string };
+      return `${a.points.length} points at ${a.step / MINUTE_MS} min from ${a.source}`;
     };
     for (const step of ["1h", "5m"]) {
       const c0 = performance.now();
-      const points = await ask(step);
-      console.log(`  step ${step}: first query after opening ${(performance.now() - c0).toFixed(1)} ms (${points} points)`);
+      const answer = await ask(step);
+      console.log(`  step ${step}: first query after opening ${(performance.now() - c0).toFixed(1)} ms (${answer})`);
       const ms: number[] = [];
       for (let i = 0; i < runs; i++) {
         const s = performance.now();
@@ -137,8 +160,10 @@ export default async function history(argv: string[]): Promise<void> {
     // 4. ceiling: the same rows, read bare
     const bare = new Database(file, { readonly: true });
     const hourRows = bare.prepare("SELECT data FROM rollups_hour WHERE node_id = ? AND bucket >= ? AND bucket < ?");
+    const quarterRows = bare.prepare("SELECT data FROM rollups_quarter WHERE node_id = ? AND bucket >= ? AND bucket < ?");
     const minuteRows = bare.prepare("SELECT data FROM rollups_minute WHERE node_id = ? AND bucket >= ? AND bucket < ?");
     timeRuns("  ceiling, bare SELECT of the hour rows", runs, () => hourRows.all(target, T0, end).length, { unit: "rows" });
+    timeRuns("  ceiling, bare SELECT of the quarter-hour rows", runs, () => quarterRows.all(target, T0, end).length, { unit: "rows" });
     timeRuns("  ceiling, bare SELECT of the minute rows", runs, () => minuteRows.all(target, T0, end).length, { unit: "rows" });
     bare.close();
   } finally {

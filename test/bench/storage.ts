@@ -41,7 +41,7 @@ function layout(file: string): { groups: Map<string, number>; payload: Map<strin
   const db = new Database(file, { readonly: true });
   try {
     const group = (name: string) => {
-      for (const g of ["raw_recent", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour", "node_state", "nodes"]) if (name === g || name.startsWith(`${g}_`) || name.startsWith(`sqlite_autoindex_${g}_`)) return g;
+      for (const g of ["raw_recent", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_quarter", "rollups_hour", "node_state", "nodes"]) if (name === g || name.startsWith(`${g}_`) || name.startsWith(`sqlite_autoindex_${g}_`)) return g;
       return "other";
     };
     const groups = new Map<string, number>();
@@ -49,7 +49,7 @@ function layout(file: string): { groups: Map<string, number>; payload: Map<strin
       groups.set(group(r.name), (groups.get(group(r.name)) ?? 0) + r.bytes);
     }
     const payload = new Map<string, number>();
-    for (const t of ["raw_recent", "raw_blocks", "rollups_minute", "rollups_hour"]) {
+    for (const t of ["raw_recent", "raw_blocks", "rollups_minute", "rollups_quarter", "rollups_hour"]) {
       payload.set(t, (db.prepare(`SELECT coalesce(sum(length(data)), 0) AS n FROM ${t}`).get() as { n: number }).n);
     }
     const free = (db.pragma("freelist_count", { simple: true }) as number) * (db.pragma("page_size", { simple: true }) as number);
@@ -180,7 +180,7 @@ export default async function storageBench(argv: string[]): Promise<void> {
     const { n, samples } = r;
     const g = (k: string) => r.groups.get(k) ?? 0;
     const raw = g("raw_recent") + g("raw_snapshots") + g("raw_blocks");
-    const rollups = g("rollups_minute") + g("rollups_hour");
+    const rollups = g("rollups_minute") + g("rollups_quarter") + g("rollups_hour");
     const live = [...r.groups.values()].reduce((a, b) => a + b, 0);
     const per = (b: number) => `${(b / n).toFixed(0)} B/snapshot, ${(b / samples).toFixed(2)} B/sample`;
     console.log(`storage: ${nodes} nodes x ${cycles} snapshots (${f.minutes} min at 10 s), ${(samples / n).toFixed(0)} numeric samples per snapshot; rows ${JSON.stringify(r.counts)}`);

@@ -84,7 +84,7 @@ export function openApiDocument(): Record<string, unknown> {
   const diagPaths = {
     "/api/diag/{id}": {
       post: {
-        summary: "Run one diagnostic from the fixed list on a node now (operator role; audited). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
+        summary: "Run one diagnostic from the fixed list on a node now (operator role; audited, refusals too). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
         parameters: [idParam],
         requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(diagBody, { io: "input", unrepresentable: "any" }) } } },
         responses: {
@@ -92,6 +92,7 @@ export function openApiDocument(): Record<string, unknown> {
           400: err("not on the diagnostics list, or a target that is neither an IP address nor a fleet node"),
           404: err("unknown node"),
           409: err("a diagnostic is already running on the node"),
+          503: err("diagnostics are not connected to the broker yet"),
         },
       },
     },
@@ -164,7 +165,7 @@ export function openApiDocument(): Record<string, unknown> {
             q("metric", { type: "string", enum: HISTORY_METRIC_NAMES }, "metric; every key of it is a series", true),
             q("from", { type: "integer" }, "ms since the epoch (default: to - 1 h)"),
             q("to", { type: "integer" }, "ms since the epoch (default: now)"),
-            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h)"),
+            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h). A long range at a short step is answered at a coarser one (a 5m step over 30 days at 15m, from the quarter-hour rollups): the answer's `step` and `source` say which"),
             q("limit", { type: "integer", minimum: 1, maximum: SERIES_LIMITS.maxSamples }, `the most timestamps (default ${SERIES_LIMITS.defaultSamples}); raw keeps the newest`),
           ],
           responses: { 200: ok("series", seriesAnswer), 400: err("invalid parameters"), 404: err("unknown node") },
@@ -185,7 +186,7 @@ export function openApiDocument(): Record<string, unknown> {
             q("key", { type: "string" }, "station/path MAC, neighbour address, route prefix or counter key", true),
             q("from", { type: "integer" }, "ms since the epoch (default: to - 1 h)"),
             q("to", { type: "integer" }, "ms since the epoch (default: now)"),
-            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h)"),
+            q("step", { type: "string" }, "bucket: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h). A long range at a short step is answered at a coarser one (a 5m step over 30 days at 15m, from the quarter-hour rollups): the answer's `step` and `source` say which"),
           ],
           responses: { 200: ok("series", historyAnswer), 400: err("invalid parameters") },
         },
@@ -193,7 +194,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/api/history/metrics": {
         get: {
           summary: "The metrics /api/history serves and what their key names",
-          responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), hour: z.number().int() }) })) },
+          responses: { 200: ok("metrics", z.object({ metrics: z.record(z.string(), z.string()), rollupStepMs: z.object({ minute: z.number().int(), quarter: z.number().int(), hour: z.number().int() }) })) },
         },
       },
       "/api/names": {

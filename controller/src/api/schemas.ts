@@ -45,7 +45,7 @@ export const seriesAnswer = z.object({
   to: z.number().int(),
   step: z.number().int(),
   limit: z.number().int(),
-  source: z.enum(["raw", "minute", "hour"]),
+  source: z.enum(["raw", "minute", "quarter", "hour"]),
   ts: z.array(z.number().int()).describe("sample or bucket times (ms), ascending"),
   series: z.array(
     z.object({
@@ -188,7 +188,7 @@ export const historyAnswer = z.object({
   from: z.number().int(),
   to: z.number().int(),
   step: z.number().int(),
-  source: z.enum(["raw", "minute", "hour"]),
+  source: z.enum(["raw", "minute", "quarter", "hour"]),
   points: z.array(z.object({ ts: z.number().int(), min: z.number(), avg: z.number(), max: z.number(), count: z.number().int() })),
 });
 

@@ -36,7 +36,7 @@ export function seriesRoutes(d: ApiDeps): Hono {
       metric: r.metric,
       from,
       to,
-      step,
+      step: r.step,
       limit,
       source: r.source,
       ts: r.ts,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { HISTORY_METRICS, MAC_KEYED_METRICS, MINUTE_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
+import { HISTORY_METRICS, HOUR_MS, MAC_KEYED_METRICS, MINUTE_MS, QUARTER_MS, type HistoryMetric, type PackedSnapshot } from "../store/index";
 import type { ApiDeps } from "../http/deps";
 import { query } from "../http/errors";
 import { historyQuery, topologyQuery } from "./schemas";
@@ -26,7 +26,7 @@ export function viewsRoutes(d: ApiDeps): Hono {
     return c.json(await d.store.history({ node: q.node, metric: q.metric as HistoryMetric, key: MAC_KEYED_METRICS.has(q.metric) ? q.key.toLowerCase() : q.key, from, to, step }));
   });
 
-  app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, hour: 60 * MINUTE_MS } }));
+  app.get("/history/metrics", (c) => c.json({ metrics: HISTORY_METRICS, rollupStepMs: { minute: MINUTE_MS, quarter: QUARTER_MS, hour: HOUR_MS } }));
 
   // What the fleet can name: every MAC and link-local address a node announced, by node id.
   app.get("/names", async (c) =>

@@ -28,6 +28,7 @@ describe("serve options", () => {
       listen: { host: "127.0.0.1", port: 0 },
       rawRetention: 6 * 3_600_000,
       minuteRetention: 30 * 86_400_000,
+      quarterRetention: 90 * 86_400_000,
       hourRetention: 365 * 86_400_000,
       streamMaxAge: 86_400_000,
       streamMaxBytes: 1024 ** 3,

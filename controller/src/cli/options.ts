@@ -38,6 +38,7 @@ export const serveOptions = z.object({
   listen: z.string().transform(parseListen),
   rawRetention: z.string().transform((s) => parseDuration(s, "--raw-retention")),
   minuteRetention: z.string().transform((s) => parseDuration(s, "--minute-retention")),
+  quarterRetention: z.string().transform((s) => parseDuration(s, "--quarter-retention")),
   hourRetention: z.string().transform((s) => parseDuration(s, "--hour-retention")),
   streamMaxAge: z.string().transform((s) => parseDuration(s, "--stream-max-age")),
   streamMaxBytes: z.coerce.number().int().positive(),

@@ -26,6 +26,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--listen <host:port>", "API listen address", "127.0.0.1:8080")
     .option("--raw-retention <duration>", "keep raw samples this long", "48h")
     .option("--minute-retention <duration>", "keep per-minute rollups this long", "30d")
+    .option("--quarter-retention <duration>", "keep per-quarter-hour rollups this long", "90d")
     .option("--hour-retention <duration>", "keep per-hour rollups this long", "365d")
     .option("--stream-max-age <duration>", "telemetry stream age limit (when the controller creates it)", "24h")
     .option("--stream-max-bytes <bytes>", "telemetry stream size limit (when the controller creates it)", String(1024 ** 3))

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { SqlDb } from "../store/index";
 
 /** One diagnostic request as audited. */
@@ -46,6 +47,16 @@ export class DiagAuditRepository {
 
   async finish(id: string, f: { finishedAt: number; result: string; exitCode: number | null; argv: string[] | null; error: string | null }): Promise<void> {
     await this.db.run("UPDATE diag_audit SET finished_at = $1, result = $2, exit_code = $3, argv = $4, error = $5 WHERE id = $6", [f.finishedAt, f.result, f.exitCode, f.argv ? JSON.stringify(f.argv) : null, f.error, id]);
+  }
+
+  /**
+   * Records a request refused before it reached the node (not on the list, unknown node,
+   * busy, broker not connected): who, what (the arguments as asked), when, and why.
+   */
+  async refusal(r: { node: string; raw: unknown; who: string; at: number; code: string; reason: string }): Promise<void> {
+    const kind = typeof r.raw === "object" && r.raw !== null && typeof (r.raw as { kind?: unknown }).kind === "string" ? (r.raw as { kind: string }).kind.slice(0, 32) : "?";
+    const args = (JSON.stringify(r.raw ?? null) ?? "null").slice(0, 2000);
+    await this.insert({ id: randomUUID().replaceAll("-", ""), node: r.node.slice(0, 64), kind, args, who: r.who, requestedAt: r.at, finishedAt: r.at, result: "refused", error: `${r.code}: ${r.reason}`.slice(0, 2000) });
   }
 
   /** The newest `limit` requests (of one node), newest first. */

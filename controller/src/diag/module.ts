@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind } from "@meshfleet/shared";
+import { diagArgs, errorCode, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../http/deps";
-import { notFound, params, query } from "../http/errors";
+import { query } from "../http/errors";
+import { DiagAuditRepository } from "./audit-repo";
 import { DiagService } from "./service";
 
 export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().min(1000).max(60_000).optional() }).strict();
@@ -43,32 +44,46 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
     routes(d: ApiDeps) {
       deps = d;
       const app = new Hono();
+      const audit = new DiagAuditRepository(d.store.sql);
       app.post("/diag/:id", async (c) => {
-        const { id } = params(c, z.object({ id: nodeId }));
-        if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
-        let raw: unknown;
-        try {
-          raw = await c.req.json();
-        } catch {
-          throw new MeshfleetError(ERROR_CODES.validation, "the body is not JSON");
-        }
         // The audit names the API token (its name, and its id since names may repeat).
         const asker = c.get("who" as never) as { name?: string; token?: string } | undefined;
         const who = asker?.token ? `${asker.token} (${asker.name?.replace(/^token:/, "") ?? "?"})` : (asker?.name ?? "local");
-        const refuse = async (message: string): Promise<never> => {
-          await service?.refused(id, (raw as { args?: unknown } | null)?.args ?? raw, who, message);
-          throw new MeshfleetError(ERROR_CODES.validation, message);
+        const asked = c.req.param("id");
+        let raw: unknown = null;
+        // Every refusal is audited (who, what, when, why) before it is answered.
+        const refuse = async (code: ErrorCode, message: string): Promise<never> => {
+          await audit.refusal({ node: asked, raw: (raw as { args?: unknown } | null)?.args ?? raw, who, at: d.clock.now(), code, reason: message });
+          throw new MeshfleetError(code, message);
         };
+        try {
+          raw = await c.req.json();
+        } catch {
+          raw = "(not JSON)";
+          return refuse(ERROR_CODES.validation, "the body is not JSON");
+        }
+        const idOk = nodeId.safeParse(asked);
+        if (!idOk.success) return refuse(ERROR_CODES.validation, `invalid path parameters: id: ${idOk.error.issues[0]?.message ?? "not a node id"}`);
+        const id = idOk.data;
+        if (!(await d.store.nodes.get(id))) return refuse(ERROR_CODES.notFound, `node ${id} not found`);
         const parsed = diagBody.safeParse(raw);
-        if (!parsed.success) return refuse(`not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-        if (parsed.data.args.kind === "iperf3-server") return refuse("iperf3-server is started on the target of an iperf3 test between two nodes, not asked for alone");
+        if (!parsed.success) return refuse(ERROR_CODES.validation, `not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        if (parsed.data.args.kind === "iperf3-server") return refuse(ERROR_CODES.validation, "iperf3-server is started on the target of an iperf3 test between two nodes, not asked for alone");
         const target = "target" in parsed.data.args ? parsed.data.args.target : null;
-        if (target !== null && !isIpLiteral(target) && !(await d.store.nodes.get(target))) return refuse(`target ${target} is neither an IP address nor a fleet node`);
-        if (!service) throw new MeshfleetError(ERROR_CODES.storage, "diagnostics are not connected to the broker yet");
+        if (target !== null && !isIpLiteral(target) && !(await d.store.nodes.get(target))) return refuse(ERROR_CODES.validation, `target ${target} is neither an IP address nor a fleet node`);
         const svc = service;
-        if (svc.busy(id)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);
-        if (parsed.data.args.kind === "iperf3" && target !== null && svc.busy(target)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${target}, the iperf3 test's server side`);
-        if (!(c.req.header("accept") ?? "").includes("text/event-stream")) return c.json(await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs));
+        if (!svc || svc.disconnected()) return refuse(ERROR_CODES.unavailable, "diagnostics are not connected to the broker");
+        if (svc.busy(id)) return refuse(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);
+        if (parsed.data.args.kind === "iperf3" && target !== null && svc.busy(target)) return refuse(ERROR_CODES.conflict, `a diagnostic is already running on ${target}, the iperf3 test's server side`);
+        if (!(c.req.header("accept") ?? "").includes("text/event-stream")) {
+          try {
+            return c.json(await svc.run(id, parsed.data.args, who, parsed.data.deadlineMs));
+          } catch (e) {
+            // Another request took the node (or the iperf3 target) since the check above.
+            if (errorCode(e) === ERROR_CODES.conflict) return refuse(ERROR_CODES.conflict, (e as Error).message);
+            throw e;
+          }
+        }
         return streamSSE(c, async (stream) => {
           // Events are written in the order the node's answers arrive.
           let chain = Promise.resolve();
@@ -86,7 +101,7 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
       app.get("/diag/commands", (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS, patterns: DIAG_PATTERNS }));
       app.get("/diag/audit", async (c) => {
         const q = query(c, auditQuery);
-        return c.json({ audit: (await service?.audit(q.limit ?? 100, q.node)) ?? [] });
+        return c.json({ audit: await audit.list(q.limit ?? 100, q.node) });
       });
       return app;
     },

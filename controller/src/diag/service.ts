@@ -46,6 +46,11 @@ export class DiagService {
     this.#audit = new DiagAuditRepository(o.store.sql);
   }
 
+  /** Whether the broker connection is closed (nothing can be asked). */
+  disconnected(): boolean {
+    return this.o.nc.isClosed();
+  }
+
   /** Whether a diagnostic is running on `node` now. */
   busy(node: string): boolean {
     return this.#running.has(node);
@@ -145,17 +150,7 @@ export class DiagService {
     return r;
   }
 
-  /**
-   * Records a request the API refused before it reached the node (not on the list, a
-   * target that is not a fleet node): the audit holds every request, refused ones too.
-   */
-  async refused(node: string, raw: unknown, who: string, reason: string): Promise<void> {
-    const kind = typeof raw === "object" && raw !== null && typeof (raw as { kind?: unknown }).kind === "string" ? (raw as { kind: string }).kind.slice(0, 32) : "?";
-    const at = this.o.now();
-    const args = (JSON.stringify(raw ?? null) ?? "null").slice(0, 2000);
-    await this.#audit.insert({ id: randomUUID().replaceAll("-", ""), node, kind, args, who, requestedAt: at, finishedAt: at, result: "refused", error: `E_VALIDATION: ${reason}`.slice(0, 2000) });
-  }
-
+  /** The newest `limit` audited requests (of one node), newest first. */
   audit(limit = 100, node?: string) {
     return this.#audit.list(limit, node);
   }

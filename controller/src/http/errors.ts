@@ -13,6 +13,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ERROR_CODES.tooLarge]: 413,
   [ERROR_CODES.storage]: 503,
   [ERROR_CODES.brokerReload]: 502,
+  [ERROR_CODES.unavailable]: 503,
 };
 
 export function statusOf(code: string): ContentfulStatusCode {
@@ -29,7 +30,8 @@ export function errorHandler(log: Logger) {
     const code = errorCode(err);
     const status = statusOf(code);
     if (status >= 500) log.error({ code, error: err.message }, "API request failed");
-    const message = err instanceof MeshfleetError && status < 500 ? err.message : status === 503 ? "storage unavailable" : "internal error";
+    // An unavailable part says which (it names no secret); other 5xx hide their text.
+    const message = err instanceof MeshfleetError && (status < 500 || code === ERROR_CODES.unavailable) ? err.message : status === 503 ? "storage unavailable" : "internal error";
     return c.json({ code: status === 500 ? ERROR_CODES.internal : code, message }, status);
   };
 }

@@ -20,7 +20,7 @@ export interface HistoryPoint {
 }
 
 export interface HistoryResult extends HistoryQuery {
-  /** Where the points came from: raw samples, minute or hour rollups (the coarsest that fits the step). */
+  /** Where the points came from: raw samples or a rollup level; `step` is the step they are at (`levelFor`). */
   source: SeriesSource;
   points: HistoryPoint[];
 }
@@ -29,8 +29,8 @@ export interface HistoryResult extends HistoryQuery {
 export const MAX_HISTORY_POINTS = 10_000;
 
 /**
- * Time series of one metric of one node. Raw when step is 0; otherwise bucketed by `step`,
- * read from hour rollups (step >= 1 h), minute rollups (step >= 1 min) or raw samples, and
+ * Time series of one metric of one node. Raw when step is 0; otherwise bucketed by `step`
+ * (or the coarser step `levelFor` answers a long range at), read from the rollups and
  * completed from finer data for the span not rolled up yet.
  */
 export async function queryHistory(q: HistoryQuery, reader: SeriesReader): Promise<HistoryResult> {
@@ -44,7 +44,7 @@ export async function queryHistory(q: HistoryQuery, reader: SeriesReader): Promi
     }
     return { ...q, source: "raw", points };
   }
-  const { source, buckets } = await bucketed(q, series, (id) => id === series, reader);
+  const { source, step, buckets } = await bucketed(q, series, (id) => id === series, reader);
   const points = [...buckets.entries()]
     .sort((a, b) => a[0] - b[0])
     .slice(0, MAX_HISTORY_POINTS)
@@ -52,5 +52,5 @@ export async function queryHistory(q: HistoryQuery, reader: SeriesReader): Promi
       const a = m.get(series)!;
       return { ts, min: a[0], avg: Math.round((a[2] / a[3]) * 1000) / 1000, max: a[1], count: a[3] };
     });
-  return { ...q, source, points };
+  return { ...q, step, source, points };
 }

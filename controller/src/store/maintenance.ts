@@ -1,17 +1,34 @@
 import type { Database, Statement } from "better-sqlite3";
-import { HOUR_MS, MINUTE_MS, type RetentionConfig } from "./types";
+import { HOUR_MS, MINUTE_MS, QUARTER_MS, type RetentionConfig } from "./types";
 import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
 import { BLOCK_MS } from "./raw-block";
 import type { RollupsRepository } from "./rollups-repo";
+import type { Watermarks } from "./series";
 import type { TelemetryRepository } from "./telemetry-repo";
 
 /** The rollup watermarks in `store_meta` (both stores). */
 export const KEYS = {
   minuteNext: "rollup.minute.next",
   minuteRedo: "rollup.minute.redo",
+  quarterNext: "rollup.quarter.next",
+  quarterRedo: "rollup.quarter.redo",
   hourNext: "rollup.hour.next",
   hourRedo: "rollup.hour.redo",
 } as const;
+
+/**
+ * The levels folded from the minute rollups: their bucket, watermark and redo keys. A level's
+ * first pass starts at the oldest minute row, so a database that had minutes before the level
+ * existed gets it for all of them (`COARSE_SPAN_PER_PASS` at a time).
+ */
+export const COARSE_LEVELS = {
+  quarter: { ms: QUARTER_MS, next: KEYS.quarterNext, redo: KEYS.quarterRedo },
+  hour: { ms: HOUR_MS, next: KEYS.hourNext, redo: KEYS.hourRedo },
+} as const;
+export type CoarseLevel = keyof typeof COARSE_LEVELS;
+
+/** Minutes folded into a coarse level per pass at most (a backfill is worked off over several passes). */
+export const COARSE_SPAN_PER_PASS = 24 * HOUR_MS;
 
 export interface MaintenanceOptions {
   retention: RetentionConfig;
@@ -32,6 +49,7 @@ export interface MaintenanceOptions {
 
 export interface MaintenanceReport {
   minuteBuckets: number;
+  quarterBuckets: number;
   hourBuckets: number;
   prunedRaw: number;
   /** Raw blocks (closed windows of one node) dropped by retention. */
@@ -39,6 +57,7 @@ export interface MaintenanceReport {
   /** Raw rows moved into blocks. */
   packedRows: number;
   prunedMinute: number;
+  prunedQuarter: number;
   prunedHour: number;
 }
 
@@ -54,6 +73,7 @@ const PACK_WINDOWS_PER_PASS = 4;
  */
 export class Maintenance {
   private readonly nodeIds: Statement;
+  private readonly firstMinute: Statement;
   private minuteNextCache: number | null;
 
   constructor(
@@ -63,6 +83,7 @@ export class Maintenance {
     private readonly opts: MaintenanceOptions,
   ) {
     this.nodeIds = db.prepare("SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?").pluck();
+    this.firstMinute = db.prepare("SELECT min(bucket) FROM rollups_minute").pluck();
     this.minuteNextCache = rollups.getNumber(KEYS.minuteNext);
     if (!(opts.rollupEveryMs > 0 && opts.rollupEveryMs % MINUTE_MS === 0)) throw new Error(`rollupEveryMs must be a whole number of minutes, not ${opts.rollupEveryMs} ms`);
   }
@@ -124,40 +145,44 @@ export class Maintenance {
     this.db.transaction(() => {
       this.rollups.setNumber(KEYS.minuteNext, Math.max(next, target));
       if (redo !== null && this.rollups.getNumber(KEYS.minuteRedo) === redo) this.rollups.setNumber(KEYS.minuteRedo, null);
-      const hourNext = this.rollups.getNumber(KEYS.hourNext);
-      if (hourNext !== null && start < hourNext) {
-        const hr = this.rollups.getNumber(KEYS.hourRedo);
-        const b = bucketOf(start, HOUR_MS);
-        if (hr === null || b < hr) this.rollups.setNumber(KEYS.hourRedo, b);
+      for (const level of Object.values(COARSE_LEVELS)) {
+        const levelNext = this.rollups.getNumber(level.next);
+        if (levelNext === null || start >= levelNext) continue;
+        const lr = this.rollups.getNumber(level.redo);
+        const b = bucketOf(start, level.ms);
+        if (lr === null || b < lr) this.rollups.setNumber(level.redo, b);
       }
     })();
     this.minuteNextCache = Math.max(next, target);
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
   }
 
-  private async rollHours(): Promise<number> {
+  /** Folds the rolled-up minutes into `level`'s buckets, up to `COARSE_SPAN_PER_PASS` of them. */
+  private async rollCoarse(name: CoarseLevel): Promise<number> {
+    const level = COARSE_LEVELS[name];
     const minuteNext = this.rollups.getNumber(KEYS.minuteNext);
     if (minuteNext === null) return 0;
-    const target = bucketOf(minuteNext, HOUR_MS);
-    const next = this.rollups.getNumber(KEYS.hourNext);
-    const redo = this.rollups.getNumber(KEYS.hourRedo);
-    const first = this.telemetry.recentRows.minTs();
-    const base = next ?? (first === null ? target : bucketOf(first, HOUR_MS));
+    const due = bucketOf(minuteNext, level.ms);
+    const next = this.rollups.getNumber(level.next);
+    const redo = this.rollups.getNumber(level.redo);
+    const first = this.firstMinute.get() as number | null;
+    const base = next ?? (first === null ? due : bucketOf(first, level.ms));
     const start = redo === null ? base : Math.min(redo, base);
-    if (start >= target) {
-      if (next === null) this.rollups.setNumber(KEYS.hourNext, target);
+    if (start >= due) {
+      if (next === null) this.rollups.setNumber(level.next, due);
       return 0;
     }
+    const target = Math.min(due, bucketOf(start + COARSE_SPAN_PER_PASS, level.ms));
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), HOUR_MS)) {
-        this.rollups.put("hour", id, bucket, data);
+      for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), level.ms)) {
+        this.rollups.put(name, id, bucket, data);
         buckets++;
       }
     });
     this.db.transaction(() => {
-      this.rollups.setNumber(KEYS.hourNext, Math.max(base, target));
-      if (redo !== null && this.rollups.getNumber(KEYS.hourRedo) === redo) this.rollups.setNumber(KEYS.hourRedo, null);
+      this.rollups.setNumber(level.next, Math.max(base, target));
+      if (redo !== null && this.rollups.getNumber(level.redo) === redo) this.rollups.setNumber(level.redo, target < base ? target : null);
     })();
     return buckets;
   }
@@ -175,7 +200,8 @@ export class Maintenance {
   /** One full pass: roll up what is due, then prune what retention lets go. */
   async run(now: number): Promise<MaintenanceReport> {
     const minuteBuckets = await this.rollMinutes(now);
-    const hourBuckets = await this.rollHours();
+    const quarterBuckets = await this.rollCoarse("quarter");
+    const hourBuckets = await this.rollCoarse("hour");
     const { retention, rowsPerChunk } = this.opts;
     // Never prune raw rows that are not rolled up yet.
     const rolled = this.rollups.getNumber(KEYS.minuteNext) ?? 0;
@@ -184,9 +210,13 @@ export class Maintenance {
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
     const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));
-    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), rowsPerChunk));
+    // Nor minutes that a coarser level has not folded yet.
+    const folded = Math.min(...Object.values(COARSE_LEVELS).map((l) => this.rollups.getNumber(l.next) ?? 0));
+    const minuteCutoff = Math.min(bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), folded);
+    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", minuteCutoff, rowsPerChunk));
+    const prunedQuarter = await this.pruneLoop(() => this.rollups.prune("quarter", now - retention.quarterMs, rowsPerChunk));
     const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
-    return { minuteBuckets, hourBuckets, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedHour };
+    return { minuteBuckets, quarterBuckets, hourBuckets, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedQuarter, prunedHour };
   }
 
   /**
@@ -221,8 +251,8 @@ export class Maintenance {
     return cleared + order.length;
   }
 
-  /** The first minute bucket not rolled up yet (null before the first pass). */
-  watermarks(): { minute: number | null; hour: number | null } {
-    return { minute: this.rollups.getNumber(KEYS.minuteNext), hour: this.rollups.getNumber(KEYS.hourNext) };
+  /** Each level's first bucket not rolled up yet (null before its first pass). */
+  watermarks(): Watermarks {
+    return { minute: this.rollups.getNumber(KEYS.minuteNext), quarter: this.rollups.getNumber(KEYS.quarterNext), hour: this.rollups.getNumber(KEYS.hourNext) };
   }
 }

@@ -1,9 +1,11 @@
-import { HOUR_MS, MINUTE_MS } from "./types";
+import { HOUR_MS, MINUTE_MS, QUARTER_MS } from "./types";
 import { forEachSample, type HistoryMetric } from "./pack";
 import { bucketOf, type Agg } from "./rollup-fold";
+import type { RollupLevel } from "./rollups-repo";
 import type { RawRow } from "./telemetry-repo";
 
-export type Watermarks = { minute: number | null; hour: number | null };
+/** Each rollup level's first bucket not rolled up yet (null before its first pass). */
+export type Watermarks = Record<RollupLevel, number | null>;
 
 export type RollupSeries = { bucket: number; series: [string, Agg][] };
 
@@ -13,10 +15,39 @@ export interface SeriesReader {
   /** The newest `limit` raw rows with from <= ts < to, oldest first. */
   newest(node: string, from: number, to: number, limit: number): Promise<RawRow[]>;
   /** The rollup rows of the series whose id starts with `prefix`. */
-  rollups(level: "minute" | "hour", node: string, from: number, to: number, prefix: string): Iterable<RollupSeries> | Promise<Iterable<RollupSeries>>;
+  rollups(level: RollupLevel, node: string, from: number, to: number, prefix: string): Iterable<RollupSeries> | Promise<Iterable<RollupSeries>>;
   watermarks: Watermarks;
 }
-export type SeriesSource = "raw" | "minute" | "hour";
+export type SeriesSource = "raw" | RollupLevel;
+
+/** The rollup levels, finest first, and their bucket sizes. */
+export const ROLLUP_LEVELS: readonly { level: RollupLevel; ms: number }[] = [
+  { level: "minute", ms: MINUTE_MS },
+  { level: "quarter", ms: QUARTER_MS },
+  { level: "hour", ms: HOUR_MS },
+];
+
+/**
+ * The most rows a bucketed answer reads from its rollup level: 2 days of minutes, 30 days
+ * of quarter hours, 120 days of hours. Reading and inflating a row costs ~25 us on 2 cores
+ * (`npm run bench -- history`), so this keeps an answer near 100 ms; only hours go past it.
+ */
+export const MAX_ROLLUP_ROWS = 2_880;
+
+/**
+ * Where a bucketed answer comes from and at what step: the coarsest level whose bucket
+ * divides the step (raw samples when none does), or, when that level holds more than
+ * MAX_ROLLUP_ROWS buckets of the range, the first coarser level that does not, at the
+ * step rounded up to a whole number of its buckets. A 5-minute step over 30 days is
+ * answered from quarter hours, at 15 minutes.
+ */
+export function levelFor(step: number, span: number): { source: SeriesSource; step: number } {
+  let i = ROLLUP_LEVELS.findLastIndex((l) => step >= l.ms && step % l.ms === 0);
+  if (i === -1) return { source: "raw", step };
+  while (i < ROLLUP_LEVELS.length - 1 && span / ROLLUP_LEVELS[i]!.ms > MAX_ROLLUP_ROWS) i++;
+  const { level, ms } = ROLLUP_LEVELS[i]!;
+  return { source: level, step: Math.ceil(step / ms) * ms };
+}
 
 /** Bucket -> series id (`metric|key`) -> aggregate. */
 export type Buckets = Map<number, Map<string, Agg>>;
@@ -35,44 +66,45 @@ function put(buckets: Buckets, ts: number, series: string, a: Agg): void {
 }
 
 /**
- * Aggregates the series `want` accepts (ids starting with `prefix`) into buckets of `step` ms over [from, to): from hour
- * rollups (step a whole number of hours), minute rollups (whole minutes) or raw samples,
- * each completed from finer data for the span not rolled up yet.
+ * Aggregates the series `want` accepts (ids starting with `prefix`) into buckets over
+ * [from, to), at the step and from the level `levelFor` picks. A level answers for its
+ * whole buckets up to its watermark; the rest (a partial bucket at `from`, what is not
+ * rolled up yet) comes from the next finer level, down to raw samples.
  */
 export async function bucketed(
   q: { node: string; from: number; to: number; step: number },
   prefix: string,
   want: (series: string) => boolean,
   reader: SeriesReader,
-): Promise<{ source: SeriesSource; buckets: Buckets }> {
-  const { watermarks } = reader;
-  const source: SeriesSource = q.step >= HOUR_MS && q.step % HOUR_MS === 0 ? "hour" : q.step >= MINUTE_MS && q.step % MINUTE_MS === 0 ? "minute" : "raw";
+): Promise<{ source: SeriesSource; step: number; buckets: Buckets }> {
+  const { source, step } = levelFor(q.step, q.to - q.from);
   const buckets: Buckets = new Map();
-  let cursor = q.from;
-  if (source === "hour" && watermarks.hour !== null) {
-    const end = Math.min(q.to, watermarks.hour);
-    for (const r of await reader.rollups("hour", q.node, bucketOf(cursor, HOUR_MS), end, prefix)) {
-      if (r.bucket < cursor) continue;
-      for (const [series, a] of r.series) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
+  const fill = async (levels: typeof ROLLUP_LEVELS, from: number, to: number): Promise<void> => {
+    if (from >= to) return;
+    const top = levels.at(-1);
+    if (!top) {
+      for (const r of await reader.raw(q.node, from, to)) {
+        const b = bucketOf(r.ts, step);
+        forEachSample(r.data, (series, v) => {
+          if (want(series)) put(buckets, b, series, [v, v, v, 1]);
+        });
+      }
+      return;
     }
-    cursor = Math.max(cursor, end);
-  }
-  if (source !== "raw" && watermarks.minute !== null && cursor < q.to) {
-    const end = Math.min(q.to, watermarks.minute);
-    for (const r of await reader.rollups("minute", q.node, cursor, end, prefix)) {
-      for (const [series, a] of r.series) if (want(series)) put(buckets, bucketOf(r.bucket, q.step), series, a);
+    const finer = levels.slice(0, -1);
+    const watermark = reader.watermarks[top.level];
+    const start = Math.min(Math.ceil(from / top.ms) * top.ms, to);
+    const end = watermark === null ? start : Math.max(start, Math.min(to, watermark));
+    await fill(finer, from, start);
+    if (start < end) {
+      for (const r of await reader.rollups(top.level, q.node, start, end, prefix)) {
+        for (const [series, a] of r.series) if (want(series)) put(buckets, bucketOf(r.bucket, step), series, a);
+      }
     }
-    cursor = Math.max(cursor, end);
-  }
-  if (cursor < q.to) {
-    for (const r of await reader.raw(q.node, cursor, q.to)) {
-      const b = bucketOf(r.ts, q.step);
-      forEachSample(r.data, (series, v) => {
-        if (want(series)) put(buckets, b, series, [v, v, v, 1]);
-      });
-    }
-  }
-  return { source, buckets };
+    await fill(finer, end, to);
+  };
+  await fill(ROLLUP_LEVELS.slice(0, ROLLUP_LEVELS.findIndex((l) => l.level === source) + 1), q.from, q.to);
+  return { source, step, buckets };
 }
 
 export interface SeriesQuery {
@@ -89,6 +121,7 @@ export interface SeriesQuery {
 }
 
 export interface SeriesResult extends SeriesQuery {
+  /** Where the values came from; `step` is the step they are at (`levelFor`). */
   source: SeriesSource;
   /** Sample (raw) or bucket (avg) times, ascending; every series has one value per entry. */
   ts: number[];
@@ -107,6 +140,7 @@ export async function querySeries(q: SeriesQuery, reader: SeriesReader): Promise
   const want = (series: string) => series.startsWith(prefix);
   const rows: { ts: number; values: Map<string, number> }[] = [];
   let source: SeriesSource = "raw";
+  let step = q.step;
   let truncated = false;
   if (q.step === 0) {
     const newest = await reader.newest(q.node, q.from, q.to, q.limit + 1);
@@ -124,6 +158,7 @@ export async function querySeries(q: SeriesQuery, reader: SeriesReader): Promise
   } else {
     const b = await bucketed(q, prefix, want, reader);
     source = b.source;
+    step = b.step;
     for (const [ts, m] of [...b.buckets.entries()].sort((x, y) => x[0] - y[0])) {
       const values = new Map<string, number>();
       for (const [series, a] of m) values.set(series, Math.round((a[2] / a[3]) * 1000) / 1000);
@@ -143,6 +178,7 @@ export async function querySeries(q: SeriesQuery, reader: SeriesReader): Promise
   }
   return {
     ...q,
+    step,
     source,
     ts: rows.map((r) => r.ts),
     series: sorted.map((id) => ({ key: id.slice(prefix.length), values: rows.map((r) => r.values.get(id) ?? null) })),

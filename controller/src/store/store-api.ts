@@ -5,7 +5,7 @@ import type { NodeStateRow, RawRow } from "./telemetry-repo";
 import type { StoredKeyframe } from "./keyframes-repo";
 import type { MaintenanceReport } from "./maintenance";
 import type { HistoryQuery, HistoryResult } from "./history";
-import type { SeriesQuery, SeriesResult } from "./series";
+import type { SeriesQuery, SeriesResult, Watermarks } from "./series";
 import type { SqlDb } from "./sql/sql-db";
 
 /**
@@ -97,8 +97,8 @@ export interface MaintenanceStore {
   /** One full pass: roll up what is due, then prune what retention lets go. */
   run(now: number): Promise<MaintenanceReport>;
   /** The first minute and hour buckets not rolled up yet (null before the first pass). */
-  watermarks(): Promise<{ minute: number | null; hour: number | null }>;
+  watermarks(): Promise<Watermarks>;
 }
 
 /** The core tables `rowCounts` reports. */
-export const CORE_TABLES = ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_hour"] as const;
+export const CORE_TABLES = ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "raw_blocks", "rollups_minute", "rollups_quarter", "rollups_hour"] as const;

@@ -170,7 +170,7 @@ describe.each(backends)("store contract: $backend.name", ({ backend, skip }) => 
     expect((await store.maintenance.run(T0 + 3 * MINUTE_MS + 59_999)).minuteBuckets).toBe(1);
     expect((await store.maintenance.run(T0 + 4 * MINUTE_MS)).minuteBuckets).toBe(1);
     expect((await store.rowCounts()).rollups_minute).toBe(2);
-    expect(await store.maintenance.watermarks()).toEqual({ minute: T0 + 2 * MINUTE_MS, hour: T0 });
+    expect(await store.maintenance.watermarks()).toEqual({ minute: T0 + 2 * MINUTE_MS, quarter: T0, hour: T0 });
     const q = { node: "n1", metric: "signal" as const, key: PEER, from: T0, to: T0 + 2 * MINUTE_MS };
     const minute = await store.history({ ...q, step: MINUTE_MS });
     expect(minute.source).toBe("minute");

@@ -23,14 +23,17 @@ export class FakeClock implements Clock {
 export interface RetentionConfig {
   rawMs: number;
   minuteMs: number;
+  quarterMs: number;
   hourMs: number;
 }
 
 export const DEFAULT_RETENTION: RetentionConfig = {
   rawMs: 48 * 3600_000,
   minuteMs: 30 * 24 * 3600_000,
+  quarterMs: 90 * 24 * 3600_000,
   hourMs: 365 * 24 * 3600_000,
 };
 
 export const MINUTE_MS = 60_000;
+export const QUARTER_MS = 15 * MINUTE_MS;
 export const HOUR_MS = 3600_000;

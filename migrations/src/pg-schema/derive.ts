@@ -26,6 +26,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
  */
 export const PG_TYPE_OVERRIDES: Readonly<Record<string, Readonly<Record<string, "bytea">>>> = {
   rollups_minute: { data: "bytea" },
+  rollups_quarter: { data: "bytea" },
   rollups_hour: { data: "bytea" },
 };
 

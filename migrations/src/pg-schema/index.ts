@@ -22,6 +22,7 @@ export const {
   rawRecent2,
   rawBlocks,
   rollupsMinute,
+  rollupsQuarter,
   rollupsHour,
   storeMeta,
   detectEvents,

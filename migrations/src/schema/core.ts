@@ -178,6 +178,20 @@ export const rollupsMinute = sqliteTable(
   (t) => [primaryKey({ columns: [t.nodeId, t.bucket] }), index("rollups_minute_bucket_idx").on(t.bucket)],
 );
 
+/**
+ * Per-quarter-hour rollups (folded from the minute rollups), same shape: a long range at a
+ * few minutes' step reads 15 times fewer rows than from the minutes.
+ */
+export const rollupsQuarter = sqliteTable(
+  "rollups_quarter",
+  {
+    nodeId: text("node_id").notNull(),
+    bucket: integer("bucket").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.bucket] }), index("rollups_quarter_bucket_idx").on(t.bucket)],
+);
+
 /** Per-hour rollups, same shape as the minute rollups. */
 export const rollupsHour = sqliteTable(
   "rollups_hour",

@@ -99,7 +99,7 @@
     plots.draw(document.getElementById("plot-radio-busy"), busy, { unit: "%", label: (s) => s.key, empty: "no channel utilisation in this window", ...common });
     plots.draw(document.getElementById("plot-radio-noise"), noise, { unit: "dBm", label: (s) => s.key, empty: "no noise readings in this window", ...common });
     const note = document.getElementById("plotnote");
-    note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
+    note.textContent = `${signal.source === "raw" && !step ? "raw samples" : `averages per ${signal.step / 1000} s (${signal.source})`}${[signal, paths, counters].some((a) => a.truncated) ? ", truncated" : ""}`;
   }
 
   async function load() {

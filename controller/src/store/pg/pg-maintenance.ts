@@ -1,7 +1,8 @@
-import { HOUR_MS, MINUTE_MS, type RetentionConfig } from "../types";
+import { MINUTE_MS, type RetentionConfig } from "../types";
 import { bucketOf, foldRollups, foldSnapshots } from "../rollup-fold";
-import { KEYS, type MaintenanceReport } from "../maintenance";
+import { COARSE_LEVELS, COARSE_SPAN_PER_PASS, KEYS, type CoarseLevel, type MaintenanceReport } from "../maintenance";
 import type { MaintenanceStore } from "../store-api";
+import type { Watermarks } from "../series";
 import type { PgDb } from "./pg-db";
 import type { PgRollups } from "./pg-rollups";
 import type { PgTelemetry } from "./pg-telemetry";
@@ -41,8 +42,8 @@ export class PgMaintenance implements MaintenanceStore {
     if (redo === null || b < redo) await this.rollups.setNumber(KEYS.minuteRedo, b);
   }
 
-  async watermarks(): Promise<{ minute: number | null; hour: number | null }> {
-    return { minute: await this.rollups.getNumber(KEYS.minuteNext), hour: await this.rollups.getNumber(KEYS.hourNext) };
+  async watermarks(): Promise<Watermarks> {
+    return { minute: await this.rollups.getNumber(KEYS.minuteNext), quarter: await this.rollups.getNumber(KEYS.quarterNext), hour: await this.rollups.getNumber(KEYS.hourNext) };
   }
 
   /** Calls `fn` for every node, `nodesPerChunk` nodes per transaction. */
@@ -89,40 +90,45 @@ export class PgMaintenance implements MaintenanceStore {
     await this.db.transaction(async () => {
       await this.rollups.setNumber(KEYS.minuteNext, newNext);
       if (redo !== null && (await this.rollups.getNumber(KEYS.minuteRedo)) === redo) await this.rollups.setNumber(KEYS.minuteRedo, null);
-      const hourNext = await this.rollups.getNumber(KEYS.hourNext);
-      if (hourNext !== null && start < hourNext) {
-        const hr = await this.rollups.getNumber(KEYS.hourRedo);
-        const b = bucketOf(start, HOUR_MS);
-        if (hr === null || b < hr) await this.rollups.setNumber(KEYS.hourRedo, b);
+      for (const level of Object.values(COARSE_LEVELS)) {
+        const levelNext = await this.rollups.getNumber(level.next);
+        if (levelNext === null || start >= levelNext) continue;
+        const lr = await this.rollups.getNumber(level.redo);
+        const b = bucketOf(start, level.ms);
+        if (lr === null || b < lr) await this.rollups.setNumber(level.redo, b);
       }
     });
     this.minuteNextCache = newNext;
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
   }
 
-  private async rollHours(): Promise<number> {
+  /** Folds the rolled-up minutes into `level`'s buckets (the rules of SQLite's `rollCoarse`). */
+  private async rollCoarse(name: CoarseLevel): Promise<number> {
+    const level = COARSE_LEVELS[name];
     const minuteNext = await this.rollups.getNumber(KEYS.minuteNext);
     if (minuteNext === null) return 0;
-    const target = bucketOf(minuteNext, HOUR_MS);
-    const next = await this.rollups.getNumber(KEYS.hourNext);
-    const redo = await this.rollups.getNumber(KEYS.hourRedo);
-    const first = await this.minRawTs();
-    const base = next ?? (first === null ? target : bucketOf(first, HOUR_MS));
+    const due = bucketOf(minuteNext, level.ms);
+    const next = await this.rollups.getNumber(level.next);
+    const redo = await this.rollups.getNumber(level.redo);
+    const [firstRow] = await this.db.query<{ bucket: number | null }>("SELECT min(bucket) AS bucket FROM rollups_minute");
+    const first = firstRow?.bucket ?? null;
+    const base = next ?? (first === null ? due : bucketOf(first, level.ms));
     const start = redo === null ? base : Math.min(redo, base);
-    if (start >= target) {
-      if (next === null) await this.rollups.setNumber(KEYS.hourNext, target);
+    if (start >= due) {
+      if (next === null) await this.rollups.setNumber(level.next, due);
       return 0;
     }
+    const target = Math.min(due, bucketOf(start + COARSE_SPAN_PER_PASS, level.ms));
     let buckets = 0;
     await this.forEachNode(async (id) => {
-      for (const [bucket, data] of foldRollups(await this.rollups.range("minute", id, start, target), HOUR_MS)) {
-        await this.rollups.put("hour", id, bucket, data);
+      for (const [bucket, data] of foldRollups(await this.rollups.range("minute", id, start, target), level.ms)) {
+        await this.rollups.put(name, id, bucket, data);
         buckets++;
       }
     });
     await this.db.transaction(async () => {
-      await this.rollups.setNumber(KEYS.hourNext, Math.max(base, target));
-      if (redo !== null && (await this.rollups.getNumber(KEYS.hourRedo)) === redo) await this.rollups.setNumber(KEYS.hourRedo, null);
+      await this.rollups.setNumber(level.next, Math.max(base, target));
+      if (redo !== null && (await this.rollups.getNumber(level.redo)) === redo) await this.rollups.setNumber(level.redo, target < base ? target : null);
     });
     return buckets;
   }
@@ -138,7 +144,8 @@ export class PgMaintenance implements MaintenanceStore {
 
   async run(now: number): Promise<MaintenanceReport> {
     const minuteBuckets = await this.rollMinutes(now);
-    const hourBuckets = await this.rollHours();
+    const quarterBuckets = await this.rollCoarse("quarter");
+    const hourBuckets = await this.rollCoarse("hour");
     const { retention, rowsPerChunk } = this.opts;
     // Never prune raw rows that are not rolled up yet; the latest row of every node stays (its current state).
     const rolled = (await this.rollups.getNumber(KEYS.minuteNext)) ?? 0;
@@ -150,8 +157,12 @@ export class PgMaintenance implements MaintenanceStore {
         [rawCutoff, rowsPerChunk],
       ),
     );
-    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", now - retention.minuteMs, rowsPerChunk));
+    // Nor minutes that a coarser level has not folded yet.
+    let folded = Infinity;
+    for (const l of Object.values(COARSE_LEVELS)) folded = Math.min(folded, (await this.rollups.getNumber(l.next)) ?? 0);
+    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", Math.min(now - retention.minuteMs, folded), rowsPerChunk));
+    const prunedQuarter = await this.pruneLoop(() => this.rollups.prune("quarter", now - retention.quarterMs, rowsPerChunk));
     const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
-    return { minuteBuckets, hourBuckets, prunedRaw, prunedBlocks: 0, packedRows: 0, prunedMinute, prunedHour };
+    return { minuteBuckets, quarterBuckets, hourBuckets, prunedRaw, prunedBlocks: 0, packedRows: 0, prunedMinute, prunedQuarter, prunedHour };
   }
 }

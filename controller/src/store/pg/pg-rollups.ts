@@ -1,10 +1,8 @@
-import type { RollupLevel } from "../rollups-repo";
+import { ROLLUP_TABLES as TABLE, type RollupLevel } from "../rollups-repo";
 import { decodeAgg, encodeAgg, seriesOfRows } from "../rollup-codec";
 import type { RollupSeries } from "../series";
 import type { AggMap } from "../rollup-fold";
 import type { PgDb } from "./pg-db";
-
-const TABLE = { minute: "rollups_minute", hour: "rollups_hour" } as const;
 
 /** Packed rollup rows and the store's small key/value state, on PostgreSQL (the twin of `rollups-repo.ts`). */
 export class PgRollups {
