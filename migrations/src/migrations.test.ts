@@ -63,7 +63,7 @@ describe("migrate", () => {
     dir = mkdtempSync(join(tmpdir(), "mf-migrations-"));
     const previous = join(dir, "previous");
     cpSync(migrationsFolder, previous, { recursive: true });
-    writeFileSync(join(previous, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === "0009_rollups_quarter")) }));
+    writeFileSync(join(previous, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag < "0009_rollups_quarter") }));
     const sqlite = new Database(join(dir, "old.sqlite"));
     try {
       const db = drizzle(sqlite, { schema });
@@ -87,7 +87,7 @@ describe("migrate", () => {
     dir = mkdtempSync(join(tmpdir(), "mf-migrations-"));
     const previous = join(dir, "previous");
     cpSync(migrationsFolder, previous, { recursive: true });
-    writeFileSync(join(previous, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === "0010_raw_recent_slots")) }));
+    writeFileSync(join(previous, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag < "0011_raw_recent_slots") }));
     const sqlite = new Database(join(dir, "old.sqlite"));
     try {
       const db = drizzle(sqlite, { schema });

@@ -78,7 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     "/api/roaming": {
-      get: { summary: "Roaming quality fleet-wide and per AP pair (roams, median/p95 gap, slow and failed roams, 802.11r per SSID); ?job= gives before/after a job", parameters: queryOf(roamingQuery), responses: { 200: anyJson("roaming quality"), 400: err("invalid parameters"), 404: err("unknown job") } },
+      get: { summary: "Roaming quality fleet-wide and per AP pair (roams, median/p95 gap, slow and failed roams, 802.11r per SSID from the config the nodes had reported by the window's end, its time in configAt); ?job= gives before/after a job", parameters: queryOf(roamingQuery), responses: { 200: anyJson("roaming quality"), 400: err("invalid parameters"), 404: err("unknown job") } },
     },
   };
   const diagPaths = {

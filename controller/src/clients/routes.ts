@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { MAC_PATTERN, type WirelessConfig } from "@meshfleet/shared";
+import { MAC_PATTERN } from "@meshfleet/shared";
 import type { ApiDeps } from "../http/deps";
 import { notFound, params, query } from "../http/errors";
 import type { DetectRepository } from "../detect/repo";
@@ -29,7 +29,8 @@ const DAY = 86_400_000;
  * Clients (station MACs): `GET /clients?q=` (search by MAC, hostname or IP),
  * `GET /clients/:mac` (where it was, signal and rates over time, roams with their gaps,
  * hostname/IP, first/last seen) and `GET /roaming` (roaming quality fleet-wide and per
- * AP pair, 802.11r per SSID; `?job=` for before/after a configuration job).
+ * AP pair, 802.11r per SSID from the config of the window's time; `?job=` for before/after
+ * a configuration job).
  */
 export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
   const app = new Hono();
@@ -53,24 +54,23 @@ export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
   app.get("/roaming", async (c) => {
     const q = query(c, roamingQuery);
     const slowMs = q.slowMs ?? 2000;
-    const wireless = new Map<string, WirelessConfig>();
-    for (const n of await d.store.nodes.list()) {
-      const w = await jobs.wireless(n.id);
-      if (w) wireless.set(n.id, w);
-    }
+    const now = d.clock.now();
+    // 802.11r per SSID is judged by the config each node had reported by the window's end
+    // (before a job: by its start; after it: by the end of the after window, or now).
     const window = async (from: number, to: number) => {
+      const configAt = Math.min(to, now);
       const evs = [];
       for (const code of ["station_roamed", "station_left"]) evs.push(...(await events.events({ code, since: from, until: to, limit: 5000 })));
-      return roamingQuality(evs, wireless, { from, to, slowMs });
+      return { ...roamingQuality(evs, await jobs.wirelessAt(configAt), { from, to, slowMs }), configAt };
     };
     if (q.job) {
       const job = await jobs.job(q.job);
       if (!job) throw notFound(`job ${q.job}`);
       const span = q.windowMs ?? 3600_000;
-      const end = job.finishedAt ?? d.clock.now();
+      const end = job.finishedAt ?? now;
       return c.json({ job: { id: job.id, createdAt: job.createdAt, finishedAt: job.finishedAt, template: job.template }, before: await window(job.createdAt - span, job.createdAt), after: await window(end, end + span) });
     }
-    const to = q.to ?? d.clock.now();
+    const to = q.to ?? now;
     return c.json(await window(q.from ?? to - DAY, to));
   });
   return app;

@@ -168,8 +168,31 @@ export class JobsRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Keeps a node's latest wireless config, and its history: a row when the reported
+   * config differs from the latest one (`node_wireless_history`).
+   */
   async putWireless(nodeId: string, ts: number, config: WirelessConfig): Promise<void> {
-    await this.db.run("INSERT INTO node_wireless (node_id, ts, config) VALUES ($1, $2, $3) ON CONFLICT (node_id) DO UPDATE SET ts = excluded.ts, config = excluded.config", [nodeId, ts, JSON.stringify(config)]);
+    const json = JSON.stringify(config);
+    const [cur] = await this.db.query<{ config: string }>("SELECT config FROM node_wireless WHERE node_id = $1", [nodeId]);
+    if (cur?.config !== json) {
+      await this.db.run("INSERT INTO node_wireless_history (node_id, ts, config) VALUES ($1, $2, $3) ON CONFLICT (node_id, ts) DO UPDATE SET config = excluded.config", [nodeId, ts, json]);
+    }
+    await this.db.run("INSERT INTO node_wireless (node_id, ts, config) VALUES ($1, $2, $3) ON CONFLICT (node_id) DO UPDATE SET ts = excluded.ts, config = excluded.config", [nodeId, ts, json]);
+  }
+
+  /** Each node's wireless config as last reported at or before `at` (nodes without one by then are absent). */
+  async wirelessAt(at: number): Promise<Map<string, WirelessConfig>> {
+    const rows = await this.db.query<{ node_id: string; config: string }>(
+      "SELECT h.node_id, h.config FROM node_wireless_history h JOIN (SELECT node_id, max(ts) AS ts FROM node_wireless_history WHERE ts <= $1 GROUP BY node_id) m ON m.node_id = h.node_id AND m.ts = h.ts ORDER BY h.node_id",
+      [at],
+    );
+    const out = new Map<string, WirelessConfig>();
+    for (const r of rows) {
+      const parsed = wirelessConfig.safeParse(JSON.parse(r.config));
+      if (parsed.success) out.set(r.node_id, parsed.data);
+    }
+    return out;
   }
 
   async wireless(nodeId: string): Promise<WirelessConfig | null> {

@@ -16,14 +16,17 @@ describe("rollup rows read by series", () => {
       "txMbps|02:aa": [5, 6, 11, 2],
       'signal|we"ird\\': [1, 1, 1, 1],
     };
-    const text = JSON.stringify(agg);
-    expect(seriesIn(text, "signal|")).toEqual([
+    const text = Buffer.from(JSON.stringify(agg));
+    expect(seriesIn("signal|")(text)).toEqual([
       ["signal|02:aa", [-60, -50, -110, 2]],
       ["signal|02:aa:extra", [-70, -70, -70, 1]],
       ['signal|we"ird\\', [1, 1, 1, 1]],
     ]);
-    expect(seriesIn(text, "signal|02:aa").map(([k]) => k)).toEqual(["signal|02:aa", "signal|02:aa:extra"]);
-    expect(seriesIn(text, "rxMbps|")).toEqual([]);
+    expect(seriesIn("signal|02:aa")(text).map(([k]) => k)).toEqual(["signal|02:aa", "signal|02:aa:extra"]);
+    expect(seriesIn("rxMbps|")(text)).toEqual([]);
+    // a view of a larger buffer: only its own bytes, keys beyond it are not found
+    const run = Buffer.concat([Buffer.from('{"signal|é":[1,1,1,1]}'), text]);
+    expect(seriesIn("signal|")(run.subarray(0, run.length - text.length))).toEqual([["signal|é", [1, 1, 1, 1]]]);
   });
 
   describe("rangeSeries (real SQLite)", () => {

@@ -48,6 +48,7 @@ const METRIC_OF_ID = new Map(Object.entries(ROLLUP_METRIC_IDS).map(([m, id]) => 
 const MARKER = 0x06;
 const FULL = { finishFlush: constants.Z_FULL_FLUSH };
 const SYNC = { finishFlush: constants.Z_SYNC_FLUSH };
+const NEWLINE = 0x0a;
 
 export class RollupFormatError extends MeshfleetError {
   constructor(message: string) {
@@ -123,12 +124,18 @@ export function encodeAgg(data: AggMap): Buffer {
   return Buffer.concat([Buffer.from(head), ...segments]);
 }
 
-/** The texts of a run of segments inflated in one call, one per segment. */
-function inflateSegments(parts: Buffer[]): string[] {
+/** The texts (UTF-8 bytes, views of one buffer) of a run of segments inflated in one call, one per segment. */
+function inflateSegments(parts: Buffer[]): Buffer[] {
   if (parts.length === 0) return [];
-  const texts = inflateRawSync(Buffer.concat(parts), SYNC).toString("utf8").split("\n");
-  if (texts.length !== parts.length + 1) throw new RollupFormatError(`${parts.length} rollup segments inflated to ${texts.length - 1} texts`);
-  return texts.slice(0, -1);
+  const bytes = inflateRawSync(Buffer.concat(parts), SYNC);
+  const texts: Buffer[] = [];
+  let start = 0;
+  for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
+    texts.push(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  if (texts.length !== parts.length || start !== bytes.length) throw new RollupFormatError(`${parts.length} rollup segments inflated to ${texts.length} texts`);
+  return texts;
 }
 
 export function decodeAgg(data: StoredAgg): AggMap {
@@ -137,7 +144,7 @@ export function decodeAgg(data: StoredAgg): AggMap {
   const texts = inflateSegments(segments.map((s) => data.subarray(s.start, s.end)));
   const out: AggMap = {};
   segments.forEach((s, i) => {
-    for (const [key, agg] of Object.entries(JSON.parse(texts[i]!) as Record<string, Agg>)) out[`${s.metric}|${key}`] = agg;
+    for (const [key, agg] of Object.entries(JSON.parse(texts[i]!.toString("utf8")) as Record<string, Agg>)) out[`${s.metric}|${key}`] = agg;
   });
   return out;
 }
@@ -162,12 +169,14 @@ export function seriesOfRows(rows: readonly StoredAgg[], prefix: string): [strin
     }
   });
   const texts = inflateSegments(found.map((f) => f.part));
+  const inSegment = seriesIn(keyPrefix);
   found.forEach((f, i) => {
-    out[f.row] = seriesIn(texts[i]!, keyPrefix).map(([key, agg]) => [`${metric}|${key}`, agg]);
+    out[f.row] = inSegment(texts[i]!).map(([key, agg]) => [`${metric}|${key}`, agg]);
   });
   const legacyText = legacyTexts(legacy.map((row) => rows[row]!));
+  const inRow = seriesIn(prefix);
   legacy.forEach((row, i) => {
-    out[row] = seriesIn(legacyText[i]!, prefix);
+    out[row] = inRow(Buffer.from(legacyText[i]!));
   });
   return out;
 }

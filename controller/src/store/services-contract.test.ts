@@ -74,6 +74,24 @@ describe.each(backends)("jobs and detection: $backend.name", ({ backend, skip })
     await jobs.putWireless("n1", T0, baselineWireless("23.05.3"));
     await jobs.putWireless("n1", T0 + 1, baselineWireless("23.05.3"));
     expect(await jobs.wireless("n1")).toEqual(baselineWireless("23.05.3"));
+    // The history keeps a row per change: the config of any time since the first report.
+    const changed = { ...baselineWireless("23.05.3"), radios: [] };
+    await jobs.putWireless("n1", T0 + 50, changed);
+    await jobs.putWireless("n2", T0 + 20, changed);
+    expect(await store.sql.query("SELECT node_id, ts FROM node_wireless_history ORDER BY node_id, ts")).toEqual([
+      { node_id: "n1", ts: T0 },
+      { node_id: "n1", ts: T0 + 50 },
+      { node_id: "n2", ts: T0 + 20 },
+    ]);
+    expect([...(await jobs.wirelessAt(T0 - 1))]).toEqual([]);
+    expect([...(await jobs.wirelessAt(T0 + 49))]).toEqual([
+      ["n1", baselineWireless("23.05.3")],
+      ["n2", changed],
+    ]);
+    expect([...(await jobs.wirelessAt(T0 + 50))]).toEqual([
+      ["n1", changed],
+      ["n2", changed],
+    ]);
   });
 
   it.skipIf(skip)("detection: a node going offline opens one alert (delivered once), a restart restores it, an ack is kept, the node's return resolves it", async () => {

@@ -35,5 +35,6 @@ export const {
   jobs,
   jobNodes,
   nodeWireless,
+  nodeWirelessHistory,
   wireKeyframes,
 } = pgTables;

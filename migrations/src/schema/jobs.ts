@@ -65,3 +65,20 @@ export const nodeWireless = sqliteTable("node_wireless", {
   /** JSON WirelessConfig. */
   config: text("config").notNull(),
 });
+
+/**
+ * Each node's wireless config over time: a row when a snapshot reports a config that
+ * differs from the node's latest (so a window can be judged by the config of its time,
+ * e.g. 802.11r before and after a roaming job). Seeded from `node_wireless` on upgrade.
+ */
+export const nodeWirelessHistory = sqliteTable(
+  "node_wireless_history",
+  {
+    nodeId: text("node_id").notNull(),
+    /** The snapshot's time (agent clock, ms) that first reported this config. */
+    ts: integer("ts").notNull(),
+    /** JSON WirelessConfig. */
+    config: text("config").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.ts] })],
+);
