@@ -15,6 +15,7 @@ export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
 export { jobsModule } from "./jobs/module";
 export { detectionModule } from "./detect/module";
+export { clientsModule } from "./clients/module";
 export { DetectionService, type DetectionServiceOptions } from "./detect/service";
 export { modules } from "./main";
 export { createToken } from "./auth/tokens";

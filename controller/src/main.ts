@@ -6,6 +6,7 @@ import { Controller, type ControllerModule } from "./controller";
 import { createProgram } from "./cli/program";
 import { jobsModule } from "./jobs/module";
 import { detectionModule, type DetectionModuleOptions } from "./detect/module";
+import { clientsModule } from "./clients/module";
 import { dashboardModule } from "./dashboard/module";
 import { adminModule, type AdminOptions } from "./admin/index";
 import { diagModule } from "./diag/module";
@@ -15,9 +16,9 @@ import type { ServeOptions } from "./cli/options";
 import { secretMaskingPinoOptions, type Logger } from "./log";
 import { DEFAULT_CLOCK_SKEW } from "./ingest/clock-skew";
 
-/** Feature modules plugged into the controller (detection, alerts, jobs add one line each); the demo uses the same list. */
+/** Feature modules plugged into the controller (detection, clients, jobs, ... add one line each); the demo uses the same list. */
 export function modules(alerting: DetectionModuleOptions = {}, admin: AdminOptions = {}): ControllerModule[] {
-  return [jobsModule(), detectionModule(alerting), dashboardModule(), adminModule(admin), diagModule(), clusterModule()];
+  return [jobsModule(), detectionModule(alerting), clientsModule(), dashboardModule(), adminModule(admin), diagModule(), clusterModule()];
 }
 
 /** Builds the real controller (NATS, the store `--db` names, pino, system clock) and runs it until SIGINT/SIGTERM. */

@@ -82,4 +82,28 @@ describe("migrate", () => {
       sqlite.close();
     }
   });
+
+  it("upgrades a database from before the raw_recent slots without losing its recent rows, and adds the two slot tables", () => {
+    dir = mkdtempSync(join(tmpdir(), "mf-migrations-"));
+    const previous = join(dir, "previous");
+    cpSync(migrationsFolder, previous, { recursive: true });
+    writeFileSync(join(previous, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag < "0011_raw_recent_slots") }));
+    const sqlite = new Database(join(dir, "old.sqlite"));
+    try {
+      const db = drizzle(sqlite, { schema });
+      drizzleMigrate(db, { migrationsFolder: previous });
+      const tables = () => (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+      expect(tables()).not.toContain("raw_recent_1");
+      sqlite.prepare("INSERT INTO raw_recent (id, node_id, boot, seq, ts, received_at, base_id, fmt, data) VALUES (41, 'n1', 'b1', 7, 1800000, 1800003, NULL, 257, x'0a0b')").run();
+      sqlite.prepare("INSERT INTO raw_recent (id, node_id, boot, seq, ts, received_at, base_id, fmt, data) VALUES (42, 'n1', 'b1', 8, 1810000, 1810003, 41, 769, x'0c')").run();
+      migrate(db);
+      expect(tables()).toEqual(expect.arrayContaining(["raw_recent", "raw_recent_1", "raw_recent_2"]));
+      expect(sqlite.prepare("SELECT id, seq, ts, base_id, fmt, hex(data) AS data FROM raw_recent ORDER BY id").all()).toEqual([
+        { id: 41, seq: 7, ts: 1800000, base_id: null, fmt: 257, data: "0A0B" },
+        { id: 42, seq: 8, ts: 1810000, base_id: 41, fmt: 769, data: "0C" },
+      ]);
+    } finally {
+      sqlite.close();
+    }
+  });
 });

@@ -2,20 +2,22 @@ import { Hono } from "hono";
 import { ERROR_CODES } from "@meshfleet/shared";
 import type { ApiDeps } from "../http/deps";
 import { errorHandler } from "../http/errors";
-import { healthRoutes } from "./health-routes";
-import { nodesRoutes } from "./nodes-routes";
-import { seriesRoutes } from "./series-routes";
+import { healthRoutes } from "../health/routes";
+import { metricsRoutes } from "../metrics/routes";
+import { nodesRoutes } from "../nodes/routes";
+import { historyRoutes } from "../history/routes";
+import { seriesRoutes } from "../history/series-routes";
+import { topologyRoutes } from "../topology/routes";
 import { openApiDocument } from "./openapi";
-import { viewsRoutes } from "./views-routes";
 import { bodyLimit } from "hono/body-limit";
 import { requireToken } from "../auth/middleware";
 
 export type { ApiDeps } from "../http/deps";
 
 /**
- * The controller's HTTP API. Route modules are mounted under /api, one line each
- * (`app.route("/api", xRoutes(deps))`); modules built elsewhere can also be passed in
- * `deps.routes`.
+ * The controller's HTTP API. Each feature's routes live in its folder (nodes, history,
+ * topology, health, metrics here; the modules' own in `deps.routes`) and are mounted
+ * under /api, one line each (`app.route("/api", xRoutes(deps))`).
  */
 export function createApi(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -31,9 +33,11 @@ export function createApi(deps: ApiDeps): Hono {
   const doc = openApiDocument();
   app.get("/api/openapi.json", (c) => c.json(doc));
   app.route("/", healthRoutes(deps));
+  app.route("/", metricsRoutes(deps));
   app.route("/api", nodesRoutes(deps));
   app.route("/api", seriesRoutes(deps));
-  app.route("/api", viewsRoutes(deps));
+  app.route("/api", historyRoutes(deps));
+  app.route("/api", topologyRoutes(deps));
   for (const r of deps.routes ?? []) app.route("/api", r);
   for (const r of deps.rootRoutes ?? []) app.route("/", r);
   return app;

@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { HISTORY_METRIC_NAMES } from "../store/index";
-import { errorBody, healthAnswer, historyAnswer, listOf, lists, namesAnswer, netjsonGraph, nodeDetail, nodeSummary, SERIES_LIMITS, seriesAnswer } from "./schemas";
+import { listOf, lists, namesAnswer, nodeDetail, nodeSummary } from "../nodes/schemas";
+import { historyAnswer, SERIES_LIMITS, seriesAnswer } from "../history/schemas";
+import { netjsonGraph } from "../topology/schemas";
+import { healthAnswer } from "../health/routes";
 import { jobRequest } from "../jobs/spec";
 import { createTokenBody } from "../admin/routes";
 import { alertsQuery, convergenceQuery, eventsQuery } from "../detect/http-routes";
 import { ackBody, silenceBody } from "../detect/alert-controls";
 import { clientQuery, clientsQuery, roamingQuery } from "../clients/routes";
 import { auditQuery, diagBody } from "../diag/module";
+
+const errorBody = z.object({ code: z.string(), message: z.string() });
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 

@@ -6,7 +6,6 @@ import type { AlertSink } from "../alerts/types";
 import { NotificationSink, type NotificationsConfig } from "../notify/index";
 import { DetectionService, type DetectionServiceOptions } from "./service";
 import { ALERT_SEVERITY } from "./alert-rules";
-import { clientRoutes } from "../clients/routes";
 
 export interface DetectionModuleOptions {
   config?: DetectionServiceOptions["config"];
@@ -62,9 +61,7 @@ export function detectionModule(opts: DetectionModuleOptions = {}): ControllerMo
         sinks.push(notifier);
       }
       service ??= new DetectionService({ store: d.store, clock: d.clock, log: d.log, sinks, config: opts.config, ...(opts.eventRetentionMs ? { eventRetentionMs: opts.eventRetentionMs } : {}) });
-      const app = eventsAlertsRoutes(service, () => d.clock.now());
-      app.route("/", clientRoutes(d, service.repo));
-      return app;
+      return eventsAlertsRoutes(service, () => d.clock.now());
     },
     async start(controller: Controller) {
       const s = get();

@@ -73,9 +73,6 @@ const PACK_WINDOWS_PER_PASS = 4;
  */
 export class Maintenance {
   private readonly nodeIds: Statement;
-  private readonly minRawTs: Statement;
-  private readonly nextRawTs: Statement;
-  private readonly firstPackable: Statement;
   private readonly firstMinute: Statement;
   private minuteNextCache: number | null;
 
@@ -86,9 +83,6 @@ export class Maintenance {
     private readonly opts: MaintenanceOptions,
   ) {
     this.nodeIds = db.prepare("SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?").pluck();
-    this.minRawTs = db.prepare("SELECT min(ts) FROM raw_recent").pluck();
-    this.firstPackable = db.prepare("SELECT min(ts) FROM raw_recent WHERE ts < ? AND id NOT IN (SELECT raw_id FROM node_state)").pluck();
-    this.nextRawTs = db.prepare("SELECT min(ts) FROM raw_recent WHERE ts >= ?").pluck();
     this.firstMinute = db.prepare("SELECT min(bucket) FROM rollups_minute").pluck();
     this.minuteNextCache = rollups.getNumber(KEYS.minuteNext);
     if (!(opts.rollupEveryMs > 0 && opts.rollupEveryMs % MINUTE_MS === 0)) throw new Error(`rollupEveryMs must be a whole number of minutes, not ${opts.rollupEveryMs} ms`);
@@ -128,7 +122,7 @@ export class Maintenance {
   private async rollMinutes(now: number): Promise<number> {
     let next = this.rollups.getNumber(KEYS.minuteNext);
     if (next === null) {
-      const first = this.minRawTs.get() as number | null;
+      const first = this.telemetry.recentRows.minTs();
       if (first === null) return 0;
       next = bucketOf(first, MINUTE_MS);
     }
@@ -137,7 +131,7 @@ export class Maintenance {
     const end = bucketOf(now - this.opts.graceMs, this.opts.rollupEveryMs);
     // Minutes without a stored row (a controller that was down, a quiet fleet) are skipped
     // in one step. Blocks only hold minutes rolled up before, so raw rows alone decide.
-    const firstRow = this.nextRawTs.get(start) as number | null;
+    const firstRow = this.telemetry.recentRows.minTs(start);
     const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
     const target = Math.min(end, from + 10 * MINUTE_MS);
     if (start >= target) return 0;
@@ -228,22 +222,33 @@ export class Maintenance {
   /**
    * Closed windows that are rolled up are compressed into blocks (what retention keeps
    * stays readable): every node's rows are copied into its blocks, then the recent copies
-   * are deleted, window by window in chunks, so that their pages are freed, not rewritten.
+   * are deleted: a slot that holds mostly copied rows at once (`clearSlot`), the others
+   * window by window in chunks, so that their pages are freed, not rewritten.
    */
   private async pack(before: number): Promise<number> {
-    const first = this.firstPackable.get(before) as number | null;
+    const first = this.telemetry.recentRows.firstPackable(before);
     if (first === null) return 0;
     const until = Math.min(before, bucketOf(first, BLOCK_MS) + PACK_WINDOWS_PER_PASS * BLOCK_MS);
     const ids: number[] = [];
     await this.forEachNode((id) => {
       ids.push(...this.telemetry.packWindows(id, until));
     });
-    const order = this.telemetry.dropOrder(ids);
+    // A slot holding mostly packed rows is emptied whole; the rest go row by row.
+    const packed = new Set(ids);
+    const recent = this.telemetry.recentRows;
+    let cleared = 0;
+    for (let slot = 0; slot < recent.slotCount; slot++) {
+      const gone = this.db.transaction(() => recent.clearSlot(slot, packed))();
+      for (const id of gone) packed.delete(id);
+      cleared += gone.length;
+      await pause();
+    }
+    const order = this.telemetry.dropOrder([...packed]);
     for (let i = 0; i < order.length; i += this.opts.rowsPerChunk) {
       this.db.transaction(() => this.telemetry.dropPacked(order.slice(i, i + this.opts.rowsPerChunk)))();
       await pause();
     }
-    return order.length;
+    return cleared + order.length;
   }
 
   /** Each level's first bucket not rolled up yet (null before its first pass). */

@@ -1,9 +1,10 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import type { Database, Statement } from "better-sqlite3";
+import type { Database } from "better-sqlite3";
 import { PACK_FORMAT, type PackedSnapshot } from "./pack";
 import { applyDiff, BLOCK_MS, diffValue } from "./raw-block";
 import { bucketOf } from "./rollup-fold";
 import type { RawDbRow, RawRow } from "./telemetry-repo";
+import { RawRecentSlots, slotOf } from "./raw-recent-slots";
 
 /** `fmt` flags of a recent row: `data` is deflated JSON; `data` is a delta against the row `base_id`. */
 export const DEFLATED = 0x100;
@@ -23,7 +24,8 @@ interface Base {
   data: PackedSnapshot;
 }
 
-const COLS = "id, node_id AS nodeId, boot, seq, ts, received_at AS receivedAt, base_id AS baseId, fmt, data";
+/** Oldest first (ts, then storage order). */
+const byTsId = (a: { ts: number; id: number }, b: { ts: number; id: number }): number => a.ts - b.ts || a.id - b.id;
 
 /** The JSON a row's `data` holds (deflated or, in rows written before compression, text). */
 function jsonOf(r: RecentDbRow): unknown {
@@ -32,17 +34,19 @@ function jsonOf(r: RecentDbRow): unknown {
 }
 
 /**
- * Recent raw rows in SQLite (`raw_recent`, see its schema). Rows of one node and window
+ * Recent raw rows in SQLite (`raw_recent` and its slots, see the schema and
+ * raw-recent-slots.ts; every read merges the slots). Rows of one node and window
  * are deltas (`diffValue`, as in the blocks) against the window's first full row, so a
  * bench-profile snapshot costs ~180 bytes instead of ~790, and a commit of a home mesh's
  * rows touches the table's and the index's last pages. A row is never left pointing at a
  * base that is deleted: before maintenance deletes rows, a kept row whose base goes is
  * rewritten as a full row (`materialize`). The bases new rows are written against are
  * remembered per node (staged until the transaction commits); a node without one (after a
- * restart, in a new window) gets a full row.
+ * restart, in a new window) gets a full row. A packed window's slot is emptied whole
+ * (`clearSlot`) rather than row by row.
  */
 export class RawRecentRepository {
-  private readonly s: Record<"insert" | "exists" | "isBase" | "byId" | "at" | "range" | "newest" | "packable" | "remove" | "order" | "dependents" | "rewrite" | "kept" | "current" | "prune", Statement>;
+  private readonly slots: RawRecentSlots;
   private readonly bases = new Map<string, Base>();
   private readonly pending = new Map<string, Base>();
 
@@ -51,48 +55,25 @@ export class RawRecentRepository {
     db: Database,
     private readonly deltas = true,
   ) {
-    this.s = {
-      insert: db.prepare("INSERT INTO raw_recent (node_id, boot, seq, ts, received_at, base_id, fmt, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-      exists: db.prepare("SELECT 1 FROM raw_recent WHERE ts = ? AND node_id = ? AND boot = ? AND seq = ?").pluck(),
-      // The very row remembered (an id of a deleted row may be given again).
-      isBase: db.prepare("SELECT 1 FROM raw_recent WHERE id = ? AND ts = ? AND node_id = ? AND boot = ? AND seq = ? AND base_id IS NULL").pluck(),
-      byId: db.prepare(`SELECT ${COLS} FROM raw_recent WHERE id = ?`),
-      at: db.prepare(`SELECT ${COLS} FROM raw_recent WHERE ts <= ? AND node_id = ? ORDER BY ts DESC, id DESC LIMIT 1`),
-      range: db.prepare(`SELECT ${COLS} FROM raw_recent WHERE ts >= ? AND ts < ? AND node_id = ? ORDER BY ts, id`),
-      newest: db.prepare(`SELECT ${COLS} FROM raw_recent WHERE ts >= ? AND ts < ? AND node_id = ? ORDER BY ts DESC, id DESC LIMIT ?`),
-      // The node's current state row stays (as retention keeps it).
-      packable: db.prepare(`SELECT ${COLS} FROM raw_recent WHERE ts < ? AND node_id = ?
-        AND id NOT IN (SELECT raw_id FROM node_state WHERE node_id = ?) ORDER BY ts, id`),
-      remove: db.prepare("DELETE FROM raw_recent WHERE id = ?"),
-      order: db.prepare("SELECT id FROM raw_recent WHERE id IN (SELECT value FROM json_each(?)) ORDER BY base_id IS NULL, id").pluck(),
-      // Rows written against one of the given rows: all in the base's window.
-      dependents: db.prepare("SELECT id FROM raw_recent WHERE ts >= ? AND ts < ? AND base_id IN (SELECT value FROM json_each(?))").pluck(),
-      rewrite: db.prepare("UPDATE raw_recent SET base_id = NULL, fmt = ?, data = ? WHERE id = ?"),
-      // Rows that stay when everything before `cutoff` but the current rows goes, and whose base goes.
-      kept: db.prepare(`SELECT r.id FROM raw_recent r JOIN raw_recent b ON b.id = r.base_id
-        WHERE r.ts >= ? AND r.ts < ? AND b.ts < ? AND b.id NOT IN (SELECT raw_id FROM node_state)
-        UNION SELECT r.id FROM node_state s JOIN raw_recent r ON r.id = s.raw_id JOIN raw_recent b ON b.id = r.base_id
-        WHERE b.ts < ? AND b.id NOT IN (SELECT raw_id FROM node_state)`).pluck(),
-      current: db.prepare("SELECT raw_id FROM node_state WHERE node_id = ?").pluck(),
-      prune: db.prepare(`DELETE FROM raw_recent WHERE id IN (SELECT id FROM raw_recent WHERE ts < ?
-        AND id NOT IN (SELECT raw_id FROM node_state) LIMIT ?)`),
-    };
+    this.slots = new RawRecentSlots(db);
   }
 
   /** True when `(node, boot, seq)` taken at `ts` is stored here. */
   holds(node: string, ts: number, boot: string, seq: number): boolean {
-    return this.s.exists.get(ts, node, boot, seq) !== undefined;
+    return this.slots.first("exists", ts, node, boot, seq) !== undefined;
   }
 
   /** Stores one packed snapshot (inside a transaction); returns its id. */
   insert(node: string, boot: string, seq: number, ts: number, receivedAt: number, data: PackedSnapshot): number {
     const start = bucketOf(ts, BLOCK_MS);
     const base = this.pending.get(node) ?? this.bases.get(node);
-    if (this.deltas && base && base.start === start && this.s.isBase.get(base.id, base.ts, base.node, base.boot, base.seq) !== undefined) {
-      const d = deflateRawSync(JSON.stringify(diffValue(base.data, data)));
-      return Number(this.s.insert.run(node, boot, seq, ts, receivedAt, base.id, PACK_FORMAT | DEFLATED | DELTA, d).lastInsertRowid);
+    const insert = this.slots.slot[slotOf(ts)]!.insert;
+    const id = this.slots.nextId();
+    if (this.deltas && base && base.start === start && this.slots.first("isBase", base.id, base.ts, base.node, base.boot, base.seq) !== undefined) {
+      insert.run(id, node, boot, seq, ts, receivedAt, base.id, PACK_FORMAT | DEFLATED | DELTA, deflateRawSync(JSON.stringify(diffValue(base.data, data))));
+      return id;
     }
-    const id = Number(this.s.insert.run(node, boot, seq, ts, receivedAt, null, PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(data))).lastInsertRowid);
+    insert.run(id, node, boot, seq, ts, receivedAt, null, PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(data)));
     if (!base || start >= base.start) this.pending.set(node, { id, node, boot, seq, ts, start, data });
     return id;
   }
@@ -113,7 +94,7 @@ export class RawRecentRepository {
         const baseId = r.baseId!;
         let base = full.get(baseId);
         if (!base) {
-          const b = this.s.byId.get(baseId) as RecentDbRow | undefined;
+          const b = this.slots.first<RecentDbRow>("byId", baseId);
           if (!b || b.baseId !== null) throw new Error(`raw row ${r.id}: its base row ${baseId} is missing`);
           full.set(baseId, (base = jsonOf(b) as PackedSnapshot));
         }
@@ -125,29 +106,29 @@ export class RawRecentRepository {
   }
 
   byId(id: number): RawRow | null {
-    const r = this.s.byId.get(id) as RecentDbRow | undefined;
+    const r = this.slots.first<RecentDbRow>("byId", id);
     return r ? this.decode([r])[0]! : null;
   }
 
   /** The node's last row taken at or before `at`. */
   at(node: string, at: number): RawRow | null {
-    const r = this.s.at.get(at, node) as RecentDbRow | undefined;
+    const r = this.slots.all<RecentDbRow>("at", at, node).sort(byTsId).pop();
     return r ? this.decode([r])[0]! : null;
   }
 
   /** The node's rows with from <= ts < to, oldest first. */
   range(node: string, from: number, to: number): RawRow[] {
-    return this.decode(this.s.range.all(from, to, node) as RecentDbRow[]);
+    return this.decode(this.slots.all<RecentDbRow>("range", from, to, node).sort(byTsId));
   }
 
   /** The node's newest `limit` rows with from <= ts < to, newest first. */
   newest(node: string, from: number, to: number, limit: number): RawRow[] {
-    return this.decode(this.s.newest.all(from, to, node, limit) as RecentDbRow[]);
+    return this.decode(this.slots.all<RecentDbRow>("newest", from, to, node, limit).sort(byTsId).reverse().slice(0, limit));
   }
 
   /** The node's rows older than `before` but its current one, oldest first. */
   packable(node: string, before: number): RawRow[] {
-    return this.decode(this.s.packable.all(before, node, node) as RecentDbRow[]);
+    return this.decode(this.slots.all<RecentDbRow>("packable", before, node, node).sort(byTsId));
   }
 
   /**
@@ -155,7 +136,8 @@ export class RawRecentRepository {
    * chunks in this order, no row that stays is ever written against a row already gone.
    */
   dropOrder(ids: readonly number[]): number[] {
-    return this.s.order.all(JSON.stringify(ids)) as number[];
+    const rows = this.slots.all<{ id: number; full: number }>("kinds", JSON.stringify(ids));
+    return rows.sort((a, b) => a.full - b.full || a.id - b.id).map((r) => r.id);
   }
 
   /**
@@ -169,16 +151,16 @@ export class RawRecentRepository {
     const windows = new Set<number>();
     const bases: number[] = [];
     for (const id of ids) {
-      const r = this.s.byId.get(id) as RecentDbRow | undefined;
+      const r = this.slots.first<RecentDbRow>("byId", id);
       if (r?.baseId === null) {
         bases.push(id);
         windows.add(bucketOf(r.ts, BLOCK_MS));
       }
     }
     for (const start of windows) {
-      for (const id of this.s.dependents.all(start, start + BLOCK_MS, JSON.stringify(bases)) as number[]) if (!gone.has(id)) this.materialize(id);
+      for (const id of this.slots.all<number>("dependents", start, start + BLOCK_MS, JSON.stringify(bases))) if (!gone.has(id)) this.materialize(id);
     }
-    for (const id of ids) this.s.remove.run(id);
+    for (const id of ids) this.slots.run("remove", id);
     this.forgetBases((b) => gone.has(b.id));
   }
 
@@ -188,15 +170,63 @@ export class RawRecentRepository {
    * rewritten as full rows. Returns how many were deleted.
    */
   prune(cutoff: number, limit: number): number {
-    for (const id of this.s.kept.all(cutoff, bucketOf(cutoff, BLOCK_MS) + BLOCK_MS, cutoff, cutoff) as number[]) this.materialize(id);
-    const n = this.s.prune.run(cutoff, limit).changes;
+    const kept = new Set(this.slots.kept.flatMap((s) => s.all(cutoff, bucketOf(cutoff, BLOCK_MS) + BLOCK_MS, cutoff, cutoff) as number[]));
+    for (const id of kept) this.materialize(id);
+    let n = 0;
+    for (const s of this.slots.slot) if (n < limit) n += s.prune.run(cutoff, limit - n).changes;
     if (n > 0) this.forgetBases((b) => b.ts < cutoff);
     return n;
   }
 
+  /**
+   * Empties a slot (call inside a transaction) when the packed rows in it (ids copied into
+   * blocks) are most of it: the rows that stay move whole, with their ids, into the next
+   * slot, rows in other slots written against a row that goes are rewritten whole, then one
+   * `DELETE` frees the slot's pages without writing them. Returns the ids deleted (none when
+   * the slot was left for `drop`).
+   */
+  clearSlot(slot: number, packed: ReadonlySet<number>): number[] {
+    const s = this.slots.slot[slot]!;
+    const ids = s.ids.all() as number[];
+    const gone = ids.filter((id) => packed.has(id));
+    const stay = ids.filter((id) => !packed.has(id));
+    if (gone.length === 0 || stay.length * 4 > gone.length) return [];
+    const { min, max } = s.tsBounds.get() as { min: number; max: number };
+    const others = this.slots.slot.filter((x) => x !== s);
+    const list = JSON.stringify(gone);
+    for (const o of others) for (const id of o.dependents.all(bucketOf(min, BLOCK_MS), bucketOf(max, BLOCK_MS) + BLOCK_MS, list) as number[]) this.materialize(id);
+    const moving = this.decode(stay.map((id) => s.byId.get(id) as RecentDbRow));
+    const next = this.slots.slot[(slot + 1) % this.slots.slot.length]!;
+    s.clear.run();
+    for (const r of moving) next.insert.run(r.id, r.nodeId, r.boot, r.seq, r.ts, r.receivedAt, null, PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(r.data)));
+    const set = new Set(gone);
+    this.forgetBases((b) => set.has(b.id));
+    return gone;
+  }
+
+  /** The slot count (`clearSlot` takes 0 to count - 1). */
+  get slotCount(): number {
+    return this.slots.slot.length;
+  }
+
+  /** Rows stored. */
+  count(): number {
+    return this.slots.slot.reduce((n, s) => n + (s.count.get() as number), 0);
+  }
+
+  /** The smallest ts stored (with `from`: at or after it), or null. */
+  minTs(from?: number): number | null {
+    return from === undefined ? this.slots.min("minTs") : this.slots.min("nextTs", from);
+  }
+
+  /** The smallest ts before `before` of a row that can be packed (with `node`: of that node; all: but the current rows), or null. */
+  firstPackable(before: number, node?: string): number | null {
+    return node === undefined ? this.slots.min("firstPackable", before) : this.slots.min("firstPackableOf", before, node);
+  }
+
   private materialize(id: number): void {
-    const [r] = this.decode([this.s.byId.get(id) as RecentDbRow]);
-    this.s.rewrite.run(PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(r!.data)), id);
+    const [r] = this.decode([this.slots.first<RecentDbRow>("byId", id)!]);
+    this.slots.run("rewrite", PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(r!.data)), id);
   }
 
   private forgetBases(gone: (b: Base) => boolean): void {

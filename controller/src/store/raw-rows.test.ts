@@ -12,13 +12,14 @@ import { FakeClock } from "./types";
 import { NEW_DATABASE_PAGE_SIZE, openStore, type Store } from "./store";
 import { counterBaseOf, pack, PACK_FORMAT } from "./pack";
 import { DEFLATED, DELTA } from "./raw-recent-repo";
+import { RAW_RECENT_SLOTS } from "./raw-recent-slots";
 import { BLOCK_MS } from "./raw-block";
 
 describe("recent raw rows", () => {
   let dir: ReturnType<typeof tempDir>;
   let store: Store;
   const clock = new FakeClock(1_700_000_000_000);
-  const rowOf = (seq: number) => store.db.get<{ id: number; fmt: number; baseId: number | null; data: Buffer }>(sql`SELECT id, fmt, base_id AS baseId, data FROM raw_recent WHERE seq = ${seq}`);
+  const rowOf = (seq: number) => store.db.get<{ id: number; fmt: number; baseId: number | null; data: Buffer }>(sql`SELECT id, fmt, base_id AS baseId, data FROM (${sql.raw(RAW_RECENT_SLOTS.map((t) => `SELECT * FROM ${t}`).join(" UNION ALL "))}) WHERE seq = ${seq}`);
 
   beforeEach(async () => {
     dir = tempDir("mf-raw-rows-");

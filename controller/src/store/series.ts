@@ -29,8 +29,9 @@ export const ROLLUP_LEVELS: readonly { level: RollupLevel; ms: number }[] = [
 
 /**
  * The most rows a bucketed answer reads from its rollup level: 2 days of minutes, 30 days
- * of quarter hours, 120 days of hours. Reading and inflating a row costs ~25 us on 2 cores
- * (`npm run bench -- history`), so this keeps an answer near 100 ms; only hours go past it.
+ * of quarter hours, 120 days of hours. An answer costs ~20 us of CPU per row it reads (50-60 ms
+ * for 2,880 quarter rows of a bench-profile node in `npm run bench -- history`, a third of
+ * it the SELECT), so this keeps one under 100 ms; only hours go past it.
  */
 export const MAX_ROLLUP_ROWS = 2_880;
 

@@ -224,8 +224,8 @@ export class Store implements StoreApi {
   rowCounts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const t of CORE_TABLES) out[t] = (this.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    // SQLite keeps the recent raw rows in raw_recent (raw_snapshots is PostgreSQL's): counted as raw_snapshots.
-    out.raw_snapshots! += (this.sqlite.prepare("SELECT count(*) AS n FROM raw_recent").get() as { n: number }).n;
+    // SQLite keeps the recent raw rows in raw_recent and its slots (raw_snapshots is PostgreSQL's): counted as raw_snapshots.
+    out.raw_snapshots! += this.sync.telemetry.recentRows.count();
     return Promise.resolve(out);
   }
 

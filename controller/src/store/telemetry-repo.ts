@@ -79,7 +79,7 @@ const later = (a: RawRow | null, b: RawRow | null): RawRow | null => (a && b ? (
  * miss and only updated after commit.
  */
 export class TelemetryRepository {
-  private readonly s: Record<"state" | "stateOf" | "states" | "firstPackable", Statement>;
+  private readonly s: Record<"state" | "stateOf" | "states", Statement>;
   private readonly blocks: RawBlocksRepository;
   private readonly recent: RawRecentRepository;
   private readonly bases = new Map<string, CounterBase>();
@@ -110,7 +110,6 @@ export class TelemetryRepository {
           errors = CASE WHEN ${NEWER} THEN excluded.errors ELSE errors END`),
       stateOf: db.prepare(`${STATE_SELECT} WHERE node_id = ?`),
       states: db.prepare(STATE_SELECT),
-      firstPackable: db.prepare("SELECT min(ts) FROM raw_recent WHERE ts < ? AND node_id = ?").pluck(),
     };
   }
 
@@ -202,8 +201,7 @@ export class TelemetryRepository {
    * then reads see each of them once.
    */
   packWindows(node: string, before: number): number[] {
-    const first = this.s.firstPackable.get(before, node) as number | null;
-    if (first === null) return [];
+    if (this.recent.firstPackable(before, node) === null) return [];
     const byWindow = new Map<number, RawRow[]>();
     for (const r of this.recent.packable(node, before)) {
       const start = bucketOf(r.ts, BLOCK_MS);
@@ -214,6 +212,11 @@ export class TelemetryRepository {
     const ids: number[] = [];
     for (const [start, rows] of byWindow) ids.push(...this.blocks.add(node, start, rows));
     return ids;
+  }
+
+  /** The recent rows' store (slots, counts, first timestamps: maintenance). */
+  get recentRows(): RawRecentRepository {
+    return this.recent;
   }
 
   /** Deletes the recent copies of packed rows (ids from `packWindows`; call inside a transaction). */

@@ -18,6 +18,8 @@ export const {
   nodeState,
   rawSnapshots,
   rawRecent,
+  rawRecent1,
+  rawRecent2,
   rawBlocks,
   rollupsMinute,
   rollupsQuarter,

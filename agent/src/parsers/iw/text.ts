@@ -17,68 +17,41 @@ export function splitLines(text: string): string[] {
   return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
 }
 
+const BLANKS = /[ \t]+/;
 const BLANK_RUNS = /[ \t]+/g;
+const INT = /^-?\d{1,16}$/;
+const COUNTER = /^\d{1,20}$/;
+const DECIMAL = /^-?\d{1,20}(?:\.\d{1,12})?$/;
+const HEX = /^0x[0-9a-f]{1,12}$/i;
 
 /** Whitespace-separated tokens (tabs and spaces mixed). */
 export function tokens(s: string): string[] {
   const t = s.trim();
-  if (t === "") return [];
-  // One pass (same result as t.split(/[ \t]+/): t has no blank at either end).
-  const out: string[] = [];
-  let start = 0;
-  let i = 0;
-  const n = t.length;
-  while (i < n) {
-    const c = t.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      out.push(t.slice(start, i));
-      i++;
-      while (i < n && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
-      start = i;
-    } else i++;
-  }
-  out.push(t.slice(start));
-  return out;
+  return t === "" ? [] : t.split(BLANKS);
 }
 
 /** Collapses runs of blanks to one space (keys survive tab/space mangling). */
 export function squash(s: string): string {
-  const t = s.trim();
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 9 || (c === 32 && t.charCodeAt(i + 1) === 32)) return t.replace(BLANK_RUNS, " ");
-  }
-  return t;
-}
-
-/** True when s from `from` to its end is 1..max ASCII digits (what /^\d{1,max}$/ tests). */
-function digits(s: string, from: number, max: number): boolean {
-  const n = s.length - from;
-  if (n < 1 || n > max) return false;
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return s.trim().replace(BLANK_RUNS, " ");
 }
 
 /** A non-negative or negative decimal integer that is safe, else null. */
 export function int(s: string | undefined): number | null {
-  if (s === undefined || !digits(s, s.charCodeAt(0) === 45 ? 1 : 0, 16)) return null;
+  if (s === undefined || !INT.test(s)) return null;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : null;
 }
 
 /** An unsigned counter (u32/u64 as iw prints it); u64 beyond 2^53 keeps its magnitude. */
 export function counter(s: string | undefined): number | null {
-  if (s === undefined || !digits(s, 0, 20)) return null;
+  if (s === undefined || !COUNTER.test(s)) return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
 
 /** A decimal such as `65.0`, `-52`, `20.00`, else null. */
 export function decimal(s: string | undefined): number | null {
-  if (s === undefined || !/^-?\d{1,20}(?:\.\d{1,12})?$/.test(s)) return null;
+  if (s === undefined || !DECIMAL.test(s)) return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
@@ -86,7 +59,7 @@ export function decimal(s: string | undefined): number | null {
 /** `0x15` (hex, as iw prints mpath flags) or `21` (decimal), else null. */
 export function hexOrInt(s: string | undefined): number | null {
   if (s === undefined) return null;
-  if (/^0x[0-9a-f]{1,12}$/i.test(s)) return Number.parseInt(s.slice(2), 16);
+  if (HEX.test(s)) return Number.parseInt(s.slice(2), 16);
   return int(s);
 }
 
@@ -95,22 +68,11 @@ export function macText(s: string): string {
   return s.toLowerCase().slice(0, MAX_MAC);
 }
 
+const MAC = /^[0-9a-fx*]{1,2}(?::[0-9a-fx*]{1,2}){5}$/i;
+
 /** Six 1–2 character groups separated by `:` (hex, or masked with `x`/`*`). */
 export function looksLikeMac(s: string): boolean {
-  // Same as /^[0-9a-fx*]{1,2}(?::[0-9a-fx*]{1,2}){5}$/i, without the regex.
-  if (s.length < 11 || s.length > 17) return false;
-  let groups = 1;
-  let run = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 58) {
-      if (run === 0 || ++groups > 6) return false;
-      run = 0;
-    } else if (((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 120 || c === 88 || c === 42) && ++run <= 2) {
-      continue;
-    } else return false;
-  }
-  return groups === 6 && run > 0;
+  return MAC.test(s);
 }
 
 /** Free text bounded to the schema's short text. */

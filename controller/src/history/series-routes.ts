@@ -4,7 +4,8 @@ import { ValidationError } from "@meshfleet/shared";
 import { MAC_KEYED_METRICS, type HistoryMetric } from "../store/index";
 import type { ApiDeps } from "../http/deps";
 import { notFound, params, query } from "../http/errors";
-import { SERIES_LIMITS, nodeParams, seriesQuery, type seriesAnswer } from "./schemas";
+import { nodeParams } from "../nodes/schemas";
+import { SERIES_LIMITS, seriesQuery, type seriesAnswer } from "./schemas";
 
 const invalid = (why: string) => new ValidationError(`invalid query parameters: ${why}`);
 

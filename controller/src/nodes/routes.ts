@@ -4,7 +4,7 @@ import { views, type NodeRow, type NodeStateRow } from "../store/index";
 import type { ApiDeps } from "../http/deps";
 import { notFound, params, query } from "../http/errors";
 import { nodeParams, routesQuery, type lists, type nodeDetail, type nodeSummary } from "./schemas";
-import { nodeStatus } from "../nodes/status";
+import { nodeStatus } from "./status";
 
 type Summary = z.infer<typeof nodeSummary>;
 
@@ -133,5 +133,11 @@ export function nodesRoutes(d: ApiDeps): Hono {
       return c.json({ node: id, ts: raw.ts, items });
     });
   for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters", "radios"] as const) list(name);
+
+  // What the fleet can name: every MAC and link-local address a node announced, by node id.
+  app.get("/names", async (c) =>
+    c.json({ macs: Object.fromEntries([...(await d.store.nodes.macMap())].sort()), addresses: Object.fromEntries([...(await d.store.nodes.addressMap())].sort()) }),
+  );
+
   return app;
 }

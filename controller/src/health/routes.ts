@@ -1,7 +1,13 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { ApiDeps } from "../http/deps";
 
-/** `/healthz` (503 when the store cannot write or the ingest's last batch failed) and `/metrics`. */
+export const healthAnswer = z.object({
+  status: z.enum(["ok", "unhealthy"]),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});
+
+/** `/healthz`: 503 when the store cannot write, the ingest's last batch failed or NATS is down. */
 export function healthRoutes(d: ApiDeps): Hono {
   const app = new Hono();
   app.get("/healthz", async (c) => {
@@ -16,6 +22,5 @@ export function healthRoutes(d: ApiDeps): Hono {
     const ok = Object.values(checks).every((x) => x.ok);
     return c.json({ status: ok ? "ok" : "unhealthy", checks }, ok ? 200 : 503);
   });
-  app.get("/metrics", async (c) => c.text(await d.registry.render(), 200, { "content-type": d.registry.contentType }));
   return app;
 }

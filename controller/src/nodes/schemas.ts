@@ -1,63 +1,8 @@
 import { z } from "zod";
-import { durationMs, meshPath as wireMeshPath, meshPeerInfo, nextHop, nodeId, route as wireRoute, routingNeighbor, station as wireStation } from "@meshfleet/shared";
-import { HISTORY_METRIC_NAMES } from "../store/index";
+import { meshPath as wireMeshPath, meshPeerInfo, nextHop, nodeId, route as wireRoute, routingNeighbor, station as wireStation } from "@meshfleet/shared";
 
-/** Request and response schemas of the API; the OpenAPI document is generated from them. */
-export const errorBody = z.object({ code: z.string(), message: z.string() });
-
+/** Request and response schemas of the node routes; the OpenAPI document is generated from them. */
 export const nodeParams = z.object({ id: nodeId });
-
-const msInt = z.coerce.number().int().nonnegative().max(8_640_000_000_000_000);
-/** A step in ms (`60000`) or as a duration (`30s`, `5m`, `1h`); 0 = raw samples. */
-export const stepParam = z
-  .string()
-  .refine((s) => durationMs(s) !== null, "a step is milliseconds or a duration such as 30s, 5m, 1h")
-  .transform((s) => durationMs(s)!);
-
-export const historyQuery = z
-  .object({
-    node: nodeId,
-    metric: z.enum(HISTORY_METRIC_NAMES as [string, ...string[]]),
-    key: z.string().min(1).max(256),
-    from: msInt.optional(),
-    to: msInt.optional(),
-    step: stepParam.optional(),
-  })
-  .strict();
-
-/** The caps of `/api/nodes/:id/series`. */
-export const SERIES_LIMITS = { maxSamples: 2000, defaultSamples: 500, maxSeries: 64, rawRangeMs: 24 * 3600_000 } as const;
-
-export const seriesQuery = z
-  .object({
-    metric: z.enum(HISTORY_METRIC_NAMES as [string, ...string[]]),
-    from: msInt.optional(),
-    to: msInt.optional(),
-    step: stepParam.optional(),
-    limit: z.coerce.number().int().min(1).max(SERIES_LIMITS.maxSamples).optional().describe("the most timestamps (raw: the newest are kept)"),
-  })
-  .strict();
-
-export const seriesAnswer = z.object({
-  node: z.string(),
-  metric: z.string(),
-  from: z.number().int(),
-  to: z.number().int(),
-  step: z.number().int(),
-  limit: z.number().int(),
-  source: z.enum(["raw", "minute", "quarter", "hour"]),
-  ts: z.array(z.number().int()).describe("sample or bucket times (ms), ascending"),
-  series: z.array(
-    z.object({
-      key: z.string(),
-      node: z.string().nullable().describe("fleet node owning the key's MAC (station and path metrics)"),
-      values: z.array(z.number().nullable()).describe("one per ts; null where the key has no sample"),
-    }),
-  ),
-  truncated: z.boolean().describe("samples or series over the limits were left out"),
-});
-
-export const topologyQuery = z.object({ at: msInt.optional() }).strict();
 
 /** `/api/nodes/:id/routes`: reachable routes only unless `all=1` (retracted ones too). */
 export const routesQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optional().describe("1: also the routes the daemon lists but its routing protocol retracted") }).strict();
@@ -181,45 +126,7 @@ export const nodeDetail = nodeSummary.extend({
     .nullable(),
 });
 
-export const historyAnswer = z.object({
-  node: z.string(),
-  metric: z.string(),
-  key: z.string(),
-  from: z.number().int(),
-  to: z.number().int(),
-  step: z.number().int(),
-  source: z.enum(["raw", "minute", "quarter", "hour"]),
-  points: z.array(z.object({ ts: z.number().int(), min: z.number(), avg: z.number(), max: z.number(), count: z.number().int() })),
-});
-
-export const netjsonGraph = z.object({
-  type: z.literal("NetworkGraph"),
-  protocol: z.string(),
-  version: z.string(),
-  metric: z.string(),
-  label: z.string(),
-  timestamp: z.number().int(),
-  nodes: z.array(z.object({ id: z.string(), label: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
-  links: z.array(z.object({ source: z.string(), target: z.string(), cost: z.number(), cost_text: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() })),
-  relayedPaths: z
-    .array(
-      z.object({
-        source: z.string(),
-        destination: z.string(),
-        via: z.string().describe("the next hop: its fleet node, else its MAC"),
-        hops: z.number().nullable(),
-        metric: z.number().nullable(),
-      }),
-    )
-    .describe("meshfleet extension: 802.11s mesh paths whose next hop is not the destination (relayed, more than one hop)"),
-});
-
 export const namesAnswer = z.object({
   macs: z.record(z.string(), z.string()).describe("MAC (lower case) -> node id, from the nodes' hellos"),
   addresses: z.record(z.string(), z.string()).describe("link-local address -> node id, from the nodes' hellos"),
-});
-
-export const healthAnswer = z.object({
-  status: z.enum(["ok", "unhealthy"]),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
 });

@@ -5,8 +5,8 @@ import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
 import { buildHello, buildSnapshot } from "../../testing";
-import { createApi } from "./app";
-import { openApiDocument } from "./openapi";
+import { createApi } from "../api/app";
+import { openApiDocument } from "../api/openapi";
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0); // hour-aligned
 const MAC_A = "02:00:00:00:0a:01";

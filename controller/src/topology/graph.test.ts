@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PackedSnapshot, PathTuple } from "../store/index";
-import { buildTopology } from "./topology";
+import { buildTopology } from "./graph";
 
 const MAC = { a: "02:00:00:00:0a:01", b: "02:00:00:00:0b:01", c: "02:00:00:00:0c:01", x: "02:00:00:00:ff:01" };
 const macToNode = new Map([

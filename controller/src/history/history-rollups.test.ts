@@ -9,7 +9,7 @@ import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { writeBatch } from "../ingest/writer";
 import { buildSnapshot } from "../../testing";
-import { createApi } from "./app";
+import { createApi } from "../api/app";
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0); // hour-aligned
 const END = T0 + 3 * HOUR_MS;
