@@ -59,12 +59,12 @@ export class FakeDiagNode {
 }
 
 /**
- * The API with the diagnostics module, bearer tokens on, over `store` and `clock`; the
+ * The API with the diagnostics module, bearer tokens on (unless `auth` is off), over `store` and `clock`; the
  * module is started on `nc` unless `nc` is null (not connected to the broker yet).
  */
-export function diagApi(o: { store: StoreApi; clock: FakeClock; nc: NatsConnection | null }): Hono {
+export function diagApi(o: { store: StoreApi; clock: FakeClock; nc: NatsConnection | null; auth?: "tokens" | "off" }): Hono {
   const module = diagModule();
-  const deps: ApiDeps = { store: o.store, clock: o.clock, log: silentLogger, registry: new Registry(), auth: "tokens" };
+  const deps: ApiDeps = { store: o.store, clock: o.clock, log: silentLogger, registry: new Registry(), auth: o.auth ?? "tokens" };
   deps.routes = [module.routes!(deps)];
   const app = createApi(deps);
   if (o.nc) void module.start!({ nc: o.nc, store: o.store } as unknown as Controller);

@@ -189,6 +189,9 @@ export function linkBetween(m: WorldModel, a: number, b: number): SimLink | unde
 }
 
 /** The node's global address in the site's delegated prefix (EUI-64 in the first /64). */
+/** A gateway's WAN IPv4 address (DHCP from the upstream, the same documentation address on every site). */
+export const WAN_IPV4 = "198.51.100.23";
+
 export function wanGlobalAddress(m: WorldModel, node: SimNode): string {
   const site = m.sites[node.site]!;
   const base = site.delegated.split("/")[0]!.split(":").filter((g) => g !== "").map((g) => parseInt(g, 16));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
 import { PROTOCOL_VERSION, subjects, type DiagOutput } from "@meshfleet/shared";
-import { NatsPublisher, silentLog } from "@meshfleet/agent";
+import { buildSnapshot, collectAll, NatsPublisher, silentLog } from "@meshfleet/agent";
 import { createApi, diagModule, openStore, Registry, silentLogger, systemClock, writeBatch, type Controller, type Store } from "@meshfleet/controller";
 import { buildHello } from "@meshfleet/controller/testing";
 import { nodePermissions } from "@meshfleet/controller/enroll";
@@ -35,7 +35,12 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
     const deps = { store, clock: systemClock, log: silentLogger, registry: new Registry() };
     const app = createApi({ ...deps, routes: [mod.routes!(deps)] });
     await mod.start!({ nc, store } as unknown as Controller);
-    await writeBatch(store, world.nodeIds().map((node) => ({ kind: "hello" as const, msg: buildHello({ node, ts: Date.now() }) })), Date.now());
+    // What each node reports (its addresses among them), collected through the agent's own collectors from the world.
+    for (const node of world.nodeIds()) {
+      const c = await collectAll({ runner: world.runnerFor(node), timeoutMs: 5000, routing: "auto", memo: {} });
+      const snapshot = buildSnapshot({ node, boot: `${node}-world-${seed}`, seq: 1, ts: Date.now(), intervalMs: 1000, dropped: 0 }, c);
+      await writeBatch(store, [{ kind: "hello" as const, msg: buildHello({ node, ts: Date.now() }) }, { kind: "snapshot" as const, msg: snapshot }], Date.now());
+    }
     const post = async (node: string, body: unknown) => {
       const r = await app.request(`/api/diag/${node}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
       return { status: r.status, body: (await r.json()) as any };
@@ -61,7 +66,9 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       const far = world.nodeIds().find((id) => id !== "node-1" && world.viewsAt(world.node("node-1")).peers.every((p) => p.peer.id !== id))!;
       const ping = await post("node-1", { args: { kind: "ping", target: far, count: 3, size: 100 } });
       expect(ping.status).toBe(200);
-      expect(ping.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["ping", "-c", "3", "-s", "100", "-W", "2", far], error: null });
+      // The controller gave the router far's LAN address (from far's snapshot), not its name.
+      const farLan = world.node(far).lanAddress;
+      expect(ping.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["ping", "-c", "3", "-s", "100", "-W", "2", farLan], error: null, resolved: { node: far, address: farLan, iface: "br-lan" } });
       expect(ping.body.output).toContain(`PING ${world.node(far).lanAddress} (${world.node(far).lanAddress}): 100 data bytes`);
       expect(ping.body.output).toMatch(/3 packets transmitted, \d packets received/);
 
@@ -98,7 +105,7 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
         .split("\n\n")
         .filter((b) => b.trim() !== "")
         .map((b) => ({ event: /^event: (.*)$/m.exec(b)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(b)![1]!) as { argv?: string[]; text?: string; output?: string; result?: string } }));
-      expect(events[0]).toEqual({ event: "accepted", data: { argv: ["ping", "-c", "4", "-s", "56", "-W", "2", far] } });
+      expect(events[0]).toEqual({ event: "accepted", data: { argv: ["ping", "-c", "4", "-s", "56", "-W", "2", farLan] } });
       const outputs = events.filter((e) => e.event === "output");
       const last = events[events.length - 1]!;
       expect(last.event).toBe("result");
@@ -118,7 +125,7 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
         ["traceroute", "done", "local"],
         ["ping", "done", "local"],
       ]);
-      expect(rows[5]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", far]);
+      expect(rows[5]!.argv).toEqual(["ping", "-c", "3", "-s", "100", "-W", "2", farLan]);
     } finally {
       await stop();
     }
@@ -131,7 +138,8 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       await ready("node-3");
       const r = await post("node-1", { args: { kind: "iperf3", target: "node-3", durationSec: 2 } });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["iperf3", "-c", "node-3", "-p", "5201", "-t", "2", "-f", "m"], error: null });
+      const lan3 = world.node("node-3").lanAddress;
+      expect(r.body).toMatchObject({ node: "node-1", result: "done", exitCode: 0, argv: ["iperf3", "-c", lan3, "-p", "5201", "-t", "2", "-f", "m"], error: null, resolved: { node: "node-3", address: lan3, iface: "br-lan" } });
       expect(r.body.server).toMatchObject({ node: "node-3", result: "done", exitCode: 0, argv: ["iperf3", "-s", "-1", "-p", "5201", "--idle-timeout", "12", "--forceflush", "-f", "m"], error: null });
       const server = r.body.server.output as string;
       expect(server).toContain("Server listening on 5201 (test #1)");
@@ -142,7 +150,7 @@ describe("remote diagnostics: API -> NATS -> simulated agent -> back (real nats-
       expect(receiver(server)).toBe(receiver(r.body.output as string));
       const audit = async (node: string) => ((await (await app.request(`/api/diag/audit?node=${node}&limit=1`)).json()) as { audit: { kind: string; result: string; args: unknown }[] }).audit[0];
       expect(await audit("node-3")).toMatchObject({ kind: "iperf3-server", result: "done", args: { kind: "iperf3-server", durationSec: 2 } });
-      expect(await audit("node-1")).toMatchObject({ kind: "iperf3", result: "done", args: { kind: "iperf3", target: "node-3", durationSec: 2 } });
+      expect(await audit("node-1")).toMatchObject({ kind: "iperf3", result: "done", args: { kind: "iperf3", target: "node-3", address: lan3, durationSec: 2 } });
       // The server side alone is not on the API's list; a node's own iperf3 client without a server is refused by the node.
       expect((await post("node-3", { args: { kind: "iperf3-server", durationSec: 2 } })).status).toBe(400);
       const direct = await post("node-1", { args: { kind: "iperf3", target: world.node("node-3").lanAddress, durationSec: 1 } });

@@ -1,4 +1,5 @@
 import type { CommandResult } from "@meshfleet/shared";
+import { WAN_IPV4, wanGlobalAddress } from "./build";
 import { renderBirdRoutes } from "./render/bird";
 import { NOISE_FLOOR_DBM } from "./radio";
 import { noise } from "./random";
@@ -9,9 +10,10 @@ import type { World } from "./world";
 
 const ok = (stdout: string, exitCode = 0): CommandResult => ({ stdout, stderr: "", exitCode });
 
-/** The world node a diagnostic target names (node id, its LAN address), or null. */
+/** The world node a diagnostic target names (node id, its LAN address, a gateway's WAN addresses), or null. */
 function resolve(w: World, target: string): SimNode | null {
-  return w.model.nodes.find((n) => n.id === target || n.lanAddress === target) ?? null;
+  const t = target.toLowerCase();
+  return w.model.nodes.find((n) => n.id === t || n.lanAddress === t || (n.gateway && (t === WAN_IPV4 || t === wanGlobalAddress(w.model, n)))) ?? null;
 }
 
 /** The mesh path from `from` to `to` (the nodes after `from`, ending with `to`), or null when unreachable. */

@@ -1,4 +1,4 @@
-import { diagArgs, IPERF3_PORT, IPERF3_SERVER_IDLE_SEC, type DiagArgs, type RoutingDaemon } from "@meshfleet/shared";
+import { diagArgs, isIpLiteral, IPERF3_PORT, IPERF3_SERVER_IDLE_SEC, type DiagArgs, type RoutingDaemon } from "@meshfleet/shared";
 
 /**
  * The fixed list of diagnostics a node runs, as argv arrays built from validated
@@ -35,6 +35,8 @@ export function diagArgv(args: DiagArgs, daemon: RoutingDaemon | null = null): s
 /** Validates untrusted arguments: the parsed arguments, or why they are refused. */
 export function checkDiagArgs(raw: unknown): { ok: true; args: DiagArgs } | { ok: false; message: string } {
   const r = diagArgs.safeParse(raw);
+  // A node is given IP literals only: the controller resolves fleet node names to addresses.
+  if (r.success && "target" in r.data && !isIpLiteral(r.data.target)) return { ok: false, message: `not on the diagnostics list: target: ${r.data.target} is not an IP address (a node runs diagnostics to IP addresses only)` };
   if (r.success) return { ok: true, args: r.data };
   const i = r.error.issues[0];
   return { ok: false, message: `not on the diagnostics list: ${i ? `${i.path.join(".") || "(arguments)"}: ${i.message}` : "invalid"}` };

@@ -52,7 +52,10 @@ describe("DiagHandler", () => {
     await h.handle(request({ kind: "ping", target: "-f 10.0.0.1" }));
     await h.handle(request({ kind: "shell", cmd: "reboot" }, "r1", "req-0002"));
     await h.handle(request({ kind: "ping", target: "10.0.0.1" }, "r2", "req-0003"));
-    expect(states().map((s) => [s[1], s[2]])).toEqual([["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"]]);
+    // A fleet node name: the controller resolves names, a node is given IP addresses only.
+    await h.handle(request({ kind: "traceroute", target: "node-3" }, "r1", "req-0004"));
+    expect(states().map((s) => [s[1], s[2]])).toEqual([["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"], ["refused", "E_DIAG_REFUSED"]]);
+    expect(sent[3]!.error!.message).toBe("not on the diagnostics list: target: node-3 is not an IP address (a node runs diagnostics to IP addresses only)");
     sent.length = 0;
     let release: () => void = () => {};
     const slow: CommandRunner = { description: "slow", run: () => new Promise((r) => (release = () => r({ stdout: "", stderr: "", exitCode: 0 }))) };
@@ -84,7 +87,7 @@ describe("the diagnostics list's argv", () => {
     expect(await argvOf({ kind: "route", prefix: "10.1.0.0/16" }, "babeld")).toEqual(["ip", "-4", "route", "show", "match", "10.1.0.0/16", "proto", "babel"]);
   });
   it("a throughput test: the client to the target's port, the one-off server bounded by an idle timeout past the test's duration", async () => {
-    expect(await argvOf({ kind: "iperf3", target: "node-2", durationSec: 3 }, null)).toEqual(["iperf3", "-c", "node-2", "-p", "5201", "-t", "3", "-f", "m"]);
+    expect(await argvOf({ kind: "iperf3", target: "fd00:1:2::1", durationSec: 3 }, null)).toEqual(["iperf3", "-c", "fd00:1:2::1", "-p", "5201", "-t", "3", "-f", "m"]);
     expect(await argvOf({ kind: "iperf3-server", durationSec: 3 }, null)).toEqual(["iperf3", "-s", "-1", "-p", "5201", "--idle-timeout", "13", "--forceflush", "-f", "m"]);
     expect(await argvOf({ kind: "iperf3-server", durationSec: 30 }, null)).toBeUndefined();
   });

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { diagArgs, errorCode, isIpLiteral, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
+import { diagArgs, errorCode, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../http/deps";
 import { query } from "../http/errors";
 import { DiagAuditRepository } from "./audit-repo";
 import { DiagService } from "./service";
+import { resolveTarget } from "./target";
 
 export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().min(1000).max(60_000).optional() }).strict();
 export const auditQuery = z.object({ node: z.optional(nodeId), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
@@ -32,7 +33,8 @@ export const DIAG_COMMANDS: { kind: DiagKind; title: string; args: { name: strin
  * `Accept: text/event-stream`, streams it as server-sent events (`accepted` with the argv,
  * `output` chunks as the node prints them, `result`); `GET /api/diag/audit` lists every
  * request, `GET /api/diag/commands` the list. A target that is not an IP literal must be
- * a fleet node. An iperf3 test to a fleet node starts its server side on that node first
+ * a fleet node: it is resolved to the node's address (`resolveTarget`), the router gets
+ * that IP literal, and the result (`resolved`) and the audit (`address`) say which. An iperf3 test to a fleet node starts its server side on that node first
  * (the result's `server`); the server side alone is not asked for.
  */
 export function diagModule(): ControllerModule & { readonly service: () => DiagService | null } {
@@ -70,7 +72,13 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
         if (!parsed.success) return refuse(ERROR_CODES.validation, `not on the diagnostics list: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
         if (parsed.data.args.kind === "iperf3-server") return refuse(ERROR_CODES.validation, "iperf3-server is started on the target of an iperf3 test between two nodes, not asked for alone");
         const target = "target" in parsed.data.args ? parsed.data.args.target : null;
-        if (target !== null && !isIpLiteral(target) && !(await d.store.nodes.get(target))) return refuse(ERROR_CODES.validation, `target ${target} is neither an IP address nor a fleet node`);
+        // A fleet node name must resolve to an address the node reported (the router is given that address).
+        try {
+          await resolveTarget(d.store, parsed.data.args);
+        } catch (e) {
+          if (errorCode(e) === ERROR_CODES.validation) return refuse(ERROR_CODES.validation, (e as Error).message);
+          throw e;
+        }
         const svc = service;
         if (!svc || svc.disconnected()) return refuse(ERROR_CODES.unavailable, "diagnostics are not connected to the broker");
         if (svc.busy(id)) return refuse(ERROR_CODES.conflict, `a diagnostic is already running on ${id}`);

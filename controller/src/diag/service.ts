@@ -3,6 +3,7 @@ import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { DIAG_LIMITS, diagArgs, diagOutput, ERROR_CODES, IPERF3_SERVER_IDLE_SEC, MeshfleetError, PROTOCOL_VERSION, subjects, type DiagArgs, type DiagArgsInput, type DiagOutput, type DiagScan } from "@meshfleet/shared";
 import type { StoreApi } from "../store/index";
 import { DiagAuditRepository } from "./audit-repo";
+import { resolveTarget, type ResolvedTarget } from "./target";
 
 export interface DiagResult {
   id: string;
@@ -20,6 +21,8 @@ export interface DiagResult {
   scan: DiagScan | null;
   /** A throughput test between two nodes: the server side's run on the target node. */
   server?: DiagResult;
+  /** The target was a fleet node name: the node and the address it was resolved to (what the node was given). */
+  resolved?: ResolvedTarget;
 }
 
 /** What a caller may watch while a diagnostic runs (the API streams it as server-sent events). */
@@ -28,6 +31,11 @@ export interface DiagProgress {
   accepted?: (argv: string[]) => void;
   /** Output text, in the order the node sent it. */
   output?: (text: string) => void;
+}
+
+/** The arguments as audited: a fleet node target by its name, and the address the node was given. */
+function auditArgs(args: DiagArgs, resolved: ResolvedTarget | null): string {
+  return JSON.stringify(resolved && "target" in args ? { ...args, target: resolved.node, address: resolved.address } : args);
 }
 
 const dec = new TextDecoder();
@@ -62,13 +70,14 @@ export class DiagService {
    * listens, `node` runs the client; both are audited, the server's run is the result's `server`.
    */
   async run(node: string, input: DiagArgsInput, who: string, deadlineMs = 20_000, progress: DiagProgress = {}): Promise<DiagResult> {
-    const args = diagArgs.parse(input);
-    if (args.kind === "iperf3" && args.target !== node && (await this.o.store.nodes.get(args.target))) return this.#throughput(node, args, who, deadlineMs, progress);
-    return this.#one(node, args, who, deadlineMs, progress);
+    const asked = diagArgs.parse(input);
+    // A fleet node name is resolved to the node's address: the router is given an IP literal.
+    const { args, resolved } = await resolveTarget(this.o.store, asked);
+    const r = resolved && args.kind === "iperf3" && resolved.node !== node ? await this.#throughput(node, resolved.node, args, who, deadlineMs, progress, resolved) : await this.#one(node, args, who, deadlineMs, progress, resolved);
+    return resolved ? { ...r, resolved } : r;
   }
 
-  async #throughput(node: string, args: Extract<DiagArgs, { kind: "iperf3" }>, who: string, deadlineMs: number, progress: DiagProgress): Promise<DiagResult> {
-    const target = args.target;
+  async #throughput(node: string, target: string, args: Extract<DiagArgs, { kind: "iperf3" }>, who: string, deadlineMs: number, progress: DiagProgress, resolved: ResolvedTarget): Promise<DiagResult> {
     if (this.#running.has(target)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${target}, the iperf3 test's server side`);
     if (this.#running.has(node)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${node}`);
     let listening!: () => void;
@@ -85,22 +94,22 @@ export class DiagService {
     if (first !== "listening") {
       // The server side never listened (refused, busy, no iperf3): the client is not started.
       const why = first.error ? `${first.error.code}: ${first.error.message}` : `${first.result}, exit ${first.exitCode ?? "none"}`;
-      const r = await this.#refusedRun(node, args, who, { code: "E_DIAG_SERVER", message: `the iperf3 server on ${target} did not start (${why})` });
+      const r = await this.#refusedRun(node, args, who, { code: "E_DIAG_SERVER", message: `the iperf3 server on ${target} did not start (${why})` }, resolved);
       return { ...r, server: first };
     }
-    const client = await this.#one(node, args, who, deadlineMs, progress);
+    const client = await this.#one(node, args, who, deadlineMs, progress, resolved);
     return { ...client, server: await server };
   }
 
   /** An audited request that was not sent to its node (the result says why). */
-  async #refusedRun(node: string, args: DiagArgs, who: string, error: { code: string; message: string }): Promise<DiagResult> {
+  async #refusedRun(node: string, args: DiagArgs, who: string, error: { code: string; message: string }, resolved: ResolvedTarget): Promise<DiagResult> {
     const at = this.o.now();
     const id = randomUUID().replaceAll("-", "");
-    await this.#audit.insert({ id, node, kind: args.kind, args: JSON.stringify(args), who, requestedAt: at, finishedAt: at, result: "failed", error: `${error.code}: ${error.message}`.slice(0, 2000) });
+    await this.#audit.insert({ id, node, kind: args.kind, args: auditArgs(args, resolved), who, requestedAt: at, finishedAt: at, result: "failed", error: `${error.code}: ${error.message}`.slice(0, 2000) });
     return { id, node, args, result: "failed", argv: null, output: "", exitCode: null, error, scan: null, requestedAt: at, finishedAt: at };
   }
 
-  async #one(node: string, args: DiagArgs, who: string, deadlineMs: number, progress: DiagProgress): Promise<DiagResult> {
+  async #one(node: string, args: DiagArgs, who: string, deadlineMs: number, progress: DiagProgress, resolved: ResolvedTarget | null = null): Promise<DiagResult> {
     if (this.#running.has(node)) throw new MeshfleetError(ERROR_CODES.conflict, `a diagnostic is already running on ${node}`);
     this.#running.add(node);
     const id = randomUUID().replaceAll("-", "");
@@ -108,7 +117,7 @@ export class DiagService {
     let sub: Subscription | null = null;
     const r: DiagResult = { id, node, args, result: "timeout", argv: null, output: "", exitCode: null, error: null, scan: null, requestedAt, finishedAt: requestedAt };
     try {
-      await this.#audit.insert({ id, node, kind: args.kind, args: JSON.stringify(args), who, requestedAt, result: "running" });
+      await this.#audit.insert({ id, node, kind: args.kind, args: auditArgs(args, resolved), who, requestedAt, result: "running" });
       sub = this.o.nc.subscribe(subjects.diagOutput(node));
       const s = sub;
       await this.o.nc.flush();

@@ -25,6 +25,8 @@ export type SystemTuple = [N, N, N, N, string | null];
 export type RadioTuple = [string, string | null, N, N, N, N, N, N, N, N, number, N, string | null, string | null];
 /** [mac, ip, hostname] of a DHCP lease */
 export type LeaseTuple = [string, string, string | null];
+/** [iface, address] of an address the node holds with global or site scope (its own, not link-local) */
+export type AddressTuple = [string, string];
 /** [section, code, message] */
 export type ErrorTuple = [string, string, string];
 type N = number | null;
@@ -43,6 +45,8 @@ export interface PackedSnapshot {
   rd?: RadioTuple[];
   /** DHCP leases (client hostnames and IPs); absent in older rows and when the node has none. */
   ls?: LeaseTuple[];
+  /** The node's own global/site-scope addresses (a diagnostic to the node by name uses one); absent in older rows. */
+  ad?: AddressTuple[];
 }
 
 /** Stable identity of an nftables counter across snapshots. */
@@ -126,6 +130,8 @@ export function pack(s: Snapshot, base: CounterBase | null): PackedSnapshot {
   }
   const leases = s.leases?.data?.leases;
   if (leases && leases.length > 0) out.ls = leases.map((l) => [l.mac.toLowerCase(), l.ip, l.hostname]);
+  const ad = (sys?.addresses ?? []).filter((a) => a.scope === "global" || a.scope === "site").map((a): AddressTuple => [a.iface, a.address.toLowerCase()]);
+  if (ad.length > 0) out.ad = ad;
   return out;
 }
 

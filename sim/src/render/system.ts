@@ -1,4 +1,4 @@
-import { wanGlobalAddress, type WorldModel } from "../build";
+import { WAN_IPV4, wanGlobalAddress, type WorldModel } from "../build";
 import { noise, smoothNoise } from "../random";
 import type { SimNode } from "../types";
 
@@ -101,7 +101,7 @@ export function renderIpAddr(m: WorldModel, node: SimNode): string {
   if (node.gateway) {
     links.push(
       link(4, "wan", node.macs.wan, [
-        { family: "inet", local: "198.51.100.23", prefixlen: 24, broadcast: "198.51.100.255", scope: "global", dynamic: true, label: "wan", valid_life_time: 43200, preferred_life_time: 43200 },
+        { family: "inet", local: WAN_IPV4, prefixlen: 24, broadcast: "198.51.100.255", scope: "global", dynamic: true, label: "wan", valid_life_time: 43200, preferred_life_time: 43200 },
         v6(wanGlobalAddress(m, node), 64, "global"),
         v6(node.linkLocal.wan, 64, "link"),
       ]),

@@ -1,4 +1,4 @@
-import { wanGlobalAddress, type WorldModel } from "../build";
+import { WAN_IPV4, wanGlobalAddress, type WorldModel } from "../build";
 import type { SimNode } from "../types";
 import { ubusJson } from "./ubus-json";
 
@@ -110,7 +110,7 @@ export function renderInterfaceDump(m: WorldModel, node: SimNode, now: number): 
     const site = m.sites[node.site]!;
     const [addr, len] = site.delegated.split("/");
     list.push(
-      iface("wan", "wan", "dhcp", uptime, { "ipv4-address": [{ address: "198.51.100.23", mask: 24 }] }),
+      iface("wan", "wan", "dhcp", uptime, { "ipv4-address": [{ address: WAN_IPV4, mask: 24 }] }),
       iface("wan6", "wan", "dhcpv6", uptime, {
         "ipv6-address": [{ address: wanGlobalAddress(m, node), mask: 64, preferred: 3600, valid: 7200 }],
         "ipv6-prefix": [{ address: addr!, mask: Number(len), preferred: 3600, valid: 7200, class: "wan6", assigned: { lan: { address: addr!, mask: 64 } } }],

@@ -234,7 +234,9 @@ describe("client page and diagnostics panel in Chromium", () => {
     const lan = /^PING (\S+) /.exec(output)?.[1];
     expect(lan).toBeTruthy();
     expect(output).toMatch(/6 packets transmitted, \d packets received/);
-    expect(await page.textContent("#diag-argv")).toBe("$ ping -c 6 -s 56 -W 2 node-3");
+    // The router was given node-3's address (the one node-3 reported), not the name.
+    expect(lan).toMatch(/^fd[0-9a-f]{2}:[0-9a-f:]+::1$/);
+    expect(await page.textContent("#diag-argv")).toBe(`$ ping -c 6 -s 56 -W 2 ${lan}`);
     // Seen growing: the header alone first, the statistics last (each a separate update).
     const seen = await page.evaluate(() => (window as unknown as { diagSeen: string[] }).diagSeen.filter((t) => t !== ""));
     expect(seen[0]).toBe(`PING ${lan} (${lan}): 56 data bytes\n`);
@@ -246,7 +248,7 @@ describe("client page and diagnostics panel in Chromium", () => {
     expect(audit[0]!.who).toMatch(/^demo \d{4}-\d\d-\d\dT.* \([A-Za-z0-9_-]+\)$/);
     await page.waitForFunction(() => document.querySelectorAll("#diag-audit tbody tr td").length > 1);
     const row = await page.$$eval("#diag-audit tbody tr:first-child td", (tds) => tds.map((td) => td.textContent));
-    expect(row.slice(1, 5)).toEqual([audit[0]!.who, "ping target=node-3 count=6 size=56", "done", "0"]);
+    expect(row.slice(1, 5)).toEqual([audit[0]!.who, `ping target=node-3 count=6 size=56 address=${lan}`, "done", "0"]);
 
     // Checked in the form with the API's limits and patterns: each problem beside its field, Run disabled, nothing sent.
     const requests: string[] = [];
@@ -311,7 +313,8 @@ describe("client page and diagnostics panel in Chromium", () => {
       });
     const r = await run("node-1", "ping", "node-3", "--count", "5");
     const out = r.chunks.join("");
-    expect(r.stderr.split("\n")[0]).toBe("node-1$ ping -c 5 -s 56 -W 2 node-3");
+    const lan3 = /^PING (\S+) /.exec(out)?.[1];
+    expect(r.stderr.split("\n")[0]).toBe(`node-1$ ping -c 5 -s 56 -W 2 ${lan3}`);
     // Exit 0 unless every probe was lost (the simulated link loses some on weak hops).
     const received = Number(/(\d+) packets received/.exec(r.chunks.join(""))?.[1]);
     const code = received > 0 ? 0 : 1;
@@ -324,7 +327,7 @@ describe("client page and diagnostics panel in Chromium", () => {
     expect(r.chunks[0]).not.toContain("statistics");
     // The same request as the API's audit recorded it.
     const { audit } = await getJson<{ audit: { kind: string; args: unknown; result: string; exitCode: number }[] }>("api/diag/audit?node=node-1&limit=1");
-    expect(audit[0]).toMatchObject({ kind: "ping", args: { kind: "ping", target: "node-3", count: 5, size: 56 }, result: "done", exitCode: code });
+    expect(audit[0]).toMatchObject({ kind: "ping", args: { kind: "ping", target: "node-3", count: 5, size: 56, address: lan3 }, result: "done", exitCode: code });
     // Refused before it reaches a node: not on the list, or an argument out of bounds (exit 1, the API's reason).
     const bad = await run("node-1", "ping", "node-3", "--count", "500");
     expect([bad.code, bad.chunks.join("")]).toEqual([1, ""]);
