@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRecord, kernelStates, monitorLine, nexthopLine, stateOf, type IpRoute, type KernelChange } from "./kernel";
 import type { Observation } from "./recorder";
-import { churnPeak, convergenceBounds, referee, sampledChanges, type RouteEv } from "./referee";
+import { churnPeak, convergenceBounds, referee, sampledChanges, seenOnlyUnsure, type RouteEv } from "./referee";
 
 const P = "2001:db8:ff::/64";
 const ch = (at: number, before: string, after: string, node = "r1"): KernelChange => ({ node, prefix: P, before, after, from: at - 200, at });
@@ -158,6 +158,22 @@ describe("sampledChanges (the kernel as the agents' reads could see it)", () => 
   it("keeps what a read saw whole, drops a loss and a return between two reads", () => {
     const cs = [ch(1400, VIA2, "lost"), ch(1900, "lost", VIA2), ch(4000, VIA2, VIA4)];
     expect(sampledChanges(cs, obs, 500).map((c) => `${c.before} -> ${c.after} @${c.at}`)).toEqual([`${VIA2} -> ${VIA4} @4000`]);
+  });
+});
+
+describe("seenOnlyUnsure", () => {
+  it("names the events whose kernel changes every read overlapped, not those a read saw surely", () => {
+    // Under load: the referee knew the route until 7033 and heard of its loss at 10850, then of
+    // its return at 13407 (known lost until 11535): every read from 7100 to 13300 overlaps one
+    // of the two windows, so no read saw the loss surely; meshfleet reported both anyway.
+    const late: KernelChange[] = [
+      { node: "r1", prefix: P, before: VIA2, after: "lost", from: 7033, at: 10_850 },
+      { node: "r1", prefix: P, before: "lost", after: VIA2, from: 11_535, at: 13_407 },
+    ];
+    const reported = [ev(10_000, "route_withdrawn"), ev(13_000, "route_added")];
+    expect(seenOnlyUnsure(reported, late, cycles(20_000), { lagMs: 500, leadMs: 1500 }).map((e) => e.ts)).toEqual([10_000, 13_000]);
+    // A loss a read saw surely (read 2100-2300, lost at 1000): not among them.
+    expect(seenOnlyUnsure([ev(2000, "route_withdrawn")], [ch(1000, VIA2, "lost")], cycles(20_000), { lagMs: 500, leadMs: 1500 })).toEqual([]);
   });
 });
 

@@ -187,6 +187,21 @@ export function sampledChanges(changes: readonly KernelChange[], observations: r
   return out.sort((a, b) => a.at - b.at);
 }
 
+/**
+ * Route events whose kernel changes (those their window overlaps) no agent read saw surely
+ * (`sampledChanges`): every read near them overlapped a change's window. meshfleet may still
+ * have seen them (the referee matches each event), so an incident may end at them.
+ */
+export function seenOnlyUnsure(events: readonly RouteEv[], changes: readonly KernelChange[], observations: readonly Observation[], o: RefereeOptions): RouteEv[] {
+  const sure = new Set(sampledChanges(changes, observations, o.lagMs).map((c) => `${c.node} ${c.prefix} ${c.at}`));
+  const obs = byNode(observations);
+  return events.filter((e) => {
+    const w = eventWindow(obs.get(e.node) ?? [], e.ts);
+    const cs = changes.filter((c) => c.node === e.node && c.prefix === e.prefix && overlaps(w, c, o.lagMs, o.leadMs));
+    return cs.length > 0 && cs.every((c) => !sure.has(`${c.node} ${c.prefix} ${c.at}`));
+  });
+}
+
 /** The peak of a decaying churn score (penalties at times, halved every `halfLifeMs`). */
 export function churnPeak(churn: readonly { at: number; penalty: number }[], halfLifeMs: number): number {
   let score = 0;

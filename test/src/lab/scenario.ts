@@ -7,7 +7,7 @@ import { LAB_DAEMONS, type LabDaemonName } from "./daemons";
 import { KernelReferee, isLost, type KernelChange } from "./kernel";
 import { timeline } from "./explain";
 import { listLabNamespaces, preClean } from "./netns";
-import { byNode, churnPeak, convergenceBounds, eventWindow, overlaps, referee, sampledChanges, type RouteEv } from "./referee";
+import { byNode, churnPeak, convergenceBounds, eventWindow, overlaps, referee, sampledChanges, seenOnlyUnsure, type RouteEv } from "./referee";
 import { RoutingLab, STUB_PREFIX, labPrerequisites } from "./routing-lab";
 import { startStack, type LabStack } from "./stack";
 
@@ -223,6 +223,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       const inc = await incidents();
       const evs = await routeEvents();
       const sampled = sampledChanges(kernel!.changes.filter((c) => c.at >= t0), stack!.observer.observations, LAG_MS);
+      const unsureEvs = seenOnlyUnsure(evs, kernel!.changes, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
       const rows = phases.map((p, i) => {
         const next = phases[i + 1]?.at ?? (flapStart || Date.now());
         // An incident of this step began with a snapshot that finished reading the daemons after
@@ -240,10 +241,13 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
         const seenLast = Math.max(p.at, ...sampled.filter((c) => c.at >= p.at && c.at < next).map((c) => c.at));
         // Within one agent interval of the kernel, as the agents really read (cycles stretch under load).
         const b = convergenceBounds(sampled.filter((c) => c.at >= p.at && c.at < next), stack!.observer.observations, LAG_MS);
-        // What the kernel cannot referee may end it later: the daemon's metric changes and the
-        // origin's own stub (RIP echoes it back to r3 after the lab removed it).
+        // It may end later at a route event: what the kernel cannot referee (the daemon's metric
+        // changes, the origin's own stub, which RIP echoes back to r3 after the lab removed it),
+        // and changes the referee matched (the first check) although no read saw them surely
+        // (under load the monitor's records come late, and every read overlaps a change's window).
         const unrefereed = evs.filter((e) => e.ts >= p.at - INTERVAL_MS && e.ts < next && (e.code === "route_metric_changed" || (e.node === lab!.stubOwner && e.prefix === STUB_PREFIX)));
-        const upper = Math.max(b?.upper ?? -Infinity, ...unrefereed.map((e) => e.ts));
+        const unsure = unsureEvs.filter((e) => e.ts >= p.at && e.ts < next);
+        const upper = Math.max(b?.upper ?? -Infinity, ...unrefereed.map((e) => e.ts), ...unsure.map((e) => e.ts));
         const ms = (t: number | undefined) => (t === undefined || !Number.isFinite(t) ? null : t - p.at);
         return { phase: p.name, kernelMs: kernelLast - p.at, seenMs: seenLast - p.at, meshfleetMs: ms(end ?? undefined), incidents: mine.length, lowerMs: ms(b?.lower), upperMs: ms(upper) };
       });
