@@ -97,6 +97,18 @@ export function overviewAndNodeTests(ui: { get(): UiContext }): void {
     expect(counters.series.map((x) => x.key)).toEqual(nft.map((c) => c.key).sort());
     expect(plots["plot-counters"]!.values).toEqual(counters.series.map((x) => x.values));
     expect(plots["plot-counters"]!.attrs.series).toBe(String(nft.length));
+    // The radio charts: per radio interface, channel busy (%) and noise floor (dBm), exactly the series API's values.
+    for (const [id, metric] of [["plot-radio-busy", "radioBusy"], ["plot-radio-noise", "radioNoise"]] as const) {
+      const p = plots[id]!;
+      const want = await getJson<SeriesAnswer>(`api/nodes/${node.id}/series?metric=${metric}&${windowOf(p)}`);
+      expect(p.labels, id).toEqual(want.series.map((x) => x.key));
+      expect(p.labels, id).toEqual(["mesh0", "wlan0"]);
+      expect(p.ts, id).toEqual(want.ts);
+      expect(p.values, id).toEqual(want.series.map((x) => x.values));
+      const seen = p.values.flat().filter((v): v is number => v !== null);
+      expect(seen.length, id).toBeGreaterThanOrEqual(2);
+      for (const v of seen) expect(metric === "radioBusy" ? v >= 0 && v <= 100 : v >= -100 && v <= -80, `${id} ${v}`).toBe(true);
+    }
     // Live: the charts grow with the node's next snapshots (refreshed at most every 5 s).
     const before = Number(plots["plot-stations"]!.attrs.lastTs);
     await page.waitForFunction((t) => Number(document.getElementById("plot-stations")?.dataset.lastTs) > t, before, { timeout: 15_000 });
