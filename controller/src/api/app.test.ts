@@ -168,6 +168,8 @@ describe("API (in-process)", () => {
     expect(m.body).toContain('meshfleet_nodes{status="online"} 2');
     expect(m.body).toContain('meshfleet_nodes{status="unknown"} 1');
     expect(m.body).toContain(`meshfleet_station_signal_dbm{iface="mesh0",mac="${MAC_B}",node="ap-a"} -50`);
+    expect(m.body).toContain('meshfleet_link_signal_dbm{iface="mesh0",node="ap-a",peer="ap-b"} -50');
+    expect(m.body).toContain('meshfleet_link_signal_dbm{iface="mesh0",node="ap-b",peer="ap-a"} -50');
     expect(m.body).toContain('meshfleet_node_mesh_peers{node="ap-a"} 1');
     const doc = (await get("/api/openapi.json")).body;
     expect(doc.openapi).toBe("3.1.0");

@@ -28,6 +28,9 @@ export function registerFleetMetrics(r: Registry, store: StoreApi, clock: Clock,
     const up: CollectedFamily = { name: "meshfleet_node_up", help: "1 when the node is online (a snapshot within the offline window).", kind: "gauge", labelNames: node, samples: [] };
     const seen: CollectedFamily = { name: "meshfleet_node_last_seen_timestamp_seconds", help: "When the controller last heard from the node.", kind: "gauge", labelNames: node, samples: [] };
     const signal: CollectedFamily = { name: "meshfleet_station_signal_dbm", help: "Signal of each station in its node's latest snapshot.", kind: "gauge", labelNames: ["node", "iface", "mac"], samples: [] };
+    // A station that is another fleet node (its MAC in that node's hello) is a mesh link: both names label it.
+    const link: CollectedFamily = { name: "meshfleet_link_signal_dbm", help: "Signal of each mesh link as its node sees the peer node (a station whose MAC a fleet node announced).", kind: "gauge", labelNames: ["node", "peer", "iface"], samples: [] };
+    const macToNode = await store.nodes.macMap();
     // The latest raw rows of the nodes whose stations fit under the cap, in one read.
     const nodes = await store.nodes.list();
     const wanted: number[] = [];
@@ -47,7 +50,12 @@ export function registerFleetMetrics(r: Registry, store: StoreApi, clock: Clock,
       seen.samples.push({ labels: { node: n.id }, value: n.lastSeen / 1000 });
       if (!st) continue;
       Object.values(perNode).forEach((p, i) => fams[i]!.samples.push({ labels: { node: n.id }, value: p.pick(st) }));
-      for (const s of raws.get(st.rawId)?.data.st ?? []) if (s[2] !== null) signal.samples.push({ labels: { node: n.id, iface: s[0], mac: s[1] }, value: s[2] });
+      for (const s of raws.get(st.rawId)?.data.st ?? []) {
+        if (s[2] === null) continue;
+        signal.samples.push({ labels: { node: n.id, iface: s[0], mac: s[1] }, value: s[2] });
+        const peer = macToNode.get(s[1].toLowerCase());
+        if (peer !== undefined && peer !== n.id) link.samples.push({ labels: { node: n.id, peer, iface: s[0] }, value: s[2] });
+      }
     }
     const fleet: CollectedFamily = {
       name: "meshfleet_nodes",
@@ -57,6 +65,6 @@ export function registerFleetMetrics(r: Registry, store: StoreApi, clock: Clock,
       samples: Object.entries(byStatus).map(([status, value]) => ({ labels: { status }, value })),
     };
     const size: CollectedFamily = { name: "meshfleet_store_bytes", help: "Size of the store on disk (the SQLite file and its WAL, or the PostgreSQL database).", kind: "gauge", samples: [{ value: await store.sizeBytes() }] };
-    return [fleet, up, seen, ...fams, signal, size];
+    return [fleet, up, seen, ...fams, signal, link, size];
   });
 }
