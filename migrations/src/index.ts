@@ -2,7 +2,6 @@ import { fileURLToPath } from "node:url";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate as drizzleMigrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
-import { migrate as drizzleMigratePg } from "drizzle-orm/node-postgres/migrator";
 import * as schema from "./schema/index";
 import * as pgSchema from "./pg-schema/index";
 
@@ -22,5 +21,7 @@ export function migrate(db: BetterSQLite3Database<Record<string, unknown>>): voi
 
 /** Applies every pending PostgreSQL migration (idempotent; the caller holds the migration lock). */
 export async function migratePg(db: NodePgDatabase<Record<string, unknown>>): Promise<void> {
+  // Loaded when used: a program on SQLite never loads the PostgreSQL side of drizzle.
+  const { migrate: drizzleMigratePg } = await import("drizzle-orm/node-postgres/migrator");
   await drizzleMigratePg(db, { migrationsFolder: pgMigrationsFolder });
 }

@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from "prom-client";
+import { createRequire } from "node:module";
+import type * as PromClient from "prom-client";
+import type { Counter, Gauge, Histogram } from "prom-client";
 
 /**
  * The controller's Prometheus registry, on prom-client: counters, gauges and histograms
@@ -23,31 +25,42 @@ export interface CollectedFamily {
   samples: Sample[];
 }
 
-export { Counter, Gauge, Histogram };
+export type { Counter, Gauge, Histogram };
+
+const requireCjs = createRequire(import.meta.url);
+let loaded: typeof PromClient | null = null;
+/**
+ * prom-client, loaded when the first registry is made: commands that never build one
+ * (`--help`, `doctor`, `parse`) do not pay for its load (about 100 ms of a cold start).
+ * It is CommonJS, so a synchronous require keeps the registry's constructor synchronous.
+ */
+function promClient(): typeof PromClient {
+  return (loaded ??= requireCjs("prom-client") as typeof PromClient);
+}
 
 export class Registry {
   /** The prom-client registry behind this one (for what the helpers here do not cover). */
-  readonly prom = new PromRegistry();
+  readonly prom = new (promClient().Registry)();
   readonly contentType = this.prom.contentType;
   readonly #collected = new Map<string, Gauge>();
   readonly #collectors: (() => CollectedFamily[] | Promise<CollectedFamily[]>)[] = [];
 
   counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.prom] });
+    return new (promClient().Counter)({ name, help, labelNames, registers: [this.prom] });
   }
 
   gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    return new Gauge({ name, help, labelNames, registers: [this.prom] });
+    return new (promClient().Gauge)({ name, help, labelNames, registers: [this.prom] });
   }
 
   /** A histogram with explicit bucket bounds (upper bounds, in the metric's unit). */
   histogram<L extends string = never>(name: string, help: string, buckets: readonly number[], labelNames: readonly L[] = []): Histogram<L> {
-    return new Histogram({ name, help, buckets: [...buckets], labelNames, registers: [this.prom] });
+    return new (promClient().Histogram)({ name, help, buckets: [...buckets], labelNames, registers: [this.prom] });
   }
 
   /** Node's process metrics (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …). */
   processMetrics(): void {
-    collectDefaultMetrics({ register: this.prom });
+    promClient().collectDefaultMetrics({ register: this.prom });
   }
 
   /**
@@ -64,7 +77,7 @@ export class Registry {
         let g = this.#collected.get(f.name);
         if (!g) {
           const labelNames = f.labelNames ?? [...new Set(f.samples.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
-          g = new Gauge({ name: f.name, help: f.help, labelNames, registers: [this.prom] });
+          g = new (promClient().Gauge)({ name: f.name, help: f.help, labelNames, registers: [this.prom] });
           this.#collected.set(f.name, g);
         }
         g.reset();

@@ -1,15 +1,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import pg from "pg";
-import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
 import { migratePg } from "@meshfleet/migrations";
 import { TransactionQueue } from "../transaction-queue";
 import type { SqlDb } from "../sql/sql-db";
 
 /** PostgreSQL's int8: every integer column (milliseconds, ids, counters) fits a JS number. */
 const INT8_OID = 20;
-const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
-};
+const typesOf = (pgTypes: typeof pg.types) => ({
+  getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? (v: string) => Number(v) : pgTypes.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+});
 
 /** Any number: every controller on the database takes it to migrate, one after another. */
 const MIGRATION_LOCK = 0x6d66_6d67;
@@ -28,7 +27,10 @@ export class PgDb implements SqlDb {
 
   /** Connects and applies pending migrations (under an advisory lock: several controllers may start at once). */
   static async open(url: string, poolSize: number): Promise<PgDb> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 10_000 });
+    // Loaded here, not at the top: a controller on SQLite (and --help, doctor) never loads the PostgreSQL driver.
+    const { default: driver } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const pool = new driver.Pool({ connectionString: url, max: poolSize, types: typesOf(driver.types), connectionTimeoutMillis: 10_000 });
     pool.on("error", () => undefined); // an idle client's broken connection: the pool replaces it
     try {
       const c = await pool.connect();

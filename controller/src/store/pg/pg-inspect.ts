@@ -1,4 +1,3 @@
-import pg from "pg";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { pgMigrationsFolder } from "@meshfleet/migrations";
 import { redactUrl } from "./pg-store";
@@ -24,6 +23,7 @@ export interface PgInspection {
  */
 export async function inspectPgDatabase(url: string, timeoutMs: number): Promise<PgInspection> {
   const migrations = readMigrationFiles({ migrationsFolder: pgMigrationsFolder });
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on("error", () => undefined);
   try {
