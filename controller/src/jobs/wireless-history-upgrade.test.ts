@@ -13,12 +13,18 @@ import { createTestDatabase, probePostgres, type TestDatabase } from "../../test
 
 const CONFIG = JSON.stringify({ radios: [], interfaces: [] });
 
-/** A copy of `folder` whose journal stops before the wireless history migration. */
+/**
+ * A copy of `folder` whose journal stops before the wireless history migration (the entries
+ * before it only: drizzle skips a migration older than the last one applied, so a later one
+ * left in would make the upgrade skip the wireless history).
+ */
 function previous(folder: string, dir: string): string {
   const out = join(dir, "previous");
   cpSync(folder, out, { recursive: true });
   const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  writeFileSync(join(out, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => !e.tag.endsWith("_wireless_history")) }));
+  const at = journal.entries.findIndex((e) => e.tag.endsWith("_wireless_history"));
+  if (at < 0) throw new Error(`no wireless history migration in ${folder}`);
+  writeFileSync(join(out, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
   return out;
 }
 
