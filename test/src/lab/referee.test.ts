@@ -139,6 +139,14 @@ describe("referee (meshfleet's route events against the kernel's changes, by whe
     expect(referee(cs, [ev(3000, "route_withdrawn")], gap, { ...o, leadMs: 1500 }).missed.map((c) => `${c.before} -> ${c.after} @${c.at}`)).toEqual([`lost -> ${VIA2} @4700`]);
   });
 
+  it("gives a withdrawal the kernel's loss just after its read (the daemon first), not an earlier one no read saw", () => {
+    // A clean-clone run (BIRD 1.6, r4): lost at 26334 and back at 26368 between two reads; the
+    // read of 28194-28415 saw BIRD without the route, and the kernel followed at 28450.
+    const cs = [ch(26_334, VIA2, "lost"), ch(26_368, "lost", VIA4), { ...ch(28_450, VIA4, "lost"), from: 27_895 }];
+    const reads = [[25_161, 25_181, 25_344], [26_161, 26_183, 26_355], [27_161, 27_177, 27_335], [28_167, 28_194, 28_415], [29_166, 29_182, 29_319]].map(([ts, readStart, readEnd]) => ({ node: "r1", ts: ts!, readStart: readStart!, readEnd: readEnd! }));
+    expect(referee(cs, [ev(28_167, "route_withdrawn")], reads, { ...o, leadMs: 1500 })).toMatchObject({ unmatched: [], missed: [] });
+  });
+
   it("gives each kernel change to one withdrawal only", () => {
     const v = referee([ch(1000, VIA2, "lost")], [ev(1000, "route_withdrawn"), ev(2000, "route_withdrawn")], obs, o);
     expect(v.unmatched.map((e) => e.ts)).toEqual([2000]);

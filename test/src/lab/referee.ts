@@ -99,8 +99,8 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
         for (const x of all) matched.add(x);
         continue;
       }
-      // A withdrawal or an addition takes its own kernel change: the last one before its read
-      // ended (the state the read saw), else the first after it (the kernel following the daemon).
+      // A withdrawal or an addition takes its own kernel change: the one nearest the end of its
+      // read (the state the read saw; the kernel may follow the daemon a moment after it).
       const c = reported(cs.filter((x) => !used.has(x) && near(w, x) && kindOf(x) === want), w);
       if (!c) unmatched.push(e);
       else {
@@ -119,9 +119,16 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
   return { unmatched, missed, kernel, meshfleet };
 }
 
-/** Of the candidate changes (time order) an event's window overlaps, the one its read reported: the last before the read ended, else the first after. */
+/**
+ * Of the candidate changes an event's window overlaps, the one its read reported: the nearest
+ * the read's end. Not the first in the window: with `leadMs` a window reaches back over a
+ * loss and a return no read saw, and taking those would leave the change the read saw to
+ * look unreported. Not the last before the read ended: the daemon changes first and the
+ * kernel follows up to `lagMs` after the read.
+ */
 function reported(candidates: readonly KernelChange[], w: Window): KernelChange | undefined {
-  return candidates.filter((x) => x.at <= w.end).at(-1) ?? candidates[0];
+  const distance = (x: KernelChange) => Math.abs(x.at - w.end);
+  return [...candidates].sort((a, b) => distance(a) - distance(b))[0];
 }
 
 /**
