@@ -3,4 +3,4 @@
  * benchmarks only (never imported by the controller's sources, so never in dist/).
  */
 export { buildSnapshot, buildHello, macOf, BENCH_PROFILE, type SnapshotProfile, type SnapshotOptions } from "./wire-messages";
-export { createTestDatabase, probePostgres, TEST_PG_URL, type TestDatabase } from "./pg";
+export { createTestDatabase, postgresForSuite, probePostgres, TEST_PG_URL, type TestDatabase } from "./pg";

@@ -25,6 +25,19 @@ export async function probePostgres(url = TEST_PG_URL): Promise<{ ok: true } | {
   }
 }
 
+/**
+ * Whether `suite`'s PostgreSQL half can run here: true when the test server answers; false
+ * (with a warning) when it does not; with MESHFLEET_REQUIRE_POSTGRES=1 (CI) a server that does
+ * not answer fails the suite instead of skipping it.
+ */
+export async function postgresForSuite(suite: string): Promise<boolean> {
+  const probe = await probePostgres();
+  if (probe.ok) return true;
+  if (process.env.MESHFLEET_REQUIRE_POSTGRES === "1") throw new Error(`${suite}: MESHFLEET_REQUIRE_POSTGRES=1 but nothing answers at ${TEST_PG_URL} (${probe.error})`);
+  console.warn(`${suite}: PostgreSQL skipped, nothing answers at ${TEST_PG_URL} (${probe.error})`);
+  return false;
+}
+
 /** A new empty database `mf_test_<random>` on the test server, for one test run. */
 export async function createTestDatabase(url = TEST_PG_URL): Promise<TestDatabase> {
   const name = `mf_test_${randomBytes(6).toString("hex")}`;

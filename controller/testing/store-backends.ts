@@ -3,7 +3,7 @@ import { openStore } from "../src/store/store";
 import { PgStore } from "../src/store/pg/pg-store";
 import type { StoreApi } from "../src/store/store-api";
 import { MINUTE_MS, type FakeClock, type RetentionConfig } from "../src/store/types";
-import { createTestDatabase, probePostgres, TEST_PG_URL, type TestDatabase } from "./pg";
+import { createTestDatabase, postgresForSuite, type TestDatabase } from "./pg";
 
 /** One store implementation under a contract suite. */
 export interface StoreBackend {
@@ -20,9 +20,7 @@ export interface StoreBackend {
  * PostgreSQL that does not answer fails the suite instead of skipping it.
  */
 export async function storeBackends(suite: string): Promise<{ backend: StoreBackend; skip: boolean }[]> {
-  const probe = await probePostgres();
-  if (!probe.ok && process.env.MESHFLEET_REQUIRE_POSTGRES === "1") throw new Error(`${suite}: MESHFLEET_REQUIRE_POSTGRES=1 but nothing answers at ${TEST_PG_URL} (${probe.error})`);
-  if (!probe.ok) console.warn(`${suite}: PostgreSQL skipped, nothing answers at ${TEST_PG_URL} (${probe.error})`);
+  const pgHere = await postgresForSuite(suite);
   let dir = tempDir("mf-contract-");
   const sqlite: StoreBackend = {
     name: "SQLite",
@@ -48,6 +46,6 @@ export async function storeBackends(suite: string): Promise<{ backend: StoreBack
   };
   return [
     { backend: sqlite, skip: false },
-    { backend: postgres, skip: !probe.ok },
+    { backend: postgres, skip: !pgHere },
   ];
 }

@@ -1,14 +1,13 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTestDatabase, probePostgres, TEST_PG_URL, type TestDatabase } from "../../testing/pg";
+import { createTestDatabase, postgresForSuite, type TestDatabase } from "../../testing/pg";
 import { PgStore } from "../store/pg/pg-store";
 import { FakeClock } from "../store/types";
 import { checkPgDatabase } from "./checks";
 
-const probe = await probePostgres();
-if (!probe.ok && process.env.MESHFLEET_REQUIRE_POSTGRES === "1") throw new Error(`doctor on PostgreSQL: MESHFLEET_REQUIRE_POSTGRES=1 but nothing answers at ${TEST_PG_URL} (${probe.error})`);
+const pgHere = await postgresForSuite("doctor on PostgreSQL");
 
-describe.skipIf(!probe.ok)("doctor on a PostgreSQL store (a real server, a new database)", () => {
+describe.skipIf(!pgHere)("doctor on a PostgreSQL store (a real server, a new database)", () => {
   let db: TestDatabase | null = null;
   afterAll(async () => {
     await db?.drop();

@@ -9,7 +9,7 @@ import { migrate as sqliteMigrate } from "drizzle-orm/better-sqlite3/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as pgMigrate } from "drizzle-orm/node-postgres/migrator";
 import { migrationsFolder, pgMigrationsFolder } from "@meshfleet/migrations";
-import { createTestDatabase, probePostgres, type TestDatabase } from "../../testing/pg";
+import { createTestDatabase, postgresForSuite, type TestDatabase } from "../../testing/pg";
 
 const CONFIG = JSON.stringify({ radios: [], interfaces: [] });
 
@@ -32,6 +32,8 @@ function previous(folder: string, dir: string): string {
  * A database of the previous schema upgrades to the wireless history without losing the
  * nodes' latest configs: each becomes the first row of its node's history.
  */
+const pgHere = await postgresForSuite("wireless config history upgrade");
+
 describe("wireless config history: upgrade of an existing database", () => {
   let dir = "";
   let db: TestDatabase | null = null;
@@ -62,9 +64,7 @@ describe("wireless config history: upgrade of an existing database", () => {
     }
   });
 
-  it("PostgreSQL", async (ctx) => {
-    const probe = await probePostgres();
-    if (!probe.ok) return ctx.skip(`no PostgreSQL: ${probe.error}`);
+  it.skipIf(!pgHere)("PostgreSQL", async () => {
     dir = mkdtempSync(join(tmpdir(), "mf-wh-upgrade-pg-"));
     db = await createTestDatabase();
     const pool = new pg.Pool({ connectionString: db.url });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startNatsServer, tempDir, waitFor, freePort, type RunningNatsServer } from "@meshfleet/testkit";
 import { PgStore, systemClock } from "@meshfleet/controller";
-import { createTestDatabase, probePostgres, TEST_PG_URL, type TestDatabase } from "@meshfleet/controller/testing";
+import { createTestDatabase, postgresForSuite, type TestDatabase } from "@meshfleet/controller/testing";
 import { spawnController, stopGracefully, type ControllerProcess } from "../controller-helpers";
 import { startSimAgents, type SimAgents } from "../fault/sim-agents";
 import { startJobAgent, type JobAgentNode } from "../fault/job-agents";
@@ -12,13 +12,11 @@ import { startJobAgent, type JobAgentNode } from "../fault/job-agents";
  * simulated agents and two job agents. Nodes, history, events, an alert and a job all work
  * through the API, and what the API shows is in PostgreSQL.
  */
-const probe = await probePostgres();
-if (!probe.ok && process.env.MESHFLEET_REQUIRE_POSTGRES === "1") throw new Error(`serve on PostgreSQL: MESHFLEET_REQUIRE_POSTGRES=1 but nothing answers at ${TEST_PG_URL} (${probe.error})`);
-if (!probe.ok) console.warn(`serve on PostgreSQL: skipped, nothing answers at ${TEST_PG_URL} (${probe.error})`);
+const pgHere = await postgresForSuite("serve on PostgreSQL");
 
 const JOB_NODES = ["j01", "j02"];
 
-describe.skipIf(!probe.ok)("serve --db postgres://", () => {
+describe.skipIf(!pgHere)("serve --db postgres://", () => {
   let nats: RunningNatsServer | null = null;
   let db: TestDatabase | null = null;
   let ctl: ControllerProcess | null = null;
