@@ -187,9 +187,17 @@ describe("client page and diagnostics panel in Chromium", () => {
     expect(await page.$eval("#roam-job", (s) => (s as HTMLSelectElement).value)).toBe(job.id);
     const cells = (sel: string) => page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
     const row = (label: string, s: Stats) => [label, String(s.roams), s.medianGapMs === null ? "–" : `${s.medianGapMs} ms`, s.p95GapMs === null ? "–" : `${s.p95GapMs} ms`, String(s.slow), String(s.failed ?? "")];
-    const cmp = await getJson<{ before: { fleet: Stats }; after: { fleet: Stats } }>(`api/roaming?job=${job.id}`);
-    expect(cmp.before.fleet.roams).toBeGreaterThanOrEqual(2);
-    expect(await cells("#roam-compare-table")).toEqual([row("before", cmp.before.fleet), row("after", cmp.after.fleet)]);
+    const compare = () => getJson<{ before: { fleet: Stats }; after: { fleet: Stats } }>(`api/roaming?job=${job.id}`);
+    expect((await compare()).before.fleet.roams).toBeGreaterThanOrEqual(2);
+    // Roams keep arriving in the hour after the job: read back until a refresh of the table agrees with the API.
+    await expect
+      .poll(async () => {
+        const cmp = await compare();
+        const want = [row("before", cmp.before.fleet), row("after", cmp.after.fleet)];
+        const got = await cells("#roam-compare-table");
+        return JSON.stringify(got) === JSON.stringify(want) ? "same" : JSON.stringify({ got, want });
+      }, { timeout: 15_000, interval: 500 })
+      .toBe("same");
     // Fleet-wide and per AP pair: what the API says now (read back until a refresh agrees).
     await expect
       .poll(async () => {

@@ -71,10 +71,11 @@
     const sel = /** @type {HTMLSelectElement} */ (document.getElementById("roam-job"));
     const have = sel.value;
     sel.innerHTML = `<option value="">choose a job…</option>` + jobs.jobs.map((j) => `<option value="${esc(j.id)}">${esc(j.template)} · ${esc(day(j.createdAt))}</option>`).join("");
-    // The newest roaming job is compared unless another was picked.
+    // The newest roaming job is compared unless another was picked; the comparison follows each
+    // refresh, since the hour after a job keeps filling with roams.
     const pick = jobs.jobs.some((j) => j.id === have) ? have : (jobs.jobs.find((j) => /roam/i.test(j.template)) || {}).id || "";
     sel.value = pick;
-    if (pick !== have) await compare(pick);
+    await compare(pick);
   }
 
   async function showList(_arg, query) {
