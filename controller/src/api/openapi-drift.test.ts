@@ -4,7 +4,7 @@ import { FakeClock, openStore, type Store } from "../store/index";
 import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import type { ApiDeps } from "../http/deps";
-import { modules } from "../main";
+import { modules } from "../serve";
 import { createApi } from "./app";
 import { openApiDocument } from "./openapi";
 
