@@ -7,7 +7,7 @@ import { Registry } from "../metrics/registry";
 import type { ApiDeps } from "../http/deps";
 import { writeBatch } from "../ingest/writer";
 import { buildHello } from "../../testing";
-import { modules } from "../main";
+import { modules } from "../serve";
 import { baselineWireless } from "../jobs/baseline";
 import { JobsRepository } from "../jobs/repo";
 import { checkAnswer, dryRunAnswer, jobAnswer, jobRefused, jobsAnswer } from "../jobs/api-schemas";
