@@ -1,6 +1,6 @@
 // `node build.mjs [distDir]`: the controller as JavaScript in dist/ (what the bin runs):
-// dist/lib/meshfleet-controller.mjs (each command's modules in dist/lib/chunks, loaded when
-// it runs), the dashboard's files in dist/lib/static and the SQL
+// dist/lib/meshfleet-controller.mjs (each command's modules in chunk files beside it, loaded
+// when it runs), the dashboard's files in dist/lib/static and the SQL
 // migrations in dist/drizzle and dist/drizzle-pg (read at run time relative to the code).
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

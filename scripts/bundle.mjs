@@ -46,8 +46,9 @@ function npmDependencies(pkgDir, top = true, seen = new Set()) {
  * @param {string} [o.clean] a folder emptied first
  * @param {string} [o.banner] first lines of the output (a shebang)
  * @param {boolean} [o.installable] installed on its own (npm pack): every import must be in its dependencies
- * @param {boolean} [o.splitting] what the entry loads with `import()` goes to chunks/ beside the
- *   output file, loaded only when that code runs (a command line whose commands load their own modules)
+ * @param {boolean} [o.splitting] what the entry loads with `import()` goes to chunk files beside the
+ *   output file (same folder: paths the code builds from import.meta.url stay right), loaded only
+ *   when that code runs (a command line whose commands load their own modules)
  */
 export async function bundle(o) {
   const deps = npmDependencies(o.pkgDir);
@@ -60,7 +61,7 @@ export async function bundle(o) {
   const external = deps.flatMap((d) => [d, `${d}/*`]);
   if (o.clean) rmSync(o.clean, { recursive: true, force: true });
   const output = o.splitting
-    ? { entryPoints: { [basename(o.outfile).replace(/\.mjs$/, "")]: join(o.pkgDir, o.entry) }, outdir: dirname(o.outfile), splitting: true, chunkNames: "chunks/[name]-[hash]", outExtension: { ".js": ".mjs" } }
+    ? { entryPoints: { [basename(o.outfile).replace(/\.mjs$/, "")]: join(o.pkgDir, o.entry) }, outdir: dirname(o.outfile), splitting: true, chunkNames: "[name]-[hash]", outExtension: { ".js": ".mjs" } }
     : { entryPoints: [join(o.pkgDir, o.entry)], outfile: o.outfile };
   await build({
     ...output,

@@ -64,4 +64,11 @@ describe("the built controller command line", () => {
     expect(r.stdout).toMatch(/^wrote .*accounts\.conf: 1 node user\(s\) \+ the controller/m);
     expect(readFileSync(out, "utf8")).toContain(enrolled.stdout.match(/public key (U[A-Z2-7]{55})/)![1]);
   });
+
+  it("finds the files it reads beside the code from a chunk: token create migrates a new database", () => {
+    const r = cli("token", "create", "--db", join(dist, "new.sqlite"), "--role", "viewer", "--name", "startup");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^token [0-9a-f]+ \(viewer\): mf_\S+$/m);
+  });
 });
