@@ -4,10 +4,10 @@ import { CORE_TABLES, type StoreApi } from "../store-api";
 import { queryHistory, type HistoryQuery, type HistoryResult } from "../history";
 import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } from "../series";
 import type { SqlDb } from "../sql/sql-db";
+import { NodesRepository } from "../nodes-repo";
+import { KeyframesRepository } from "../keyframes-repo";
 import { PgDb } from "./pg-db";
-import { PgNodes } from "./pg-nodes";
 import { PgTelemetry } from "./pg-telemetry";
-import { PgKeyframes } from "./pg-keyframes";
 import { PgRollups } from "./pg-rollups";
 import { PgMaintenance } from "./pg-maintenance";
 
@@ -30,9 +30,9 @@ export interface PgStoreOptions {
 export class PgStore implements StoreApi {
   readonly dialect = "postgres";
   readonly retention: RetentionConfig;
-  readonly nodes: PgNodes;
+  readonly nodes: NodesRepository;
   readonly telemetry: PgTelemetry;
-  readonly keyframes: PgKeyframes;
+  readonly keyframes: KeyframesRepository;
   readonly maintenance: PgMaintenance;
   readonly sql: SqlDb;
   private readonly rollups: PgRollups;
@@ -44,9 +44,9 @@ export class PgStore implements StoreApi {
   ) {
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.sql = db;
-    this.nodes = new PgNodes(db);
+    this.nodes = new NodesRepository(db);
     this.telemetry = new PgTelemetry(db);
-    this.keyframes = new PgKeyframes(db);
+    this.keyframes = new KeyframesRepository(db);
     this.rollups = new PgRollups(db);
     this.maintenance = new PgMaintenance(db, this.telemetry, this.rollups, {
       retention: this.retention,
