@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { tempDir } from "@meshfleet/testkit";
-import type { Snapshot } from "@meshfleet/shared";
+import { seededRandom, type Snapshot } from "@meshfleet/shared";
 import { buildHello, buildSnapshot, macOf } from "../../testing";
 import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
@@ -23,17 +23,6 @@ import { RAW_RECENT_SLOTS } from "./raw-recent-slots";
  */
 const T0 = Date.UTC(2026, 0, 1);
 const NODES = ["ap-a", "ap-b", "ap-c"];
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Side {
   store: Store;
@@ -109,7 +98,7 @@ describe("recent raw rows as deltas (differential)", () => {
   };
 
   it("answers every read identically, through packing, pruning, late rows, redeliveries and restarts", async () => {
-    const rand = rng(17);
+    const rand = seededRandom(17);
     const boots = new Map(NODES.map((n) => [n, { boot: "boot-1", seq: 0 }]));
     const sent: Snapshot[] = [];
     const held: Snapshot[] = [];
@@ -179,5 +168,5 @@ describe("recent raw rows as deltas (differential)", () => {
     // Both hold the same rows (recent, blocks, rollups).
     const [delta, whole] = await Promise.all(sides.map((s) => s.store.rowCounts()));
     expect(delta).toEqual(whole);
-  }, 120_000);
+  }, 240_000);
 });
