@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { readTelemetryStream, routerOutputs, type RouterProfile } from "@meshfleet/agent/testing";
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { routerOutputs, type RouterProfile } from "@meshfleet/agent/testing";
+import { TELEMETRY_STREAM, subjects } from "@meshfleet/shared";
 import { waitFor } from "@meshfleet/testkit";
 import type * as Esbuild from "esbuild";
 
@@ -16,7 +19,7 @@ export const BUNDLE = join(AGENT_DIR, "dist", "meshfleet-agent.mjs");
 /** The bench profile of issue 17: 20 stations, 10 mesh paths, 20 routes, 10 counters. */
 export const BENCH_ROUTER: RouterProfile = { node: 7, stations: 20, meshPaths: 10, routes: 20, counters: 10 };
 
-/** Node flag sets compared (V8 heap and thread options); the third is the OpenWrt init script's. */
+/** Node flag sets compared (V8 heap and thread options); indices are stable (`--flag-sets`), new sets go last. */
 export const FLAG_SETS: [string, string[]][] = [
   ["no flags", []],
   ["--max-semi-space-size=1", ["--max-semi-space-size=1"]],
@@ -24,6 +27,9 @@ export const FLAG_SETS: [string, string[]][] = [
   ["--max-semi-space-size=1 --v8-pool-size=1 --max-old-space-size=24", ["--max-semi-space-size=1", "--v8-pool-size=1", "--max-old-space-size=24"]],
   ["--max-semi-space-size=1 --v8-pool-size=1 --jitless", ["--max-semi-space-size=1", "--v8-pool-size=1", "--jitless"]],
   ["--max-semi-space-size=1 --v8-pool-size=1 --lite-mode", ["--max-semi-space-size=1", "--v8-pool-size=1", "--lite-mode"]],
+  ["--max-semi-space-size=1 --single-threaded", ["--max-semi-space-size=1", "--single-threaded"]],
+  ["--max-semi-space-size=1 --single-threaded --lite-mode", ["--max-semi-space-size=1", "--single-threaded", "--lite-mode"]],
+  ["--max-semi-space-size=1 --v8-pool-size=1 --no-opt", ["--max-semi-space-size=1", "--v8-pool-size=1", "--no-opt"]],
 ];
 
 /**
@@ -42,6 +48,20 @@ function fail(message: string): never {
 export const bundleLabel = (bundle: string, bundles: string[]) => (bundles.length > 1 ? ` [${bundle.split("/").pop()}]` : "");
 
 export const kB = (status: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+
+/**
+ * /proc/<pid>/status of an idle Node (`-e` with a timer) started with `flags`, 2 s after
+ * its start: the floor under an agent run with the same flags.
+ */
+export async function idleStatus(node: string, flags: string[]): Promise<string> {
+  const idle = spawn(node, [...flags, "-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    return readFileSync(`/proc/${idle.pid}/status`, "utf8");
+  } finally {
+    idle.kill("SIGKILL");
+  }
+}
 
 /** utime + stime of a process, in ms (clock ticks of 10 ms): its own CPU, not its children's. */
 export function cpuMsOf(pid: number): number {
@@ -74,8 +94,23 @@ export function startBundledAgent(o: { node: string; flags: string[]; dir: strin
   const child = spawn(o.node, [...o.flags, o.bundle ?? BUNDLE, "run", "--config", config], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-  const snapshots = async () => (await readTelemetryStream(o.natsUrl)).filter((m) => m.kind === "telemetry" && m.node === o.nodeId).length;
+  const snapshots = () => storedOn(o.natsUrl, subjects.telemetry(o.nodeId));
   return { child, nodeId: o.nodeId, snapshots, stderr: () => stderr };
+}
+
+/**
+ * Messages the telemetry stream holds on `subject`, from the stream's per-subject counts
+ * (one request: reading the stream back would cost this machine more CPU the longer the
+ * run, beside the agent being measured).
+ */
+async function storedOn(natsUrl: string, subject: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const info = await (await jetstreamManager(nc)).streams.info(TELEMETRY_STREAM, { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** Waits until the agent has published `n` snapshots in all. */

@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTelemetryStream, nodeBinary, OLDEST_AGENT_NODE, startNatsServer } from "@meshfleet/testkit";
 import { durationMs } from "@meshfleet/shared";
-import { benchChoices, bundleLabel, kB, startBundledAgent, untilSnapshots, writeAnswers } from "./agent-bundle";
+import { benchChoices, bundleLabel, idleStatus, kB, startBundledAgent, untilSnapshots, writeAnswers } from "./agent-bundle";
 
 /**
  * Resident memory of the bundled agent (agent/dist/meshfleet-agent.mjs: `npm run build`
@@ -16,7 +15,8 @@ import { benchChoices, bundleLabel, kB, startBundledAgent, untilSnapshots, write
  * VmRSS moves with the garbage collector's timing, so it is then read --samples times, one
  * per interval, and the median is printed (with the lowest and highest VmRSS).
  * Once per set of Node flags (V8 heap and thread options), so that they can be compared
- * on the same machine in the same run. Floor (same run): an idle Node 18 (`-e` with a timer).
+ * on the same machine in the same run. Floor (same run, per flag set): an idle Node 18
+ * (`-e` with a timer) started with the same flags; the agent's own share is the difference.
  * Each figure is split into anonymous memory (what the agent can change) and file-backed
  * pages (the node binary, which the agent cannot).
  *
@@ -39,12 +39,11 @@ export default async function agentRss(argv: string[]): Promise<void> {
     await createTelemetryStream(srv.url);
     const answers = writeAnswers(dir);
     console.log(`agent-rss: ${bundles.join(", ")} on Node ${OLDEST_AGENT_NODE}, canned bench-profile router, ${f.interval} interval, measured after ${f.snapshots} snapshots; target <= 40 MB`);
-    const idle = spawn(node, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
-    await new Promise((r) => setTimeout(r, 2000));
-    const idleStatus = readFileSync(`/proc/${idle.pid}/status`, "utf8");
-    idle.kill("SIGKILL");
-    console.log(`  ${"floor: idle Node 18, no flags".padEnd(70)} VmRSS ${(kB(idleStatus, "VmRSS") / 1024).toFixed(1)} MB (${split(idleStatus)})`);
+    const mb = (status: string, field = "VmRSS") => (kB(status, field) / 1024).toFixed(1);
     for (const [i, [label, flags]] of flagSets.entries()) {
+      const floor = await idleStatus(node, flags);
+      console.log(`  ${label}`);
+      console.log(`    ${"floor: idle Node 18, same flags".padEnd(36)} VmRSS ${mb(floor)} MB (${split(floor)})`);
       for (const [j, bundle] of bundles.entries()) {
         const agent = startBundledAgent({ node, flags, dir, answers, natsUrl: srv.url, nodeId: `rss-${i}-${j}`, intervalMs, bundle });
         try {
@@ -57,7 +56,9 @@ export default async function agentRss(argv: string[]): Promise<void> {
           samples.sort((a, b) => kB(a, "VmRSS") - kB(b, "VmRSS"));
           const status = samples[Math.floor(samples.length / 2)]!;
           const range = `${(kB(samples[0]!, "VmRSS") / 1024).toFixed(1)}-${(kB(samples[samples.length - 1]!, "VmRSS") / 1024).toFixed(1)}`;
-          console.log(`  ${(label + bundleLabel(bundle, bundles)).padEnd(70)} VmRSS ${(kB(status, "VmRSS") / 1024).toFixed(1)} MB (${split(status)}; ${range} over ${samples.length}), peak (VmHWM) ${(kB(samples[samples.length - 1]!, "VmHWM") / 1024).toFixed(1)} MB`);
+          const own = (field: string) => ((kB(status, field) - kB(floor, field)) / 1024).toFixed(1);
+          console.log(`    ${("agent" + bundleLabel(bundle, bundles)).padEnd(36)} VmRSS ${mb(status)} MB (${split(status)}; ${range} over ${samples.length}), peak (VmHWM) ${mb(samples[samples.length - 1]!, "VmHWM")} MB`);
+          console.log(`    ${"agent's own (agent - floor)".padEnd(36)} VmRSS ${own("VmRSS")} MB (anon ${own("RssAnon")} + file ${own("RssFile")})`);
         } finally {
           agent.child.kill("SIGKILL");
         }

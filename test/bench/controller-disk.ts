@@ -30,7 +30,9 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * --minute-hours shorten it, so that a run of a few simulated hours packs closed windows
  * into blocks and prunes what retention lets go, as every day of a long-running controller
  * does; --warmup M leaves the first M simulated minutes out of every figure (the steady
- * state is what a day costs). The clock is simulated: maintenance passes run every 30 s of
+ * state is what a day costs), their WAL checkpointed before measuring starts; the run ends
+ * with a checkpoint of what the measured minutes wrote (the database checkpoints every
+ * WAL_AUTOCHECKPOINT_PAGES otherwise, a few times a day). The clock is simulated: maintenance passes run every 30 s of
  * it, not of wall time.
  *
  * Same-run ceiling: the same snapshots, packed as the store packs them, inserted into a bare
@@ -106,6 +108,9 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
         if (!measuring && ts >= measureFrom) {
           measuring = true;
           profile?.take("warmup", false);
+          // The warmup's pages go to the database file before measuring (its checkpoint is the
+          // warmup's, not the measured window's; --profile keeps the whole WAL instead).
+          if (!profile) store.checkpoint();
           s0 = writeBytesOf("self");
           n0 = srv.pid ? writeBytesOf(srv.pid) : 0;
         }

@@ -37,12 +37,30 @@ describe("serve options", () => {
       clockSkew: 120_000,
       ackWait: 30_000,
       batch: 500,
-      commitWindow: 1000,
+      commitWindow: 5000,
       logLevel: "info",
       synchronous: "NORMAL",
       streamReplicas: "auto",
       sites: [],
       leaseTtl: 10_000,
     });
+  });
+
+  it("--commit-window: 5 s unless told, half a shorter ack wait, or what is given (0: none)", async () => {
+    const windowOf = async (...args: string[]) => {
+      let got: ServeOptions | null = null;
+      const program = createProgram({
+        serve: async (o) => {
+          got = o;
+        },
+      });
+      await program.parseAsync(["node", "meshfleet-controller", "serve", "--db", "/tmp/x.sqlite", ...args]);
+      return (got as ServeOptions | null)?.commitWindow;
+    };
+    expect(await windowOf()).toBe(5000);
+    expect(await windowOf("--commit-window", "auto", "--ack-wait", "3s")).toBe(1500);
+    expect(await windowOf("--ack-wait", "2m")).toBe(5000);
+    expect(await windowOf("--commit-window", "10s")).toBe(10_000);
+    expect(await windowOf("--commit-window", "0")).toBe(0);
   });
 });

@@ -31,6 +31,16 @@ export function parseReplicas(text: string): number | "auto" {
   return n;
 }
 
+/**
+ * The commit window `serve` uses unless told (`--commit-window auto`): 5 s, or half the ack
+ * wait when that is shorter (the ingest refuses a window over half of it). A home mesh of
+ * 7 routers at 10 s then shares a commit between ~4 snapshots instead of committing each
+ * alone, which writes less than half the bytes (docs/install.md); at thousands of snapshots
+ * a second, `--batch` messages fill a commit long before the window ends.
+ */
+export const DEFAULT_COMMIT_WINDOW_MS = 5000;
+export const defaultCommitWindow = (ackWaitMs: number): number => Math.min(DEFAULT_COMMIT_WINDOW_MS, Math.floor(ackWaitMs / 2));
+
 export const serveOptions = z.object({
   db: z.string().min(1),
   /** One URL or several, comma-separated (cluster members: the client fails over between them). */
@@ -48,8 +58,8 @@ export const serveOptions = z.object({
   clockSkew: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--clock-skew"))),
   ackWait: z.string().transform((s) => parseDuration(s, "--ack-wait")),
   batch: z.coerce.number().int().min(1).max(10_000),
-  /** Group commit: how long a message may wait for others to share its transaction (0: none). */
-  commitWindow: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--commit-window"))),
+  /** Group commit: how long a message may wait for others to share its transaction (0: none; auto: `defaultCommitWindow`). */
+  commitWindow: z.string().transform((s) => (s === "auto" ? null : s === "0" ? 0 : parseDuration(s, "--commit-window"))),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
   synchronous: z.enum(["NORMAL", "FULL"]),
   /** JSON file with detection parameters and webhook sinks (see controller/src/detect/config-file.ts). */
@@ -75,5 +85,5 @@ export const serveOptions = z.object({
   leaseTtl: z.string().transform((s) => parseDuration(s, "--lease-ttl")).pipe(z.number().min(1000).max(300_000)),
 }).refine((o) => (o.natsConfig === undefined) === (o.natsPidFile === undefined) && (o.natsConfig === undefined || o.keys !== undefined), {
   message: "--nats-config and --nats-pid-file go together, and need --keys",
-});
+}).transform((o) => ({ ...o, commitWindow: o.commitWindow ?? defaultCommitWindow(o.ackWait) }));
 export type ServeOptions = z.infer<typeof serveOptions>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
-import { subjects, TELEMETRY_STREAM } from "@meshfleet/shared";
+import { deflateJson, subjects, TELEMETRY_STREAM, WIRE_ENCODINGS, WIRE_HEADERS } from "@meshfleet/shared";
 import { openStore, FakeClock, type Store } from "../store/index";
 import { RecordingLogger } from "../log";
 import { Registry } from "../metrics/registry";
@@ -114,5 +114,20 @@ describe("ingest (real nats-server, real SQLite)", () => {
     expect((await store.telemetry.range("ap-9", 0, 100_000)).map((r) => r.seq).sort()).toEqual([1, 2, 3, 4]);
     expect(ingest.lastStoreError).toBeNull();
     await waitFor(async () => (await ingest.lag()).ackPending === 0, { what: "everything acknowledged" });
+  });
+
+  it("writes a marked keyframe in its batch's transaction: nothing of it while the store fails, stored once it commits", async () => {
+    const js = jetstream(nc);
+    const h = headers();
+    h.set(WIRE_HEADERS.encoding, WIRE_ENCODINGS.deflate);
+    h.set(WIRE_HEADERS.keyframe, "1");
+    failWrites = true;
+    const errors = ingest.stats.storeErrors;
+    const ack = await js.publish(subjects.telemetry("ap-7"), deflateJson(JSON.stringify(buildSnapshot({ node: "ap-7", boot: "boot-0007", seq: 1, ts: 10_000 }))), { headers: h });
+    await waitFor(() => ingest.stats.storeErrors >= errors + 2, { what: "the keyframe's batch failed twice" });
+    expect(await store.keyframes.bySnapshot("ap-7", "boot-0007", 1)).toBeNull();
+    failWrites = false;
+    await waitFor(async () => (await store.telemetry.stateOf("ap-7"))?.seq === 1, { what: "ap-7 stored after the store recovered" });
+    expect(await store.keyframes.bySnapshot("ap-7", "boot-0007", 1)).toMatchObject({ nodeId: "ap-7", boot: "boot-0007", seq: 1, streamSeq: ack.seq });
   });
 });

@@ -255,9 +255,11 @@ export class Ingest {
     this.stats.stageCpuMs.decode += c1 - c0;
     if (items.length === 0) return;
     const now = this.o.clock.now();
+    // Marked keyframes go into the batch's transaction (not commits of their own).
+    const writers = this.wire.hasUnsavedKeyframes ? [() => this.wire.storeKeyframes(), ...this.writers] : this.writers;
     let results;
     try {
-      results = await writeBatch(this.o.store, items, now, this.writers);
+      results = await writeBatch(this.o.store, items, now, writers);
     } catch (err) {
       this.stats.stageCpuMs.store += cpuMs() - c1;
       this.stats.storeErrors++;

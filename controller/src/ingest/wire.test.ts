@@ -91,8 +91,16 @@ describe("WireDecoder", () => {
       const gone = () => Promise.resolve(null);
       const first = new WireDecoder({ fetch: gone, store: store.keyframes });
       expect((await first.decode(marked(1, 40))).ok).toBe(true);
+      // Noted by decode, written by storeKeyframes (the ingest calls it inside the batch's transaction).
+      expect(await store.keyframes.bySnapshot("ap-1", "boot-0001", 1)).toBeNull();
+      expect(first.hasUnsavedKeyframes).toBe(true);
+      await first.storeKeyframes();
+      expect(first.hasUnsavedKeyframes).toBe(false);
+      expect(await store.keyframes.bySnapshot("ap-1", "boot-0001", 1)).toMatchObject({ nodeId: "ap-1", seq: 1, streamSeq: 40 });
       // Unmarked keyframes (deflate mode: no delta will name them) are not written.
       await first.decode(keyframe(2, 41, "ap-2"));
+      expect(first.hasUnsavedKeyframes).toBe(false);
+      await first.storeKeyframes();
       expect(await store.keyframes.bySnapshot("ap-2", "boot-0001", 2)).toBeNull();
       // A restart: nothing in memory, the stream forgot the acknowledged keyframe.
       const restarted = new WireDecoder({ fetch: gone, store: store.keyframes });
@@ -116,6 +124,7 @@ describe("WireDecoder", () => {
       const dec = new WireDecoder({ fetch: () => Promise.resolve(null), store: store.keyframes });
       for (let i = 1; i <= 5; i++) await dec.decode(marked(i * 10, i));
       await dec.decode(marked(1, 6, "ap-2"));
+      await dec.storeKeyframes();
       const kept = async (node: string, seqs: number[]) => {
         const out: number[] = [];
         for (const q of seqs) if ((await store.keyframes.bySnapshot(node, "boot-0001", q)) !== null) out.push(q);

@@ -39,7 +39,7 @@ export interface KeyframeStore {
 
 export interface WireDecoderOptions {
   fetch: FetchStored;
-  /** Keyframes marked `Mf-Key` are written here before they are acknowledged. */
+  /** Keyframes marked `Mf-Key` are written here (`storeKeyframes`, in the batch's transaction) before they are acknowledged. */
   store?: KeyframeStore;
   maxBytes?: number;
   /** Keyframes kept in memory (parsed), newest first; older ones are read back from the stream. */
@@ -60,7 +60,9 @@ const fail = (reason: "bad_encoding" | "base_missing", message: string): Decoded
 /**
  * Decodes what agents send in any encoding (`@meshfleet/shared` wire/encoding.ts): plain
  * JSON as before, deflated keyframes, and deltas against a keyframe. Keyframes seen are
- * kept parsed (bounded), and those marked `Mf-Key` also in the store. A delta's keyframe
+ * kept parsed (bounded), and those marked `Mf-Key` also in the store: `decode` only notes
+ * them, `storeKeyframes` writes them inside the batch's transaction (one commit with the
+ * snapshots instead of two of their own per keyframe). A delta's keyframe
  * is looked up in memory, then in the store (by the stream sequence in `Mf-Base`, else by
  * node, boot and seq: a hub's copy of a site's keyframe has another stream sequence), then
  * read back from the stream. A delta whose keyframe is nowhere is rejected as
@@ -75,8 +77,8 @@ export class WireDecoder {
   readonly #keyframes = new Map<number, Keyframe>();
   /** Keyframes read back from the stream (for the figures). */
   fetched = 0;
-  /** Keyframes the store could not keep. */
-  storeErrors = 0;
+  /** Marked keyframes decoded and not yet written (`storeKeyframes`). */
+  #unsaved: KeptKeyframe[] = [];
 
   constructor(o: WireDecoderOptions) {
     this.#fetch = o.fetch;
@@ -85,7 +87,7 @@ export class WireDecoder {
     this.#limit = Math.max(1, o.keyframes ?? 4096);
   }
 
-  /** Synchronous unless a keyframe is stored, or must be read from the store or back from the stream. */
+  /** Synchronous unless a keyframe must be read from the store or back from the stream. */
   decode(m: WireMessage): Decoded | Promise<Decoded> {
     const encoding = m.headers?.get(WIRE_HEADERS.encoding) ?? "";
     if (encoding === "") return decodeMessage(m.subject, m.data, this.#max);
@@ -99,9 +101,7 @@ export class WireDecoder {
         if (d.ok && d.item.kind === "snapshot") {
           this.#keep(m.seq, { subject: m.subject, value: value as Json });
           const { node, boot, seq } = d.item.msg;
-          if (this.#store && m.headers?.get(WIRE_HEADERS.keyframe) === "1") {
-            return this.#persist({ nodeId: node, boot, seq, streamSeq: m.seq, subject: m.subject, data: m.data }).then(() => d);
-          }
+          if (this.#store && m.headers?.get(WIRE_HEADERS.keyframe) === "1") this.#unsaved.push({ nodeId: node, boot, seq, streamSeq: m.seq, subject: m.subject, data: m.data });
         }
         return d;
       }
@@ -125,16 +125,20 @@ export class WireDecoder {
   }
 
   /**
-   * Written before the keyframe is acknowledged. A store that fails here fails the batch's
-   * commit too (the message is redelivered and written again); should only this write
-   * fail, the deltas naming this keyframe after a restart wait for the next keyframe.
+   * Writes the marked keyframes decoded since the last call (call inside the transaction
+   * of the batch they came in, before it is acknowledged). Should the write fail, the
+   * transaction rolls back and the batch is redelivered: decoded again, its keyframes are
+   * noted again.
    */
-  async #persist(k: KeptKeyframe): Promise<void> {
-    try {
-      await this.#store!.put(k);
-    } catch {
-      this.storeErrors += 1;
-    }
+  async storeKeyframes(): Promise<void> {
+    const list = this.#unsaved;
+    this.#unsaved = [];
+    for (const k of list) await this.#store!.put(k);
+  }
+
+  /** True when `storeKeyframes` has keyframes to write. */
+  get hasUnsavedKeyframes(): boolean {
+    return this.#unsaved.length > 0;
   }
 
   #keep(seq: number, k: Keyframe): void {
