@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { serialize, deserialize } from "node:v8";
+import { Session } from "node:inspector/promises";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import { startNatsServer } from "@meshfleet/testkit";
@@ -23,7 +24,10 @@ import { WireEncoder, type EncodedSnapshot } from "@meshfleet/agent";
  * worker threads pays: a worker hands a snapshot back by structured clone, which the main
  * thread deserializes.
  *
- *   npm run bench -- ingest-drain [--snapshots 20000] [--nodes 1000] [--wire json|delta]
+ *   npm run bench -- ingest-drain [--snapshots 20000] [--nodes 1000] [--wire json|delta] [--cpu-prof drain.cpuprofile]
+ *
+ * `--cpu-prof` writes a V8 CPU profile of the drain alone (not the fill, not the per-message
+ * costs) for Chrome DevTools or `speedscope`.
  */
 const enc = new TextEncoder();
 
@@ -69,7 +73,7 @@ function micro(f: () => unknown, n = 1000): number {
 }
 
 export default async function ingestDrain(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({ args: argv, options: { snapshots: { type: "string", default: "20000" }, nodes: { type: "string", default: "1000" }, wire: { type: "string", default: "json" } } });
+  const { values: f } = parseArgs({ args: argv, options: { snapshots: { type: "string", default: "20000" }, nodes: { type: "string", default: "1000" }, wire: { type: "string", default: "json" }, "cpu-prof": { type: "string" } } });
   if (f.wire !== "json" && f.wire !== "delta") throw new Error("--wire: json or delta");
   // Same young generation as the controller in production (bin/meshfleet-controller.mjs).
   if (!process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) {
@@ -90,6 +94,12 @@ export default async function ingestDrain(argv: string[]): Promise<void> {
     const wireBytes = await fill(nc, nodes, rounds, f.wire);
     const total = nodes * rounds;
     const ingest = new Ingest({ nc, store, clock: systemClock, log: silentLogger, metrics: ingestMetrics(new Registry()) });
+    const profiler = f["cpu-prof"] ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await ingest.start();
@@ -98,6 +108,11 @@ export default async function ingestDrain(argv: string[]): Promise<void> {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const stages = { ...ingest.stats.stageCpuMs };
+    if (profiler) {
+      const { profile } = await profiler.post("Profiler.stop");
+      writeFileSync(f["cpu-prof"]!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     await ingest.stop();
     const per = (x: number) => `${((x * 1000) / total).toFixed(0).padStart(4)} µs`;
     const cpuMs = (cpu.user + cpu.system) / 1000;

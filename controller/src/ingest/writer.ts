@@ -29,7 +29,9 @@ export function writeBatch(store: StoreApi, items: readonly IngestItem[], receiv
       }
       await store.nodes.touchMany(heard, receivedAt);
       const written = await store.telemetry.writeMany(run, receivedAt);
-      for (const [i, s] of run.entries()) if (written[i]) await store.maintenance.noteSnapshotTs(s.ts);
+      // The oldest written snapshot is the one that can reopen a rolled-up minute.
+      const oldest = run.reduce((min, s, i) => (written[i] ? Math.min(min, s.ts) : min), Infinity);
+      if (Number.isFinite(oldest)) await store.maintenance.noteSnapshotTs(oldest);
       results.push(...written.map((w): WriteResult => (w ? "accepted" : "duplicate")));
       run = [];
     };

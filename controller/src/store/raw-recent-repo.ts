@@ -60,7 +60,7 @@ export class RawRecentRepository {
 
   /** True when `(node, boot, seq)` taken at `ts` is stored here. */
   holds(node: string, ts: number, boot: string, seq: number): boolean {
-    return this.slots.first("exists", ts, node, boot, seq) !== undefined;
+    return this.slots.exists.get({ ts, node, boot, seq }) !== undefined;
   }
 
   /** Stores one packed snapshot (inside a transaction); returns its id. */
@@ -69,7 +69,7 @@ export class RawRecentRepository {
     const base = this.pending.get(node) ?? this.bases.get(node);
     const insert = this.slots.slot[slotOf(ts)]!.insert;
     const id = this.slots.nextId();
-    if (this.deltas && base && base.start === start && this.slots.first("isBase", base.id, base.ts, base.node, base.boot, base.seq) !== undefined) {
+    if (this.deltas && base && base.start === start && this.slots.isBase.get({ id: base.id, ts: base.ts, node: base.node, boot: base.boot, seq: base.seq }) !== undefined) {
       insert.run(id, node, boot, seq, ts, receivedAt, base.id, PACK_FORMAT | DEFLATED | DELTA, deflateRawSync(JSON.stringify(diffValue(base.data, data))));
       return id;
     }
@@ -82,6 +82,7 @@ export class RawRecentRepository {
   settle(committed: boolean): void {
     if (committed) for (const [k, v] of this.pending) this.bases.set(k, v);
     this.pending.clear();
+    this.slots.settle();
   }
 
   /** Decodes rows, reading (once) the bases they need. */

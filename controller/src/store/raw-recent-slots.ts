@@ -20,9 +20,6 @@ export const COLS = "id, node_id AS nodeId, boot, seq, ts, received_at AS receiv
 function slotStatements(db: Database, t: string) {
   return {
     insert: db.prepare(`INSERT INTO ${t} (id, node_id, boot, seq, ts, received_at, base_id, fmt, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    exists: db.prepare(`SELECT 1 FROM ${t} WHERE ts = ? AND node_id = ? AND boot = ? AND seq = ?`).pluck(),
-    // The very row remembered (an id of a deleted row may be given again).
-    isBase: db.prepare(`SELECT 1 FROM ${t} WHERE id = ? AND ts = ? AND node_id = ? AND boot = ? AND seq = ? AND base_id IS NULL`).pluck(),
     byId: db.prepare(`SELECT ${COLS} FROM ${t} WHERE id = ?`),
     at: db.prepare(`SELECT ${COLS} FROM ${t} WHERE ts <= ? AND node_id = ? ORDER BY ts DESC, id DESC LIMIT 1`),
     range: db.prepare(`SELECT ${COLS} FROM ${t} WHERE ts >= ? AND ts < ? AND node_id = ? ORDER BY ts, id`),
@@ -51,22 +48,36 @@ function slotStatements(db: Database, t: string) {
 
 export type SlotStatement = keyof ReturnType<typeof slotStatements>;
 
+/** A query over every slot in one statement (`UNION ALL`, first row only): one call per written snapshot instead of one per slot. */
+function inAnySlot(db: Database, where: string): Statement {
+  return db.prepare(`${RAW_RECENT_SLOTS.map((t) => `SELECT 1 FROM ${t} WHERE ${where}`).join(" UNION ALL ")} LIMIT 1`).pluck();
+}
+
 /**
  * The slot tables' statements, and the same statement run over every slot: the first row
  * found, all rows, the smallest value, the rows changed. Ids are given here (unique across
- * the slots): above every id stored, and above every id given before by this process.
+ * the slots): above every id stored, and above every id given before by this process. The
+ * ids stored are read once per transaction (the write lock keeps other processes out until
+ * it ends; `settle` marks the end).
  */
 export class RawRecentSlots {
   readonly slot: readonly Record<SlotStatement, Statement>[];
+  /** `(ts, node, boot, seq)` is stored in a slot (the ingest's duplicate filter). */
+  readonly exists: Statement;
+  /** `(id, ts, node, boot, seq)` is stored as a full row: the very row remembered as a base (an id of a deleted row may be given again). */
+  readonly isBase: Statement;
   /**
    * Rows that stay when everything before a cutoff but the current rows goes, and whose base
    * goes, per (row's slot, base's slot): a base is in its row's slot unless it was moved.
    */
   readonly kept: readonly Statement[];
   private lastId: number;
+  private idsRead = false;
 
   constructor(db: Database) {
     this.slot = RAW_RECENT_SLOTS.map((t) => slotStatements(db, t));
+    this.exists = inAnySlot(db, "ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq");
+    this.isBase = inAnySlot(db, "id = @id AND ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq AND base_id IS NULL");
     this.kept = RAW_RECENT_SLOTS.flatMap((r) =>
       RAW_RECENT_SLOTS.map((b) =>
         db
@@ -82,10 +93,16 @@ export class RawRecentSlots {
     this.lastId = (db.prepare("SELECT max(max_id) FROM raw_blocks").pluck().get() as number | null) ?? 0;
   }
 
-  /** A new row's id. */
+  /** A new row's id (call inside a transaction). */
   nextId(): number {
-    this.lastId = Math.max(this.lastId, this.max("maxId")) + 1;
-    return this.lastId;
+    if (!this.idsRead) this.lastId = Math.max(this.lastId, this.max("maxId"));
+    this.idsRead = true;
+    return ++this.lastId;
+  }
+
+  /** A transaction ended: the next one reads the ids stored again (another process may have written since). */
+  settle(): void {
+    this.idsRead = false;
   }
 
   first<T>(name: SlotStatement, ...args: unknown[]): T | undefined {
