@@ -14,6 +14,7 @@ import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } f
 import { asyncView, settled } from "./async-view";
 import { TransactionQueue } from "./transaction-queue";
 import { sqliteSql, type SqlDb } from "./sql/sql-db";
+import { checkWritable, countRows } from "./sql/store-checks";
 import { CORE_TABLES, type MaintenanceStore, type StoreApi, type TelemetryStore } from "./store-api";
 
 export type Schema = typeof schema;
@@ -190,12 +191,7 @@ export class Store implements StoreApi {
   }
 
   checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
-    try {
-      this.sqlite.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('health.probe', ?)").run(String(this.clock.now()));
-      return Promise.resolve({ ok: true });
-    } catch (err) {
-      return Promise.resolve({ ok: false, error: (err as Error).message });
-    }
+    return checkWritable(this.sql, this.clock.now());
   }
 
   /** Bytes on disk: the database file plus its WAL. */
@@ -216,12 +212,11 @@ export class Store implements StoreApi {
     return n;
   }
 
-  rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of CORE_TABLES) out[t] = (this.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  async rowCounts(): Promise<Record<string, number>> {
+    const out = await countRows(this.sql, CORE_TABLES);
     // SQLite keeps the recent raw rows in raw_recent and its slots (raw_snapshots is PostgreSQL's): counted as raw_snapshots.
     out.raw_snapshots! += this.sync.telemetry.recentRows.count();
-    return Promise.resolve(out);
+    return out;
   }
 
   /** Moves the WAL into the database file (shutdown, benchmarks). */

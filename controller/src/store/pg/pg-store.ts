@@ -6,6 +6,7 @@ import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } f
 import type { SqlDb } from "../sql/sql-db";
 import { NodesRepository } from "../nodes-repo";
 import { KeyframesRepository } from "../keyframes-repo";
+import { checkWritable, countRows } from "../sql/store-checks";
 import { PgDb } from "./pg-db";
 import { PgTelemetry } from "./pg-telemetry";
 import { PgRollups } from "./pg-rollups";
@@ -86,13 +87,8 @@ export class PgStore implements StoreApi {
     };
   }
 
-  async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
-    try {
-      await this.db.run("INSERT INTO store_meta (key, value) VALUES ('health.probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(this.clock.now())]);
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message };
-    }
+  checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
+    return checkWritable(this.db, this.clock.now());
   }
 
   /** The database's size on disk (every table and index of it). */
@@ -101,10 +97,8 @@ export class PgStore implements StoreApi {
     return r?.n ?? 0;
   }
 
-  async rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of CORE_TABLES) out[t] = (await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n;
-    return out;
+  rowCounts(): Promise<Record<string, number>> {
+    return countRows(this.db, CORE_TABLES);
   }
 
   close(): Promise<void> {
