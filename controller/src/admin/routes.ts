@@ -1,14 +1,32 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { ERROR_CODES, MeshfleetError, isValidNodeId } from "@meshfleet/shared";
 import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
 import { applyBrokerConfig, enroll, nodeKeys, revoke, type BrokerTarget } from "../enroll/index";
-import { jsonBody, notFound, params, validate } from "../http/errors";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
 import type { ApiDeps } from "../http/deps";
 
 export const createTokenBody = z.strictObject({ name: z.string().trim().min(1).max(64), role });
 const tokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, "invalid token id") });
 const nodeParams = z.object({ node: z.string().refine(isValidNodeId, "invalid node id") });
+
+const ms = z.number().int();
+const tokensAnswer = z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), role, createdAt: ms, lastUsedAt: ms.nullable(), revokedAt: ms.nullable() })) });
+const createdToken = z.object({ id: z.string(), name: z.string(), role, token: z.string().describe("the bearer token: shown in this answer only") });
+const enrolled = z.object({
+  node: z.string(),
+  publicKey: z.string(),
+  seedFile: z.string().describe("where the seed was written (never the seed)"),
+  rotated: z.boolean(),
+  brokerReloaded: z.boolean(),
+  next: z.string().describe("what to do next"),
+});
+const enrollRevoked = z.object({ node: z.string(), revoked: z.literal(true), brokerReloaded: z.boolean(), next: z.string().optional() });
+const notAdmin = error("not an admin token");
+const noKeys = error("no keys directory configured");
+const brokerFailed = error("written, but nats-server could not be signalled");
 
 export interface AdminOptions {
   /** The keys directory (`serve --keys`): enrollment through the API needs it. */
@@ -29,17 +47,26 @@ export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
   const app = new Hono();
   const { store, clock } = deps;
 
-  app.get("/admin/tokens", async (c) => c.json({ tokens: await listTokens(store) }));
+  const list = describeRoute({ summary: "API tokens (admin): id, name, role, created/last used/revoked; never the token or its hash", responses: { 200: json("tokens", tokensAnswer), 403: notAdmin } });
+  app.get("/admin/tokens", list, async (c) => c.json({ tokens: await listTokens(store) }));
 
-  app.post("/admin/tokens", async (c) => {
-    const body = validate(createTokenBody, await jsonBody(c), "token");
+  const create = describeRoute({
+    summary: "Create an API token (admin); the token is in this response only",
+    responses: { 201: json("id, name, role, token", createdToken), 400: error("invalid body"), 403: notAdmin },
+  });
+  app.post("/admin/tokens", create, valid("json", createTokenBody), async (c) => {
+    const body = c.req.valid("json");
     const t = await createToken(store, body, clock.now());
     deps.log.info({ id: t.id, role: body.role, name: body.name }, "API token created");
     return c.json({ id: t.id, name: body.name, role: body.role, token: t.token }, 201);
   });
 
-  app.delete("/admin/tokens/:id", async (c) => {
-    const { id } = params(c, tokenParams);
+  const revokeDoc = describeRoute({
+    summary: "Revoke an API token (admin)",
+    responses: { 200: json("revoked", z.object({ id: z.string(), revoked: z.literal(true) })), 400: error("invalid token id"), 403: notAdmin, 404: error("no such active token") },
+  });
+  app.delete("/admin/tokens/:id", revokeDoc, valid("param", tokenParams), async (c) => {
+    const { id } = c.req.valid("param");
     if (!(await revokeToken(store, id, clock.now()))) throw notFound(`active token ${id}`);
     deps.log.info({ id }, "API token revoked");
     return c.json({ id, revoked: true });
@@ -50,7 +77,11 @@ export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
     return o.keysDir;
   };
 
-  app.get("/admin/enrollments", (c) => {
+  const enrollments = describeRoute({
+    summary: "Enrolled nodes and their NATS public keys (admin; needs serve --keys)",
+    responses: { 200: json("nodes", z.object({ nodes: z.array(z.object({ node: z.string(), publicKey: z.string() })) })), 403: notAdmin, 409: noKeys },
+  });
+  app.get("/admin/enrollments", enrollments, (c) => {
     return c.json({ nodes: nodeKeys(keysDir()) });
   });
 
@@ -63,8 +94,12 @@ export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
   };
   const NEXT_MANUAL = "regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server";
 
-  app.post("/admin/enrollments/:node", async (c) => {
-    const { node } = params(c, nodeParams);
+  const enrollDoc = describeRoute({
+    summary: "Enroll a node or rotate its nkey (admin; needs serve --keys; with --nats-config and --nats-pid-file the broker is reloaded): the answer names the seed file, never the seed",
+    responses: { 201: json("enrolled", enrolled), 200: json("rotated", enrolled), 400: error("invalid node id"), 403: notAdmin, 409: noKeys, 502: brokerFailed },
+  });
+  app.post("/admin/enrollments/:node", enrollDoc, valid("param", nodeParams), async (c) => {
+    const { node } = c.req.valid("param");
     const dir = keysDir();
     const rotated = nodeKeys(dir).some((n) => n.node === node);
     const r = enroll(dir, node);
@@ -74,8 +109,12 @@ export function adminRoutes(deps: ApiDeps, o: AdminOptions): Hono {
     return c.json({ node, publicKey: r.publicKey, seedFile: r.seedFile, rotated, brokerReloaded: reloaded, next }, rotated ? 200 : 201);
   });
 
-  app.delete("/admin/enrollments/:node", async (c) => {
-    const { node } = params(c, nodeParams);
+  const revokeNode = describeRoute({
+    summary: "Revoke a node's nkey (admin; needs serve --keys; with --nats-config and --nats-pid-file the broker is reloaded and the node disconnected)",
+    responses: { 200: json("revoked", enrollRevoked), 400: error("invalid node id"), 403: notAdmin, 404: error("not enrolled"), 409: noKeys, 502: brokerFailed },
+  });
+  app.delete("/admin/enrollments/:node", revokeNode, valid("param", nodeParams), async (c) => {
+    const { node } = c.req.valid("param");
     const dir = keysDir();
     if (!revoke(dir, node)) throw notFound(`enrolled node ${node}`);
     deps.log.warn({ node }, "node key revoked");

@@ -1,8 +1,11 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { MAC_PATTERN } from "@meshfleet/shared";
 import type { ApiDeps } from "../http/deps";
-import { notFound, params, query } from "../http/errors";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
+import { clientHistoryAnswer, clientsAnswer, roamingAnswer } from "./api-schemas";
 import type { DetectRepository } from "../detect/repo";
 import { JobsRepository } from "../jobs/repo";
 import { clientHistory } from "./history";
@@ -36,14 +39,19 @@ export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
   const app = new Hono();
   const jobs = new JobsRepository(d.store);
 
-  app.get("/clients", async (c) => {
-    const q = query(c, clientsQuery);
+  const list = describeRoute({ summary: "Clients the fleet knows now (associated stations and DHCP leases), searched by MAC, hostname or IP", responses: { 200: json("clients", clientsAnswer), 400: error("invalid parameters") } });
+  app.get("/clients", list, valid("query", clientsQuery), async (c) => {
+    const q = c.req.valid("query");
     return c.json({ clients: await searchClients(d.store, q.q ?? "", q.limit ?? 100) });
   });
 
-  app.get("/clients/:mac", async (c) => {
-    const { mac } = params(c, clientParams);
-    const q = query(c, clientQuery);
+  const one = describeRoute({
+    summary: "One client over a window: AP/node and band over time, signal and rates per snapshot, roams with their gap, hostname/IP, first/last seen",
+    responses: { 200: json("client history", clientHistoryAnswer), 400: error("invalid MAC or parameters"), 404: error("client never seen") },
+  });
+  app.get("/clients/:mac", one, valid("param", clientParams), valid("query", clientQuery), async (c) => {
+    const { mac } = c.req.valid("param");
+    const q = c.req.valid("query");
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 3600_000;
     const h = await clientHistory(d.store, events, mac, Math.min(from, to), to);
@@ -51,8 +59,12 @@ export function clientRoutes(d: ApiDeps, events: DetectRepository): Hono {
     return c.json(h);
   });
 
-  app.get("/roaming", async (c) => {
-    const q = query(c, roamingQuery);
+  const roaming = describeRoute({
+    summary: "Roaming quality fleet-wide and per AP pair (roams, median/p95 gap, slow and failed roams, 802.11r per SSID from the config the nodes had reported by the window's end, its time in configAt); ?job= gives before/after a job",
+    responses: { 200: json("roaming quality (one window, or before/after a job)", roamingAnswer), 400: error("invalid parameters"), 404: error("unknown job") },
+  });
+  app.get("/roaming", roaming, valid("query", roamingQuery), async (c) => {
+    const q = c.req.valid("query");
     const slowMs = q.slowMs ?? 2000;
     const now = d.clock.now();
     // 802.11r per SSID is judged by the config each node had reported by the window's end

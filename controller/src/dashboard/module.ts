@@ -3,9 +3,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { validate } from "../http/errors";
+import { error, json, text, valid } from "../http/openapi";
 import type { Controller, ControllerModule } from "../controller";
 import { ieeeVendors } from "../vendors/vendors";
 
@@ -13,7 +14,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 const JS = "text/javascript; charset=utf-8";
-const vendorsQuery = z.array(z.string().min(1).max(32)).min(1).max(200);
+const mac = z.string().min(1).max(32);
+/** `?mac=` once or repeated (1 to 200). */
+const vendorsQuery = z.object({ mac: z.union([mac, z.array(mac).min(1).max(200)]).describe("a MAC; repeat for more (1 to 200)") });
+const vendorsAnswer = z.object({
+  vendors: z.record(z.string(), z.object({ vendor: z.string().nullable(), randomised: z.boolean().describe("locally administered: no vendor") }).nullable().describe("null: not a MAC")).describe("by MAC (lower case)"),
+});
+const vendorsDoc = describeRoute({
+  summary: "The makers of MACs (IEEE OUI table); randomised: locally administered, no vendor; null: not a MAC",
+  responses: { 200: json("vendors by MAC", vendorsAnswer), 400: error("no MAC or more than 200") },
+});
+const liveDoc = describeRoute({
+  summary: "Server-sent events for the dashboard: `nodes` events naming the nodes whose data changed after each committed ingest batch, `ping` when idle (the token may be given as ?token= here only)",
+  responses: { 200: text("event stream", "text/event-stream") },
+});
 const CSS = "text/css; charset=utf-8";
 const SVG = "image/svg+xml";
 /** The page's own scripts, served from static/ under their names. */
@@ -64,12 +78,13 @@ export function dashboardModule(): ControllerModule {
     routes() {
       const app = new Hono();
       // The makers of station and peer MACs that are not fleet nodes (IEEE OUI table), for the pages' "maker" cells.
-      app.get("/vendors", (c) => {
-        const macs = validate(vendorsQuery, c.req.queries("mac") ?? [], "vendors query (mac=..., 1 to 200)");
+      app.get("/vendors", vendorsDoc, valid("query", vendorsQuery), (c) => {
+        const asked = c.req.valid("query").mac;
+        const macs = typeof asked === "string" ? [asked] : asked;
         const table = ieeeVendors();
         return c.json({ vendors: Object.fromEntries(macs.map((m) => [m.toLowerCase(), table.lookup(m)])) });
       });
-      app.get("/live", (c) =>
+      app.get("/live", liveDoc, (c) =>
         streamSSE(c, async (stream) => {
           const pending = new Set<string>();
           let wake: (() => void) | null = null;

@@ -1,8 +1,11 @@
 import { Hono, type Context } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { ALERT_CODES, nodeId, ValidationError } from "@meshfleet/shared";
 import type { DetectionService } from "./service";
-import { jsonBody, notFound, params, validate } from "../http/errors";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
+import { oneAlert, oneSilence, silencesAnswer, silencesQuery } from "./api-schemas";
 
 const who = z.string().min(1).max(128).default("api");
 export const ackBody = z.object({ by: who }).strict();
@@ -35,10 +38,15 @@ function actor(c: Context, by: string): string {
  */
 export function alertControlRoutes(service: DetectionService, now: () => number): Hono {
   const app = new Hono();
-  app.get("/alerts/silences", async (c) => c.json({ silences: await service.silences.list(now(), c.req.query("all") === "1") }));
+  const list = describeRoute({ summary: "Active silences and maintenance windows (?all=1: also ended ones)", responses: { 200: json("silences", silencesAnswer) } });
+  app.get("/alerts/silences", list, valid("query", silencesQuery), async (c) => c.json({ silences: await service.silences.list(now(), c.req.valid("query").all === "1") }));
 
-  app.post("/alerts/silences", async (c) => {
-    const b = validate(silenceBody, await jsonBody(c), "silence");
+  const create = describeRoute({
+    summary: "Silence alerts by node, code or subject for a duration, or a maintenance window [fromTs, untilTs): silenced alerts are recorded but not notified",
+    responses: { 201: json("the silence", oneSilence), 400: error("no node, code or subject; no end; or an end before the start") },
+  });
+  app.post("/alerts/silences", create, valid("json", silenceBody), async (c) => {
+    const b = c.req.valid("json");
     if (!b.node && !b.code && !b.subject) throw new ValidationError("a silence needs node, code or subject (silencing everything is not an option)");
     const t = now();
     const fromTs = b.fromTs ?? t;
@@ -50,17 +58,22 @@ export function alertControlRoutes(service: DetectionService, now: () => number)
     return c.json({ silence: s }, 201);
   });
 
-  app.delete("/alerts/silences/:id", async (c) => {
-    const { id } = params(c, idParam);
+  const end = describeRoute({ summary: "End a silence now", responses: { 200: json("the silence", oneSilence), 400: error("invalid silence id"), 404: error("unknown silence") } });
+  app.delete("/alerts/silences/:id", end, valid("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
     const s = await service.silences.expire(id, now());
     await service.alerts.refreshSilences(now());
     if (!s) throw notFound(`silence ${id}`);
     return c.json({ silence: s });
   });
 
-  app.post("/alerts/:id/ack", async (c) => {
-    const { id } = params(c, idParam);
-    const b = validate(ackBody, await jsonBody(c), "acknowledgement");
+  const ack = describeRoute({
+    summary: "Acknowledge an alert (operator role): who and when are recorded; the actor is the API token's name",
+    responses: { 200: json("the alert", oneAlert), 400: error("invalid id or body"), 404: error("unknown alert") },
+  });
+  app.post("/alerts/:id/ack", ack, valid("param", idParam), valid("json", ackBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const b = c.req.valid("json");
     const a = await service.inTransaction(() => service.alerts.ack(id, actor(c, b.by), now()));
     if (!a) throw notFound(`alert ${id}`);
     return c.json({ alert: a });

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { ALERT_CODES, nodeId } from "@meshfleet/shared";
 import type { DetectionService } from "./service";
 import { EVENT_CODES } from "./types";
 import { alertControlRoutes } from "./alert-controls";
-import { notFound, params, query } from "../http/errors";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
+import { alertAnswer, alertsAnswer, churnAnswer, convergenceAnswer, eventsAnswer } from "./api-schemas";
 
 const ms = z.coerce.number().int().nonnegative();
 const limit = z.coerce.number().int().min(1).max(5000).optional();
@@ -22,25 +25,29 @@ export function eventsAlertsRoutes(service: DetectionService, now: () => number 
   const app = new Hono();
   app.route("/", alertControlRoutes(service, now));
 
-  app.get("/events", async (c) => {
-    const q = query(c, eventsQuery);
+  const events = describeRoute({ summary: "Events derived from consecutive snapshots, newest first", responses: { 200: json("events", eventsAnswer), 400: error("invalid parameters") } });
+  app.get("/events", events, valid("query", eventsQuery), async (c) => {
+    const q = c.req.valid("query");
     return c.json({ events: await service.repo.events(q) });
   });
 
-  app.get("/alerts", async (c) => {
-    const q = query(c, alertsQuery);
+  const alerts = describeRoute({ summary: "Alerts (open and resolved) with their evidence ids", responses: { 200: json("alerts", alertsAnswer), 400: error("invalid parameters") } });
+  app.get("/alerts", alerts, valid("query", alertsQuery), async (c) => {
+    const q = c.req.valid("query");
     return c.json({ alerts: await service.alerts.list(q) });
   });
 
-  app.get("/alerts/:id", async (c) => {
-    const { id } = params(c, alertParams);
+  const one = describeRoute({ summary: "One alert with its evidence events and score history", responses: { 200: json("alert", alertAnswer), 400: error("invalid alert id"), 404: error("unknown alert") } });
+  app.get("/alerts/:id", one, valid("param", alertParams), async (c) => {
+    const { id } = c.req.valid("param");
     const a = await service.alerts.byId(id);
     if (!a) throw notFound(`alert ${id}`);
     return c.json({ alert: a, events: await service.repo.eventsByIds(a.evidence.eventIds) });
   });
 
-  app.get("/convergence", async (c) => {
-    const q = query(c, convergenceQuery);
+  const convergence = describeRoute({ summary: "Convergence incidents (and the one in progress)", responses: { 200: json("incidents", convergenceAnswer), 400: error("invalid parameters") } });
+  app.get("/convergence", convergence, valid("query", convergenceQuery), async (c) => {
+    const q = c.req.valid("query");
     const open = service.openIncident();
     return c.json({
       incidents: await service.incidents(q),
@@ -49,7 +56,8 @@ export function eventsAlertsRoutes(service: DetectionService, now: () => number 
   });
 
   // The thresholds with the scores, so a churn plot can draw where an alert opens and resolves.
-  app.get("/churn", (c) => {
+  const churn = describeRoute({ summary: "Current churn scores per route, mesh path, neighbour, node and link, with the thresholds", responses: { 200: json("scores", churnAnswer) } });
+  app.get("/churn", churn, (c) => {
     const { openAbove, resolveBelow, halfLifeMs } = service.cfg.churn;
     return c.json({ ...service.scores(), thresholds: { openAbove, resolveBelow, halfLifeMs } });
   });

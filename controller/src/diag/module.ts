@@ -1,16 +1,16 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
-import { diagArgs, errorCode, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
+import { errorCode, nodeId, MeshfleetError, ERROR_CODES, DIAG_LIMITS, DIAG_PATTERNS, type DiagKind, type ErrorCode } from "@meshfleet/shared";
 import type { Controller, ControllerModule } from "../controller";
 import type { ApiDeps } from "../http/deps";
-import { query } from "../http/errors";
+import { documentedBody, error, json, pathParam, valid } from "../http/openapi";
+import { auditAnswer, auditQuery, commandsAnswer, diagAnswer, diagBody, diagParams } from "./api-schemas";
 import { DiagAuditRepository } from "./audit-repo";
 import { DiagService } from "./service";
 import { resolveTarget } from "./target";
 
-export const diagBody = z.object({ args: diagArgs, deadlineMs: z.number().int().min(1000).max(60_000).optional() }).strict();
-export const auditQuery = z.object({ node: z.optional(nodeId), limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+export { auditQuery, diagBody } from "./api-schemas";
 
 /**
  * The diagnostics list as forms need it: each kind's arguments with their bounds and
@@ -47,7 +47,22 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
       deps = d;
       const app = new Hono();
       const audit = new DiagAuditRepository(d.store.sql);
-      app.post("/diag/:id", async (c) => {
+      // The handler validates the node id and the body itself: every refusal is audited
+      // before it is answered, so the body is documented from diagBody, not validated by the route.
+      const run = describeRoute({
+        summary:
+          "Run one diagnostic from the fixed list on a node now (operator role; audited, refusals too). With Accept: text/event-stream the answer streams as events: accepted {argv}, output {text} as the node prints it, result (the JSON answer)",
+        parameters: [pathParam("id", diagParams.shape.id)],
+        requestBody: documentedBody(diagBody),
+        responses: {
+          200: { description: "the result (output, exit code, argv, result: done | refused | timeout | failed), or its event stream", content: { ...json("the result", diagAnswer).content, "text/event-stream": { schema: { type: "string" } } } },
+          400: error("not on the diagnostics list, or a target that is neither an IP address nor a fleet node"),
+          404: error("unknown node"),
+          409: error("a diagnostic is already running on the node"),
+          503: error("diagnostics are not connected to the broker yet"),
+        },
+      });
+      app.post("/diag/:id", run, async (c) => {
         // The audit names the API token (its name, and its id since names may repeat).
         const asker = c.get("who" as never) as { name?: string; token?: string } | undefined;
         const who = asker?.token ? `${asker.token} (${asker.name?.replace(/^token:/, "") ?? "?"})` : (asker?.name ?? "local");
@@ -106,9 +121,11 @@ export function diagModule(): ControllerModule & { readonly service: () => DiagS
           await chain;
         });
       });
-      app.get("/diag/commands", (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS, patterns: DIAG_PATTERNS }));
-      app.get("/diag/audit", async (c) => {
-        const q = query(c, auditQuery);
+      const commands = describeRoute({ summary: "The diagnostics list: each kind's arguments with their bounds and defaults", responses: { 200: json("commands", commandsAnswer) } });
+      app.get("/diag/commands", commands, (c) => c.json({ commands: DIAG_COMMANDS, limits: DIAG_LIMITS, patterns: DIAG_PATTERNS }));
+      const auditDoc = describeRoute({ summary: "Every diagnostic request, newest first: who (the API token), what, when, result, argv", responses: { 200: json("audit rows", auditAnswer), 400: error("invalid parameters") } });
+      app.get("/diag/audit", auditDoc, valid("query", auditQuery), async (c) => {
+        const q = c.req.valid("query");
         return c.json({ audit: await audit.list(q.limit ?? 100, q.node) });
       });
       return app;

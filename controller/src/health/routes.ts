@@ -1,6 +1,8 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { ApiDeps } from "../http/deps";
+import { json } from "../http/openapi";
 
 export const healthAnswer = z.object({
   status: z.enum(["ok", "unhealthy"]),
@@ -10,7 +12,8 @@ export const healthAnswer = z.object({
 /** `/healthz`: 503 when the store cannot write, the ingest's last batch failed or NATS is down. */
 export function healthRoutes(d: ApiDeps): Hono {
   const app = new Hono();
-  app.get("/healthz", async (c) => {
+  const doc = describeRoute({ summary: "Health: store writable, ingest committing, NATS connected", responses: { 200: json("healthy", healthAnswer), 503: json("unhealthy", healthAnswer) } });
+  app.get("/healthz", doc, async (c) => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
     const w = await d.store.checkWritable();
     checks.store = w.ok ? { ok: true } : { ok: false, detail: w.error.slice(0, 300) };

@@ -1,11 +1,13 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import type { z } from "zod";
 import { ValidationError } from "@meshfleet/shared";
 import { MAC_KEYED_METRICS, type HistoryMetric } from "../store/index";
 import type { ApiDeps } from "../http/deps";
-import { notFound, params, query } from "../http/errors";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
 import { nodeParams } from "../nodes/schemas";
-import { SERIES_LIMITS, seriesQuery, type seriesAnswer } from "./schemas";
+import { SERIES_LIMITS, seriesAnswer, seriesQuery } from "./schemas";
 
 const invalid = (why: string) => new ValidationError(`invalid query parameters: ${why}`);
 
@@ -17,9 +19,14 @@ const invalid = (why: string) => new ValidationError(`invalid query parameters: 
  */
 export function seriesRoutes(d: ApiDeps): Hono {
   const app = new Hono();
-  app.get("/nodes/:id/series", async (c) => {
-    const { id } = params(c, nodeParams);
-    const q = query(c, seriesQuery);
+  const doc = describeRoute({
+    summary: "Every series of one metric of the node (each station's signal, each path's metric, each counter's rate) on one time axis: raw samples (the newest `limit`, range ≤ 24 h) or bucket averages from the rollups when a step is given",
+    description: "step: ms or 30s/5m/1h; absent or 0 = raw samples (range ≤ 24 h). A long range at a short step is answered at a coarser one (a 5m step over 30 days at 15m, from the quarter-hour rollups): the answer's `step` and `source` say which",
+    responses: { 200: json("series", seriesAnswer), 400: error("invalid parameters"), 404: error("unknown node") },
+  });
+  app.get("/nodes/:id/series", doc, valid("param", nodeParams), valid("query", seriesQuery), async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
     if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 3600_000;

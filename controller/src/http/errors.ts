@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
-import { ERROR_CODES, MeshfleetError, ValidationError, errorCode, zodIssues } from "@meshfleet/shared";
+import { ERROR_CODES, MeshfleetError, ValidationError, errorCode } from "@meshfleet/shared";
 import type { Logger } from "../log";
 
 const STATUS: Record<string, ContentfulStatusCode> = {
@@ -26,7 +26,8 @@ export function notFound(what: string): MeshfleetError {
 
 /** Every error leaves as JSON `{code, message}` with its status; never a stack, never an unknown error's text. */
 export function errorHandler(log: Logger) {
-  return (err: Error, c: Context) => {
+  return (thrown: Error, c: Context) => {
+    const err = requestError(thrown);
     const code = errorCode(err);
     const status = statusOf(code);
     if (status >= 500) log.error({ code, error: err.message }, "API request failed");
@@ -36,22 +37,13 @@ export function errorHandler(log: Logger) {
   };
 }
 
-/** Validates a request part with a zod schema; a ValidationError (400) names the fields. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issues = zodIssues(r.error);
-  throw new ValidationError(`invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`.slice(0, 1000), issues);
-}
-
-/** `validate` for the query string. */
-export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  return validate(schema, c.req.query(), "query parameters");
-}
-
-/** `validate` for the path parameters. */
-export function params<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  return validate(schema, c.req.param(), "path parameters");
+/**
+ * The request validator's own refusal (hono's HTTPException 400: a JSON body that does not
+ * parse) as the project's ValidationError (400, E_VALIDATION).
+ */
+function requestError(err: Error): Error {
+  if (!(err instanceof HTTPException) || err.status !== 400) return err;
+  return new ValidationError("the request body is not JSON", [{ path: "(root)", message: "expected a JSON object" }]);
 }
 
 /** The request body as JSON; a body that is not JSON is a ValidationError (400). */

@@ -1,13 +1,16 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { ERROR_CODES, JOB_NODE_STATES, MeshfleetError, maskSecretFields } from "@meshfleet/shared";
 import { publicPlan } from "./plan";
 import type { JobService } from "./service";
 import type { RolloutState } from "./rollout";
-import { jsonBody, notFound, params } from "../http/errors";
+import { jsonBody, notFound } from "../http/errors";
+import { documentedBody, error, json, valid } from "../http/openapi";
+import { checkAnswer, createQuery, dryRunAnswer, jobAnswer, jobIdParams, jobRefused, jobsAnswer, listQuery } from "./api-schemas";
+import { jobRequest } from "./spec";
 
-const jobIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid job id") });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const listLimit = z.coerce.number().int().min(1).max(500);
 
 /** A job as the API shows it: parameters masked, per-node states and timings, never the ops' secrets. */
 export async function jobView(service: JobService, id: string) {
@@ -50,14 +53,22 @@ export async function jobView(service: JobService, id: string) {
 export function jobsRoutes(service: JobService): Hono {
   const app = new Hono();
 
-  app.post("/jobs", async (c) => {
+  // The body is the job request (jobRequest); the job service validates it (with each
+  // template's parameters) and answers every problem in `issues`, so it is documented here
+  // from that schema but read as JSON, not through the route validator.
+  const create = describeRoute({
+    summary: "Create a configuration job (template + parameters or raw UCI ops, target, rollout policy, verification); ?dryRun=1 returns the per-node plan and diffs without touching anything",
+    requestBody: documentedBody(jobRequest),
+    responses: { 201: json("the created job", jobAnswer), 200: json("the dry-run plan", dryRunAnswer), 400: json("every problem listed in `issues`", jobRefused) },
+  });
+  app.post("/jobs", create, valid("query", createQuery), async (c) => {
     const body = await jsonBody(c);
     const planned = await service.plan(body);
     if (!planned.ok) {
       const msg = planned.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
       return c.json({ code: ERROR_CODES.validation, message: `invalid job: ${msg}`.slice(0, 2000), issues: planned.issues }, 400);
     }
-    const dry = c.req.query("dryRun");
+    const dry = c.req.valid("query").dryRun;
     if (dry === "1" || dry === "true") {
       return c.json(maskSecretFields({ dryRun: true, template: planned.value.request.template, target: planned.value.request.target, nodes: planned.plans.map(publicPlan) }));
     }
@@ -67,35 +78,47 @@ export function jobsRoutes(service: JobService): Hono {
 
   // "Is this job valid?" answered 200 either way: the dashboard's form asks this first and
   // shows the issues beside its fields, so a typo is not a failed request in the browser.
-  app.post("/jobs/check", async (c) => {
+  const check = describeRoute({
+    summary: "Validate a job request without creating it: 200 with { valid, issues } (the same issues a create would refuse with)",
+    requestBody: documentedBody(jobRequest),
+    responses: { 200: json("valid, or the issues", checkAnswer), 400: error("the body is not JSON") },
+  });
+  app.post("/jobs/check", check, async (c) => {
     const planned = await service.plan(await jsonBody(c));
     return c.json(planned.ok ? { valid: true, issues: [] } : { valid: false, issues: planned.issues });
   });
 
-  app.get("/jobs", async (c) => {
-    const q = listQuery.safeParse(c.req.query());
-    const limit = q.success ? q.data.limit : 50;
+  const list = describeRoute({ summary: "Jobs, newest first", responses: { 200: json("jobs", jobsAnswer) } });
+  app.get("/jobs", list, valid("query", listQuery), async (c) => {
+    const q = listLimit.safeParse(c.req.valid("query").limit ?? 50);
+    const limit = q.success ? q.data : 50;
     const jobs = [];
     for (const j of await service.repo.list(limit)) jobs.push({ ...j, counts: (await jobView(service, j.id))?.counts ?? {} });
     return c.json({ jobs });
   });
 
-  app.get("/jobs/:id", async (c) => {
-    const { id } = params(c, jobIdParams);
+  const one = describeRoute({ summary: "One job with per-node states and timings (keys masked)", responses: { 200: json("the job", jobAnswer), 400: error("invalid job id"), 404: error("unknown job") } });
+  app.get("/jobs/:id", one, valid("param", jobIdParams), async (c) => {
+    const { id } = c.req.valid("param");
     const v = await jobView(service, id);
     if (!v) throw notFound(`job ${id}`);
     return c.json(v);
   });
 
-  const action = (name: "cancel" | "resume", ok: (s: RolloutState) => boolean, run: (id: string) => Promise<RolloutState | null>) =>
-    app.post(`/jobs/:id/${name}`, async (c) => {
-      const { id } = params(c, jobIdParams);
+  const action = (name: "cancel" | "resume", ok: (s: RolloutState) => boolean, run: (id: string) => Promise<RolloutState | null>) => {
+    const doc = describeRoute({
+      summary: `${name === "cancel" ? "Cancel" : "Resume"} a job`,
+      responses: { 200: json("the job", jobAnswer), 400: error("invalid job id"), 404: error("unknown job"), 409: error(`the job cannot be ${name === "cancel" ? "cancelled" : "resumed"} in its state`) },
+    });
+    app.post(`/jobs/:id/${name}`, doc, valid("param", jobIdParams), async (c) => {
+      const { id } = c.req.valid("param");
       const before = await service.repo.rollout(id);
       if (!before) throw notFound(`job ${id}`);
       if (!ok(before)) throw new MeshfleetError(ERROR_CODES.conflict, `job ${id} is ${before.status}; cannot ${name}`);
       await run(id);
       return c.json(await jobView(service, id));
     });
+  };
   action("cancel", (s) => s.status === "running" || s.status === "halted", (id) => service.cancel(id));
   action("resume", (s) => s.status === "halted", (id) => service.resume(id));
 

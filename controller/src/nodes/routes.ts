@@ -1,9 +1,11 @@
 import { Hono } from "hono";
-import type { z } from "zod";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
 import { views, type NodeRow, type NodeStateRow } from "../store/index";
 import type { ApiDeps } from "../http/deps";
-import { notFound, params, query } from "../http/errors";
-import { nodeParams, routesQuery, type lists, type nodeDetail, type nodeSummary } from "./schemas";
+import { notFound } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
+import { listOf, lists, namesAnswer, nodeDetail, nodeParams, nodeSummary, routesQuery } from "./schemas";
 import { nodeStatus } from "./status";
 
 type Summary = z.infer<typeof nodeSummary>;
@@ -52,7 +54,7 @@ export function nodesRoutes(d: ApiDeps): Hono {
     return build({ mac: (m) => macs.get(m) ?? null, addr: (a) => addrs.get(a) ?? null });
   };
 
-  app.get("/nodes", async (c) => {
+  app.get("/nodes", describeRoute({ summary: "Every node with its status and current counts", responses: { 200: json("nodes", z.object({ nodes: z.array(nodeSummary) })) } }), async (c) => {
     const now = d.clock.now();
     const states = new Map((await d.store.telemetry.states()).map((s) => [s.nodeId, s]));
     const counts = alerts();
@@ -69,8 +71,9 @@ export function nodesRoutes(d: ApiDeps): Hono {
     return c.json({ nodes });
   });
 
-  app.get("/nodes/:id", async (c) => {
-    const { id } = params(c, nodeParams);
+  const byId = describeRoute({ summary: "One node and its latest snapshot, normalised", responses: { 200: json("node", nodeDetail), 400: error("invalid node id"), 404: error("unknown node") } });
+  app.get("/nodes/:id", byId, valid("param", nodeParams), async (c) => {
+    const { id } = c.req.valid("param");
     const n = await d.store.nodes.get(id);
     if (!n) throw notFound(`node ${id}`);
     const latest = await d.store.telemetry.latest(id);
@@ -109,10 +112,16 @@ export function nodesRoutes(d: ApiDeps): Hono {
     return c.json(body);
   });
 
-  const list = (name: keyof typeof lists) =>
-    app.get(`/nodes/:id/${name}`, async (c) => {
-      const { id } = params(c, nodeParams);
-      const all = name === "routes" && ["1", "true"].includes(query(c, routesQuery).all ?? "0");
+  const list = (name: keyof typeof lists) => {
+    const doc = describeRoute({
+      summary: `The node's current ${name} (from its latest snapshot), fleet nodes resolved from MACs/addresses`,
+      responses: { 200: json(name, listOf(lists[name])), 400: error(name === "routes" ? "invalid node id or parameters" : "invalid node id"), 404: error("unknown node") },
+    });
+    // Only the routes list takes a query (`all`); the other lists ignore theirs.
+    const q = valid("query", name === "routes" ? routesQuery : z.object({}));
+    app.get(`/nodes/:id/${name}`, doc, valid("param", nodeParams), q, async (c) => {
+      const { id } = c.req.valid("param");
+      const all = name === "routes" && ["1", "true"].includes((c.req.valid("query") as z.infer<typeof routesQuery>).all ?? "0");
       if (!(await d.store.nodes.get(id))) throw notFound(`node ${id}`);
       const latest = await d.store.telemetry.latest(id);
       const raw = latest?.raw ?? null;
@@ -132,10 +141,12 @@ export function nodesRoutes(d: ApiDeps): Hono {
       );
       return c.json({ node: id, ts: raw.ts, items });
     });
+  };
   for (const name of ["stations", "mesh-paths", "neighbors", "routes", "counters", "radios"] as const) list(name);
 
   // What the fleet can name: every MAC and link-local address a node announced, by node id.
-  app.get("/names", async (c) =>
+  const names = describeRoute({ summary: "What the fleet can name: every MAC and link-local address its nodes announced, by node id", responses: { 200: json("names", namesAnswer) } });
+  app.get("/names", names, async (c) =>
     c.json({ macs: Object.fromEntries([...(await d.store.nodes.macMap())].sort()), addresses: Object.fromEntries([...(await d.store.nodes.addressMap())].sort()) }),
   );
 

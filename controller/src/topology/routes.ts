@@ -1,16 +1,21 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import type { PackedSnapshot } from "../store/index";
 import type { ApiDeps } from "../http/deps";
-import { query } from "../http/errors";
+import { error, json, valid } from "../http/openapi";
 import { nodeStatus } from "../nodes/status";
 import { buildTopology } from "./graph";
-import { topologyQuery } from "./schemas";
+import { netjsonGraph, topologyQuery } from "./schemas";
 
 /** `/topology`: the mesh now, or at `?at=`, as a NetJSON NetworkGraph. */
 export function topologyRoutes(d: ApiDeps): Hono {
   const app = new Hono();
-  app.get("/topology", async (c) => {
-    const { at } = query(c, topologyQuery);
+  const doc = describeRoute({
+    summary: "The mesh as a NetJSON NetworkGraph: fleet nodes, mesh peerings and routing adjacencies with their metrics (?at=: the topology at that time, ms since the epoch)",
+    responses: { 200: json("graph", netjsonGraph), 400: error("invalid parameters") },
+  });
+  app.get("/topology", doc, valid("query", topologyQuery), async (c) => {
+    const { at } = c.req.valid("query");
     const now = d.clock.now();
     const missed = d.offlineAfterIntervals ?? 3;
     const states = new Map((await d.store.telemetry.states()).map((s) => [s.nodeId, s]));
