@@ -1,5 +1,6 @@
 // `node build.mjs [distDir]`: the controller as JavaScript in dist/ (what the bin runs):
-// dist/lib/meshfleet-controller.mjs, the dashboard's files in dist/lib/static and the SQL
+// dist/lib/meshfleet-controller.mjs (each command's modules in dist/lib/chunks, loaded when
+// it runs), the dashboard's files in dist/lib/static and the SQL
 // migrations in dist/drizzle and dist/drizzle-pg (read at run time relative to the code).
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,7 @@ await bundle({
   outfile: join(dist, "lib", "meshfleet-controller.mjs"),
   clean: dist,
   installable: true,
+  splitting: true,
   copy: [
     [join(here, "src", "dashboard", "static"), join(dist, "lib", "static")],
     [join(here, "..", "migrations", "drizzle"), join(dist, "drizzle")],

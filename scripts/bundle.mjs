@@ -5,7 +5,7 @@
 // next to the code (the dashboard's static files, the SQL migrations) are copied beside it.
 import { build } from "esbuild";
 import { cpSync, existsSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
 
@@ -46,6 +46,8 @@ function npmDependencies(pkgDir, top = true, seen = new Set()) {
  * @param {string} [o.clean] a folder emptied first
  * @param {string} [o.banner] first lines of the output (a shebang)
  * @param {boolean} [o.installable] installed on its own (npm pack): every import must be in its dependencies
+ * @param {boolean} [o.splitting] what the entry loads with `import()` goes to chunks/ beside the
+ *   output file, loaded only when that code runs (a command line whose commands load their own modules)
  */
 export async function bundle(o) {
   const deps = npmDependencies(o.pkgDir);
@@ -57,13 +59,15 @@ export async function bundle(o) {
   }
   const external = deps.flatMap((d) => [d, `${d}/*`]);
   if (o.clean) rmSync(o.clean, { recursive: true, force: true });
+  const output = o.splitting
+    ? { entryPoints: { [basename(o.outfile).replace(/\.mjs$/, "")]: join(o.pkgDir, o.entry) }, outdir: dirname(o.outfile), splitting: true, chunkNames: "chunks/[name]-[hash]", outExtension: { ".js": ".mjs" } }
+    : { entryPoints: [join(o.pkgDir, o.entry)], outfile: o.outfile };
   await build({
-    entryPoints: [join(o.pkgDir, o.entry)],
+    ...output,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
-    outfile: o.outfile,
     external,
     sourcemap: "linked",
     legalComments: "none",

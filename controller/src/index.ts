@@ -17,7 +17,7 @@ export { jobsModule } from "./jobs/module";
 export { detectionModule } from "./detect/module";
 export { clientsModule } from "./clients/module";
 export { DetectionService, type DetectionServiceOptions } from "./detect/service";
-export { modules } from "./main";
+export { modules } from "./serve";
 export { createToken } from "./auth/tokens";
 export type { DetectionModuleOptions } from "./detect/module";
 export { JobService } from "./jobs/service";

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { startNatsServer, tempDir } from "@meshfleet/testkit";
 import { diagRequest, PROTOCOL_VERSION, subjects, type DiagRequest } from "@meshfleet/shared";
 import type { Controller } from "../src/controller";
 import { createApi } from "../src/api/app";
@@ -7,7 +8,7 @@ import { diagModule } from "../src/diag/module";
 import type { ApiDeps } from "../src/http/deps";
 import { silentLogger } from "../src/log";
 import { Registry } from "../src/metrics/registry";
-import type { FakeClock, StoreApi } from "../src/store/index";
+import { openStore, type FakeClock, type Store, type StoreApi } from "../src/store/index";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -69,4 +70,42 @@ export function diagApi(o: { store: StoreApi; clock: FakeClock; nc: NatsConnecti
   const app = createApi(deps);
   if (o.nc) void module.start!({ nc: o.nc, store: o.store } as unknown as Controller);
   return app;
+}
+
+export interface DiagFixture {
+  store: Store;
+  /** The API (diagnostics module started on the controller's own connection). */
+  app: Hono;
+  /** Node r1's diagnostics side, on a connection of its own. */
+  r1: FakeDiagNode;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A real nats-server (no JetStream), a SQLite store in a temp dir (`seed` fills it
+ * before the API starts), the diagnostics API on one connection and node r1 on another.
+ */
+export async function startDiagFixture(o: { clock: FakeClock; seed: (store: Store) => Promise<void>; auth?: "tokens" | "off" }): Promise<DiagFixture> {
+  const srv = await startNatsServer({ jetstream: false });
+  const nc = await connect({ servers: srv.url });
+  const nodeNc = await connect({ servers: srv.url });
+  const dir = tempDir("mf-diag-");
+  const store = openStore({ file: `${dir.path}/c.sqlite`, clock: o.clock });
+  await o.seed(store);
+  const app = diagApi({ store, clock: o.clock, nc, ...(o.auth ? { auth: o.auth } : {}) });
+  const r1 = new FakeDiagNode(nodeNc, "r1");
+  await nodeNc.flush();
+  return {
+    store,
+    app,
+    r1,
+    async dispose() {
+      r1.close();
+      await nc.close();
+      await nodeNc.close();
+      store.close();
+      dir.cleanup();
+      await srv.dispose();
+    },
+  };
 }

@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseIwDev, parseMpathDump, parseStationDump, type ParseOutcome } from "@meshfleet/agent/parsers";
+import { parseIwDev, parseMpathDump, parseStationDump } from "@meshfleet/agent/parsers";
 import { rateMbps } from "./radio";
 import { clientViews, pathViews, peerViews } from "./views";
 import { DEMO_SCENARIO } from "./scenario";
 import { World } from "./world";
+import { out, value } from "../testing/world-output";
 
-function value<T>(o: ParseOutcome<T>): T {
-  if (!o.ok) throw new Error(`parse failed: ${o.error.message}`);
-  expect(o.skipped).toBe(0);
-  return o.value;
-}
-
-async function out(w: World, node: string, cmd: string): Promise<string> {
-  const r = await w.runnerFor(node).run(cmd.split(" "));
-  expect(r.exitCode).toBe(0);
-  return r.stdout;
-}
 
 /** What iw prints for expected throughput (`%u.%u` of kbit/s x 1000/1024). */
 function iwThroughput(kbps: number): number {

@@ -15,23 +15,12 @@ import {
   parseUbusWireless,
   parseUptime,
   wirelessConfigFromStatus,
-  type ParseOutcome,
 } from "@meshfleet/agent/parsers";
 import { nftCounterValues } from "./render/nft";
 import { neighborViews, peerViews, routeViews } from "./views";
 import { World } from "./world";
+import { out, value } from "../testing/world-output";
 
-function value<T>(o: ParseOutcome<T>): T {
-  if (!o.ok) throw new Error(`parse failed: ${o.error.message}`);
-  expect(o.skipped).toBe(0);
-  return o.value;
-}
-
-async function out(w: World, node: string, cmd: string): Promise<string> {
-  const r = await w.runnerFor(node).run(cmd.split(" "));
-  expect(r.exitCode).toBe(0);
-  return r.stdout;
-}
 
 describe("simulated BIRD output read by the real BIRD parsers", () => {
   for (const routing of ["rip", "babel"] as const) {

@@ -70,7 +70,7 @@ describe("configuration jobs end to end (nats-server, controller, 10 agents on U
     fleet = await startFleet(10);
     for (const id of ids) fleet.startAgent(id);
     // Every node has said hello and reported its wireless config.
-    await waitFor(async () => (await Promise.all(ids.map((id) => fleet.service.repo.wireless(id)))).every((w, i) => w !== null && fleet.store.sync.nodes.get(ids[i]!)?.release !== null), {
+    await waitFor(async () => (await Promise.all(ids.map(async (id) => (await fleet.service.repo.wireless(id)) !== null && (await fleet.store.nodes.get(id))?.release !== null))).every(Boolean), {
       timeoutMs: 20_000,
       what: "every node's wireless config",
     });

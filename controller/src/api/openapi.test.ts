@@ -6,7 +6,7 @@ import { Registry } from "../metrics/registry";
 import type { ApiDeps } from "../http/deps";
 import { writeBatch } from "../ingest/writer";
 import { buildHello, buildSnapshot } from "../../testing";
-import { modules } from "../main";
+import { modules } from "../serve";
 import { listOf, lists, namesAnswer, nodeDetail, nodeSummary } from "../nodes/schemas";
 import { netjsonGraph } from "../topology/schemas";
 import { eventsQuery } from "../detect/http-routes";

@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "@meshfleet/shared";
-import { CONTROLLER_KEY, FLEET_ACCOUNT, accountsFor, applyBrokerConfig, enroll, nodeKeys, parsePartitions, recordPartitions, revoke } from "../enroll/index";
 import { addTopologyOptions, writeTopology, type TopologyFlags } from "./nats-topology";
+
+/** The key and broker configuration functions (with the nkeys library), loaded when a command runs, not for --help. */
+const keys = () => import("../enroll/index");
 
 interface KeyFlags {
   keys: string;
@@ -25,6 +27,7 @@ async function reloadOrExplain(o: KeyFlags, out: (line: string) => void): Promis
     out("then regenerate the nats-server configuration (meshfleet-controller nats-config) and reload nats-server");
     return;
   }
+  const { applyBrokerConfig } = await keys();
   const r = await applyBrokerConfig(o.keys, { configFile: o.natsConfig, pidFile: o.natsPidFile });
   out(`wrote ${o.natsConfig} (${r.nodes} node(s)) and told nats-server (pid ${r.pid}) to reload`);
 }
@@ -38,6 +41,7 @@ async function reloadOrExplain(o: KeyFlags, out: (line: string) => void): Promis
  */
 export function registerEnrollCommand(program: Command, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
   const enrolled = async (o: KeyFlags, node: string, what: string) => {
+    const { enroll } = await keys();
     const r = enroll(o.keys, node);
     out(`${what} ${node}: public key ${r.publicKey}`);
     out(`seed file (copy to the router as nats.nkeySeedFile, mode 0600): ${r.seedFile}`);
@@ -47,10 +51,12 @@ export function registerEnrollCommand(program: Command, out: (line: string) => v
     enrolled(o, node, "enrolled"),
   );
   keyCommand(program, "rotate <node-id>", "replace an enrolled node's nkey: its old key stops working at the reload").action(async (node: string, o: KeyFlags) => {
+    const { nodeKeys } = await keys();
     if (!nodeKeys(o.keys).some((n) => n.node === node)) throw new ConfigError(`${node} is not enrolled in ${o.keys} (enroll it)`);
     await enrolled(o, node, "rotated");
   });
   keyCommand(program, "revoke <node-id>", "remove a node's nkey: at the reload the broker disconnects it and refuses it").action(async (node: string, o: KeyFlags) => {
+    const { revoke } = await keys();
     if (!revoke(o.keys, node)) throw new ConfigError(`${node} is not enrolled in ${o.keys}`);
     out(`revoked ${node}: its seed file and public key are removed`);
     await reloadOrExplain(o, out);
@@ -61,11 +67,12 @@ export function registerEnrollCommand(program: Command, out: (line: string) => v
     .option("--keys <dir>", "keys directory", "/etc/meshfleet/keys")
     .requiredOption("--out <file>", "file to write (include it from nats-server.conf); with --cluster a directory")
     .option("--partitions <n|none>", "several controllers (serve --cluster-partitions N): export each node's telemetry under its partition; remembered in the keys directory for enroll/rotate/revoke (none: one controller again)");
-  addTopologyOptions(natsConfig).action((o: TopologyFlags & { partitions?: string }) => {
+  addTopologyOptions(natsConfig).action(async (o: TopologyFlags & { partitions?: string }) => {
+      const { CONTROLLER_KEY, FLEET_ACCOUNT, accountsFor, parsePartitions, recordPartitions } = await keys();
       if (o.partitions !== undefined) recordPartitions(o.keys, parsePartitions(o.partitions, "--partitions"));
       const accounts = accountsFor(o.keys);
       // leaf uplinks bind to the controller's account (the only one with JetStream)
-      if (writeTopology({ ...o, account: o.account ?? FLEET_ACCOUNT }, accounts.text, out)) return;
+      if (await writeTopology({ ...o, account: o.account ?? FLEET_ACCOUNT }, accounts.text, out)) return;
       writeFileSync(o.out, accounts.text, { mode: 0o644 });
       const parts = accounts.partitions === undefined ? "" : `, telemetry in ${accounts.partitions} partitions (serve --cluster-partitions ${accounts.partitions})`;
       out(`wrote ${o.out}: ${accounts.nodes} node user(s) + the controller (its seed: ${o.keys}/${CONTROLLER_KEY}.nk)${parts}`);

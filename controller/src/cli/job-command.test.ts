@@ -9,7 +9,8 @@ import { buildHello } from "../../testing";
 import { baselineWireless } from "../jobs/baseline";
 import { JobService } from "../jobs/service";
 import { jobsRoutes } from "../jobs/routes";
-import { coerceParams, registerJobCommand, runJobApply, type JobCliIo } from "./job-command";
+import { registerJobCommand, runJobApply, type JobCliIo } from "./job-command";
+import { coerceParams } from "./job-params";
 
 const T0 = 1_800_000_000_000;
 

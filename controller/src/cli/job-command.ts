@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "@meshfleet/shared";
-import { TEMPLATE_NAMES, TEMPLATES } from "../jobs/templates/index";
+import { TEMPLATE_NAMES } from "../jobs/templates/names";
 import { parseDuration } from "./options";
 
 /** What the job commands need from the world (tests pass an in-process API and a buffer). */
@@ -37,43 +37,14 @@ export interface ApplyOptions {
   pollMs?: number;
 }
 
-/**
- * `--param k=v` values typed by the template's schema: a value stays a string unless
- * the parameter wants a boolean (`1`/`true`/`yes`) or a number. Raw ops come as JSON
- * (`--param ops='[...]'`).
- */
-export function coerceParams(template: string, pairs: readonly string[]): Record<string, unknown> {
-  const shape = (TEMPLATES[template]?.params as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape ?? {};
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new ConfigError(`--param expects key=value, got ${JSON.stringify(pair.slice(0, 60))}`);
-    const key = pair.slice(0, eq);
-    const raw = pair.slice(eq + 1);
-    const field = shape[key];
-    const candidates: unknown[] = [raw];
-    if (/^(1|true|yes|on)$/i.test(raw)) candidates.push(true);
-    if (/^(0|false|no|off)$/i.test(raw)) candidates.push(false);
-    if (/^-?\d+(\.\d+)?$/.test(raw)) candidates.push(Number(raw));
-    if (/^[[{]/.test(raw)) {
-      try {
-        candidates.push(JSON.parse(raw));
-      } catch {
-        // stays a string
-      }
-    }
-    out[key] = field ? (candidates.find((c) => field.safeParse(c).success) ?? raw) : raw;
-  }
-  return out;
-}
-
 function int(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new ConfigError(`${what}: expected a whole number, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
-export function buildJobRequest(o: ApplyOptions): Record<string, unknown> {
+/** The POST /api/jobs body; `params` are the `--param` values typed by the template (job-params.ts). */
+export function buildJobRequest(o: ApplyOptions, params: Record<string, unknown>): Record<string, unknown> {
   const rollout: Record<string, number> = {};
   const set = (k: string, v: number | undefined) => v !== undefined && (rollout[k] = v);
   set("canary", int(o.canary, "--canary"));
@@ -87,7 +58,7 @@ export function buildJobRequest(o: ApplyOptions): Record<string, unknown> {
   return {
     template: o.template,
     target: o.target,
-    params: coerceParams(o.template, o.param),
+    params,
     ...(o.description === undefined ? {} : { description: o.description }),
     ...(Object.keys(rollout).length ? { rollout } : {}),
     ...(Object.keys(verify).length ? { verify: { deadlineMs: 60_000, ...verify } } : {}),
@@ -166,7 +137,9 @@ export async function followJob(io: JobCliIo, o: { api: string; token?: string; 
 
 /** `job apply`: creates (or dry-runs) a job and follows it; resolves with the exit code. */
 export async function runJobApply(o: ApplyOptions, io: JobCliIo = realIo()): Promise<number> {
-  const body = buildJobRequest(o);
+  // The templates (and zod) load when a job is applied, not for --help or the other commands.
+  const { coerceParams } = await import("./job-params");
+  const body = buildJobRequest(o, coerceParams(o.template, o.param));
   const r = await call(io, o, "POST", `/api/jobs${o.dryRun ? "?dryRun=1" : ""}`, body);
   if (r.status === 400) {
     io.write(`invalid job:\n${(r.body.issues as { path: string; message: string }[]).map((i) => `  ${i.path}: ${i.message}`).join("\n")}\n`);

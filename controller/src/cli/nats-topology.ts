@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "@meshfleet/shared";
-import { clusterConfigs, leafConfig, siteSecret, siteSecrets, type ClusterServer } from "../enroll/index";
+import type { ClusterServer } from "../enroll/index";
 import { parseListen } from "./options";
 
 /**
@@ -46,8 +46,9 @@ export function parseServer(text: string): ClusterServer {
 }
 
 /** Writes the cluster or leaf configurations when asked; false when neither flag is given. */
-export function writeTopology(o: TopologyFlags, authorization: string, out: (line: string) => void): boolean {
+export async function writeTopology(o: TopologyFlags, authorization: string, out: (line: string) => void): Promise<boolean> {
   if (o.cluster !== undefined && o.leaf !== undefined) throw new ConfigError("--cluster and --leaf: one at a time");
+  const { clusterConfigs, leafConfig, siteSecret, siteSecrets } = await import("../enroll/index");
   const account = o.account === undefined ? {} : { account: o.account };
   const maxFileStore = o.maxFileStore === undefined ? {} : { maxFileStore: o.maxFileStore };
   if (o.cluster !== undefined) {

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CONTROLLER_VERSION } from "./version";
 import { createProgram } from "./program";
-import { parseDuration, parseListen, type ServeOptions } from "./options";
+import { parseDuration, parseListen } from "./options";
+import type { ServeOptions } from "./serve-options";
 
 describe("serve options", () => {
   it("parses durations and listen addresses, rejecting nonsense with a config error", () => {
@@ -62,5 +65,16 @@ describe("serve options", () => {
     expect(await windowOf("--ack-wait", "2m")).toBe(5000);
     expect(await windowOf("--commit-window", "10s")).toBe(10_000);
     expect(await windowOf("--commit-window", "0")).toBe(0);
+  });
+});
+
+describe("--version", () => {
+  it("prints the version controller/package.json gives", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(CONTROLLER_VERSION).toBe(pkg.version);
+    let printed = "";
+    const program = createProgram({ serve: async () => {} }).exitOverride().configureOutput({ writeOut: (s) => (printed += s) });
+    await expect(program.parseAsync(["node", "meshfleet-controller", "--version"])).rejects.toMatchObject({ code: "commander.version" });
+    expect(printed).toBe("0.1.0\n");
   });
 });

@@ -1,11 +1,12 @@
 import { Command } from "commander";
-import { serveOptions, type ServeOptions } from "./options";
+import type { ServeOptions } from "./serve-options";
 import { registerJobCommand } from "./job-command";
 import { registerTokenCommand } from "./token-command";
 import { registerEnrollCommand } from "./enroll-command";
 import { registerAlertsCommand } from "./alerts-command";
 import { registerDiagCommand } from "./diag-command";
 import { registerDoctorCommand } from "../doctor/command";
+import { CONTROLLER_VERSION } from "./version";
 
 export interface ProgramActions {
   serve(opts: ServeOptions): Promise<void>;
@@ -16,7 +17,7 @@ export interface ProgramActions {
  * `registerXCommand(program)` function imported here, one line each.
  */
 export function createProgram(actions: ProgramActions): Command {
-  const program = new Command("meshfleet-controller").description("meshfleet controller: telemetry ingest, history, API").showHelpAfterError();
+  const program = new Command("meshfleet-controller").description("meshfleet controller: telemetry ingest, history, API").version(CONTROLLER_VERSION).showHelpAfterError();
 
   program
     .command("serve")
@@ -52,6 +53,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--lease-ttl <duration>", "with --cluster-partitions: a dead controller's partitions and duties move after this", "10s")
     .option("--nats-pid-file <file>", "nats-server's pid_file: the process told to reload (SIGHUP) after the accounts file is rewritten")
     .action(async (raw: Record<string, string>) => {
+      const { serveOptions } = await import("./serve-options");
       await actions.serve(serveOptions.parse(raw));
     });
 

@@ -1,9 +1,12 @@
 import type { Command } from "commander";
 import { ConfigError } from "@meshfleet/shared";
-import { openAnyStore, systemClock, type StoreApi } from "../store/index";
-import { createToken, listTokens, revokeToken, role } from "../auth/tokens";
+import type { StoreApi } from "../store/index";
+
+/** The store and the token functions, loaded when a token command runs (not for --help). */
+const tokens = () => import("../auth/tokens");
 
 async function withStore<T>(db: string, fn: (store: StoreApi) => Promise<T>): Promise<T> {
+  const { openAnyStore, systemClock } = await import("../store/index");
   const store = await openAnyStore(db, { clock: systemClock });
   try {
     return await fn(store);
@@ -25,6 +28,7 @@ export function registerTokenCommand(program: Command, out: (line: string) => vo
     .requiredOption("--role <role>", "viewer | operator | admin")
     .option("--name <name>", "what the token is for", "cli")
     .action(async (o: { db: string; role: string; name: string }) => {
+      const { createToken, role } = await tokens();
       const r = role.safeParse(o.role);
       if (!r.success) throw new ConfigError(`--role: expected viewer, operator or admin; got ${JSON.stringify(o.role)}`);
       const t = await withStore(o.db, (s) => createToken(s, { role: r.data, name: o.name }));
@@ -36,6 +40,7 @@ export function registerTokenCommand(program: Command, out: (line: string) => vo
     .description("list tokens (never their values)")
     .requiredOption("--db <file>", "the controller's database: a SQLite file or postgres://user@host/db")
     .action(async (o: { db: string }) => {
+      const { listTokens } = await tokens();
       for (const t of await withStore(o.db, listTokens)) {
         out(`${t.id}  ${t.role.padEnd(8)}  ${t.name}  created ${new Date(t.createdAt).toISOString()}${t.revokedAt ? `  revoked ${new Date(t.revokedAt).toISOString()}` : ""}`);
       }
@@ -45,6 +50,7 @@ export function registerTokenCommand(program: Command, out: (line: string) => vo
     .description("revoke a token")
     .requiredOption("--db <file>", "the controller's database: a SQLite file or postgres://user@host/db")
     .action(async (id: string, o: { db: string }) => {
+      const { revokeToken } = await tokens();
       if (!(await withStore(o.db, (s) => revokeToken(s, id)))) throw new ConfigError(`no active token ${JSON.stringify(id)}`);
       out(`token ${id} revoked`);
     });

@@ -22,8 +22,12 @@ describe("dashboard API: /vendors", () => {
     });
   });
 
+  it("answers one MAC given once (the query validator reads it as a string, not a list)", async () => {
+    expect(await get("mac=02:11:22:33:44:55")).toEqual({ status: 200, body: { vendors: { "02:11:22:33:44:55": { vendor: null, randomised: true } } } });
+  });
+
   it("refuses no MAC and more than 200 at once", async () => {
-    expect((await get("")).status).toBe(400);
+    expect(await get("")).toEqual({ status: 400, body: { code: "E_VALIDATION", message: expect.stringMatching(/^invalid query parameters: mac: /) } });
     expect((await get(Array.from({ length: 201 }, () => "mac=a4:83:e7:00:00:01").join("&"))).status).toBe(400);
   });
 });

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
-import { FakeClock, openStore, type Store } from "../store/index";
+import { FakeClock, type Store } from "../store/index";
 import { createToken } from "../auth/tokens";
-import { diagApi, FakeDiagNode } from "../../testing/diag";
+import { diagApi, startDiagFixture, type DiagFixture, type FakeDiagNode } from "../../testing/diag";
 
 const T0 = 1_790_000_000_000;
 type AuditRow = { node: string; kind: string; who: string; requestedAt: number; finishedAt: number | null; result: string; error: string | null; args: unknown };
@@ -15,10 +13,7 @@ type AuditRow = { node: string; kind: string; who: string; requestedAt: number; 
  * connected) answered with its status and written to the audit (who, what, when, why).
  */
 describe("diagnostics API: roles and refusals", () => {
-  let srv: RunningNatsServer;
-  let nc: NatsConnection;
-  let nodeNc: NatsConnection;
-  let dir: ReturnType<typeof tempDir>;
+  let fx: DiagFixture;
   let store: Store;
   let app: Hono;
   let r1: FakeDiagNode;
@@ -31,25 +26,18 @@ describe("diagnostics API: roles and refusals", () => {
   const audit = async (node: string): Promise<AuditRow[]> => ((await (await app.request(`/api/diag/audit?node=${node}`, { headers: { authorization: `Bearer ${viewer}` } })).json()) as { audit: AuditRow[] }).audit;
 
   beforeAll(async () => {
-    srv = await startNatsServer({ jetstream: false });
-    nc = await connect({ servers: srv.url });
-    nodeNc = await connect({ servers: srv.url });
-    dir = tempDir("mf-diag-api-");
-    store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-    await store.nodes.touch("r1", T0, 10_000);
-    viewer = (await createToken(store, { role: "viewer", name: "wall screen" }, T0)).token;
-    operator = await createToken(store, { role: "operator", name: "noc" }, T0);
-    app = diagApi({ store, clock, nc });
-    r1 = new FakeDiagNode(nodeNc, "r1");
-    await nodeNc.flush();
+    fx = await startDiagFixture({
+      clock,
+      seed: async (s) => {
+        await s.nodes.touch("r1", T0, 10_000);
+        viewer = (await createToken(s, { role: "viewer", name: "wall screen" }, T0)).token;
+        operator = await createToken(s, { role: "operator", name: "noc" }, T0);
+      },
+    });
+    ({ store, app, r1 } = fx);
   });
   afterAll(async () => {
-    r1?.close();
-    await nc?.close();
-    await nodeNc?.close();
-    store?.close();
-    dir?.cleanup();
-    await srv?.dispose();
+    await fx?.dispose();
   });
 
   it("a viewer token is refused (403) and nothing reaches the node; an operator's ping runs", async () => {

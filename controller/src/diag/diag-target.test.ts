@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { startNatsServer, tempDir, type RunningNatsServer } from "@meshfleet/testkit";
 import type { IpAddress, Snapshot } from "@meshfleet/shared";
-import { FakeClock, openStore, type Store } from "../store/index";
+import { FakeClock } from "../store/index";
 import { writeBatch } from "../ingest/writer";
 import { buildSnapshot } from "../../testing";
-import { diagApi, FakeDiagNode } from "../../testing/diag";
+import { startDiagFixture, type DiagFixture, type FakeDiagNode } from "../../testing/diag";
 
 const T0 = 1_790_000_000_000;
 const addr = (iface: string, address: string, scope: IpAddress["scope"] = "global"): IpAddress => ({ iface, address, prefixLen: address.includes(":") ? 64 : 24, family: address.includes(":") ? "inet6" : "inet", scope });
@@ -30,11 +28,7 @@ const REPORTED: Record<string, IpAddress[]> = {
  * node with no usable address, or a name that is no fleet node, is refused (400).
  */
 describe("diagnostics to a fleet node name: resolved to the node's reported address", () => {
-  let srv: RunningNatsServer;
-  let nc: NatsConnection;
-  let nodeNc: NatsConnection;
-  let dir: ReturnType<typeof tempDir>;
-  let store: Store;
+  let fx: DiagFixture;
   let app: Hono;
   let r1: FakeDiagNode;
   const clock = new FakeClock(T0);
@@ -54,23 +48,17 @@ describe("diagnostics to a fleet node name: resolved to the node's reported addr
   };
 
   beforeAll(async () => {
-    srv = await startNatsServer({ jetstream: false });
-    nc = await connect({ servers: srv.url });
-    nodeNc = await connect({ servers: srv.url });
-    dir = tempDir("mf-diag-target-");
-    store = openStore({ file: `${dir.path}/c.sqlite`, clock });
-    await writeBatch(store, Object.entries(REPORTED).map(([node, a]) => ({ kind: "snapshot" as const, msg: withAddresses(buildSnapshot({ node, seq: 1, ts: T0 }), a) })), T0);
-    app = diagApi({ store, clock, nc, auth: "off" });
-    r1 = new FakeDiagNode(nodeNc, "r1");
-    await nodeNc.flush();
+    fx = await startDiagFixture({
+      clock,
+      auth: "off",
+      seed: async (store) => {
+        await writeBatch(store, Object.entries(REPORTED).map(([node, a]) => ({ kind: "snapshot" as const, msg: withAddresses(buildSnapshot({ node, seq: 1, ts: T0 }), a) })), T0);
+      },
+    });
+    ({ app, r1 } = fx);
   });
   afterAll(async () => {
-    r1?.close();
-    await nc?.close();
-    await nodeNc?.close();
-    store?.close();
-    dir?.cleanup();
-    await srv?.dispose();
+    await fx?.dispose();
   });
 
   it("traceroute to r3: the router gets r3's br-lan ULA (IPv6 first, br-lan, ULA before GUA, never link-local); result and audit name it", async () => {

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { parseDuration, parseServers } from "../cli/options";
-import { formatReport, runDoctor } from "./checks";
 
 /**
  * `meshfleet-controller doctor --db FILE|URL [--nats URLS] [--nkey-seed FILE] [--tls-*]`: the
@@ -21,6 +20,7 @@ export function registerDoctorCommand(program: Command, out: (text: string) => v
     .option("--tls-key <file>", "TLS to NATS: client key")
     .option("--timeout <duration>", "how long to wait for NATS and PostgreSQL", "5s")
     .action(async (o: { db: string; nats: string; nkeySeed?: string; tlsCa?: string; tlsCert?: string; tlsKey?: string; timeout: string }) => {
+      const { formatReport, runDoctor } = await import("./checks");
       const results = await runDoctor({
         db: o.db,
         servers: parseServers(o.nats),

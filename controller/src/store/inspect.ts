@@ -1,8 +1,8 @@
 import { accessSync, constants, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { readMigrationFiles } from "drizzle-orm/migrator";
 import { migrationsFolder } from "@meshfleet/migrations";
+import { journalStatus, type JournalStatus } from "./sql/journal";
 
 /** Whether better-sqlite3's native module loads (an install whose build script was blocked fails here). */
 export function probeSqlite(): { ok: true; version: string } | { ok: false; error: string } {
@@ -19,19 +19,13 @@ export function probeSqlite(): { ok: true; version: string } | { ok: false; erro
   }
 }
 
-export interface DatabaseInspection {
+export interface DatabaseInspection extends JournalStatus {
   file: string;
   exists: boolean;
   /** The file (if it exists) and its folder (SQLite writes -wal and -shm files beside it) are writable by this process. */
   writable: boolean;
   /** What is not writable, when `writable` is false. */
   notWritable: string[];
-  /** Migrations in this build, those the database has, and those `serve` would apply at open. */
-  known: number;
-  applied: number;
-  pending: number;
-  /** The database has a migration newer than this build knows (a downgrade). */
-  newerThanBuild: boolean;
 }
 
 function writable(path: string): boolean {
@@ -49,19 +43,16 @@ function writable(path: string): boolean {
  * of `__drizzle_migrations`, so that is what counts as pending here.
  */
 export function inspectDatabase(file: string): DatabaseInspection {
-  const migrations = readMigrationFiles({ migrationsFolder });
   const dir = dirname(file);
   const exists = existsSync(file);
   const notWritable = [...(exists && !writable(file) ? [file] : []), ...(existsSync(dir) && !writable(dir) ? [dir] : []), ...(!existsSync(dir) ? [`${dir} (missing)`] : [])];
-  const base = { file, exists, writable: notWritable.length === 0, notWritable, known: migrations.length };
-  if (!exists) return { ...base, applied: 0, pending: migrations.length, newerThanBuild: false };
+  const base = { file, exists, writable: notWritable.length === 0, notWritable };
+  if (!exists) return { ...base, ...journalStatus(migrationsFolder, []) };
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
     const rows = table ? (db.prepare("select created_at as at from __drizzle_migrations").all() as { at: number | string }[]) : [];
-    const newest = rows.reduce((m, r) => Math.max(m, Number(r.at)), -Infinity);
-    const newestKnown = migrations.reduce((m, x) => Math.max(m, x.folderMillis), -Infinity);
-    return { ...base, applied: rows.length, pending: migrations.filter((x) => x.folderMillis > newest).length, newerThanBuild: newest > newestKnown };
+    return { ...base, ...journalStatus(migrationsFolder, rows.map((r) => Number(r.at))) };
   } finally {
     db.close();
   }

@@ -84,6 +84,26 @@ describe.each(backends)("store contract: $backend.name", ({ backend, skip }) => 
     expect(await store.nodes.get("ap-3")).toMatchObject({ firstSeen: 2500, lastSeen: 2500, intervalMs: 5000, capabilities: [], tags: [] });
   });
 
+  it.skipIf(skip)("a MAC on two interfaces of one hello (a bridge and its port) is stored once, the last one named", async () => {
+    await store.transaction(() => store.nodes.applyHello(buildHello({ node: "ap-1", ts: 5, macs: ["02:aa:00:00:00:01", "02:AA:00:00:00:01"], linkLocal: ["fe80::1"] }), 1000));
+    expect(await store.nodes.macsOf("ap-1")).toEqual([{ mac: "02:aa:00:00:00:01", iface: "wlan1" }]);
+    expect(await store.nodes.addressesOf("ap-1")).toEqual([{ iface: "mesh0", address: "fe80::1" }]);
+  });
+
+  it.skipIf(skip)("writes last_seen lazily: a touch within five minutes is read back but leaves the row as written", async () => {
+    const onDisk = async () => (await store.sql.query<{ v: number }>("SELECT last_seen AS v FROM nodes WHERE id = $1", ["ap-1"]))[0]?.v;
+    await store.transaction(() => store.nodes.touchMany([{ id: "ap-1", intervalMs: 10_000 }], T0));
+    await store.transaction(() => store.nodes.touchMany([{ id: "ap-1", intervalMs: 10_000 }], T0 + 60_000));
+    expect(await onDisk()).toBe(T0);
+    expect(await store.nodes.get("ap-1")).toMatchObject({ lastSeen: T0 + 60_000 });
+    // Five minutes on, or a new interval, and the row is written again.
+    await store.transaction(() => store.nodes.touchMany([{ id: "ap-1", intervalMs: 10_000 }], T0 + 300_000));
+    expect(await onDisk()).toBe(T0 + 300_000);
+    await store.transaction(() => store.nodes.touchMany([{ id: "ap-1", intervalMs: 5_000 }], T0 + 310_000));
+    expect(await store.nodes.get("ap-1")).toMatchObject({ lastSeen: T0 + 310_000, intervalMs: 5_000 });
+    expect(await onDisk()).toBe(T0 + 310_000);
+  });
+
   it.skipIf(skip)("writes a snapshot once, keeps the newest as current state and computes counter rates", async () => {
     expect(await write("ap-1", 1, 10_000)).toBe(true);
     expect(await write("ap-1", 1, 10_000)).toBe(false);

@@ -14,7 +14,8 @@ import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } f
 import { asyncView, settled } from "./async-view";
 import { TransactionQueue } from "./transaction-queue";
 import { sqliteSql, type SqlDb } from "./sql/sql-db";
-import { CORE_TABLES, type KeyframesStore, type MaintenanceStore, type NodesStore, type StoreApi, type TelemetryStore } from "./store-api";
+import { checkWritable, countRows } from "./sql/store-checks";
+import { CORE_TABLES, type MaintenanceStore, type StoreApi, type TelemetryStore } from "./store-api";
 
 export type Schema = typeof schema;
 
@@ -59,12 +60,10 @@ export class StoreError extends MeshfleetError {
   }
 }
 
-/** The SQLite store's repositories, synchronous (better-sqlite3): for code that runs on SQLite only. */
+/** The SQLite store's own repositories, synchronous (better-sqlite3): for code that runs on SQLite only. */
 export interface SqliteRepositories {
-  nodes: NodesRepository;
   telemetry: TelemetryRepository;
   rollups: RollupsRepository;
-  keyframes: KeyframesRepository;
   maintenance: Maintenance;
 }
 
@@ -81,11 +80,11 @@ export class Store implements StoreApi {
    * `db.transaction`, which cannot nest in the ingest's transaction).
    */
   readonly db: BetterSQLite3Database<Schema>;
-  /** The synchronous repositories (SQLite-only code: metrics scrapes, detection's resolver). */
+  /** The synchronous repositories of SQLite's own layout (raw rows, rollups, maintenance; SQLite-only code and tests). */
   readonly sync: SqliteRepositories;
-  readonly nodes: NodesStore;
+  readonly nodes: NodesRepository;
   readonly telemetry: TelemetryStore;
-  readonly keyframes: KeyframesStore;
+  readonly keyframes: KeyframesRepository;
   readonly maintenance: MaintenanceStore;
   readonly sql: SqlDb;
   readonly clock: Clock;
@@ -126,20 +125,15 @@ export class Store implements StoreApi {
       sliceMs: 20,
       rowsPerChunk: 1000,
     });
-    this.sync = { nodes: new NodesRepository(this.sqlite), telemetry, rollups, keyframes: new KeyframesRepository(this.sqlite), maintenance };
-    const nodes = this.sync.nodes;
-    this.nodes = {
-      ...asyncView(nodes, ["applyHello", "touch", "get", "list", "resolveMac", "resolveAddress", "macsOf", "addressesOf", "addressMap", "macMap"]),
-      // In process, row by row costs no round trips.
-      touchMany: (list, now) => settled(() => list.forEach((n) => nodes.touch(n.id, now, n.intervalMs))),
-    };
+    this.sync = { telemetry, rollups, maintenance };
+    this.nodes = new NodesRepository(this.sql);
     this.telemetry = {
       ...asyncView(telemetry, ["write", "stateOf", "states", "rawById", "latest", "at", "newest"]),
       writeMany: (list, receivedAt) => settled(() => list.map((s) => telemetry.write(s, receivedAt))),
       rawByIds: (ids) => settled(() => ids.flatMap((id) => telemetry.rawById(id) ?? [])),
       range: (node, from, to) => Promise.resolve([...telemetry.range(node, from, to)]),
     };
-    this.keyframes = asyncView(this.sync.keyframes, ["put", "byStreamSeq", "bySnapshot"]);
+    this.keyframes = new KeyframesRepository(this.sql);
     this.maintenance = { ...asyncView(maintenance, ["noteSnapshotTs", "watermarks"]), run: (now) => maintenance.run(now) };
   }
 
@@ -197,12 +191,7 @@ export class Store implements StoreApi {
   }
 
   checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
-    try {
-      this.sqlite.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('health.probe', ?)").run(String(this.clock.now()));
-      return Promise.resolve({ ok: true });
-    } catch (err) {
-      return Promise.resolve({ ok: false, error: (err as Error).message });
-    }
+    return checkWritable(this.sql, this.clock.now());
   }
 
   /** Bytes on disk: the database file plus its WAL. */
@@ -223,12 +212,11 @@ export class Store implements StoreApi {
     return n;
   }
 
-  rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of CORE_TABLES) out[t] = (this.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  async rowCounts(): Promise<Record<string, number>> {
+    const out = await countRows(this.sql, CORE_TABLES);
     // SQLite keeps the recent raw rows in raw_recent and its slots (raw_snapshots is PostgreSQL's): counted as raw_snapshots.
     out.raw_snapshots! += this.sync.telemetry.recentRows.count();
-    return Promise.resolve(out);
+    return out;
   }
 
   /** Moves the WAL into the database file (shutdown, benchmarks). */

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { NODE_ID_PATTERN } from "../subjects";
+import { DIAG_KINDS } from "./diag-kinds";
 import { epochMs, nodeId, shortText, wireError } from "./primitives";
 
 /**
@@ -8,7 +9,6 @@ import { epochMs, nodeId, shortText, wireError } from "./primitives";
  * before sending, and on the node before running (a node refuses anything else). Built
  * with `zod/mini`, like job.ts: the agent bundle does not load classic zod.
  */
-export const DIAG_KINDS = ["ping", "ping6", "traceroute", "mpath", "stations", "route", "scan", "iperf3", "iperf3-server"] as const;
 export const diagKind = z.enum(DIAG_KINDS);
 export type DiagKind = z.infer<typeof diagKind>;
 

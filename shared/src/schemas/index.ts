@@ -4,6 +4,7 @@ export * from "./constants";
 export * from "./wireless";
 export * from "./radio";
 export * from "./clients";
+export * from "./diag-kinds";
 export * from "./diag";
 export * from "./wireless-config";
 export * from "./routing";

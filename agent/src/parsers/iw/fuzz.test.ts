@@ -7,7 +7,7 @@ import type { ParseOutcome } from "../types";
 import { parseIwDev, parseMpathDump, parseStationDump, parseSurveyDump } from "./index";
 import { ok, parserFixture } from "../../../testing/parser-outcomes";
 import { bigIwDev, bigMpathDump, bigStationDump, longLineStationDump } from "../../../testing";
-import { forEachMutated } from "../../../testing/mutated";
+import { forEachMutated, parsedWithinContract } from "../../../testing/mutated";
 
 const fixture = (name: string): string => parserFixture("iw", name, { stripHeader: true });
 
@@ -30,21 +30,8 @@ describe.each(cases)("%s on 3,000 mutated fixtures", (_name, parse, schema, own,
     // Mostly its own format, plus the other iw formats so that "not this format" is exercised.
     const all = [...own, ...own, ...cases.flatMap((c) => c[3])];
     forEachMutated(all, 3000, 20261123 + seed, (text, how) => {
-      let r: ParseOutcome<unknown>;
-      try {
-        r = parse(text);
-      } catch (err) {
-        throw new Error(`threw on mutation ${how}: ${String(err)}`);
-      }
-      if (r.ok) {
-        good++;
-        const check = schema.safeParse(r.value);
-        if (!check.success) throw new Error(`schema failed after ${how}: ${check.error.message}`);
-        expect(Number.isInteger(r.skipped) && r.skipped >= 0).toBe(true);
-      } else {
-        errors++;
-        expect(["E_PARSE_FORMAT", "E_PARSE_INVALID"]).toContain(r.error.code);
-      }
+      if (parsedWithinContract(parse, schema, text, how) === "ok") good++;
+      else errors++;
     });
     expect(good).toBeGreaterThan(1000);
     expect(errors).toBeGreaterThan(10);

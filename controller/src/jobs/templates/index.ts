@@ -15,5 +15,4 @@ export const TEMPLATES: Readonly<Record<string, JobTemplate<never>>> = {
   ssid: ssidTemplate as JobTemplate<never>,
   raw: rawTemplate as JobTemplate<never>,
 };
-export const TEMPLATE_NAMES = ["roaming", "mesh", "routing-firewall", "ssid", "raw"] as const;
-export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+export { TEMPLATE_NAMES, type TemplateName } from "./names";

@@ -1,19 +1,15 @@
-import { readMigrationFiles } from "drizzle-orm/migrator";
 import { pgMigrationsFolder } from "@meshfleet/migrations";
 import { redactUrl } from "./pg-store";
+import { journalStatus, type JournalStatus } from "../sql/journal";
 
 /** What `doctor` needs to know about a PostgreSQL store, read without changing anything. */
-export interface PgInspection {
+export interface PgInspection extends JournalStatus {
   /** The URL with its password masked. */
   url: string;
   /** The server's version (`server_version`). */
   version: string;
   /** The connected user may create tables in the database (serve migrates an empty one). */
   canCreate: boolean;
-  applied: number;
-  pending: number;
-  known: number;
-  newerThanBuild: boolean;
 }
 
 /**
@@ -22,7 +18,6 @@ export interface PgInspection {
  * disconnects. Errors name the URL with its password masked.
  */
 export async function inspectPgDatabase(url: string, timeoutMs: number): Promise<PgInspection> {
-  const migrations = readMigrationFiles({ migrationsFolder: pgMigrationsFolder });
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on("error", () => undefined);
@@ -37,9 +32,7 @@ export async function inspectPgDatabase(url: string, timeoutMs: number): Promise
     );
     const row = v.rows[0]!;
     const applied = row.journal === null ? [] : (await client.query<{ at: string }>("select created_at::text as at from drizzle.__drizzle_migrations")).rows.map((r) => Number(r.at));
-    const newest = applied.reduce((m, x) => Math.max(m, x), -Infinity);
-    const newestKnown = migrations.reduce((m, x) => Math.max(m, x.folderMillis), -Infinity);
-    return { url: redactUrl(url), version: row.version, canCreate: row.can_create, applied: applied.length, pending: migrations.filter((x) => x.folderMillis > newest).length, known: migrations.length, newerThanBuild: newest > newestKnown };
+    return { url: redactUrl(url), version: row.version, canCreate: row.can_create, ...journalStatus(pgMigrationsFolder, applied) };
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -4,6 +4,7 @@ import { COARSE_LEVELS, COARSE_SPAN_PER_PASS, KEYS, type CoarseLevel, type Maint
 import type { MaintenanceStore } from "../store-api";
 import type { Watermarks } from "../series";
 import type { PgDb } from "./pg-db";
+import { bytewise } from "../sql/dialect";
 import type { PgRollups } from "./pg-rollups";
 import type { PgTelemetry } from "./pg-telemetry";
 
@@ -50,7 +51,8 @@ export class PgMaintenance implements MaintenanceStore {
   private async forEachNode(fn: (id: string) => Promise<void>): Promise<void> {
     let after = "";
     for (;;) {
-      const ids = (await this.db.query<{ id: string }>(`SELECT id FROM nodes WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2`, [after, this.opts.nodesPerChunk])).map((r) => r.id);
+      const byId = bytewise(this.db.dialect, "id");
+      const ids = (await this.db.query<{ id: string }>(`SELECT id FROM nodes WHERE ${byId} > $1 ORDER BY ${byId} LIMIT $2`, [after, this.opts.nodesPerChunk])).map((r) => r.id);
       if (ids.length === 0) return;
       await this.db.transaction(async () => {
         for (const id of ids) await fn(id);

@@ -4,10 +4,11 @@ import { CORE_TABLES, type StoreApi } from "../store-api";
 import { queryHistory, type HistoryQuery, type HistoryResult } from "../history";
 import { querySeries, type SeriesQuery, type SeriesReader, type SeriesResult } from "../series";
 import type { SqlDb } from "../sql/sql-db";
+import { NodesRepository } from "../nodes-repo";
+import { KeyframesRepository } from "../keyframes-repo";
+import { checkWritable, countRows } from "../sql/store-checks";
 import { PgDb } from "./pg-db";
-import { PgNodes } from "./pg-nodes";
 import { PgTelemetry } from "./pg-telemetry";
-import { PgKeyframes } from "./pg-keyframes";
 import { PgRollups } from "./pg-rollups";
 import { PgMaintenance } from "./pg-maintenance";
 
@@ -30,9 +31,9 @@ export interface PgStoreOptions {
 export class PgStore implements StoreApi {
   readonly dialect = "postgres";
   readonly retention: RetentionConfig;
-  readonly nodes: PgNodes;
+  readonly nodes: NodesRepository;
   readonly telemetry: PgTelemetry;
-  readonly keyframes: PgKeyframes;
+  readonly keyframes: KeyframesRepository;
   readonly maintenance: PgMaintenance;
   readonly sql: SqlDb;
   private readonly rollups: PgRollups;
@@ -44,9 +45,9 @@ export class PgStore implements StoreApi {
   ) {
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.sql = db;
-    this.nodes = new PgNodes(db);
+    this.nodes = new NodesRepository(db);
     this.telemetry = new PgTelemetry(db);
-    this.keyframes = new PgKeyframes(db);
+    this.keyframes = new KeyframesRepository(db);
     this.rollups = new PgRollups(db);
     this.maintenance = new PgMaintenance(db, this.telemetry, this.rollups, {
       retention: this.retention,
@@ -86,13 +87,8 @@ export class PgStore implements StoreApi {
     };
   }
 
-  async checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
-    try {
-      await this.db.run("INSERT INTO store_meta (key, value) VALUES ('health.probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(this.clock.now())]);
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message };
-    }
+  checkWritable(): Promise<{ ok: true } | { ok: false; error: string }> {
+    return checkWritable(this.db, this.clock.now());
   }
 
   /** The database's size on disk (every table and index of it). */
@@ -101,10 +97,8 @@ export class PgStore implements StoreApi {
     return r?.n ?? 0;
   }
 
-  async rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of CORE_TABLES) out[t] = (await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))[0]!.n;
-    return out;
+  rowCounts(): Promise<Record<string, number>> {
+    return countRows(this.db, CORE_TABLES);
   }
 
   close(): Promise<void> {
