@@ -45,7 +45,8 @@ describe("ingest commit window (real nats-server, real SQLite)", () => {
     const delivered = async () => (await jsm.consumers.info(TELEMETRY_STREAM, DURABLE)).num_ack_pending;
     for (let seq = 1; seq <= 4; seq++) {
       await js.publish(subjects.telemetry("ap-1"), JSON.stringify(buildSnapshot({ node: "ap-1", seq, ts: seq * 10_000 })));
-      await waitFor(async () => (await delivered()) === seq, { what: `seq ${seq} delivered` });
+      // Delivered by the server and received by the ingest (the server counts a message as sent before the client has it).
+      await waitFor(async () => (await delivered()) === seq && ingest.waiting === seq, { what: `seq ${seq} delivered and held` });
     }
     expect(await store.telemetry.stateOf("ap-1")).toBeNull();
     expect(ingest.stats.batches).toBe(0);

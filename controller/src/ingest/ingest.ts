@@ -45,6 +45,11 @@ export class Ingest {
   /** Decodes every wire encoding; reads a delta's keyframe back from the stream when needed. */
   readonly wire: WireDecoder;
 
+  /** Messages received and not yet written (held for their commit window or waiting for the batch before). */
+  get waiting(): number {
+    return this.buf.length;
+  }
+
   constructor(opts: IngestOptions) {
     this.o = {
       durable: DEFAULT_DURABLE,
