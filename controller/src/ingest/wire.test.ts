@@ -118,6 +118,23 @@ describe("WireDecoder", () => {
     }
   });
 
+  it("a hub decodes a delta whose keyframe came earlier in the same batch (noted, not yet written), under another stream sequence", async () => {
+    const store = openStore({ file: join(dir, "batch.sqlite"), clock: systemClock });
+    try {
+      const hub = new WireDecoder({ fetch: () => Promise.resolve(null), store: store.keyframes });
+      // The site's keyframe at its stream sequence 12 is the hub's 70; the delta names 12.
+      expect((await hub.decode(marked(1, 70))).ok).toBe(true);
+      expect(await store.keyframes.bySnapshot("ap-1", "boot-0001", 1)).toBeNull();
+      const d = await hub.decode(delta(1, 12, 2, 71, "ap-1", "boot-0001"));
+      expect(d.ok && d.item.kind === "snapshot" && [d.item.msg.seq, d.item.msg.boot]).toEqual([2, "boot-0001"]);
+      // Another boot's seq 1 is still not its base.
+      expect(await hub.decode(delta(1, 12, 3, 72, "ap-1", "boot-0002"))).toMatchObject({ ok: false, reason: "base_missing" });
+      expect(hub.fetched).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
   it("keeps the last three keyframes of each node", async () => {
     const store = openStore({ file: join(dir, "prune.sqlite"), clock: systemClock });
     try {

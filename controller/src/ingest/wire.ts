@@ -112,6 +112,8 @@ export class WireDecoder {
         const fits = (k: Keyframe | null): k is Keyframe => k !== null && this.#fits(m, k, p);
         const kept = this.#keyframes.get(baseSeq) ?? null;
         if (fits(kept)) return this.#expand(m, kept, p);
+        const noted = this.#noted(m, p);
+        if (noted) return this.#expand(m, noted, p);
         return this.#fromStore(m, baseSeq, p).then(async (stored) => {
           if (fits(stored)) return this.#expand(m, stored, p);
           const k = await this.#readBack(baseSeq);
@@ -165,6 +167,17 @@ export class WireDecoder {
     const k = { subject: stored.subject, value };
     this.#keep(seq, k);
     return k;
+  }
+
+  /**
+   * The delta's keyframe among those noted and not written yet: it came earlier in the same
+   * batch, so the store has it only once the batch commits. Found by node, boot and seq (a
+   * hub's copy of a site's message has another stream sequence than the delta names).
+   */
+  #noted(m: WireMessage, p: DeltaPayload): Keyframe | null {
+    const node = parseSubject(m.subject)?.node;
+    const k = this.#unsaved.find((u) => u.subject === m.subject && u.nodeId === node && u.seq === p.b && (p.k === undefined || u.boot === p.k));
+    return k ? this.#parse(k) : null;
   }
 
   /** The delta's keyframe from the store: by stream sequence here, else by node, boot and seq (a hub's copy of a site's message). */
