@@ -3,12 +3,12 @@ import { TELEMETRY_STREAM, MAX_MESSAGE_BYTES, parseSubject } from "@meshfleet/sh
 import { NodeRateLimiter, type FloodEvent } from "./rate-limit";
 import { ListenerSet } from "./listeners";
 import { DEFAULT_STREAM_LIMITS } from "./stream-config";
-import { ensureConsumer, ensureTelemetryStream } from "./stream-setup";
+import { consumerLag, ensureConsumer, ensureTelemetryStream } from "./stream-setup";
 import type { SiteStreams } from "./topology";
 import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
-import type { IngestStats } from "./metrics";
+import { recordCommittedBatch, type IngestStats } from "./metrics";
 import { ClockSkewTracker } from "./clock-skew-tracker";
 import { cpuMs, DEFAULT_DURABLE, settleMsg as settle, storedAtMs, type ClockSkewListener, type CommittedListener, type FloodListener, type IngestOptions } from "./ingest-options";
 import type { ClockSkewEvent } from "./clock-skew";
@@ -214,10 +214,15 @@ export class Ingest {
     }
   }
 
-  private reject(m: JsMsg, reason: RejectReason, message: string): void {
+  /** Counts a rejected message by reason (stats and metrics). */
+  private countRejected(reason: RejectReason): void {
     this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
     this.o.metrics.rejected.inc({ reason });
     this.o.metrics.messages.inc({ kind: "unknown", result: "rejected" });
+  }
+
+  private reject(m: JsMsg, reason: RejectReason, message: string): void {
+    this.countRejected(reason);
     this.o.log.warn({ subject: m.subject.slice(0, 120), seq: m.seq, reason, error: message.slice(0, 300) }, "rejected a telemetry message");
     // No reason text: `+TERM <reason>` needs nats-server 2.10; Debian ships 2.9.
     settle(m, "term");
@@ -228,9 +233,7 @@ export class Ingest {
     const r = this.limiter!.take(node, atMs);
     for (const e of r.events) this.floodListeners.emit(e);
     if (r.ok) return true;
-    this.stats.rejected.rate_limited = (this.stats.rejected.rate_limited ?? 0) + 1;
-    this.o.metrics.rejected.inc({ reason: "rate_limited" });
-    this.o.metrics.messages.inc({ kind: "unknown", result: "rejected" });
+    this.countRejected("rate_limited");
     settle(m, "term");
     return false;
   }
@@ -279,28 +282,7 @@ export class Ingest {
     this.stats.stageCpuMs.store += cpuMs() - c1;
     this.lastStoreError = null;
     for (const m of kept) settle(m, "ack");
-    const accepted: IngestItem[] = [];
-    let lastSnapshotTs: number | null = null;
-    results.forEach((r, i) => {
-      const it = items[i]!;
-      this.o.metrics.messages.inc({ kind: it.kind, result: r });
-      if (r === "accepted") {
-        this.stats.accepted++;
-        accepted.push(it);
-        if (it.kind === "snapshot") {
-          lastSnapshotTs = it.msg.ts;
-          this.o.metrics.publishToStore.observe(Math.max(0, now - it.msg.ts) / 1000);
-        }
-      } else this.stats.duplicates++;
-    });
-    this.stats.batches++;
-    this.stats.lastCommitAt = now;
-    this.o.metrics.batches.inc();
-    this.o.metrics.lastCommit.set(now / 1000);
-    if (lastSnapshotTs !== null) this.o.metrics.delay.set((now - lastSnapshotTs) / 1000);
-    const batchSeconds = (performance.now() - t0) / 1000;
-    this.o.metrics.batchSeconds.inc(batchSeconds);
-    this.o.metrics.batchDuration.observe(batchSeconds);
+    const accepted = recordCommittedBatch(this.o.metrics, this.stats, items, results, now, (performance.now() - t0) / 1000);
     const c2 = cpuMs();
     for (const l of this.listeners) {
       try {
@@ -315,13 +297,7 @@ export class Ingest {
   private async refreshLag(): Promise<void> {
     if (this.consuming.size === 0 || this.stopped) return;
     try {
-      let pending = 0;
-      let ackPending = 0;
-      for (const { consumer } of this.consuming.values()) {
-        const info = await consumer.info();
-        pending += info.num_pending;
-        ackPending += info.num_ack_pending;
-      }
+      const { pending, ackPending } = await consumerLag([...this.consuming.values()].map((c) => c.consumer));
       this.stats.pending = pending;
       this.stats.ackPending = ackPending;
       this.o.metrics.pending.set(pending);

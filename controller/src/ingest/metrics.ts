@@ -1,5 +1,6 @@
 import type { Registry } from "../metrics/registry";
-import type { RejectReason } from "./decode";
+import type { IngestItem, RejectReason } from "./decode";
+import type { WriteResult } from "./writer";
 
 /** Upper bounds (s) of the time a batch takes to decode and commit. */
 export const BATCH_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
@@ -39,4 +40,30 @@ export interface IngestStats {
    * after commit). The rest of the process's CPU is the NATS client, acknowledgements and GC.
    */
   stageCpuMs: { decode: number; store: number; notify: number };
+}
+
+/** Counts a committed batch (stats and metrics) and returns its accepted items, in order (duplicates left out). */
+export function recordCommittedBatch(metrics: IngestMetrics, stats: IngestStats, items: readonly IngestItem[], results: readonly WriteResult[], now: number, batchSeconds: number): IngestItem[] {
+  const accepted: IngestItem[] = [];
+  let lastSnapshotTs: number | null = null;
+  results.forEach((r, i) => {
+    const it = items[i]!;
+    metrics.messages.inc({ kind: it.kind, result: r });
+    if (r === "accepted") {
+      stats.accepted++;
+      accepted.push(it);
+      if (it.kind === "snapshot") {
+        lastSnapshotTs = it.msg.ts;
+        metrics.publishToStore.observe(Math.max(0, now - it.msg.ts) / 1000);
+      }
+    } else stats.duplicates++;
+  });
+  stats.batches++;
+  stats.lastCommitAt = now;
+  metrics.batches.inc();
+  metrics.lastCommit.set(now / 1000);
+  if (lastSnapshotTs !== null) metrics.delay.set((now - lastSnapshotTs) / 1000);
+  metrics.batchSeconds.inc(batchSeconds);
+  metrics.batchDuration.observe(batchSeconds);
+  return accepted;
 }

@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstreamManager, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstreamManager, type Consumer, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
 import { TELEMETRY_STREAM } from "@meshfleet/shared";
 import type { Logger } from "../log";
 import { immutableDifferences, telemetryStreamConfig } from "./stream-config";
@@ -83,4 +83,16 @@ async function hardenStream(jsm: JetStreamManager, wanted: ReturnType<typeof tel
   const c = existing.config;
   const same = JSON.stringify(c.subjects) === JSON.stringify(wanted.subjects) && c.max_age === wanted.max_age && c.max_bytes === wanted.max_bytes && c.max_msg_size === wanted.max_msg_size && c.max_msgs_per_subject === wanted.max_msgs_per_subject && c.discard === wanted.discard && c.discard_new_per_subject === wanted.discard_new_per_subject && c.deny_delete && c.deny_purge;
   if (!same) await jsm.streams.update(TELEMETRY_STREAM, { ...c, ...wanted });
+}
+
+/** Messages waiting and delivered-but-unacknowledged, summed over the consumers being read. */
+export async function consumerLag(consumers: readonly Consumer[]): Promise<{ pending: number; ackPending: number }> {
+  let pending = 0;
+  let ackPending = 0;
+  for (const consumer of consumers) {
+    const info = await consumer.info();
+    pending += info.num_pending;
+    ackPending += info.num_ack_pending;
+  }
+  return { pending, ackPending };
 }
