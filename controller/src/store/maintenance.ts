@@ -139,7 +139,7 @@ export class Maintenance {
     const { start } = span;
     const end = bucketOf(now - this.opts.graceMs, this.opts.rollupEveryMs);
     // Minutes without a stored row (a controller that was down, a quiet fleet) are skipped
-    // in one step. Blocks only hold stored minutes, so raw rows alone decide.
+    // in one step. Blocks only hold minutes rolled up before, so raw rows alone decide.
     const firstRow = this.telemetry.recentRows.minTs(start);
     const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
     const target = Math.min(end, from + 10 * MINUTE_MS);
@@ -173,7 +173,7 @@ export class Maintenance {
       await this.forEachNode((id) => this.minutes.packHour(id, h));
       this.db.transaction(() => this.minutes.setStored(Math.max(this.minutes.stored(), h + HOUR_MS)))();
       // Hours without a raw row are skipped in one step.
-      const next = this.telemetry.recentRows.minTs(h + HOUR_MS);
+      const next = this.minutes.firstRawTs(h + HOUR_MS);
       hour = Math.max(h + HOUR_MS, Math.min(next === null ? last : bucketOf(next, HOUR_MS), last));
     }
     if (this.minutes.stored() < last) this.db.transaction(() => this.minutes.setStored(last))();
@@ -242,8 +242,7 @@ export class Maintenance {
     // The latest row of every node is kept whatever its age: it is the node's current state.
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
-    // Blocks hold stored minutes only: the open hour's are read from raw_recent.
-    const packedRows = await this.pack(bucketOf(Math.min(this.minutes.stored(), now), BLOCK_MS));
+    const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));
     // Nor minutes that a coarser level has not folded yet.
     const folded = Math.min(...(Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.marks[l].next() ?? 0));
     const minuteCutoff = Math.min(bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), folded);

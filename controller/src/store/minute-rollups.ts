@@ -5,6 +5,7 @@ import { decodeMinuteHour, encodeMinuteHour, minutesOfHour, seriesOfMinuteHours,
 import type { RollupsRepository } from "./rollups-repo";
 import type { RollupSeries } from "./series";
 import type { TelemetryRepository } from "./telemetry-repo";
+import { BLOCK_MS } from "./raw-block";
 import { HOUR_MS, MINUTE_MS } from "./types";
 
 /** SQLite's minute watermarks in `store_meta`, besides the minute level's own (`KEYS` in `maintenance.ts`). */
@@ -35,7 +36,7 @@ const byBucket = (a: { bucket: number }, b: { bucket: number }): number => a.buc
  * Readers see one minute row per node and minute with data, as when every minute was a row.
  */
 export class MinuteRollups {
-  private readonly s: Record<"getHour" | "putHour" | "hours" | "hoursIn" | "dropHours" | "dropSingles" | "countSingles" | "firstSingle" | "firstHour" | "nodeIds", Statement>;
+  private readonly s: Record<"getHour" | "putHour" | "hours" | "hoursIn" | "dropHours" | "dropSingles" | "countSingles" | "firstSingle" | "firstHour" | "firstBlock" | "nodeIds", Statement>;
 
   constructor(
     db: Database,
@@ -52,6 +53,7 @@ export class MinuteRollups {
       countSingles: db.prepare("SELECT count(*) FROM rollups_minute WHERE bucket >= ? AND bucket < ?").pluck(),
       firstSingle: db.prepare("SELECT min(bucket) FROM rollups_minute WHERE bucket >= ?").pluck(),
       firstHour: db.prepare("SELECT min(bucket) FROM rollups_minute_hours WHERE bucket >= ?").pluck(),
+      firstBlock: db.prepare("SELECT min(start) FROM raw_blocks WHERE start > ?").pluck(),
       nodeIds: db.prepare("SELECT id FROM nodes ORDER BY id").pluck(),
     };
   }
@@ -188,12 +190,22 @@ export class MinuteRollups {
     return minutes.size;
   }
 
+  /**
+   * The time of the first raw row at or after `from`, or earlier (a block's start: blocks
+   * hold rolled-up windows, the open hour's included); null when there is none.
+   */
+  firstRawTs(from: number): number | null {
+    const recent = this.telemetry.recentRows.minTs(from);
+    const block = this.s.firstBlock.get(from - BLOCK_MS) as number | null;
+    return recent === null ? block : block === null ? recent : Math.min(recent, block);
+  }
+
   /** The first minute's bucket (an hour row's: its hour's start) at or after the floor, before `rolled`; null when none. */
   first(rolled: number): number | null {
     const floor = this.floor();
     const hour = this.s.firstHour.get(bucketOf(floor, HOUR_MS)) as number | null;
     const single = this.s.firstSingle.get(floor) as number | null;
-    const raw = this.telemetry.recentRows.minTs(Math.max(floor, Math.min(this.stored(), rolled)));
+    const raw = this.firstRawTs(Math.max(floor, Math.min(this.stored(), rolled)));
     const all = [hour === null ? null : Math.max(hour, floor), single, raw === null || raw >= rolled ? null : bucketOf(raw, MINUTE_MS)].filter((b): b is number => b !== null);
     return all.length === 0 ? null : Math.min(...all);
   }
