@@ -135,6 +135,38 @@ describe("WireDecoder", () => {
     }
   });
 
+  it("a hub finds a keyframe it decoded in memory by node, boot and seq: no store query, no read-back", async () => {
+    const store = openStore({ file: join(dir, "hub-memory.sqlite"), clock: systemClock });
+    try {
+      const asked: string[] = [];
+      const counting = {
+        put: (k: Parameters<typeof store.keyframes.put>[0]) => store.keyframes.put(k),
+        byStreamSeq: (s: number, subject: string) => (asked.push(`byStreamSeq ${s}`), store.keyframes.byStreamSeq(s, subject)),
+        bySnapshot: (n: string, b: string, q: number) => (asked.push(`bySnapshot ${q}`), store.keyframes.bySnapshot(n, b, q)),
+      };
+      const hub = new WireDecoder({ fetch: () => Promise.resolve(null), store: counting });
+      // The site's keyframe at its stream sequence 12 is the hub's 70; written with its batch.
+      expect((await hub.decode(marked(1, 70))).ok).toBe(true);
+      await hub.storeKeyframes();
+      for (let seq = 2; seq <= 4; seq++) {
+        const d = hub.decode(delta(1, 12, seq, 69 + seq, "ap-1", "boot-0001"));
+        // Decoded synchronously: the keyframe is in memory.
+        expect(d instanceof Promise).toBe(false);
+        expect((d as Awaited<typeof d>).ok).toBe(true);
+      }
+      expect(asked).toEqual([]);
+      // Another boot's seq 1 is not its base (nowhere in memory, so the store is asked).
+      expect(await hub.decode(delta(1, 12, 5, 80, "ap-1", "boot-0002"))).toMatchObject({ ok: false, reason: "base_missing" });
+      // A delta naming no boot (an older agent) is found by the stream sequence it names, here the hub's own.
+      const here = hub.decode(delta(1, 70, 6, 81));
+      expect(here instanceof Promise).toBe(false);
+      expect((here as Awaited<typeof here>).ok).toBe(true);
+      expect(hub.fetched).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
   it("keeps the last three keyframes of each node", async () => {
     const store = openStore({ file: join(dir, "prune.sqlite"), clock: systemClock });
     try {

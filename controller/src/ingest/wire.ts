@@ -30,6 +30,15 @@ interface Keyframe {
   value: Json;
 }
 
+/** Where a keyframe was stored in this stream and what it is: its subject (the node), boot and seq. */
+interface KeptAt {
+  streamSeq: number;
+  name: string;
+}
+
+/** A keyframe's name wherever it is stored: a hub's copy of a site's message has another stream sequence, never another name. */
+const nameOf = (subject: string, boot: unknown, seq: unknown): string => JSON.stringify([subject, boot, seq]);
+
 /** Where keyframes outlive the stream (the controller's store). */
 export interface KeyframeStore {
   put(k: KeptKeyframe): Promise<void>;
@@ -60,7 +69,7 @@ const fail = (reason: "bad_encoding" | "base_missing", message: string): Decoded
 /**
  * Decodes what agents send in any encoding (`@meshfleet/shared` wire/encoding.ts): plain
  * JSON as before, deflated keyframes, and deltas against a keyframe. Keyframes seen are
- * kept parsed (bounded), and those marked `Mf-Key` also in the store: `decode` only notes
+ * kept parsed (bounded; by node, boot and seq, so that a hub finds them too), and those marked `Mf-Key` also in the store: `decode` only notes
  * them, `storeKeyframes` writes them inside the batch's transaction (one commit with the
  * snapshots instead of two of their own per keyframe). A delta's keyframe
  * is looked up in memory, then in the store (by the stream sequence in `Mf-Base`, else by
@@ -74,7 +83,10 @@ export class WireDecoder {
   readonly #store: KeyframeStore | null;
   readonly #max: number;
   readonly #limit: number;
-  readonly #keyframes = new Map<number, Keyframe>();
+  /** Kept keyframes by name (subject, boot, seq), least recently kept first. */
+  readonly #keyframes = new Map<string, Keyframe & KeptAt>();
+  /** Their names by stream sequence, for deltas that do not name their keyframe's boot (older agents). */
+  readonly #names = new Map<number, string>();
   /** Keyframes read back from the stream (for the figures). */
   fetched = 0;
   /** Marked keyframes decoded and not yet written (`storeKeyframes`). */
@@ -110,7 +122,7 @@ export class WireDecoder {
         if (!Number.isSafeInteger(baseSeq) || baseSeq < 1) return fail("bad_encoding", `a delta needs ${WIRE_HEADERS.base}: the keyframe's stream sequence`);
         const p = readDelta(m.data, this.#max);
         const fits = (k: Keyframe | null): k is Keyframe => k !== null && this.#fits(m, k, p);
-        const kept = this.#keyframes.get(baseSeq) ?? null;
+        const kept = this.#kept(m, baseSeq, p);
         if (fits(kept)) return this.#expand(m, kept, p);
         const noted = this.#noted(m, p);
         if (noted) return this.#expand(m, noted, p);
@@ -143,10 +155,26 @@ export class WireDecoder {
     return this.#unsaved.length > 0;
   }
 
-  #keep(seq: number, k: Keyframe): void {
-    this.#keyframes.delete(seq);
-    this.#keyframes.set(seq, k);
-    if (this.#keyframes.size > this.#limit) this.#keyframes.delete(this.#keyframes.keys().next().value!);
+  #keep(streamSeq: number, k: Keyframe): void {
+    const v = k.value as { boot?: unknown; seq?: unknown };
+    const name = nameOf(k.subject, v.boot, v.seq);
+    this.#keyframes.delete(name);
+    this.#keyframes.set(name, { ...k, streamSeq, name });
+    this.#names.set(streamSeq, name);
+    if (this.#keyframes.size > this.#limit) {
+      const oldest = this.#keyframes.values().next().value!;
+      this.#keyframes.delete(oldest.name);
+      if (this.#names.get(oldest.streamSeq) === oldest.name) this.#names.delete(oldest.streamSeq);
+    }
+  }
+
+  /**
+   * The delta's keyframe in memory: by the name the delta gives (node, boot, seq), found
+   * here and on a hub alike; a delta that names no boot, by the stream sequence in `Mf-Base`.
+   */
+  #kept(m: WireMessage, baseSeq: number, p: DeltaPayload): Keyframe | null {
+    const name = p.k !== undefined ? nameOf(m.subject, p.k, p.b) : this.#names.get(baseSeq);
+    return name === undefined ? null : (this.#keyframes.get(name) ?? null);
   }
 
   async #readBack(seq: number): Promise<Keyframe | null> {

@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { startDemo, type RunningDemo } from "@meshfleet/sim/demo";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { RunningDemo } from "@meshfleet/sim/demo";
 import { waitFor } from "@meshfleet/testkit";
-import { artifacts, shoot } from "./dashboard/page-checks";
+import { shoot } from "./dashboard/page-checks";
+import { useUiDemo, type UiContext } from "./dashboard/ui-demo";
 
 type Roam = { ts: number; from: string; to: string; fromIface: string; toIface: string; gapMs: number };
 type History = { mac: string; hostname: string | null; ip: string | null; firstSeen: number; lastSeen: number; roams: Roam[]; segments: { node: string; iface: string; band: string | null }[]; samples: unknown[] };
@@ -23,38 +22,17 @@ const roams = Array.from({ length: 40 }, (_, i) => ({ type: "roamStation" as con
  * rolled out during the test, so the page has roams before and after it.
  */
 describe("client page and diagnostics panel in Chromium", () => {
+  const ui = useUiDemo({ scenario: { name: "ui-clients", nodes: 4, routing: "babel", events: roams } });
   let demo: RunningDemo;
-  let browser: Browser;
   let page: Page;
-  let dataDir: string;
-  const consoleErrors: string[] = [];
-  const base = () => demo.url.split("?")[0]!;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${base()}${path}`, { method, headers: { authorization: `Bearer ${demo.token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    return (await r.json()) as T;
-  };
-  const getJson = <T>(path: string) => call<T>("GET", path);
+  let base: () => string;
+  let getJson: UiContext["getJson"];
+  let call: UiContext["call"];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "mf-ui-radio-"));
-    demo = await startDemo({ dataDir, port: 0, intervalMs: 1000, say: () => {}, scenario: { name: "ui-clients", nodes: 4, routing: "babel", events: roams } });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    ({ demo, page, base, getJson, call, consoleErrors } = ui.get());
     await page.goto(demo.url);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("search by MAC, hostname or IP, then the client's story: where it was, signal and rates, each roam with its gap", async () => {
