@@ -47,7 +47,7 @@ describe("migrate", () => {
       migrate(db);
       migrate(db);
       const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-      for (const t of ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "rollups_minute", "rollups_quarter", "rollups_hour", "store_meta"]) {
+      for (const t of ["nodes", "node_macs", "node_addresses", "node_state", "raw_snapshots", "rollups_minute", "rollups_minute_hours", "rollups_quarter", "rollups_hour", "store_meta"]) {
         expect(tables).toContain(t);
       }
       const applied = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };

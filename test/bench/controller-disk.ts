@@ -38,12 +38,19 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * Same-run ceiling: the same snapshots, packed as the store packs them, inserted into a bare
  * SQLite table (node, ts, data) with the same commits and the store's page size and pragmas.
  *
+ * Database size over time: every --size-every simulated minutes (30 by default), the
+ * database's pages (PRAGMA page_count, what the file holds once the WAL is checkpointed), the
+ * free ones among them, the pages of raw rows (recent and blocks) and of each rollup level
+ * (dbstat); with retention active (--raw-hours, --minute-hours, and for the quarter-hour and
+ * hour rollups, kept 90 days and a year by default, --quarter-hours, --hour-hours) the pages
+ * in use stay flat once the first windows are pruned.
+ *
  * --profile: no checkpoint during the run; the WAL's frames by phase (ingest: everything
  * the controller writes between maintenance passes; maintenance: the passes) and by table
  * or index, and what checkpoints at wal_autocheckpoint 1000 / 10000 would add (write_bytes
  * then counts no checkpoint).
  *
- *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N]
+ *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N] [--size-every 30] [--quarter-hours 2160] [--hour-hours 8760]
  */
 const writeBytesOf = (pid: number | "self") => Number(/write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
 
@@ -60,6 +67,9 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
       warmup: { type: "string", default: "0" },
       profile: { type: "boolean", default: false },
       "wal-pages": { type: "string" },
+      "size-every": { type: "string", default: "30" },
+      "quarter-hours": { type: "string", default: "2160" },
+      "hour-hours": { type: "string", default: "8760" },
     },
   });
   if (f.wire !== "delta" && f.wire !== "json") throw new Error("--wire: delta or json");
@@ -73,7 +83,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
   const srv = await startNatsServer();
   const nc = await connect({ servers: srv.url });
   const file = `${dir.path}/c.sqlite`;
-  const store = openStore({ file, clock, retention: { rawMs: Number(f["raw-hours"]) * HOUR_MS, minuteMs: Number(f["minute-hours"]) * HOUR_MS } });
+  const store = openStore({ file, clock, retention: { rawMs: Number(f["raw-hours"]) * HOUR_MS, minuteMs: Number(f["minute-hours"]) * HOUR_MS, quarterMs: Number(f["quarter-hours"]) * HOUR_MS, hourMs: Number(f["hour-hours"]) * HOUR_MS } });
   const client = (store.db as unknown as { $client: Database.Database }).$client;
   // --profile: keep every frame in the WAL (no checkpoint until the end) to see where they went.
   if (f.profile) client.pragma("wal_autocheckpoint = 0");
@@ -98,6 +108,10 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
     let measured = 0;
     let maintenanceMs = 0;
     let nextPass = T0 + 30_000;
+    const sizeEveryMs = Number(f["size-every"]) * 60_000;
+    let nextSize = T0 + sizeEveryMs;
+    const sizes: { min: number; pages: number; free: number; by: Map<string, number> }[] = [];
+    const groupOf = (name: string) => (/^raw_/.test(name) ? "raw" : (/^(?:sqlite_autoindex_)?rollups_(minute|quarter|hour)/.exec(name)?.[1] ?? "other"));
     const sends = Array.from({ length: cycles * nodes }, (_, i) => ({ c: Math.floor(i / nodes), n: i % nodes }));
     for (let g = 0; g < sends.length; g += perCommit) {
       const group = sends.slice(g, g + perCommit);
@@ -113,6 +127,14 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
           if (!profile) store.checkpoint();
           s0 = writeBytesOf("self");
           n0 = srv.pid ? writeBytesOf(srv.pid) : 0;
+        }
+        if (ts >= nextSize) {
+          const pages = client.pragma("page_count", { simple: true }) as number;
+          const free = client.pragma("freelist_count", { simple: true }) as number;
+          const by = new Map<string, number>();
+          for (const r of client.prepare("SELECT name, count(*) AS n FROM dbstat GROUP BY name").all() as { name: string; n: number }[]) by.set(groupOf(r.name), (by.get(groupOf(r.name)) ?? 0) + r.n);
+          sizes.push({ min: (nextSize - T0) / 60_000, pages, free, by });
+          nextSize += sizeEveryMs;
         }
         if (ts >= nextPass) {
           profile?.take("ingest", measuring);
@@ -151,6 +173,13 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
     console.log(`  same-run ceiling (bare table of the same packed rows, same commits): ${(ceiling / measured).toFixed(0)} B/snapshot = ${perDay(ceiling).toFixed(1)} MB/day`);
     console.log(`  nats-server (JetStream file store):            ${(natsWrote / measured).toFixed(0)} B/snapshot = ${perDay(natsWrote).toFixed(1)} MB/day`);
     console.log(`  target: < 50 MB/day (controller)`);
+    const pageSize = client.pragma("page_size", { simple: true }) as number;
+    const kb = (pages: number) => `${((pages * pageSize) / 1024).toFixed(0)} KB`.padStart(8);
+    console.log(`  database size (PRAGMA page_count x ${pageSize} B; in use = without the free pages; by tables and their indexes, dbstat) every ${f["size-every"]} simulated min; retention raw ${f["raw-hours"]} h, rollups minute ${f["minute-hours"]} h, quarter ${f["quarter-hours"]} h, hour ${f["hour-hours"]} h:`);
+    for (const z of sizes) {
+      const part = (g: string) => `${g} ${kb(z.by.get(g) ?? 0).trim()}`;
+      console.log(`   ${String(z.min).padStart(5)} min: ${kb(z.pages)}, in use ${kb(z.pages - z.free)} (${["raw", "minute", "quarter", "hour", "other"].map(part).join(", ")})`);
+    }
     if (profile) printProfile(profile, measured, perDay);
   } finally {
     profile?.close();

@@ -18,7 +18,10 @@ import { runPublisher, type PublisherArgs } from "./ingest-publisher";
  * subscribe -> JSON.parse of the same messages) and the API visibility latency at 1,000/s.
  *
  *   npm run bench -- ingest [--duration 60] [--rate 6000] [--nodes 2000] [--ceiling 15]
- *                          [--latency-duration 30] [--latency-rate 1000]
+ *                          [--latency-duration 30] [--latency-rate 1000] [--commit-window 0]
+ *
+ * --commit-window MS: the ingest's group commit (0, the library's default: none; `serve`
+ * uses 15000 unless told), to see what the window costs the API latency at a rate.
  */
 interface PubReport {
   published: number;
@@ -94,6 +97,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       ceiling: { type: "string", default: "15" },
       "latency-duration": { type: "string", default: "30" },
       "latency-rate": { type: "string", default: "1000" },
+      "commit-window": { type: "string", default: "0" },
     },
   });
   // The controller runs with a 64 MB young generation in production (bin/meshfleet-controller.mjs):
@@ -114,7 +118,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
   const srv = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(dir, "js")}", max_memory_store: 256MB, max_file_store: 40GB }` });
   const nc = await connect({ servers: srv.url });
   try {
-    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, node ${process.version}`);
+    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, commit window ${f["commit-window"]} ms, node ${process.version}`);
 
     // 1. Ceiling: core NATS publish -> subscribe -> JSON.parse, same messages, same machine.
     const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, nodes, Number(f.ceiling) * 1000);
@@ -124,7 +128,8 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: TELEMETRY_STREAM, subjects: [...TELEMETRY_STREAM_SUBJECTS], storage: StorageType.File, max_bytes: 30 * 1024 ** 3, discard: DiscardPolicy.Old });
     const store = openStore({ file: join(dir, "bench.sqlite"), clock: systemClock });
-    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 } });
+    const commitWindowMs = Number(f["commit-window"]);
+    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, ingest: { commitWindowMs } });
     await controller.start();
     const accepted = () => controller.ingest.stats.accepted;
     const size0 = await store.sizeBytes();

@@ -40,7 +40,7 @@ describe("serve options", () => {
       clockSkew: 120_000,
       ackWait: 30_000,
       batch: 500,
-      commitWindow: 5000,
+      commitWindow: 15_000,
       logLevel: "info",
       synchronous: "NORMAL",
       streamReplicas: "auto",
@@ -60,9 +60,10 @@ describe("serve options", () => {
       await program.parseAsync(["node", "meshfleet-controller", "serve", "--db", "/tmp/x.sqlite", ...args]);
       return (got as ServeOptions | null)?.commitWindow;
     };
-    expect(await windowOf()).toBe(5000);
+    expect(await windowOf()).toBe(15_000);
     expect(await windowOf("--commit-window", "auto", "--ack-wait", "3s")).toBe(1500);
-    expect(await windowOf("--ack-wait", "2m")).toBe(5000);
+    expect(await windowOf("--commit-window", "auto", "--ack-wait", "20s")).toBe(10_000);
+    expect(await windowOf("--ack-wait", "2m")).toBe(15_000);
     expect(await windowOf("--commit-window", "10s")).toBe(10_000);
     expect(await windowOf("--commit-window", "0")).toBe(0);
   });

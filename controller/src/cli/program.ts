@@ -36,7 +36,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--clock-skew <duration>", "a node whose clock is further than this from the broker's gets clock_skew and its timestamps replaced by the broker's time; 0: off", "120s")
     .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
-    .option("--commit-window <duration>", "a message waits up to this long for others to share its transaction (fewer, larger commits: far fewer bytes written, e.g. 10s on an SD card; the API and alerts see snapshots this much later; --batch messages waiting commit at once); 0: none; auto: 5s, or half the ack wait when shorter", "auto")
+    .option("--commit-window <duration>", "a message waits up to this long for others to share its transaction (fewer, larger commits: far fewer bytes written, the API and alerts see snapshots up to this much later; hellos and job statuses commit at once, and so do --batch messages waiting); 0: none; auto: 15s, or half the ack wait when shorter", "auto")
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
     .option("--nkey-seed <file>", "the controller's NATS nkey seed file (see meshfleet-controller nats-config)")

@@ -8,7 +8,7 @@ import { silentLogger } from "../log";
 import { Registry } from "../metrics/registry";
 import { Ingest } from "./ingest";
 import { ingestMetrics } from "./metrics";
-import { buildSnapshot } from "../../testing";
+import { buildHello, buildSnapshot } from "../../testing";
 
 const DURABLE = "mf-commit-window";
 
@@ -81,5 +81,20 @@ describe("ingest commit window (real nats-server, real SQLite)", () => {
     await waitFor(async () => (await store.telemetry.stateOf("ap-2"))?.seq === 6, { what: "seq 6 stored" });
     await ingest.stop();
     expect(sizes).toEqual([3, 3]);
+  });
+
+  it("a hello ends the window: it commits at once, with the snapshots waiting", async () => {
+    const ingest = new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 60_000, ackWaitMs: 120_000 });
+    const sizes: number[] = [];
+    ingest.onCommitted((items) => void sizes.push(items.length));
+    await ingest.start();
+    const js = jetstream(nc);
+    for (let seq = 1; seq <= 2; seq++) await js.publish(subjects.telemetry("ap-3"), JSON.stringify(buildSnapshot({ node: "ap-3", seq, ts: seq * 10_000 })));
+    await waitFor(() => ingest.waiting === 2, { what: "two snapshots held" });
+    await js.publish(subjects.hello("ap-4"), JSON.stringify(buildHello({ node: "ap-4", ts: 30_000 })));
+    await waitFor(() => sizes.length === 1, { what: "the hello committed" });
+    expect(sizes).toEqual([3]);
+    expect((await store.telemetry.stateOf("ap-3"))?.seq).toBe(2);
+    await ingest.stop();
   });
 });

@@ -176,16 +176,20 @@ export class Ingest {
       callback: (m) => {
         this.sourceOf.set(m, name);
         this.buf.push(m);
-        this.schedule();
+        this.schedule(m);
       },
     });
     this.consuming.set(name, { consumer, messages });
   }
 
-  /** A message arrived: write now, or when the commit window of the oldest waiting one ends. */
-  private schedule(): void {
+  /**
+   * A message arrived: write now, or when the commit window of the oldest waiting one ends.
+   * Only snapshots wait: a hello or a job status (rare, and someone may be waiting for it:
+   * a job's progress, a node that just connected) commits at once, with what waits.
+   */
+  private schedule(m: JsMsg): void {
     if (this.scheduled || this.stopped) return;
-    if (this.o.commitWindowMs > 0 && this.buf.length < this.o.batchMax) {
+    if (this.o.commitWindowMs > 0 && this.buf.length < this.o.batchMax && parseSubject(m.subject)?.kind === "telemetry") {
       this.windowTimer ??= setTimeout(() => this.flush(), this.o.commitWindowMs);
       return;
     }

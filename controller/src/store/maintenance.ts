@@ -2,6 +2,8 @@ import type { Database, Statement } from "better-sqlite3";
 import { HOUR_MS, MINUTE_MS, QUARTER_MS, type RetentionConfig } from "./types";
 import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
 import { BLOCK_MS } from "./raw-block";
+import { MINUTE_KEYS, type MinuteRollups } from "./minute-rollups";
+import { LevelMarks } from "./rollup-marks";
 import type { RollupsRepository } from "./rollups-repo";
 import type { Watermarks } from "./series";
 import type { TelemetryRepository } from "./telemetry-repo";
@@ -73,18 +75,23 @@ const PACK_WINDOWS_PER_PASS = 4;
  */
 export class Maintenance {
   private readonly nodeIds: Statement;
-  private readonly firstMinute: Statement;
+  private readonly marks: { minute: LevelMarks } & Record<CoarseLevel, LevelMarks>;
   private minuteNextCache: number | null;
 
   constructor(
     private readonly db: Database,
     private readonly telemetry: TelemetryRepository,
     private readonly rollups: RollupsRepository,
+    private readonly minutes: MinuteRollups,
     private readonly opts: MaintenanceOptions,
   ) {
     this.nodeIds = db.prepare("SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?").pluck();
-    this.firstMinute = db.prepare("SELECT min(bucket) FROM rollups_minute").pluck();
-    this.minuteNextCache = rollups.getNumber(KEYS.minuteNext);
+    this.marks = {
+      minute: new LevelMarks(rollups, { next: KEYS.minuteNext, redo: KEYS.minuteRedo }, MINUTE_MS),
+      quarter: new LevelMarks(rollups, COARSE_LEVELS.quarter, QUARTER_MS),
+      hour: new LevelMarks(rollups, COARSE_LEVELS.hour, HOUR_MS),
+    };
+    this.minuteNextCache = this.marks.minute.next();
     if (!(opts.rollupEveryMs > 0 && opts.rollupEveryMs % MINUTE_MS === 0)) throw new Error(`rollupEveryMs must be a whole number of minutes, not ${opts.rollupEveryMs} ms`);
   }
 
@@ -92,9 +99,7 @@ export class Maintenance {
   noteSnapshotTs(ts: number): void {
     const next = this.minuteNextCache;
     if (next === null || ts >= next) return;
-    const b = bucketOf(ts, MINUTE_MS);
-    const redo = this.rollups.getNumber(KEYS.minuteRedo);
-    if (redo === null || b < redo) this.rollups.setNumber(KEYS.minuteRedo, b);
+    this.marks.minute.ask(ts);
   }
 
   /**
@@ -119,15 +124,19 @@ export class Maintenance {
     }
   }
 
+  /**
+   * Moves the minute watermark over the minutes that ended `graceMs` ago, in whole
+   * `rollupEveryMs`. Minutes of the open hour are not written (readers fold them from the raw
+   * rows, `MinuteRollups`); a redo stores again the minutes already stored.
+   */
   private async rollMinutes(now: number): Promise<number> {
-    let next = this.rollups.getNumber(KEYS.minuteNext);
-    if (next === null) {
+    const span = this.marks.minute.span(() => {
       const first = this.telemetry.recentRows.minTs();
-      if (first === null) return 0;
-      next = bucketOf(first, MINUTE_MS);
-    }
-    const redo = this.rollups.getNumber(KEYS.minuteRedo);
-    const start = redo === null ? next : Math.min(redo, next);
+      return first === null ? null : bucketOf(first, MINUTE_MS);
+    });
+    if (span === null) return 0;
+    if (this.rollups.getNumber(MINUTE_KEYS.stored) === null) this.minutes.setStored(span.base);
+    const { start } = span;
     const end = bucketOf(now - this.opts.graceMs, this.opts.rollupEveryMs);
     // Minutes without a stored row (a controller that was down, a quiet fleet) are skipped
     // in one step. Blocks only hold minutes rolled up before, so raw rows alone decide.
@@ -135,55 +144,77 @@ export class Maintenance {
     const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
     const target = Math.min(end, from + 10 * MINUTE_MS);
     if (start >= target) return 0;
+    const stored = Math.max(from, Math.min(target, this.minutes.stored()));
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, from, target), MINUTE_MS)) {
-        this.rollups.put("minute", id, bucket, data);
+      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, from, stored), MINUTE_MS)) {
+        this.minutes.put(id, bucket, data);
         buckets++;
       }
+      buckets += this.minutes.rawMinutes(id, stored, target);
     });
     this.db.transaction(() => {
-      this.rollups.setNumber(KEYS.minuteNext, Math.max(next, target));
-      if (redo !== null && this.rollups.getNumber(KEYS.minuteRedo) === redo) this.rollups.setNumber(KEYS.minuteRedo, null);
-      for (const level of Object.values(COARSE_LEVELS)) {
-        const levelNext = this.rollups.getNumber(level.next);
-        if (levelNext === null || start >= levelNext) continue;
-        const lr = this.rollups.getNumber(level.redo);
-        const b = bucketOf(start, level.ms);
-        if (lr === null || b < lr) this.rollups.setNumber(level.redo, b);
-      }
+      this.marks.minute.advance(span, target, false);
+      for (const name of Object.keys(COARSE_LEVELS) as CoarseLevel[]) this.marks[name].ask(start);
     })();
-    this.minuteNextCache = Math.max(next, target);
+    this.minuteNextCache = Math.max(span.base, target);
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
+  }
+
+  /** Writes the rows of the hours the minute watermark has passed (`MinuteRollups.packHour`), one hour at a time. */
+  private async packMinuteHours(): Promise<void> {
+    const rolled = this.marks.minute.next();
+    const stored = this.minutes.stored();
+    if (rolled === null || stored === Infinity) return;
+    const last = bucketOf(rolled, HOUR_MS);
+    let hour = bucketOf(stored, HOUR_MS);
+    while (hour < last) {
+      const h = hour;
+      await this.forEachNode((id) => this.minutes.packHour(id, h));
+      this.db.transaction(() => this.minutes.setStored(Math.max(this.minutes.stored(), h + HOUR_MS)))();
+      // Hours without a raw row are skipped in one step.
+      const next = this.minutes.firstRawTs(h + HOUR_MS);
+      hour = Math.max(h + HOUR_MS, Math.min(next === null ? last : bucketOf(next, HOUR_MS), last));
+    }
+    if (this.minutes.stored() < last) this.db.transaction(() => this.minutes.setStored(last))();
+  }
+
+  /** Stores the minutes whose raw rows retention is about to prune (before their hour closed: a raw retention shorter than an hour). */
+  private async materializeMinutes(rawCutoff: number): Promise<void> {
+    const rolled = this.marks.minute.next();
+    const stored = this.minutes.stored();
+    if (rolled === null || stored === Infinity) return;
+    const to = Math.min(Math.ceil(rawCutoff / MINUTE_MS) * MINUTE_MS, rolled);
+    if (to <= stored) return;
+    await this.forEachNode((id) => this.minutes.materialize(id, stored, to));
+    this.db.transaction(() => this.minutes.setStored(to))();
   }
 
   /** Folds the rolled-up minutes into `level`'s buckets, up to `COARSE_SPAN_PER_PASS` of them. */
   private async rollCoarse(name: CoarseLevel): Promise<number> {
-    const level = COARSE_LEVELS[name];
-    const minuteNext = this.rollups.getNumber(KEYS.minuteNext);
+    const marks = this.marks[name];
+    const minuteNext = this.marks.minute.next();
     if (minuteNext === null) return 0;
-    const due = bucketOf(minuteNext, level.ms);
-    const next = this.rollups.getNumber(level.next);
-    const redo = this.rollups.getNumber(level.redo);
-    const first = this.firstMinute.get() as number | null;
-    const base = next ?? (first === null ? due : bucketOf(first, level.ms));
-    const start = redo === null ? base : Math.min(redo, base);
+    const due = bucketOf(minuteNext, marks.ms);
+    // A level's first pass starts at the oldest minute, so a database that had minutes before the level existed gets it for all of them.
+    const span = marks.span(() => {
+      const first = this.minutes.first(minuteNext);
+      return first === null ? due : bucketOf(first, marks.ms);
+    })!;
+    const { start } = span;
     if (start >= due) {
-      if (next === null) this.rollups.setNumber(level.next, due);
+      if (span.fresh) marks.advance(span, due, true);
       return 0;
     }
-    const target = Math.min(due, bucketOf(start + COARSE_SPAN_PER_PASS, level.ms));
+    const target = Math.min(due, bucketOf(start + COARSE_SPAN_PER_PASS, marks.ms));
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of foldRollups(this.rollups.range("minute", id, start, target), level.ms)) {
+      for (const [bucket, data] of foldRollups(this.minutes.range(id, start, target), marks.ms)) {
         this.rollups.put(name, id, bucket, data);
         buckets++;
       }
     });
-    this.db.transaction(() => {
-      this.rollups.setNumber(level.next, Math.max(base, target));
-      if (redo !== null && this.rollups.getNumber(level.redo) === redo) this.rollups.setNumber(level.redo, target < base ? target : null);
-    })();
+    this.db.transaction(() => marks.advance(span, target, true))();
     return buckets;
   }
 
@@ -200,20 +231,23 @@ export class Maintenance {
   /** One full pass: roll up what is due, then prune what retention lets go. */
   async run(now: number): Promise<MaintenanceReport> {
     const minuteBuckets = await this.rollMinutes(now);
+    await this.packMinuteHours();
     const quarterBuckets = await this.rollCoarse("quarter");
     const hourBuckets = await this.rollCoarse("hour");
     const { retention, rowsPerChunk } = this.opts;
-    // Never prune raw rows that are not rolled up yet.
-    const rolled = this.rollups.getNumber(KEYS.minuteNext) ?? 0;
+    // Never prune raw rows that are not rolled up yet; those of minutes not stored yet are stored first.
+    const rolled = this.marks.minute.next() ?? 0;
     const rawCutoff = Math.min(now - retention.rawMs, rolled);
+    await this.materializeMinutes(rawCutoff);
     // The latest row of every node is kept whatever its age: it is the node's current state.
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
     const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));
     // Nor minutes that a coarser level has not folded yet.
-    const folded = Math.min(...Object.values(COARSE_LEVELS).map((l) => this.rollups.getNumber(l.next) ?? 0));
+    const folded = Math.min(...(Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.marks[l].next() ?? 0));
     const minuteCutoff = Math.min(bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), folded);
-    const prunedMinute = await this.pruneLoop(() => this.rollups.prune("minute", minuteCutoff, rowsPerChunk));
+    const prunedMinute = this.db.transaction(() => this.minutes.retire(minuteCutoff, rolled))();
+    await this.pruneLoop(() => this.db.transaction(() => this.minutes.dropRetired(rowsPerChunk))());
     const prunedQuarter = await this.pruneLoop(() => this.rollups.prune("quarter", now - retention.quarterMs, rowsPerChunk));
     const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
     return { minuteBuckets, quarterBuckets, hourBuckets, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedQuarter, prunedHour };
@@ -253,6 +287,6 @@ export class Maintenance {
 
   /** Each level's first bucket not rolled up yet (null before its first pass). */
   watermarks(): Watermarks {
-    return { minute: this.rollups.getNumber(KEYS.minuteNext), quarter: this.rollups.getNumber(KEYS.quarterNext), hour: this.rollups.getNumber(KEYS.hourNext) };
+    return { minute: this.marks.minute.next(), quarter: this.marks.quarter.next(), hour: this.marks.hour.next() };
   }
 }

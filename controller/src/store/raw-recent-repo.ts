@@ -6,9 +6,22 @@ import { bucketOf } from "./rollup-fold";
 import type { RawDbRow, RawRow } from "./telemetry-repo";
 import { RawRecentSlots, slotOf } from "./raw-recent-slots";
 
-/** `fmt` flags of a recent row: `data` is deflated JSON; `data` is a delta against the row `base_id`. */
+/**
+ * `fmt` flags of a recent row: `data` is deflated JSON; `data` is a delta against the row
+ * `base_id`; the delta is deflated with its base's `dictionaryOf` as preset dictionary
+ * (deltas written before it have no such flag and are read as well).
+ */
 export const DEFLATED = 0x100;
 export const DELTA = 0x200;
+export const DICT = 0x400;
+
+/**
+ * The preset dictionary a delta against `base` is deflated with: the base's delta against
+ * itself, i.e. the delta's own layout with every value unchanged. Deflate then codes most
+ * of a delta as one reference into it: a bench-profile delta ~137 bytes instead of ~212.
+ * Derived from the base, which a reader of the delta reads anyway, so it costs no storage.
+ */
+export const dictionaryOf = (base: PackedSnapshot): Buffer => Buffer.from(JSON.stringify(diffValue(base, base)));
 
 /** A recent row as stored: a full raw row's columns, plus the row a delta is taken against. */
 export type RecentDbRow = RawDbRow & { baseId: number | null };
@@ -22,15 +35,18 @@ interface Base {
   ts: number;
   start: number;
   data: PackedSnapshot;
+  /** `dictionaryOf(data)`, made when the first delta against this base is written. */
+  dict?: Buffer;
 }
 
 /** Oldest first (ts, then storage order). */
 const byTsId = (a: { ts: number; id: number }, b: { ts: number; id: number }): number => a.ts - b.ts || a.id - b.id;
 
-/** The JSON a row's `data` holds (deflated or, in rows written before compression, text). */
-function jsonOf(r: RecentDbRow): unknown {
-  if ((r.fmt & ~(DEFLATED | DELTA)) !== PACK_FORMAT) throw new Error(`raw row ${r.id} has unknown pack format ${r.fmt}`);
-  return JSON.parse(r.fmt & DEFLATED ? inflateRawSync(r.data).toString("utf8") : r.data.toString()) as unknown;
+/** The JSON a row's `data` holds (deflated or, in rows written before compression, text); `dict()` gives a `DICT` row's dictionary. */
+function jsonOf(r: RecentDbRow, dict?: () => Buffer): unknown {
+  if ((r.fmt & ~(DEFLATED | DELTA | DICT)) !== PACK_FORMAT) throw new Error(`raw row ${r.id} has unknown pack format ${r.fmt}`);
+  if (r.fmt & DICT && !dict) throw new Error(`raw row ${r.id} needs its base's dictionary`);
+  return JSON.parse(r.fmt & DEFLATED ? inflateRawSync(r.data, r.fmt & DICT ? { dictionary: dict!() } : {}).toString("utf8") : r.data.toString()) as unknown;
 }
 
 /**
@@ -70,7 +86,8 @@ export class RawRecentRepository {
     const insert = this.slots.slot[slotOf(ts)]!.insert;
     const id = this.slots.nextId();
     if (this.deltas && base && base.start === start && this.slots.isBase.get({ id: base.id, ts: base.ts, node: base.node, boot: base.boot, seq: base.seq }) !== undefined) {
-      insert.run(id, node, boot, seq, ts, receivedAt, base.id, PACK_FORMAT | DEFLATED | DELTA, deflateRawSync(JSON.stringify(diffValue(base.data, data))));
+      base.dict ??= dictionaryOf(base.data);
+      insert.run(id, node, boot, seq, ts, receivedAt, base.id, PACK_FORMAT | DEFLATED | DELTA | DICT, deflateRawSync(JSON.stringify(diffValue(base.data, data)), { dictionary: base.dict }));
       return id;
     }
     insert.run(id, node, boot, seq, ts, receivedAt, null, PACK_FORMAT | DEFLATED, deflateRawSync(JSON.stringify(data)));
@@ -88,6 +105,7 @@ export class RawRecentRepository {
   /** Decodes rows, reading (once) the bases they need. */
   private decode(rows: readonly RecentDbRow[]): RawRow[] {
     const full = new Map<number, PackedSnapshot>();
+    const dicts = new Map<number, Buffer>();
     for (const r of rows) if (r.baseId === null) full.set(r.id, jsonOf(r) as PackedSnapshot);
     return rows.map((r) => {
       let data = full.get(r.id);
@@ -99,8 +117,14 @@ export class RawRecentRepository {
           if (!b || b.baseId !== null) throw new Error(`raw row ${r.id}: its base row ${baseId} is missing`);
           full.set(baseId, (base = jsonOf(b) as PackedSnapshot));
         }
+        const b = base;
+        const dict = () => {
+          let d = dicts.get(baseId);
+          if (!d) dicts.set(baseId, (d = dictionaryOf(b)));
+          return d;
+        };
         // applyDiff never returns parts of `base`, so one base serves many rows.
-        data = applyDiff(base, jsonOf(r)) as PackedSnapshot;
+        data = applyDiff(base, jsonOf(r, dict)) as PackedSnapshot;
       }
       return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data };
     });

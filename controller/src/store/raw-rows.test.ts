@@ -11,9 +11,9 @@ import { buildSnapshot } from "../../testing";
 import { FakeClock } from "./types";
 import { NEW_DATABASE_PAGE_SIZE, openStore, type Store } from "./store";
 import { counterBaseOf, pack, PACK_FORMAT } from "./pack";
-import { DEFLATED, DELTA } from "./raw-recent-repo";
+import { DEFLATED, DELTA, DICT, dictionaryOf } from "./raw-recent-repo";
 import { RAW_RECENT_SLOTS } from "./raw-recent-slots";
-import { BLOCK_MS } from "./raw-block";
+import { BLOCK_MS, diffValue } from "./raw-block";
 
 describe("recent raw rows", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -50,9 +50,12 @@ describe("recent raw rows", () => {
     await put(2, W + 10_000);
     await put(3, W + 20_000);
     expect(rowOf(1)).toMatchObject({ fmt: PACK_FORMAT | DEFLATED, baseId: null });
-    expect(rowOf(2)).toMatchObject({ fmt: PACK_FORMAT | DEFLATED | DELTA, baseId: rowOf(1).id });
+    expect(rowOf(2)).toMatchObject({ fmt: PACK_FORMAT | DEFLATED | DELTA | DICT, baseId: rowOf(1).id });
     expect(rowOf(3).baseId).toBe(rowOf(1).id);
-    expect(rowOf(3).data.length).toBeLessThan(rowOf(1).data.length / 2);
+    expect(rowOf(3).data.length).toBeLessThan(rowOf(1).data.length / 4);
+    // The base's layout as preset dictionary: a third smaller than the delta deflated alone.
+    const delta = JSON.stringify(diffValue(pack(snap(1, W), null), pack(snap(3, W + 20_000), null)));
+    expect(rowOf(3).data.length).toBeLessThan((deflateRawSync(delta).length * 3) / 4);
     await put(4, 2 * W);
     expect(rowOf(4).baseId).toBeNull();
     store.close();
@@ -74,6 +77,23 @@ describe("recent raw rows", () => {
       prev = expected;
     }
     for (const [id, data] of bases) expect((await store.telemetry.rawById(id))?.data).toEqual(data);
+  });
+
+  it("deltas written before the dictionary (no DICT flag) are still read", async () => {
+    const snap = (seq: number, ts: number) => buildSnapshot({ node: "ap-1", seq, ts, signal: (i) => -50 - i - (seq % 3) });
+    const W = BLOCK_MS;
+    await store.transaction(() => store.telemetry.write(snap(1, W), W + 100));
+    await store.transaction(() => store.telemetry.write(snap(2, W + 10_000), W + 10_100));
+    const [first, second] = [rowOf(1), rowOf(2)];
+    const expected = (await store.telemetry.rawById(second.id))!.data;
+    const base = (await store.telemetry.rawById(first.id))!.data;
+    const old = deflateRawSync(JSON.stringify(diffValue(base, expected)));
+    const withDict = deflateRawSync(JSON.stringify(diffValue(base, expected)), { dictionary: dictionaryOf(base) });
+    expect(second.data).toEqual(withDict);
+    for (const t of RAW_RECENT_SLOTS) store.db.run(sql`UPDATE ${sql.raw(t)} SET fmt = ${PACK_FORMAT | DEFLATED | DELTA}, data = ${old} WHERE id = ${second.id}`);
+    expect(rowOf(2).fmt).toBe(PACK_FORMAT | DEFLATED | DELTA);
+    expect((await store.telemetry.rawById(second.id))?.data).toEqual(expected);
+    expect((await store.telemetry.range("ap-1", 0, 2 * W)).map((r) => r.data)).toEqual([base, expected]);
   });
 
   it("rows stored before this layout (raw_snapshots, deflated or JSON text) are moved by the migration and still read", async () => {

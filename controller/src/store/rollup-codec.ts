@@ -44,7 +44,8 @@ export const ROLLUP_METRIC_IDS: Record<HistoryMetric, number> = {
   radioClients: 16,
   radioTxPower: 17,
 };
-const METRIC_OF_ID = new Map(Object.entries(ROLLUP_METRIC_IDS).map(([m, id]) => [id, m]));
+/** The metric a stored id stands for. */
+export const METRIC_OF_ID: ReadonlyMap<number, string> = new Map(Object.entries(ROLLUP_METRIC_IDS).map(([m, id]) => [id, m]));
 const MARKER = 0x06;
 const FULL = { finishFlush: constants.Z_FULL_FLUSH };
 const SYNC = { finishFlush: constants.Z_SYNC_FLUSH };
@@ -58,7 +59,7 @@ export class RollupFormatError extends MeshfleetError {
 
 const isSegmented = (data: StoredAgg): data is Buffer => typeof data !== "string" && data[0] === MARKER;
 
-function pushVarint(out: number[], n: number): void {
+export function pushVarint(out: number[], n: number): void {
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);
     n >>>= 7;

@@ -22,6 +22,7 @@ export const {
   rawRecent2,
   rawBlocks,
   rollupsMinute,
+  rollupsMinuteHours,
   rollupsQuarter,
   rollupsHour,
   storeMeta,

@@ -179,6 +179,23 @@ export const rollupsMinute = sqliteTable(
 );
 
 /**
+ * SQLite's minute rollups of a closed hour: one row per node and hour (`bucket` = the hour's
+ * start), `data` = the hour's minutes in one row (`rollup-hour-codec.ts` in the controller),
+ * written once when the hour is complete. The open hour's minutes are computed from the raw
+ * rows (`rollups_minute` holds only minutes whose raw rows retention dropped before their
+ * hour closed, and rows written before this table). PostgreSQL keeps `rollups_minute`.
+ */
+export const rollupsMinuteHours = sqliteTable(
+  "rollups_minute_hours",
+  {
+    nodeId: text("node_id").notNull(),
+    bucket: integer("bucket").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.bucket] }), index("rollups_minute_hours_bucket_idx").on(t.bucket)],
+);
+
+/**
  * Per-quarter-hour rollups (folded from the minute rollups), same shape: a long range at a
  * few minutes' step reads 15 times fewer rows than from the minutes.
  */
