@@ -107,6 +107,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
     let measuring = false;
     let measured = 0;
     let maintenanceMs = 0;
+    let maintenanceCpuMs = 0;
     let nextPass = T0 + 30_000;
     const sizeEveryMs = Number(f["size-every"]) * 60_000;
     let nextSize = T0 + sizeEveryMs;
@@ -139,7 +140,10 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
         if (ts >= nextPass) {
           profile?.take("ingest", measuring);
           const t = performance.now();
+          const cpu = process.cpuUsage();
           await store.maintenance.run(ts);
+          const used = process.cpuUsage(cpu);
+          maintenanceCpuMs += (used.user + used.system) / 1000;
           maintenanceMs += performance.now() - t;
           profile?.take("maintenance", measuring);
           nextPass += 30_000;
@@ -168,7 +172,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
     const perDay = (b: number) => ((b / simMs) * 86_400_000) / 1e6;
     const warm = f.warmup === "0" ? "" : `, the first ${f.warmup} min not measured`;
     console.log(`controller-disk: ${nodes} routers x ${cycles} snapshots (${f.minutes} simulated min at 10 s${warm}), ${perCommit} per commit (${controller.ingest.stats.batches} ingest commits), ${f.wire} on the wire; retention raw ${f["raw-hours"]} h, minute rollups ${f["minute-hours"]} h; rows ${JSON.stringify(await store.rowCounts())}`);
-    console.log(`  clock simulated: a maintenance pass every 30 simulated s (${maintenanceMs.toFixed(0)} ms of passes in all); wal_autocheckpoint ${autocheckpoint}`);
+    console.log(`  clock simulated: a maintenance pass every 30 simulated s (${maintenanceMs.toFixed(0)} ms of passes in all, ${maintenanceCpuMs.toFixed(0)} ms of this process's CPU in them); wal_autocheckpoint ${autocheckpoint}`);
     console.log(`  controller process (SQLite, WAL + checkpoint): ${(wrote / measured).toFixed(0)} B/snapshot = ${perDay(wrote).toFixed(1)} MB/day (write_bytes x 24 h / ${(simMs / 60_000).toFixed(0)} simulated min)`);
     console.log(`  same-run ceiling (bare table of the same packed rows, same commits): ${(ceiling / measured).toFixed(0)} B/snapshot = ${perDay(ceiling).toFixed(1)} MB/day`);
     console.log(`  nats-server (JetStream file store):            ${(natsWrote / measured).toFixed(0)} B/snapshot = ${perDay(natsWrote).toFixed(1)} MB/day`);

@@ -183,8 +183,14 @@ export class MinuteRollups {
     return n;
   }
 
-  /** The minutes of [from, to) in which the node has raw rows. */
+  /**
+   * The minutes of [from, to) in which the node has raw rows. Counted from the recent rows'
+   * index when no block overlaps the span (blocks end at the minute watermark, so only a redo
+   * reaches into one); otherwise the rows are read.
+   */
   rawMinutes(node: string, from: number, to: number): number {
+    const block = this.s.firstBlock.get(from - BLOCK_MS) as number | null;
+    if (block === null || block >= to) return this.telemetry.recentRows.minutes(node, from, to);
     const minutes = new Set<number>();
     for (const r of this.telemetry.range(node, from, to)) minutes.add(bucketOf(r.ts, MINUTE_MS));
     return minutes.size;

@@ -239,6 +239,11 @@ export class RawRecentRepository {
     return this.slots.slot.reduce((n, s) => n + (s.count.get() as number), 0);
   }
 
+  /** How many minutes of [from, to) hold the node's rows (read from the index, no row decoded). */
+  minutes(node: string, from: number, to: number): number {
+    return this.slots.minutes.get({ node, from, to }) as number;
+  }
+
   /** The smallest ts stored (with `from`: at or after it), or null. */
   minTs(from?: number): number | null {
     return from === undefined ? this.slots.min("minTs") : this.slots.min("nextTs", from);

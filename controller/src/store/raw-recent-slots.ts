@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { BLOCK_MS } from "./raw-block";
+import { MINUTE_MS } from "./types";
 
 /**
  * The tables recent raw rows live in (see `raw_recent` in the schema): a row goes into the
@@ -67,6 +68,12 @@ export class RawRecentSlots {
   /** `(id, ts, node, boot, seq)` is stored as a full row: the very row remembered as a base (an id of a deleted row may be given again). */
   readonly isBase: Statement;
   /**
+   * How many minutes of `[@from, @to)` hold rows of `@node`, over every slot in one statement
+   * (a moved row shares its minute with rows of another slot); the `(ts, node_id)` indexes
+   * answer it without reading a row. Timestamps are positive: the division is a floor.
+   */
+  readonly minutes: Statement;
+  /**
    * Rows that stay when everything before a cutoff but the current rows goes, and whose base
    * goes, per (row's slot, base's slot): a base is in its row's slot unless it was moved.
    */
@@ -78,6 +85,9 @@ export class RawRecentSlots {
     this.slot = RAW_RECENT_SLOTS.map((t) => slotStatements(db, t));
     this.exists = inAnySlot(db, "ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq");
     this.isBase = inAnySlot(db, "id = @id AND ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq AND base_id IS NULL");
+    this.minutes = db
+      .prepare(`SELECT count(DISTINCT ts / ${MINUTE_MS}) FROM (${RAW_RECENT_SLOTS.map((t) => `SELECT ts FROM ${t} WHERE ts >= @from AND ts < @to AND node_id = @node`).join(" UNION ALL ")})`)
+      .pluck();
     this.kept = RAW_RECENT_SLOTS.flatMap((r) =>
       RAW_RECENT_SLOTS.map((b) =>
         db
