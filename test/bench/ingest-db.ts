@@ -44,7 +44,7 @@ async function run(name: string, store: StoreApi, nc: NatsConnection, url: strin
   const t0 = performance.now();
   const samples: { t: number; accepted: number }[] = [];
   const sampler = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, accepted: ingest.stats.accepted }), 2000);
-  const pub = await publisher({ url, mode: "js", rate: o.rate, durationMs: o.durationMs, nodes: o.nodes, boot: `run-${name}` }, () => {});
+  const pub = await publisher({ url, mode: "js", wire: "json", rate: o.rate, durationMs: o.durationMs, nodes: o.nodes, boot: `run-${name}` }, () => {});
   const drain = performance.now();
   while (ingest.stats.accepted < pub.acked && performance.now() - drain < 120_000) await sleep(200);
   clearInterval(sampler);
@@ -82,7 +82,7 @@ export default async function ingestDbBench(argv: string[]): Promise<void> {
   const db = await createTestDatabase(f.pg);
   try {
     console.log(`ingest-db benchmark: Ingest alone (no detection, no API), ${o.nodes} nodes at ${o.rate}/s offered for ${o.durationMs / 1000} s, node ${process.version}`);
-    const { ceiling: c } = await coreCeiling(nc, srv.url, o.nodes, 10_000);
+    const { ceiling: c } = await coreCeiling(nc, srv.url, "json", o.nodes, 10_000);
     console.log(`ceiling (core NATS publish -> subscribe -> JSON.parse, same messages): ${c.toFixed(0)} msg/s`);
     const sqlite = openStore({ file: join(dir, "bench.sqlite"), clock: systemClock });
     const a = await run("sqlite", sqlite, nc, srv.url, o);

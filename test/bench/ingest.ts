@@ -7,36 +7,46 @@ import { parseArgs } from "node:util";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, StorageType, DiscardPolicy } from "@nats-io/jetstream";
 import { startNatsServer } from "@meshfleet/testkit";
-import { TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjectWildcards } from "@meshfleet/shared";
+import { inflateText, MAX_MESSAGE_BYTES, TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjectWildcards, WIRE_HEADERS } from "@meshfleet/shared";
 import { Controller, openStore, silentLogger, systemClock } from "@meshfleet/controller";
-import { runPublisher, type PublisherArgs } from "./ingest-publisher";
+import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } from "./ingest-publisher";
 
 /**
  * Ingest benchmark: bench-profile snapshots (20 stations, 10 mesh paths, 20 routes,
  * 10 counters) through the real pipeline (JetStream publish -> controller ingest ->
- * SQLite), with the machine's ceiling measured in the same run (core NATS publish ->
- * subscribe -> JSON.parse of the same messages) and the API visibility latency at 1,000/s.
+ * SQLite), with the machine's ceiling measured in the same run and the API visibility
+ * latency at 1,000/s.
  *
  *   npm run bench -- ingest [--duration 60] [--rate 6000] [--nodes 2000] [--ceiling 15]
  *                          [--latency-duration 30] [--latency-rate 1000] [--commit-window 0]
+ *                          [--wire delta|json]
+ *
+ * --wire: what the publisher sends. `delta` (the default, what agents send by default): the
+ * agent's WireEncoder in delta mode, deflated keyframes every 30 snapshots and deflated
+ * deltas against them, with the Mf-Enc / Mf-Key / Mf-Base headers; `json`: plain JSON (what
+ * version-1 agents send). Either way the messages are prepared before the publisher's clock
+ * starts (ingest-publisher.ts).
+ *
+ * The ceiling: the same messages (same wire) published on core NATS by the same publisher
+ * process, received by a core subscription in this process, and for each one what any
+ * decoder has to do at least: `delta`, inflate when Mf-Enc is set, then JSON.parse of the
+ * text (a keyframe's snapshot, a delta's {b, k, d} payload; the delta is not applied,
+ * nothing is validated, no keyframe is looked up or stored); `json`, JSON.parse.
+ *
+ * Visibility latency: from the publisher's publish call of a probe node's message (its
+ * reported time) to the poller seeing that seq at GET /api/nodes/:id.
  *
  * --commit-window MS: the ingest's group commit (0, the library's default: none; `serve`
  * uses 15000 unless told), to see what the window costs the API latency at a rate.
  */
-interface PubReport {
-  published: number;
-  acked: number;
-  errors: number;
-  elapsedMs: number;
-  done: boolean;
-}
 
 /** The load generator as its own process (this benchmark's publisher role); reports as it goes. */
 export function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<PubReport> {
-  const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", a.url, "--mode", a.mode, "--rate", String(a.rate)];
+  const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", a.url, "--mode", a.mode, "--wire", a.wire, "--rate", String(a.rate)];
+  if (a.probes) args.push("--probes", a.probes.join(","));
   args.push("--duration", String(a.durationMs / 1000), "--nodes", String(a.nodes), "--boot", a.boot);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  let last: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false };
+  let last: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false, sent: [] };
   let buf = "";
   child.stdout.on("data", (b: Buffer) => {
     buf += b.toString();
@@ -65,19 +75,19 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
 };
 
-/** The same-run ceiling: core NATS publish -> subscribe -> JSON.parse of the same messages (msg/s). */
-export async function coreCeiling(nc: NatsConnection, url: string, nodes: number, durationMs: number): Promise<{ ceiling: number; published: number; elapsedMs: number; parsed: number }> {
+/** The same-run ceiling: core NATS publish -> subscribe -> (inflate when Mf-Enc is set) JSON.parse of the same messages (msg/s). */
+export async function coreCeiling(nc: NatsConnection, url: string, wire: Wire, nodes: number, durationMs: number): Promise<{ ceiling: number; published: number; elapsedMs: number; parsed: number }> {
   let parsed = 0;
   let firstAt = 0;
   let lastAt = 0;
   const sub = nc.subscribe(subjectWildcards.telemetry, {
     callback: (_e, m) => {
-      JSON.parse(m.string());
+      JSON.parse(m.headers?.get(WIRE_HEADERS.encoding) ? inflateText(m.data, MAX_MESSAGE_BYTES) : m.string());
       if (parsed++ === 0) firstAt = performance.now();
       lastAt = performance.now();
     },
   });
-  const cp = await publisher({ url, mode: "core", rate: 50_000, durationMs, nodes, boot: "ceiling-run" }, () => {});
+  const cp = await publisher({ url, mode: "core", wire, rate: 50_000, durationMs, nodes, boot: "ceiling-run" }, () => {});
   await sleep(1000);
   sub.unsubscribe();
   return { ceiling: parsed / ((lastAt - firstAt) / 1000), published: cp.published, elapsedMs: cp.elapsedMs, parsed };
@@ -98,6 +108,8 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       "latency-duration": { type: "string", default: "30" },
       "latency-rate": { type: "string", default: "1000" },
       "commit-window": { type: "string", default: "0" },
+      wire: { type: "string", default: "delta" },
+      probes: { type: "string" },
     },
   });
   // The controller runs with a 64 MB young generation in production (bin/meshfleet-controller.mjs):
@@ -108,8 +120,11 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     if (code !== 0) throw new Error(`benchmark exited with ${code}`);
     return;
   }
+  const wire = f.wire as Wire;
+  if (!WIRES.includes(wire)) throw new Error("--wire: delta or json");
   if (f.role === "publisher") {
-    return runPublisher({ url: f.url!, mode: f.mode as "js" | "core", rate: Number(f.rate), durationMs: Number(f.duration) * 1000, nodes: Number(f.nodes), boot: f.boot! });
+    const probes = f.probes ? f.probes.split(",").map(Number) : undefined;
+    return runPublisher({ url: f.url!, mode: f.mode as "js" | "core", wire, ...(probes ? { probes } : {}), rate: Number(f.rate), durationMs: Number(f.duration) * 1000, nodes: Number(f.nodes), boot: f.boot! });
   }
   const durationMs = Number(f.duration) * 1000;
   const rate = Number(f.rate);
@@ -118,11 +133,12 @@ export default async function ingestBench(argv: string[]): Promise<void> {
   const srv = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(dir, "js")}", max_memory_store: 256MB, max_file_store: 40GB }` });
   const nc = await connect({ servers: srv.url });
   try {
-    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, commit window ${f["commit-window"]} ms, node ${process.version}`);
+    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, ${wire} on the wire (${wire === "delta" ? "agents' default: deflated keyframe every 30, deltas between" : "plain JSON"}), commit window ${f["commit-window"]} ms, node ${process.version}`);
 
-    // 1. Ceiling: core NATS publish -> subscribe -> JSON.parse, same messages, same machine.
-    const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, nodes, Number(f.ceiling) * 1000);
-    console.log(`ceiling: published ${published} in ${(elapsedMs / 1000).toFixed(1)} s, received+parsed ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
+    // 1. Ceiling: core NATS publish -> subscribe -> (inflate) JSON.parse, same messages, same machine.
+    const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, wire, nodes, Number(f.ceiling) * 1000);
+    const decoded = wire === "delta" ? "inflated+parsed" : "parsed";
+    console.log(`ceiling (core NATS publish -> subscribe -> ${wire === "delta" ? "inflate + " : ""}JSON.parse, same messages): published ${published} in ${(elapsedMs / 1000).toFixed(1)} s, received+${decoded} ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
 
     // 2. Sustained ingest through the real pipeline.
     const jsm = await jetstreamManager(nc);
@@ -137,10 +153,12 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     let cpuPrev = process.cpuUsage();
     let machPrev = machineCpu();
     let tPrev = performance.now();
-    let pub: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false };
-    const t0 = performance.now();
-    const cpuStart = process.cpuUsage();
-    const sampler = setInterval(() => {
+    let pub: PubReport | null = null;
+    // The clock starts when the publisher does (its first report), not while it prepares its messages.
+    let t0 = performance.now();
+    let cpuStart = process.cpuUsage();
+    let sampler: NodeJS.Timeout | undefined;
+    const sample = () => {
       const m = process.memoryUsage();
       const now = performance.now();
       const c = process.cpuUsage(cpuPrev);
@@ -150,9 +168,18 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       cpuPrev = process.cpuUsage();
       machPrev = mc;
       tPrev = now;
-      samples.push({ t: (now - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.fileBytes(), published: pub.acked, cpu, machine });
-    }, 5000);
-    const run = publisher({ url: srv.url, mode: "js", rate, durationMs, nodes, boot: "sustained-run" }, (r) => (pub = r));
+      samples.push({ t: (now - t0) / 1000, accepted: accepted(), rss: m.rss, heap: m.heapUsed, db: store.fileBytes(), published: pub?.acked ?? 0, cpu, machine });
+    };
+    const started = () => {
+      t0 = tPrev = performance.now();
+      cpuStart = cpuPrev = process.cpuUsage();
+      machPrev = machineCpu();
+      sampler = setInterval(sample, 5000);
+    };
+    const run = publisher({ url: srv.url, mode: "js", wire, rate, durationMs, nodes, boot: "sustained-run" }, (r) => {
+      if (!pub) started();
+      pub = r;
+    });
     pub = await run;
     const pubEnd = performance.now();
     const accAtPubEnd = accepted();
@@ -161,6 +188,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     while (accepted() < pub.acked && performance.now() - drainStart < 120_000) await sleep(200);
     const end = performance.now();
     clearInterval(sampler);
+    sample(); // the end of the drain
     const cpuTotal = process.cpuUsage(cpuStart);
     const total = accepted();
     const warm = samples.find((s) => s.t >= 10) ?? samples[0]!;
@@ -197,9 +225,12 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     const latRate = Number(f["latency-rate"]);
     const latNodes = Math.min(nodes, latRate);
     const base = `http://127.0.0.1:${controller.address!.port}`;
-    const probes = Array.from({ length: 5 }, (_, i) => `bench-${i * Math.floor(latNodes / 5)}`);
+    const probeIds = Array.from({ length: 5 }, (_, i) => i * Math.floor(latNodes / 5));
+    const probes = probeIds.map((i) => `bench-${i}`);
     const lastSeq = new Map<string, number>();
-    const lat: number[] = [];
+    /** Seen at the API: `node:seq` -> Date.now(); published: the same key -> the publisher's Date.now() at publish. */
+    const seen = new Map<string, number>();
+    const publishedAt = new Map<string, number>();
     let polling = true;
     const poller = (async () => {
       while (polling) {
@@ -208,19 +239,21 @@ export default async function ingestBench(argv: string[]): Promise<void> {
           if (r?.status !== 200) continue;
           const b = (await r.json()) as { latest: { seq: number; ts: number; boot: string } | null };
           if (b.latest && b.latest.boot === "latency-run" && b.latest.seq !== lastSeq.get(p)) {
-            if (lastSeq.has(p)) lat.push(Date.now() - b.latest.ts);
+            if (lastSeq.has(p)) seen.set(`${p}:${b.latest.seq}`, Date.now());
             lastSeq.set(p, b.latest.seq);
           }
         }
         await sleep(50);
       }
     })();
-    const lp = await publisher({ url: srv.url, mode: "js", rate: latRate, durationMs: Number(f["latency-duration"]) * 1000, nodes: latNodes, boot: "latency-run" }, () => {});
+    const latArgs: PublisherArgs = { url: srv.url, mode: "js", wire, rate: latRate, durationMs: Number(f["latency-duration"]) * 1000, nodes: latNodes, boot: "latency-run", probes: probeIds };
+    const lp = await publisher(latArgs, (r) => r.sent.forEach(([i, seq, at]) => publishedAt.set(`bench-${i}:${seq}`, at)));
     polling = false;
     await poller;
+    const lat = [...seen].flatMap(([k, at]) => (publishedAt.has(k) ? [at - publishedAt.get(k)!] : []));
     if (lat.length === 0) console.log("no latency observation; last answer:", JSON.stringify(((await (await fetch(`${base}/api/nodes/${probes[0]}`)).json()) as { latest: { boot: string; seq: number; ts: number } }).latest).slice(0, 200), Date.now());
     console.log(
-      `API visibility latency at ${latRate}/s (${lp.acked} published, ${lat.length} observations, publish -> GET /api/nodes/:id, 5 probes polled every 50 ms): p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${Math.max(...lat)} ms`,
+      `API visibility latency at ${latRate}/s (${lp.acked} published, ${lat.length} observations, ${wire}, publisher's publish call -> seq seen at GET /api/nodes/:id, 5 probes polled every 50 ms): p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${Math.max(...lat)} ms`,
     );
     await controller.stop();
     store.close();
