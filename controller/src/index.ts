@@ -9,7 +9,7 @@ export { DEFAULT_CLOCK_SKEW, stepClockSkew, trustedTs, type ClockSkewEvent, type
 export { ingestMetrics } from "./ingest/metrics";
 export { telemetryStreamConfig, DEFAULT_STREAM_LIMITS, type TelemetryStreamLimits } from "./ingest/stream-config";
 export { decodeMessage, decodeText, decodeValue, REJECT_REASONS, type IngestItem, type RejectReason } from "./ingest/decode";
-export { WireDecoder, type WireMessage, type FetchStored, type WireDecoderOptions } from "./ingest/wire";
+export { WireDecoder, type WireMessage, type FetchStored, type KeyframeStore, type WireDecoderOptions } from "./ingest/wire";
 export { writeBatch, type TransactionWriter } from "./ingest/writer";
 export { createApi, type ApiDeps } from "./api/app";
 export { createProgram } from "./cli/program";
