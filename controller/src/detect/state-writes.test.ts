@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "@meshfleet/testkit";
 import { sql } from "drizzle-orm";
+import type { Station } from "@meshfleet/shared";
 import type { IngestItem } from "../ingest/decode";
 import { writeBatch } from "../ingest/writer";
 import { silentLogger } from "../log";
@@ -18,8 +19,8 @@ describe("detector state writes (real SQLite store, plain calls)", () => {
   const clock = new FakeClock(T0);
   const make = () => new DetectionService({ store, clock, log: silentLogger, timestampStatePeriodMs: PERIOD });
   /** What ingest and detection do with one snapshot of a node (r1 unless told) listing these stations. */
-  const arrive = async (svc: DetectionService, seq: number, macs: string[], node = "r1", into: Store = store) => {
-    const items: IngestItem[] = [{ kind: "snapshot", msg: snap({ node, ts: clock.now(), seq, stations: macs.map((m) => station(m)) }) }];
+  const arrive = async (svc: DetectionService, seq: number, macs: string[], node = "r1", into: Store = store, peers: Station[] = []) => {
+    const items: IngestItem[] = [{ kind: "snapshot", msg: snap({ node, ts: clock.now(), seq, stations: [...macs.map((m) => station(m)), ...peers] }) }];
     await writeBatch(into, items, clock.now());
     await svc.handle(items);
   };
@@ -64,15 +65,17 @@ describe("detector state writes (real SQLite store, plain calls)", () => {
     expect((JSON.parse(state.value) as { byMac: Record<string, { lastSeenTs: number; goneAt: number | null }> }).byMac["02:00:00:00:00:01"]).toEqual({ node: "r1", iface: "wlan0", lastSeenTs: T0 + 90_000, goneAt: T0 + 100_000 });
   });
 
-  it("does not rewrite the node's or the stations' rows on snapshots that change nothing but time, period after period", async () => {
+  it("does not rewrite the node's or the stations' rows on snapshots that change nothing but time and samples, period after period", async () => {
     const svc = make();
     await svc.load();
     const macs = ["02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"];
-    await arrive(svc, 1, macs);
+    // a mesh peer whose signal and throughput move with every sample (link health keeps those, in its own row)
+    const peer = (seq: number) => [station("0a:00:00:00:00:77", { plink: "ESTAB", signal: -60 - (seq % 3), tput: 100 + seq })];
+    await arrive(svc, 1, macs, "r1", store, peer(1));
     await arrive(svc, 1, ["02:00:00:00:00:09"], "r2");
     for (let seq = 2; seq <= 30; seq++) {
       clock.advance(10_000);
-      await arrive(svc, seq, macs);
+      await arrive(svc, seq, macs, "r1", store, peer(seq));
       await arrive(svc, seq, ["02:00:00:00:00:09"], "r2");
     }
     expect([updatedAt("node:r1"), updatedAt("node:r2"), updatedAt("stations")]).toEqual([T0, T0, T0]);
