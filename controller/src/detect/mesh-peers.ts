@@ -1,10 +1,9 @@
 import type { Station } from "@meshfleet/shared";
-import { subjectOf, type MeshPeerEvent, type PeerQuality, type Resolver, type Step } from "./types";
+import { subjectOf, type MeshPeerEvent, type Resolver, type Step } from "./types";
 
 export interface PeerState {
   iface: string;
   plink: string | null;
-  quality: PeerQuality;
 }
 
 /** Per node: mesh peers keyed by MAC. */
@@ -29,7 +28,6 @@ export function stepMeshPeers(prev: MeshPeersState | null, stations: readonly St
     if (!s.mesh) continue;
     const peer = s.mac.toLowerCase();
     const before = prev?.[peer];
-    const quality: PeerQuality = { signalDbm: s.signalAvgDbm ?? s.signalDbm, expectedThroughputMbps: s.expectedThroughputMbps };
     const base = { node, ts, subject: subjectOf.meshPeer(node, peer), peer, peerNode: resolve.mac(peer), iface: s.iface };
     const estab = s.mesh.plink === "ESTAB";
     if (prev !== null && estab && before?.plink !== "ESTAB") {
@@ -37,7 +35,7 @@ export function stepMeshPeers(prev: MeshPeersState | null, stations: readonly St
     } else if (prev !== null && !estab && before?.plink === "ESTAB") {
       events.push({ ...base, code: "mesh_peer_down", before: { plink: "ESTAB" }, after: { plink: s.mesh.plink } });
     }
-    next[peer] = { iface: s.iface, plink: s.mesh.plink, quality };
+    next[peer] = { iface: s.iface, plink: s.mesh.plink };
   }
   for (const [peer, before] of Object.entries(prev ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (next[peer] || before.plink !== "ESTAB") continue;

@@ -24,7 +24,7 @@ import type { Silence } from "../alerts/silences";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
 import { split, splitBy } from "./ownership";
-import { catchUpTimestamps, stablePresence, stableStations, TIMESTAMP_STATE_PERIOD_MS } from "./state-timestamps";
+import { catchUpTimestamps, joinStations, splitStations, stablePresence, TIMESTAMP_STATE_PERIOD_MS, type StoredStations } from "./state-timestamps";
 
 export interface DetectionServiceOptions {
   store: StoreApi;
@@ -93,11 +93,12 @@ export class DetectionService {
 
   private async loadNow(): Promise<void> {
     const fleet = emptyFleet();
-    for (const [key, value] of await this.repo.allState()) {
+    const state = await this.repo.allState();
+    for (const [key, value] of state) {
       if (key.startsWith("node:")) fleet.nodes[key.slice(5)] = value as NodeDetectState;
       else if (key.startsWith("lint:")) this.lint.set(key.slice(5), value as LintNode);
       else if (key === "presence") fleet.presence = value as FleetState["presence"];
-      else if (key === "stations" && typeof value === "object" && value !== null && "byMac" in value) fleet.stations = value as FleetState["stations"];
+      else if (key === "stations" && typeof value === "object" && value !== null && "byMac" in value) fleet.stations = joinStations(value as StoredStations, (state.get("stations-seen") ?? {}) as Record<string, number>);
       else if (key === "convergence") this.conv = value as ConvergenceState;
       else if (key.startsWith("linkq:")) fleet.links[key.slice(6)] = value as LinkState;
     }
@@ -337,9 +338,12 @@ export class DetectionService {
     const presence = owns ? { ...split((await this.repo.getState<FleetState["presence"]>("presence")) ?? {}, owns).others, ...split(this.fleet.presence, owns).mine } : this.fleet.presence;
     const states: { key: string; value: unknown }[] = [...[...nodes].map((n) => ({ key: `node:${n}`, value: this.fleet.nodes[n] })), ...[...links].filter((l) => this.fleet.links[l]).map((l) => ({ key: `linkq:${l}`, value: this.fleet.links[l] }))];
     states.push(...[...lintNodes].map((n) => ({ key: `lint:${n}`, value: this.lint.get(n) })), { key: "convergence", value: this.conv });
+    // The stations row changes when stations come, go or roam; the last sightings every snapshot moves are their nodes' times, written with it or once a period.
+    const stations = splitStations(this.fleet.stations);
+    states.push({ key: "stations", value: stations.row });
     const lazy = [
       { key: "presence", value: presence, lazy: { stable: stablePresence(presence), periodMs } },
-      { key: "stations", value: this.fleet.stations, lazy: { stable: stableStations(this.fleet.stations), periodMs } },
+      { key: "stations-seen", value: stations.seen, lazy: { stable: JSON.stringify(stations.row), periodMs } },
     ];
     await this.repo.putStates([...states, ...lazy], now);
     await this.repo.saveScores(prevChurn, this.churn);

@@ -41,11 +41,6 @@ export interface MeshPathState {
   iface: string;
 }
 
-export interface PeerQuality {
-  signalDbm: number | null;
-  expectedThroughputMbps: number | null;
-}
-
 interface Base<C extends string, B, A> {
   code: C;
   node: string;

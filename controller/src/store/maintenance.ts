@@ -179,12 +179,18 @@ export class Maintenance {
     if (this.minutes.stored() < last) this.db.transaction(() => this.minutes.setStored(last))();
   }
 
-  /** Stores the minutes whose raw rows retention is about to prune (before their hour closed: a raw retention shorter than an hour). */
+  /**
+   * Stores the minutes whose raw rows retention is about to prune (before their hour closed: a
+   * raw retention shorter than an hour), in whole `rollupEveryMs` as they were rolled up: their
+   * rows are in a block by then, decoded whole by each call; minute by minute, a block was
+   * decoded once per minute of it.
+   */
   private async materializeMinutes(rawCutoff: number): Promise<void> {
     const rolled = this.marks.minute.next();
     const stored = this.minutes.stored();
     if (rolled === null || stored === Infinity) return;
-    const to = Math.min(Math.ceil(rawCutoff / MINUTE_MS) * MINUTE_MS, rolled);
+    const every = this.opts.rollupEveryMs;
+    const to = Math.min(Math.ceil(rawCutoff / every) * every, rolled);
     if (to <= stored) return;
     await this.forEachNode((id) => this.minutes.materialize(id, stored, to));
     this.db.transaction(() => this.minutes.setStored(to))();

@@ -95,6 +95,22 @@ describe("SQLite minute rollups: a closed hour is one row a node, the open hour 
     expect((await minutes(s, 0, 68)).points).toEqual(Array.from({ length: 65 }, (_, m) => minutePoint(m)));
   });
 
+  it("stores those minutes in whole rollupEveryMs (10 min), read as before, a late snapshot among them folded in", async () => {
+    const s = storeAt("short-raw-chunks", { retention: { rawMs: 10 * MINUTE_MS } });
+    await write(s, "n1", 0, 6 * 65);
+    for (let t = 12 * MINUTE_MS; t <= 35 * MINUTE_MS; t += 30_000) await s.maintenance.run(T0 + t);
+    // the raw cutoff is at minute 25, the minute watermark at 30: minutes 0..29 are stored
+    expect(await count(s, "rollups_minute")).toBe(30);
+    expect((await minutes(s, 0, 30)).points).toEqual(Array.from({ length: 30 }, (_, m) => minutePoint(m)));
+    const ts = T0 + 27 * MINUTE_MS + 30_001;
+    await writeBatch(s, [{ kind: "snapshot", msg: buildSnapshot({ node: "n1", boot: "boot-0000", seq: 1, ts, signal: -90, profile: { stations: 1 } }) }], ts);
+    await s.maintenance.run(T0 + 35 * MINUTE_MS + 30_000);
+    expect((await minutes(s, 26, 29)).points).toEqual([minutePoint(26), minutePoint(27, [-90]), minutePoint(28)]);
+    await s.maintenance.run(T0 + 70 * MINUTE_MS);
+    expect(await layout(s)).toEqual([0, 1]);
+    expect((await minutes(s, 0, 60)).points).toEqual(Array.from({ length: 60 }, (_, m) => minutePoint(m, m === 27 ? [-90] : [])));
+  });
+
   it("folds a late snapshot into its closed hour's row", async () => {
     const s = storeAt("late");
     await write(s, "n1", 0, 6 * 65);
