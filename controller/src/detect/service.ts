@@ -24,7 +24,7 @@ import type { Silence } from "../alerts/silences";
 import { linkHealthView, type LinkHealthView, type LinkState } from "./link-health";
 import { subjectOf, type Resolver } from "./types";
 import { split, splitBy } from "./ownership";
-import { catchUpTimestamps, joinStations, splitStations, stablePresence, TIMESTAMP_STATE_PERIOD_MS, type StoredStations } from "./state-timestamps";
+import { catchUpTimestamps, joinStations, timestampRows, TIMESTAMP_STATE_PERIOD_MS, type StoredStations } from "./state-timestamps";
 
 export interface DetectionServiceOptions {
   store: StoreApi;
@@ -338,14 +338,7 @@ export class DetectionService {
     const presence = owns ? { ...split((await this.repo.getState<FleetState["presence"]>("presence")) ?? {}, owns).others, ...split(this.fleet.presence, owns).mine } : this.fleet.presence;
     const states: { key: string; value: unknown }[] = [...[...nodes].map((n) => ({ key: `node:${n}`, value: this.fleet.nodes[n] })), ...[...links].filter((l) => this.fleet.links[l]).map((l) => ({ key: `linkq:${l}`, value: this.fleet.links[l] }))];
     states.push(...[...lintNodes].map((n) => ({ key: `lint:${n}`, value: this.lint.get(n) })), { key: "convergence", value: this.conv });
-    // The stations row changes when stations come, go or roam; the last sightings every snapshot moves are their nodes' times, written with it or once a period.
-    const stations = splitStations(this.fleet.stations);
-    states.push({ key: "stations", value: stations.row });
-    const lazy = [
-      { key: "presence", value: presence, lazy: { stable: stablePresence(presence), periodMs } },
-      { key: "stations-seen", value: stations.seen, lazy: { stable: JSON.stringify(stations.row), periodMs } },
-    ];
-    await this.repo.putStates([...states, ...lazy], now);
+    await this.repo.putStates([...states, ...timestampRows(presence, this.fleet.stations, periodMs)], now);
     await this.repo.saveScores(prevChurn, this.churn);
   }
 }

@@ -55,6 +55,21 @@ export function joinStations(row: StoredStations, seen: Readonly<Record<string, 
 }
 
 /** A node's latest stored snapshot (its current state row). */
+/**
+ * The rows of presence and stations as `DetectRepository.putStates` takes them: the stations
+ * row changes when stations come, go or roam (written with the batch when it does); presence
+ * and the stations' last sightings, which every snapshot moves, are written with a stable
+ * change or once a period.
+ */
+export function timestampRows(presence: NodesState, stations: StationsState, periodMs: number) {
+  const { row, seen } = splitStations(stations);
+  return [
+    { key: "stations", value: row },
+    { key: "presence", value: presence, lazy: { stable: stablePresence(presence), periodMs } },
+    { key: "stations-seen", value: seen, lazy: { stable: JSON.stringify(row), periodMs } },
+  ];
+}
+
 export interface LatestStored {
   boot: string;
   ts: number;
