@@ -111,7 +111,7 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
     // Where the agent's reads saw the prefix go (or come back), a withdrawal (an addition)
     // must have taken one of the kernel's losses (returns) between those two reads. A loss
     // after a return that no read saw is no change for any sampler.
-    for (const s of cs.length > 0 ? sampledSteps(cs, nodeObs, o) : []) {
+    for (const s of cs.length > 0 ? sampledSteps(cs, nodeObs, o.lagMs) : []) {
       const want = isLost(s.last.after) && !isLost(s.before) ? "lost" : isLost(s.before) && !isLost(s.last.after) ? "regained" : null;
       if (want !== null && !s.spanned.some((c) => used.has(c) && kindOf(c) === want)) missed.push({ ...s.last, before: s.before });
     }
@@ -161,18 +161,14 @@ interface SampledStep {
 
 /**
  * Pure, for one node and prefix (`cs` in time order): the state each read surely saw (the
- * last change before the read began, no change's window reaching the read: the daemon's
- * table may change `lagMs` before the kernel, and, for a loss the kernel made first, `leadMs`
- * after it), and a step wherever that state differs from the one the read before saw. A
- * loss the kernel made first (a link going down) and undid within `leadMs` may never have
- * reached the daemon's table.
+ * last change before the read began, none during it), and a step wherever that state
+ * differs from the one the read before saw.
  */
-function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], ro: RefereeOptions): SampledStep[] {
+function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], lagMs: number): SampledStep[] {
   const out: SampledStep[] = [];
   let seen: { state: KernelState; since: number } | null = null;
-  const reaches = (c: KernelChange, o: Observation) => c.from - ro.lagMs < o.readEnd && c.at + (isLost(c.after) ? (ro.leadMs ?? 0) : 0) > o.readStart;
   for (const o of obs) {
-    if (cs.some((c) => reaches(c, o))) continue;
+    if (cs.some((c) => c.from - lagMs < o.readEnd && c.at > o.readStart)) continue;
     const last = cs.filter((c) => c.at <= o.readStart).at(-1);
     const state = last ? last.after : cs[0]!.before;
     if (seen && seen.state !== state && last) out.push({ before: seen.state, last, spanned: cs.filter((c) => c.at > seen!.since && c.at <= last.at) });
@@ -187,13 +183,13 @@ function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], 
  * last change to it. A loss and a return between two reads (or a move there and back) is
  * no change here, as it is none for any sampler.
  */
-export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], o: RefereeOptions): KernelChange[] {
+export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], lagMs: number): KernelChange[] {
   const out: KernelChange[] = [];
   const obs = byNode(observations);
   const keys = new Set(changes.map((c) => `${c.node} ${c.prefix}`));
   for (const key of keys) {
     const cs = changes.filter((c) => `${c.node} ${c.prefix}` === key).sort((a, b) => a.at - b.at);
-    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], o)) out.push({ ...s.last, before: s.before });
+    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], lagMs)) out.push({ ...s.last, before: s.before });
   }
   return out.sort((a, b) => a.at - b.at);
 }
@@ -204,7 +200,7 @@ export function sampledChanges(changes: readonly KernelChange[], observations: r
  * have seen them (the referee matches each event), so an incident may end at them.
  */
 export function seenOnlyUnsure(events: readonly RouteEv[], changes: readonly KernelChange[], observations: readonly Observation[], o: RefereeOptions): RouteEv[] {
-  const sure = new Set(sampledChanges(changes, observations, o).map((c) => `${c.node} ${c.prefix} ${c.at}`));
+  const sure = new Set(sampledChanges(changes, observations, o.lagMs).map((c) => `${c.node} ${c.prefix} ${c.at}`));
   const obs = byNode(observations);
   return events.filter((e) => {
     const w = eventWindow(obs.get(e.node) ?? [], e.ts);

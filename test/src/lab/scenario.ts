@@ -222,7 +222,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
     it("converges within one agent interval of the kernel's own settling time", async () => {
       const inc = await incidents();
       const evs = await routeEvents();
-      const sampled = sampledChanges(kernel!.changes.filter((c) => c.at >= t0), stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
+      const sampled = sampledChanges(kernel!.changes.filter((c) => c.at >= t0), stack!.observer.observations, LAG_MS);
       const unsureEvs = seenOnlyUnsure(evs, kernel!.changes, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
       const rows = phases.map((p, i) => {
         const next = phases[i + 1]?.at ?? (flapStart || Date.now());
@@ -313,7 +313,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       // stub has an alert open during the series naming those routes.
       // Judged on the kernel's changes as the agents' reads could see them (a loss and a
       // return between two reads is invisible to any sampler; under load reads are seconds apart).
-      const sampled = sampledChanges(kernel!.changes.filter((c) => c.prefix === STUB_PREFIX && c.at >= flapStart), stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
+      const sampled = sampledChanges(kernel!.changes.filter((c) => c.prefix === STUB_PREFIX && c.at >= flapStart), stack!.observer.observations, LAG_MS);
       const peaks = Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd, sampled), halfLife)]));
       console.log(`[lab ${name}] flap series: kernel churn peaks of the stub (as sampled by the agents' reads) ${JSON.stringify(peaks)}; raw ${JSON.stringify(Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd).filter((c) => c.at >= flapStart), halfLife)])))}`);
       const flapping = learners().filter((n) => peaks[n.id]! > 2500).map((n) => `route:${n.id}:${STUB_PREFIX}`);
