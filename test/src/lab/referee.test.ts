@@ -147,6 +147,26 @@ describe("referee (meshfleet's route events against the kernel's changes, by whe
     expect(referee(cs, [ev(28_167, "route_withdrawn")], reads, { ...o, leadMs: 1500 })).toMatchObject({ unmatched: [], missed: [] });
   });
 
+  it("judges from `since` with the earlier changes known: a read before it saw the state before them", () => {
+    // A clean-clone run (babeld, r1): at the scenario's start (10000) babeld was still moving
+    // the route: lost at 9963 (known there until 9601), back at 10014 (here via r2), lost at 10027, via r4
+    // at 10028. The reads of 9358-9380 and 10357-10376 both saw it via r4, meshfleet reported
+    // nothing, and nothing was missed.
+    const cs: KernelChange[] = [
+      { node: "r1", prefix: P, before: VIA4, after: "lost", from: 9601, at: 9963 },
+      { node: "r1", prefix: P, before: "lost", after: VIA2, from: 9963, at: 10_014 },
+      { node: "r1", prefix: P, before: VIA2, after: "lost", from: 10_014, at: 10_027 },
+      { node: "r1", prefix: P, before: "lost", after: VIA4, from: 10_027, at: 10_028 },
+    ];
+    const reads = [7358, 8358, 9358, 10_357, 11_357].map((readStart) => ({ node: "r1", ts: readStart - 20, readStart, readEnd: readStart + 20 }));
+    expect(referee(cs, [], reads, { ...o, since: 10_000 })).toMatchObject({ unmatched: [], missed: [], kernel: { lost: 1, regained: 2, moved: 0 } });
+    expect(sampledChanges(cs, reads, 500, 10_000)).toEqual([]);
+    // Cut at 10000 instead, the list starts with the return at 10014: every read before it
+    // looks as if it saw the route lost, and the referee asked for an addition no read saw.
+    const cut = cs.filter((c) => c.at >= 10_000);
+    expect(referee(cut, [], reads, o).missed.map((c) => `${c.before} -> ${c.after} @${c.at}`)).toEqual([`lost -> ${VIA4} @10028`]);
+  });
+
   it("gives each kernel change to one withdrawal only", () => {
     const v = referee([ch(1000, VIA2, "lost")], [ev(1000, "route_withdrawn"), ev(2000, "route_withdrawn")], obs, o);
     expect(v.unmatched.map((e) => e.ts)).toEqual([2000]);

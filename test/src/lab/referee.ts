@@ -27,6 +27,12 @@ export interface RefereeOptions {
   lagMs: number;
   /** How long after the kernel the daemon may change its table (a link going down: the kernel drops its routes at once). */
   leadMs?: number;
+  /**
+   * Judge the kernel's changes from here on (the scenario's start); earlier ones only tell
+   * what the reads before it saw. Cutting the list there instead would take the state before
+   * the first change left as what every earlier read saw.
+   */
+  since?: number;
 }
 
 export interface RefereeVerdict {
@@ -72,7 +78,8 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
   const missed: KernelChange[] = [];
   const kernel = { lost: 0, regained: 0, moved: 0 };
   const meshfleet: Record<string, number> = {};
-  for (const c of changes) kernel[kindOf(c)] += 1;
+  const since = o.since ?? -Infinity;
+  for (const c of changes) if (c.at >= since) kernel[kindOf(c)] += 1;
   for (const e of events) meshfleet[e.code] = (meshfleet[e.code] ?? 0) + 1;
   const obs = byNode(observations);
   const near = (w: Window, c: KernelChange) => overlaps(w, c, o.lagMs, o.leadMs);
@@ -113,7 +120,7 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
     // after a return that no read saw is no change for any sampler.
     for (const s of cs.length > 0 ? sampledSteps(cs, nodeObs, o.lagMs) : []) {
       const want = isLost(s.last.after) && !isLost(s.before) ? "lost" : isLost(s.before) && !isLost(s.last.after) ? "regained" : null;
-      if (want !== null && !s.spanned.some((c) => used.has(c) && kindOf(c) === want)) missed.push({ ...s.last, before: s.before });
+      if (want !== null && s.last.at >= since && !s.spanned.some((c) => used.has(c) && kindOf(c) === want)) missed.push({ ...s.last, before: s.before });
     }
   }
   return { unmatched, missed, kernel, meshfleet };
@@ -181,15 +188,16 @@ function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], 
  * The kernel's changes as an agent reading its node could see them: a change wherever the
  * state a read surely saw differs from the one the read before saw, timed as the kernel's
  * last change to it. A loss and a return between two reads (or a move there and back) is
- * no change here, as it is none for any sampler.
+ * no change here, as it is none for any sampler. Only those from `since` (earlier changes
+ * still tell what the reads before it saw).
  */
-export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], lagMs: number): KernelChange[] {
+export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], lagMs: number, since = -Infinity): KernelChange[] {
   const out: KernelChange[] = [];
   const obs = byNode(observations);
   const keys = new Set(changes.map((c) => `${c.node} ${c.prefix}`));
   for (const key of keys) {
     const cs = changes.filter((c) => `${c.node} ${c.prefix}` === key).sort((a, b) => a.at - b.at);
-    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], lagMs)) out.push({ ...s.last, before: s.before });
+    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], lagMs)) if (s.last.at >= since) out.push({ ...s.last, before: s.before });
   }
   return out.sort((a, b) => a.at - b.at);
 }
