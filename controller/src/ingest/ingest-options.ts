@@ -32,6 +32,14 @@ export interface IngestOptions {
    * what has arrived at once. Must stay well below the consumer's ack wait.
    */
   commitWindowMs?: number;
+  /**
+   * The commit window also ends as soon as this many messages wait (at most `batchMax`).
+   * A fleet that fills a commit this fast gains little from a longer wait (the pages a commit
+   * writes are shared by this many snapshots already), while each message would wait longer
+   * and each commit would hold the event loop longer (API answers wait for it). A home mesh
+   * (a few snapshots per window) never reaches it. Default 100.
+   */
+  commitWindowMessages?: number;
   /** Most messages delivered and not yet acknowledged. */
   maxAckPending?: number;
   /** Stream limits, used when the stream is created. */

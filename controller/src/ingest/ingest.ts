@@ -55,6 +55,7 @@ export class Ingest {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
       commitWindowMs: 0,
+      commitWindowMessages: 100,
       maxAckPending: 20_000,
       streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
       streamMaxBytes: DEFAULT_STREAM_LIMITS.maxBytes,
@@ -182,14 +183,20 @@ export class Ingest {
     this.consuming.set(name, { consumer, messages });
   }
 
+  /** Messages waiting that end a commit window early. */
+  private get windowFull(): number {
+    return Math.max(1, Math.min(this.o.batchMax, this.o.commitWindowMessages));
+  }
+
   /**
-   * A message arrived: write now, or when the commit window of the oldest waiting one ends.
+   * A message arrived: write now, or when the commit window of the oldest waiting one ends
+   * (its time is up, or `commitWindowMessages` wait).
    * Only snapshots wait: a hello or a job status (rare, and someone may be waiting for it:
    * a job's progress, a node that just connected) commits at once, with what waits.
    */
   private schedule(m: JsMsg): void {
     if (this.scheduled || this.stopped) return;
-    if (this.o.commitWindowMs > 0 && this.buf.length < this.o.batchMax && parseSubject(m.subject)?.kind === "telemetry") {
+    if (this.o.commitWindowMs > 0 && this.buf.length < this.windowFull && parseSubject(m.subject)?.kind === "telemetry") {
       this.windowTimer ??= setTimeout(() => this.flush(), this.o.commitWindowMs);
       return;
     }
@@ -214,7 +221,7 @@ export class Ingest {
       await this.processBatch(this.buf.splice(0, this.o.batchMax));
       await new Promise<void>((r) => setImmediate(r));
       // Messages that arrived during that batch wait for their own window (its timer is set).
-      if (this.windowTimer && this.buf.length < this.o.batchMax) return;
+      if (this.windowTimer && this.buf.length < this.windowFull) return;
     }
   }
 
