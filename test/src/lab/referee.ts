@@ -27,6 +27,12 @@ export interface RefereeOptions {
   lagMs: number;
   /** How long after the kernel the daemon may change its table (a link going down: the kernel drops its routes at once). */
   leadMs?: number;
+  /**
+   * Judge the kernel's changes from here on (the scenario's start); earlier ones only tell
+   * what the reads before it saw. Cutting the list there instead would take the state before
+   * the first change left as what every earlier read saw.
+   */
+  since?: number;
 }
 
 export interface RefereeVerdict {
@@ -72,7 +78,8 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
   const missed: KernelChange[] = [];
   const kernel = { lost: 0, regained: 0, moved: 0 };
   const meshfleet: Record<string, number> = {};
-  for (const c of changes) kernel[kindOf(c)] += 1;
+  const since = o.since ?? -Infinity;
+  for (const c of changes) if (c.at >= since) kernel[kindOf(c)] += 1;
   for (const e of events) meshfleet[e.code] = (meshfleet[e.code] ?? 0) + 1;
   const obs = byNode(observations);
   const near = (w: Window, c: KernelChange) => overlaps(w, c, o.lagMs, o.leadMs);
@@ -111,9 +118,9 @@ export function referee(changes: readonly KernelChange[], events: readonly Route
     // Where the agent's reads saw the prefix go (or come back), a withdrawal (an addition)
     // must have taken one of the kernel's losses (returns) between those two reads. A loss
     // after a return that no read saw is no change for any sampler.
-    for (const s of cs.length > 0 ? sampledSteps(cs, nodeObs, o) : []) {
+    for (const s of cs.length > 0 ? sampledSteps(cs, nodeObs, o.lagMs) : []) {
       const want = isLost(s.last.after) && !isLost(s.before) ? "lost" : isLost(s.before) && !isLost(s.last.after) ? "regained" : null;
-      if (want !== null && !s.spanned.some((c) => used.has(c) && kindOf(c) === want)) missed.push({ ...s.last, before: s.before });
+      if (want !== null && s.last.at >= since && !s.spanned.some((c) => used.has(c) && kindOf(c) === want)) missed.push({ ...s.last, before: s.before });
     }
   }
   return { unmatched, missed, kernel, meshfleet };
@@ -161,18 +168,14 @@ interface SampledStep {
 
 /**
  * Pure, for one node and prefix (`cs` in time order): the state each read surely saw (the
- * last change before the read began, no change's window reaching the read: the daemon's
- * table may change `lagMs` before the kernel, and, for a loss the kernel made first, `leadMs`
- * after it), and a step wherever that state differs from the one the read before saw. A
- * loss the kernel made first (a link going down) and undid within `leadMs` may never have
- * reached the daemon's table.
+ * last change before the read began, none during it), and a step wherever that state
+ * differs from the one the read before saw.
  */
-function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], ro: RefereeOptions): SampledStep[] {
+function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], lagMs: number): SampledStep[] {
   const out: SampledStep[] = [];
   let seen: { state: KernelState; since: number } | null = null;
-  const reaches = (c: KernelChange, o: Observation) => c.from - ro.lagMs < o.readEnd && c.at + (isLost(c.after) ? (ro.leadMs ?? 0) : 0) > o.readStart;
   for (const o of obs) {
-    if (cs.some((c) => reaches(c, o))) continue;
+    if (cs.some((c) => c.from - lagMs < o.readEnd && c.at > o.readStart)) continue;
     const last = cs.filter((c) => c.at <= o.readStart).at(-1);
     const state = last ? last.after : cs[0]!.before;
     if (seen && seen.state !== state && last) out.push({ before: seen.state, last, spanned: cs.filter((c) => c.at > seen!.since && c.at <= last.at) });
@@ -185,15 +188,16 @@ function sampledSteps(cs: readonly KernelChange[], obs: readonly Observation[], 
  * The kernel's changes as an agent reading its node could see them: a change wherever the
  * state a read surely saw differs from the one the read before saw, timed as the kernel's
  * last change to it. A loss and a return between two reads (or a move there and back) is
- * no change here, as it is none for any sampler.
+ * no change here, as it is none for any sampler. Only those from `since` (earlier changes
+ * still tell what the reads before it saw).
  */
-export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], o: RefereeOptions): KernelChange[] {
+export function sampledChanges(changes: readonly KernelChange[], observations: readonly Observation[], lagMs: number, since = -Infinity): KernelChange[] {
   const out: KernelChange[] = [];
   const obs = byNode(observations);
   const keys = new Set(changes.map((c) => `${c.node} ${c.prefix}`));
   for (const key of keys) {
     const cs = changes.filter((c) => `${c.node} ${c.prefix}` === key).sort((a, b) => a.at - b.at);
-    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], o)) out.push({ ...s.last, before: s.before });
+    for (const s of sampledSteps(cs, obs.get(cs[0]!.node) ?? [], lagMs)) if (s.last.at >= since) out.push({ ...s.last, before: s.before });
   }
   return out.sort((a, b) => a.at - b.at);
 }
@@ -204,7 +208,7 @@ export function sampledChanges(changes: readonly KernelChange[], observations: r
  * have seen them (the referee matches each event), so an incident may end at them.
  */
 export function seenOnlyUnsure(events: readonly RouteEv[], changes: readonly KernelChange[], observations: readonly Observation[], o: RefereeOptions): RouteEv[] {
-  const sure = new Set(sampledChanges(changes, observations, o).map((c) => `${c.node} ${c.prefix} ${c.at}`));
+  const sure = new Set(sampledChanges(changes, observations, o.lagMs).map((c) => `${c.node} ${c.prefix} ${c.at}`));
   const obs = byNode(observations);
   return events.filter((e) => {
     const w = eventWindow(obs.get(e.node) ?? [], e.ts);

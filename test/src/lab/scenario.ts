@@ -195,7 +195,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
     it("reports withdrawals and additions where the kernel lost and regained a prefix, and no route event where it did not change", async () => {
       const evs = await routeEvents();
       const learned = evs.filter((e) => lab!.learnable(e.node).includes(e.prefix));
-      const v = referee(kernel!.changes.filter((c) => c.at >= t0), learned, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
+      const v = referee(kernel!.changes, learned, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS, since: t0 });
       console.log(`[lab ${name}] kernel changes ${JSON.stringify(v.kernel)}; meshfleet route events ${JSON.stringify(v.meshfleet)}`);
       for (const k of [...v.unmatched.map((e) => ({ ...e, at: e.ts })), ...v.missed]) console.log(`[lab ${name}] timeline of ${k.node} ${k.prefix} around ${k.at - t0}:\n${timeline(k, kernel!.changes, learned, stack!.observer.observations, t0).join("\n")}`);
       expect(v.unmatched.map((e) => `${e.code} ${e.node} ${e.prefix} @${e.ts - t0}`)).toEqual([]);
@@ -222,7 +222,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
     it("converges within one agent interval of the kernel's own settling time", async () => {
       const inc = await incidents();
       const evs = await routeEvents();
-      const sampled = sampledChanges(kernel!.changes.filter((c) => c.at >= t0), stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
+      const sampled = sampledChanges(kernel!.changes, stack!.observer.observations, LAG_MS, t0);
       const unsureEvs = seenOnlyUnsure(evs, kernel!.changes, stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
       const rows = phases.map((p, i) => {
         const next = phases[i + 1]?.at ?? (flapStart || Date.now());
@@ -313,7 +313,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       // stub has an alert open during the series naming those routes.
       // Judged on the kernel's changes as the agents' reads could see them (a loss and a
       // return between two reads is invisible to any sampler; under load reads are seconds apart).
-      const sampled = sampledChanges(kernel!.changes.filter((c) => c.prefix === STUB_PREFIX && c.at >= flapStart), stack!.observer.observations, { lagMs: LAG_MS, leadMs: LEAD_MS });
+      const sampled = sampledChanges(kernel!.changes.filter((c) => c.prefix === STUB_PREFIX), stack!.observer.observations, LAG_MS, flapStart);
       const peaks = Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd, sampled), halfLife)]));
       console.log(`[lab ${name}] flap series: kernel churn peaks of the stub (as sampled by the agents' reads) ${JSON.stringify(peaks)}; raw ${JSON.stringify(Object.fromEntries(learners().map((n) => [n.id, churnPeak(churnOf(n.id, STUB_PREFIX, flapEnd).filter((c) => c.at >= flapStart), halfLife)])))}`);
       const flapping = learners().filter((n) => peaks[n.id]! > 2500).map((n) => `route:${n.id}:${STUB_PREFIX}`);
