@@ -42,7 +42,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     modules: modules(alerting, { keysDir: o.keys, ...(o.natsConfig && o.natsPidFile ? { broker: { configFile: o.natsConfig, pidFile: o.natsPidFile } } : {}) }),
     auth: "tokens",
     ...(o.clusterPartitions ? { cluster: { id: o.controllerId ?? defaultControllerId(), partitions: o.clusterPartitions, leaseTtlMs: o.leaseTtl } } : {}),
-    ingest: { batchMax: o.batch, commitWindowMs: o.commitWindow, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null, clockSkew: o.clockSkew > 0 ? { ...DEFAULT_CLOCK_SKEW, thresholdMs: o.clockSkew } : null },
+    ingest: { batchMax: o.batch, commitWindowMs: o.commitWindow, durableEveryMs: o.durableEvery, ackWaitMs: o.ackWait, streamMaxAgeMs: o.streamMaxAge, streamMaxBytes: o.streamMaxBytes, replicas: o.streamReplicas, sites: o.sites, nodeRate: o.nodeRate > 0 ? { perSecond: o.nodeRate, burst: o.nodeBurst } : null, clockSkew: o.clockSkew > 0 ? { ...DEFAULT_CLOCK_SKEW, thresholdMs: o.clockSkew } : null },
   });
   await controller.start();
   log.info({ db: store.dialect === "postgres" ? redactUrl(o.db) : o.db, store: store.dialect, nats: o.nats, listen: controller.address }, "controller started");

@@ -35,6 +35,10 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * WAL_AUTOCHECKPOINT_PAGES otherwise, a few times a day). The clock is simulated: maintenance passes run every 30 s of
  * it, not of wall time.
  *
+ * --durable-every S (serve's default, 60): the ingest's transaction stays open, joined by the
+ * next batches, until it is S simulated seconds old (`IngestOptions.durableEveryMs`; 0: every
+ * batch commits, as before it existed).
+ *
  * Same-run ceiling: the same snapshots, packed as the store packs them, inserted into a bare
  * SQLite table (node, ts, data) with the same commits and the store's page size and pragmas.
  *
@@ -50,7 +54,7 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * or index, and what checkpoints at wal_autocheckpoint 1000 / 10000 would add (write_bytes
  * then counts no checkpoint).
  *
- *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N] [--size-every 30] [--quarter-hours 2160] [--hour-hours 8760]
+ *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N] [--size-every 30] [--quarter-hours 2160] [--hour-hours 8760] [--durable-every 60]
  */
 const writeBytesOf = (pid: number | "self") => Number(/write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
 
@@ -70,6 +74,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
       "size-every": { type: "string", default: "30" },
       "quarter-hours": { type: "string", default: "2160" },
       "hour-hours": { type: "string", default: "8760" },
+      "durable-every": { type: "string", default: "60" },
     },
   });
   if (f.wire !== "delta" && f.wire !== "json") throw new Error("--wire: delta or json");
@@ -91,7 +96,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
   else if (f["wal-pages"]) client.pragma(`wal_autocheckpoint = ${Number(f["wal-pages"])}`);
   const autocheckpoint = client.pragma("wal_autocheckpoint", { simple: true }) as number;
   const profile = f.profile ? new WalProfile(file) : null;
-  const controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules(), maintenanceIntervalMs: 24 * 3600_000, ingest: { commitWindowMs: perCommit > 1 ? 5000 : 0, batchMax: perCommit } });
+  const controller = new Controller({ nc, store, clock, log: silentLogger, modules: modules(), maintenanceIntervalMs: 24 * 3600_000, ingest: { commitWindowMs: perCommit > 1 ? 5000 : 0, batchMax: perCommit, durableEveryMs: Number(f["durable-every"]) * 1000 } });
   const pub = f.wire === "delta" ? new NatsPublisher({ servers: [srv.url] }) : null;
   const bare: BareRow[][] = [];
   const bases = new Map<string, CounterBase>();
@@ -171,7 +176,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
     const simMs = measured * (10_000 / nodes);
     const perDay = (b: number) => ((b / simMs) * 86_400_000) / 1e6;
     const warm = f.warmup === "0" ? "" : `, the first ${f.warmup} min not measured`;
-    console.log(`controller-disk: ${nodes} routers x ${cycles} snapshots (${f.minutes} simulated min at 10 s${warm}), ${perCommit} per commit (${controller.ingest.stats.batches} ingest commits), ${f.wire} on the wire; retention raw ${f["raw-hours"]} h, minute rollups ${f["minute-hours"]} h; rows ${JSON.stringify(await store.rowCounts())}`);
+    console.log(`controller-disk: ${nodes} routers x ${cycles} snapshots (${f.minutes} simulated min at 10 s${warm}), ${perCommit} per batch (${controller.ingest.stats.batches} ingest batches), durable every ${f["durable-every"]} s, ${f.wire} on the wire; retention raw ${f["raw-hours"]} h, minute rollups ${f["minute-hours"]} h; rows ${JSON.stringify(await store.rowCounts())}`);
     console.log(`  clock simulated: a maintenance pass every 30 simulated s (${maintenanceMs.toFixed(0)} ms of passes in all, ${maintenanceCpuMs.toFixed(0)} ms of this process's CPU in them); wal_autocheckpoint ${autocheckpoint}`);
     console.log(`  controller process (SQLite, WAL + checkpoint): ${(wrote / measured).toFixed(0)} B/snapshot = ${perDay(wrote).toFixed(1)} MB/day (write_bytes x 24 h / ${(simMs / 60_000).toFixed(0)} simulated min)`);
     console.log(`  same-run ceiling (bare table of the same packed rows, same commits): ${(ceiling / measured).toFixed(0)} B/snapshot = ${perDay(ceiling).toFixed(1)} MB/day`);

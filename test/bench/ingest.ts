@@ -18,7 +18,7 @@ import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } fr
  * latency at 1,000/s.
  *
  *   npm run bench -- ingest [--duration 60] [--rate 6000] [--nodes 2000] [--ceiling 15]
- *                          [--latency-duration 30] [--latency-rate 1000] [--commit-window 0]
+ *                          [--latency-duration 30] [--latency-rate 1000] [--commit-window 0] [--durable-every 0]
  *                          [--wire delta|json]
  *
  * --wire: what the publisher sends. `delta` (the default, what agents send by default): the
@@ -38,6 +38,8 @@ import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } fr
  *
  * --commit-window MS: the ingest's group commit (0, the library's default: none; `serve`
  * uses 15000 unless told), to see what the window costs the API latency at a rate.
+ * --durable-every MS: batches share one held SQLite transaction up to this long (0, the
+ * library's default: a commit per batch; `serve` uses 60000).
  */
 
 /** The load generator as its own process (this benchmark's publisher role); reports as it goes. */
@@ -108,6 +110,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       "latency-duration": { type: "string", default: "30" },
       "latency-rate": { type: "string", default: "1000" },
       "commit-window": { type: "string", default: "0" },
+      "durable-every": { type: "string", default: "0" },
       wire: { type: "string", default: "delta" },
       probes: { type: "string" },
     },
@@ -133,7 +136,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
   const srv = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(dir, "js")}", max_memory_store: 256MB, max_file_store: 40GB }` });
   const nc = await connect({ servers: srv.url });
   try {
-    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, ${wire} on the wire (${wire === "delta" ? "agents' default: deflated keyframe every 30, deltas between" : "plain JSON"}), commit window ${f["commit-window"]} ms, node ${process.version}`);
+    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, ${wire} on the wire (${wire === "delta" ? "agents' default: deflated keyframe every 30, deltas between" : "plain JSON"}), commit window ${f["commit-window"]} ms, durable every ${f["durable-every"]} ms, node ${process.version}`);
 
     // 1. Ceiling: core NATS publish -> subscribe -> (inflate) JSON.parse, same messages, same machine.
     const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, wire, nodes, Number(f.ceiling) * 1000);
@@ -145,7 +148,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     await jsm.streams.add({ name: TELEMETRY_STREAM, subjects: [...TELEMETRY_STREAM_SUBJECTS], storage: StorageType.File, max_bytes: 30 * 1024 ** 3, discard: DiscardPolicy.Old });
     const store = openStore({ file: join(dir, "bench.sqlite"), clock: systemClock });
     const commitWindowMs = Number(f["commit-window"]);
-    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, ingest: { commitWindowMs } });
+    const controller = new Controller({ nc, store, clock: systemClock, log: silentLogger, listen: { host: "127.0.0.1", port: 0 }, ingest: { commitWindowMs, durableEveryMs: Number(f["durable-every"]) } });
     await controller.start();
     const accepted = () => controller.ingest.stats.accepted;
     const size0 = await store.sizeBytes();

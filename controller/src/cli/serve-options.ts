@@ -34,6 +34,8 @@ export const serveOptions = z.object({
   batch: z.coerce.number().int().min(1).max(10_000),
   /** Group commit: how long a message may wait for others to share its transaction (0: none; auto: `defaultCommitWindow`). */
   commitWindow: z.string().transform((s) => (s === "auto" ? null : s === "0" ? 0 : parseDuration(s, "--commit-window"))),
+  /** How long SQLite's ingest transaction may stay open (`IngestOptions.durableEveryMs`; 0: a commit per batch). */
+  durableEvery: z.string().transform((s) => (s === "0" ? 0 : parseDuration(s, "--durable-every"))),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
   synchronous: z.enum(["NORMAL", "FULL"]),
   /** JSON file with detection parameters and webhook sinks (see controller/src/detect/config-file.ts). */

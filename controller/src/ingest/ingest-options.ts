@@ -32,6 +32,15 @@ export interface IngestOptions {
    * what has arrived at once. Must stay well below the consumer's ack wait.
    */
   commitWindowMs?: number;
+  /**
+   * Durable every (ms): a batch of snapshots may join the transaction the store holds open
+   * (SQLite, `StoreApi.transaction` with `hold`) until it is this old; this connection's
+   * reads (the API, detection) see each batch at once, and its messages are acknowledged
+   * when that transaction commits (a crash loses it; its messages come back after the ack
+   * wait). A batch with a hello or a job status commits it at once. Held messages get an
+   * in-progress ack every third of the ack wait. 0: every batch commits.
+   */
+  durableEveryMs?: number;
   /** Most messages delivered and not yet acknowledged. */
   maxAckPending?: number;
   /** Stream limits, used when the stream is created. */

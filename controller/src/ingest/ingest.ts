@@ -8,6 +8,7 @@ import type { SiteStreams } from "./topology";
 import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
+import { HeldAcks } from "./held-acks";
 import { recordCommittedBatch, type IngestStats } from "./metrics";
 import { ClockSkewTracker } from "./clock-skew-tracker";
 import { cpuMs, DEFAULT_DURABLE, settleMsg as settle, storedAtMs, type ClockSkewListener, type CommittedListener, type FloodListener, type IngestOptions } from "./ingest-options";
@@ -39,6 +40,8 @@ export class Ingest {
   private lagTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private sites: SiteStreams | null = null;
+  /** Messages whose writes wait in the store's held transaction (`durableEveryMs`). */
+  private readonly heldAcks: HeldAcks;
   readonly stats: IngestStats = { accepted: 0, duplicates: 0, rejected: {}, batches: 0, storeErrors: 0, pending: null, ackPending: null, lastCommitAt: null, stageCpuMs: { decode: 0, store: 0, notify: 0 } };
   /** The last store error (cleared by the next commit). */
   lastStoreError: string | null = null;
@@ -55,6 +58,7 @@ export class Ingest {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
       commitWindowMs: 0,
+      durableEveryMs: 0,
       maxAckPending: 20_000,
       streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
       streamMaxBytes: DEFAULT_STREAM_LIMITS.maxBytes,
@@ -79,6 +83,8 @@ export class Ingest {
     this.skewListeners.add((e) => this.o.log.warn({ node: e.node, skewMs: e.skewMs, inSync: e.type === "in_sync" }, e.type === "skewed" ? "a node's clock is off; its timestamps are replaced by the broker's time" : "a node's clock is back in sync"));
     this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.skewListeners.emit(e)) : null;
     this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
+    const { store, durableEveryMs: everyMs, ackWaitMs, retryDelayMs } = this.o;
+    this.heldAcks = new HeldAcks({ store, everyMs, ackWaitMs, retryDelayMs, maxHeld: Math.floor(this.o.maxAckPending / 4) });
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
       maxBytes: this.o.maxMessageBytes,
@@ -155,6 +161,7 @@ export class Ingest {
     if (mine.size > 0) this.buf.splice(0, this.buf.length, ...this.buf.filter((m) => !mine.has(m)));
     for (const m of mine) settle(m, "nak");
     await this.busy;
+    await this.o.store.commitHeld();
   }
 
   /** The consumers being read (names). */
@@ -271,21 +278,24 @@ export class Ingest {
     const now = this.o.clock.now();
     // Marked keyframes go into the batch's transaction (not commits of their own).
     const writers = this.wire.hasUnsavedKeyframes ? [() => this.wire.storeKeyframes(), ...this.writers] : this.writers;
+    // A batch of snapshots may stay in the store's open transaction (acknowledged when it commits).
+    const held = this.heldAcks.batch(kept, now);
+    const hold = this.heldAcks.mayHold(now, kept.length, items.every((it) => it.kind === "snapshot"));
     let results;
     try {
-      results = await writeBatch(this.o.store, items, now, writers);
+      results = await writeBatch(this.o.store, items, now, writers, { hold, settled: held.settled });
     } catch (err) {
       this.stats.stageCpuMs.store += cpuMs() - c1;
       this.stats.storeErrors++;
       this.o.metrics.storeErrors.inc();
       this.lastStoreError = (err as Error).message;
       this.o.log.error({ error: this.lastStoreError, messages: kept.length }, "the store could not commit a batch; it will be redelivered");
-      for (const m of kept) settle(m, "nak", this.o.retryDelayMs);
+      if (!held.done) for (const m of kept) settle(m, "nak", this.o.retryDelayMs);
       return;
     }
     this.stats.stageCpuMs.store += cpuMs() - c1;
     this.lastStoreError = null;
-    for (const m of kept) settle(m, "ack");
+    held.written();
     const accepted = recordCommittedBatch(this.o.metrics, this.stats, items, results, now, (performance.now() - t0) / 1000);
     const c2 = cpuMs();
     for (const l of this.listeners) {
@@ -331,6 +341,7 @@ export class Ingest {
       this.busy = this.busy.then(() => this.drain()).catch((err: unknown) => this.o.log.error({ error: (err as Error).message }, "ingest batch failed"));
     }
     await this.busy;
+    await this.o.store.commitHeld();
     this.stopped = true;
     this.buf.length = 0;
   }

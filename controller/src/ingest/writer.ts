@@ -7,6 +7,12 @@ export type WriteResult = "accepted" | "duplicate";
 /** Runs inside the batch transaction (e.g. jobs persisting job statuses atomically with the batch). */
 export type TransactionWriter = (items: readonly IngestItem[]) => void | Promise<void>;
 
+/** How a batch's transaction ends: `hold` (`StoreApi.transaction`); `settled(committed)` once it is durable or rolled back. */
+export interface BatchCommit {
+  hold?: boolean;
+  settled?: (committed: boolean) => void;
+}
+
 /**
  * Writes one batch of validated items in ONE transaction: hellos update the node and its
  * MAC/address map, snapshots are stored unless `(node, boot, seq)` is already there. Each
@@ -14,7 +20,7 @@ export type TransactionWriter = (items: readonly IngestItem[]) => void | Promise
  * few statements on PostgreSQL instead of three per snapshot). Returns one result per
  * item (same order). Throws (and rolls back) when the store fails.
  */
-export function writeBatch(store: StoreApi, items: readonly IngestItem[], receivedAt: number, writers: readonly TransactionWriter[] = []): Promise<WriteResult[]> {
+export function writeBatch(store: StoreApi, items: readonly IngestItem[], receivedAt: number, writers: readonly TransactionWriter[] = [], commit: BatchCommit = {}): Promise<WriteResult[]> {
   return store.transaction(async () => {
     const results: WriteResult[] = [];
     const touched = new Set<string>();
@@ -47,6 +53,7 @@ export function writeBatch(store: StoreApi, items: readonly IngestItem[], receiv
     await flush();
     const accepted = items.filter((_, i) => results[i] === "accepted");
     for (const w of writers) await w(accepted);
+    if (commit.settled) store.afterCommit(commit.settled);
     return results;
-  });
+  }, { hold: commit.hold });
 }

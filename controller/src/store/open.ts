@@ -12,6 +12,8 @@ export interface OpenAnyStoreOptions {
   rollupGraceMs?: number;
   /** SQLite only. */
   synchronous?: "NORMAL" | "FULL";
+  /** SQLite only: `StoreOptions.busyTimeoutMs`. */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -20,5 +22,5 @@ export interface OpenAnyStoreOptions {
  */
 export async function openAnyStore(db: string, o: OpenAnyStoreOptions): Promise<StoreApi> {
   if (isPostgresUrl(db)) return PgStore.open({ url: db, clock: o.clock, retention: o.retention, rollupGraceMs: o.rollupGraceMs });
-  return openStore({ file: db, clock: o.clock, retention: o.retention, rollupGraceMs: o.rollupGraceMs, synchronous: o.synchronous });
+  return openStore({ file: db, clock: o.clock, retention: o.retention, rollupGraceMs: o.rollupGraceMs, synchronous: o.synchronous, busyTimeoutMs: o.busyTimeoutMs });
 }

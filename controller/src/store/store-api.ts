@@ -29,9 +29,15 @@ export interface StoreApi {
   readonly sql: SqlDb;
   /**
    * Runs `fn` in one transaction (a call from inside joins it); commits when it resolves,
-   * rolls back when it rejects. Transactions of one store run one after another.
+   * rolls back when it rejects. Transactions of one store run one after another. `hold`:
+   * the store may leave it open for the next ones to join (SQLite: `Store.transaction`;
+   * PostgreSQL commits it); `afterCommit` says when it is durable.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** Inside a transaction: `cb(true)` once what it wrote is committed, `cb(false)` if it is rolled back; outside: `cb(true)` now. */
+  afterCommit(cb: (committed: boolean) => void): void;
+  /** Commits a transaction left open by `hold`, if any. */
+  commitHeld(): Promise<void>;
   history(q: HistoryQuery): Promise<HistoryResult>;
   /** Every series of one metric of one node on one time axis (charts). */
   series(q: SeriesQuery): Promise<SeriesResult>;
@@ -42,6 +48,11 @@ export interface StoreApi {
   /** Row counts per core table (tests, metrics, benchmarks). */
   rowCounts(): Promise<Record<string, number>>;
   close(): void | Promise<void>;
+}
+
+export interface TransactionOptions {
+  /** Leave the transaction open for the next ones to join, committed with them (only the SQLite store does). */
+  hold?: boolean;
 }
 
 /** Nodes, their MACs and link-local addresses (from hellos). */

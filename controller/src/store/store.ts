@@ -16,7 +16,7 @@ import { asyncView, settled } from "./async-view";
 import { TransactionQueue } from "./transaction-queue";
 import { sqliteSql, type SqlDb } from "./sql/sql-db";
 import { checkWritable, countRows } from "./sql/store-checks";
-import { CORE_TABLES, type MaintenanceStore, type StoreApi, type TelemetryStore } from "./store-api";
+import { CORE_TABLES, type MaintenanceStore, type StoreApi, type TelemetryStore, type TransactionOptions } from "./store-api";
 
 export type Schema = typeof schema;
 
@@ -51,6 +51,12 @@ export interface StoreOptions {
   synchronous?: "NORMAL" | "FULL";
   /** Checkpoint when the WAL holds this many pages (default WAL_AUTOCHECKPOINT_PAGES). */
   walAutocheckpointPages?: number;
+  /**
+   * How long a write waits for another process's transaction (default 5 s). A running
+   * controller holds its ingest transaction open for up to `--durable-every` (60 s): a
+   * command that writes beside it (`token create`) waits longer.
+   */
+  busyTimeoutMs?: number;
   /** Recent raw rows as deltas against their window's first row (default true; false: every row whole). */
   rawDeltas?: boolean;
 }
@@ -95,6 +101,11 @@ export class Store implements StoreApi {
   readonly retention: RetentionConfig;
   private readonly sqlite: Database.Database;
   private readonly queue = new TransactionQueue();
+  /** A transaction left open by `transaction` with `hold`. */
+  private held = false;
+  /** `afterCommit` callbacks of the open transaction. */
+  private readonly ending: ((committed: boolean) => void)[] = [];
+  private readonly changes: Database.Statement;
 
   constructor(opts: StoreOptions) {
     this.file = opts.file;
@@ -107,7 +118,7 @@ export class Store implements StoreApi {
       // indexes, the node's state and its nodes row), so 4 KiB pages wrote 4x the bytes.
       this.sqlite.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
       this.sqlite.pragma("journal_mode = WAL");
-      this.sqlite.pragma("busy_timeout = 5000");
+      this.sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       this.sqlite.pragma(`synchronous = ${opts.synchronous ?? "NORMAL"}`);
       this.sqlite.pragma("cache_size = -65536");
       this.sqlite.pragma("temp_store = MEMORY");
@@ -117,7 +128,8 @@ export class Store implements StoreApi {
     } catch (err) {
       throw new StoreError(`cannot open the store at ${opts.file}: ${(err as Error).message}`, err);
     }
-    this.sql = sqliteSql(this.sqlite);
+    this.changes = this.sqlite.prepare("SELECT total_changes()").pluck();
+    this.sql = sqliteSql(this.sqlite, () => this.wroteOutside());
     const telemetry = new TelemetryRepository(this.sqlite, { deltas: opts.rawDeltas });
     const rollups = new RollupsRepository(this.sqlite);
     const minutes = new MinuteRollups(this.sqlite, telemetry, rollups);
@@ -145,31 +157,95 @@ export class Store implements StoreApi {
    * Runs `fn` in one transaction (a call from inside joins it); commits when it resolves,
    * rolls back when it rejects. Transactions run one after another; SQLite has one
    * connection, so a synchronous write from elsewhere while `fn` awaits real I/O would
-   * join it: keep `fn` to store calls.
+   * join it: keep `fn` to store calls. With `hold` the transaction is left open when `fn`
+   * resolves (`held`): the next ones join it (each in a savepoint: one that rejects rolls
+   * back alone) and this connection's reads see it, but nothing is durable until one
+   * commits it: a transaction without `hold` that wrote, a write outside a transaction
+   * (`sql`, `transactionSync`), `commitHeld`, `checkpoint` or `close`. Writes made
+   * directly on the connection (maintenance) join it. `afterCommit` tells a caller when.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  transaction<T>(fn: () => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return this.queue.run(fn, async () => {
-      this.sqlite.exec("BEGIN IMMEDIATE");
+      const joined = this.held;
+      this.held = false;
+      const mark = this.ending.length;
+      const before = this.changes.get() as number;
+      this.sqlite.exec(joined ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
+      let released = false;
       let ok = false;
       try {
         const r = await fn();
-        this.sqlite.exec("COMMIT");
+        if (joined) this.sqlite.exec("RELEASE batch");
+        released = true;
+        if (opts.hold || (joined && this.changes.get() === before)) this.held = true;
+        else this.end(true);
         ok = true;
         return r;
+      } catch (err) {
+        // A failed statement may have rolled back the whole held transaction (SQLITE_FULL, IOERR).
+        if (!released && joined && this.sqlite.inTransaction) {
+          this.sqlite.exec("ROLLBACK TO batch");
+          this.sqlite.exec("RELEASE batch");
+          this.held = true;
+          for (const cb of this.ending.splice(mark)) cb(false);
+        } else if (!released) this.end(false);
+        throw err;
       } finally {
-        if (!ok && this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
         this.sync.telemetry.settle(ok);
       }
     });
   }
 
-  /** `transaction` for synchronous SQLite-only code (drizzle repositories); joins a transaction already open. */
+  /** A transaction is open and held (`transaction` with `hold`): its writes are not durable yet. */
+  get holding(): boolean {
+    return this.held;
+  }
+
+  /** Inside a transaction: `cb(true)` once what it wrote is durable (committed), `cb(false)` if it is rolled back; outside: `cb(true)` now. */
+  afterCommit(cb: (committed: boolean) => void): void {
+    if (this.sqlite.inTransaction) this.ending.push(cb);
+    else cb(true);
+  }
+
+  /** Commits the held transaction, if any (after the transactions queued before this call). */
+  commitHeld(): Promise<void> {
+    return this.queue.run(
+      () => Promise.resolve(),
+      () => Promise.resolve(this.held ? this.end(true) : undefined),
+    );
+  }
+
+  /** Commits (or, with false or when the COMMIT fails, rolls back) the open transaction, then tells `afterCommit`'s callers; throws what the COMMIT threw. */
+  private end(commit: boolean): void {
+    this.held = false;
+    let error: unknown = null;
+    if (commit) {
+      try {
+        this.sqlite.exec("COMMIT");
+      } catch (err) {
+        error = err;
+      }
+    }
+    if ((!commit || error) && this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
+    for (const cb of this.ending.splice(0)) cb(commit && !error);
+    if (error) throw error as Error;
+  }
+
+  /** A write outside every transaction of the queue (a feature repository's, `transactionSync`) commits the held transaction it joined. */
+  private wroteOutside(): void {
+    if (this.held && !this.queue.active) this.end(true);
+  }
+
+  /** `transaction` for synchronous SQLite-only code (drizzle repositories); joins a transaction already open (a held one: and commits it when `fn` wrote). */
   transactionSync<T>(fn: () => T): T {
-    if (this.sqlite.inTransaction) return fn();
+    const outside = this.held && !this.queue.active;
+    if (this.sqlite.inTransaction && !outside) return fn();
+    const before = this.changes.get() as number;
     let ok = false;
     try {
       const r = this.sqlite.transaction(fn).immediate();
       ok = true;
+      if (outside && this.changes.get() !== before) this.wroteOutside();
       return r;
     } finally {
       this.sync.telemetry.settle(ok);
@@ -225,13 +301,17 @@ export class Store implements StoreApi {
     return out;
   }
 
-  /** Moves the WAL into the database file (shutdown, benchmarks). */
+  /** Commits the held transaction, then moves the WAL into the database file (shutdown, benchmarks). */
   checkpoint(): void {
+    if (this.held) this.end(true);
     this.sqlite.pragma("wal_checkpoint(TRUNCATE)");
   }
 
+  /** Commits the held transaction and closes the database. */
   close(): void {
-    if (this.sqlite.open) this.sqlite.close();
+    if (!this.sqlite.open) return;
+    if (this.held) this.end(true);
+    this.sqlite.close();
   }
 }
 

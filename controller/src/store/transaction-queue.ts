@@ -9,6 +9,11 @@ export class TransactionQueue {
   private readonly inside = new AsyncLocalStorage<true>();
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** True inside a transaction of this queue (in `fn`, or code it awaits). */
+  get active(): boolean {
+    return this.inside.getStore() === true;
+  }
+
   run<T>(fn: () => Promise<T>, open: () => Promise<T>): Promise<T> {
     if (this.inside.getStore()) return fn();
     const next = this.tail.then(() => this.inside.run(true, open));

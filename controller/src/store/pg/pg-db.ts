@@ -63,6 +63,11 @@ export class PgDb implements SqlDb {
     return r.rowCount ?? 0;
   }
 
+  /** True inside `transaction` (in `fn`, or code it awaits). */
+  get inTransaction(): boolean {
+    return this.client.getStore() !== undefined;
+  }
+
   /** Runs `fn` in one transaction (a call from inside joins it); `settle(committed)` after it ends. */
   transaction<T>(fn: () => Promise<T>, settle: (committed: boolean) => void = () => undefined): Promise<T> {
     return this.queue.run(fn, async () => {

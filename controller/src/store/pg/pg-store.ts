@@ -37,6 +37,8 @@ export class PgStore implements StoreApi {
   readonly maintenance: PgMaintenance;
   readonly sql: SqlDb;
   private readonly rollups: PgRollups;
+  /** `afterCommit` callbacks of the open transaction (transactions run one at a time). */
+  private readonly ending: ((committed: boolean) => void)[] = [];
 
   private constructor(
     private readonly db: PgDb,
@@ -66,8 +68,21 @@ export class PgStore implements StoreApi {
     }
   }
 
+  /** Commits each transaction (`hold` is SQLite's: a server's commit writes a few WAL records, not whole pages). */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.db.transaction(fn, (ok) => this.telemetry.settle(ok));
+    return this.db.transaction(fn, (ok) => {
+      this.telemetry.settle(ok);
+      for (const cb of this.ending.splice(0)) cb(ok);
+    });
+  }
+
+  afterCommit(cb: (committed: boolean) => void): void {
+    if (this.db.inTransaction) this.ending.push(cb);
+    else cb(true);
+  }
+
+  commitHeld(): Promise<void> {
+    return Promise.resolve();
   }
 
   async history(q: HistoryQuery): Promise<HistoryResult> {

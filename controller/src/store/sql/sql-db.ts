@@ -28,8 +28,8 @@ export function positional(text: string): { text: string; order: number[] } {
   return { text: out, order };
 }
 
-/** The SQLite store's handle: better-sqlite3 statements (prepared once per text), synchronous underneath. */
-export function sqliteSql(sqlite: Database.Database): SqlDb {
+/** The SQLite store's handle: better-sqlite3 statements (prepared once per text), synchronous underneath; `wrote()` after each statement that writes. */
+export function sqliteSql(sqlite: Database.Database, wrote: () => void = () => undefined): SqlDb {
   const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
   const prepare = (text: string, values: readonly unknown[]) => {
     let c = cache.get(text);
@@ -49,7 +49,9 @@ export function sqliteSql(sqlite: Database.Database): SqlDb {
     query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
       try {
         const { stmt, args } = prepare(text, values);
-        return Promise.resolve((stmt.reader ? stmt.all(...args) : (stmt.run(...args), [])) as R[]);
+        const rows = (stmt.reader ? stmt.all(...args) : (stmt.run(...args), [])) as R[];
+        if (!stmt.readonly) wrote();
+        return Promise.resolve(rows);
       } catch (err) {
         return Promise.reject(err as Error);
       }
@@ -57,7 +59,9 @@ export function sqliteSql(sqlite: Database.Database): SqlDb {
     run(text: string, values: readonly unknown[] = []): Promise<number> {
       try {
         const { stmt, args } = prepare(text, values);
-        return Promise.resolve(stmt.run(...args).changes);
+        const n = stmt.run(...args).changes;
+        if (!stmt.readonly) wrote();
+        return Promise.resolve(n);
       } catch (err) {
         return Promise.reject(err as Error);
       }
