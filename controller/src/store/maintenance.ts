@@ -3,7 +3,7 @@ import { HOUR_MS, MINUTE_MS, QUARTER_MS, type RetentionConfig } from "./types";
 import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
 import { BLOCK_MS } from "./raw-block";
 import { MINUTE_KEYS, type MinuteRollups } from "./minute-rollups";
-import { LevelMarks } from "./rollup-marks";
+import { LevelMarks, type LevelSpan } from "./rollup-marks";
 import type { RollupsRepository } from "./rollups-repo";
 import type { Watermarks } from "./series";
 import type { TelemetryRepository } from "./telemetry-repo";
@@ -28,6 +28,14 @@ export const COARSE_LEVELS = {
   hour: { ms: HOUR_MS, next: KEYS.hourNext, redo: KEYS.hourRedo },
 } as const;
 export type CoarseLevel = keyof typeof COARSE_LEVELS;
+
+/** What a pass folds into a coarse level: buckets from `span.start` up to `target`. */
+interface CoarseSpan {
+  name: CoarseLevel;
+  marks: LevelMarks;
+  span: LevelSpan;
+  target: number;
+}
 
 /** Minutes folded into a coarse level per pass at most (a backfill is worked off over several passes). */
 export const COARSE_SPAN_PER_PASS = 24 * HOUR_MS;
@@ -161,67 +169,62 @@ export class Maintenance {
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
   }
 
-  /** Writes the rows of the hours the minute watermark has passed (`MinuteRollups.packHour`), one hour at a time. */
-  private async packMinuteHours(): Promise<void> {
+  /**
+   * The hours whose rows are written this pass (`MinuteRollups.packHour`: the minute watermark
+   * passed their end; hours without a raw row skipped) and the minute the rows are stored up to
+   * after them; null before the first pass.
+   */
+  private hoursToPack(): { hours: number[]; last: number } | null {
     const rolled = this.marks.minute.next();
     const stored = this.minutes.stored();
-    if (rolled === null || stored === Infinity) return;
+    if (rolled === null || stored === Infinity) return null;
     const last = bucketOf(rolled, HOUR_MS);
-    let hour = bucketOf(stored, HOUR_MS);
-    while (hour < last) {
-      const h = hour;
-      await this.forEachNode((id) => this.minutes.packHour(id, h));
-      this.db.transaction(() => this.minutes.setStored(Math.max(this.minutes.stored(), h + HOUR_MS)))();
-      // Hours without a raw row are skipped in one step.
-      const next = this.minutes.firstRawTs(h + HOUR_MS);
-      hour = Math.max(h + HOUR_MS, Math.min(next === null ? last : bucketOf(next, HOUR_MS), last));
+    const hours: number[] = [];
+    for (let hour = bucketOf(stored, HOUR_MS); hour < last; ) {
+      hours.push(hour);
+      const next = this.minutes.firstRawTs(hour + HOUR_MS);
+      hour = Math.max(hour + HOUR_MS, Math.min(next === null ? last : bucketOf(next, HOUR_MS), last));
     }
-    if (this.minutes.stored() < last) this.db.transaction(() => this.minutes.setStored(last))();
+    return { hours, last: Math.max(stored, last) };
   }
 
   /**
-   * Stores the minutes whose raw rows retention is about to prune (before their hour closed: a
-   * raw retention shorter than an hour), in whole `rollupEveryMs` as they were rolled up: their
-   * rows are in a block by then, decoded whole by each call; minute by minute, a block was
-   * decoded once per minute of it.
+   * The minutes whose raw rows retention is about to prune (before their hour closed: a raw
+   * retention shorter than an hour), stored as single rows from `stored` (after the hours of
+   * this pass) in whole `rollupEveryMs` as they were rolled up: their rows are in a block by
+   * then, decoded whole by each call; minute by minute, a block was decoded once per minute of it.
    */
-  private async materializeMinutes(rawCutoff: number): Promise<void> {
+  private minutesToMaterialize(stored: number, rawCutoff: number): { from: number; to: number } | null {
     const rolled = this.marks.minute.next();
-    const stored = this.minutes.stored();
-    if (rolled === null || stored === Infinity) return;
+    if (rolled === null || stored === Infinity) return null;
     const every = this.opts.rollupEveryMs;
     const to = Math.min(Math.ceil(rawCutoff / every) * every, rolled);
-    if (to <= stored) return;
-    await this.forEachNode((id) => this.minutes.materialize(id, stored, to));
-    this.db.transaction(() => this.minutes.setStored(to))();
+    return to <= stored ? null : { from: stored, to };
   }
 
-  /** Folds the rolled-up minutes into `level`'s buckets, up to `COARSE_SPAN_PER_PASS` of them. */
-  private async rollCoarse(name: CoarseLevel): Promise<number> {
+  /** The span of `level`'s buckets this pass folds from the rolled-up minutes (up to `COARSE_SPAN_PER_PASS`), or null. */
+  private coarseSpan(name: CoarseLevel): CoarseSpan | null {
     const marks = this.marks[name];
     const minuteNext = this.marks.minute.next();
-    if (minuteNext === null) return 0;
+    if (minuteNext === null) return null;
     const due = bucketOf(minuteNext, marks.ms);
     // A level's first pass starts at the oldest minute, so a database that had minutes before the level existed gets it for all of them.
     const span = marks.span(() => {
       const first = this.minutes.first(minuteNext);
       return first === null ? due : bucketOf(first, marks.ms);
     })!;
-    const { start } = span;
-    if (start >= due) {
+    if (span.start >= due) {
       if (span.fresh) marks.advance(span, due, true);
-      return 0;
+      return null;
     }
-    const target = Math.min(due, bucketOf(start + COARSE_SPAN_PER_PASS, marks.ms));
-    let buckets = 0;
-    await this.forEachNode((id) => {
-      for (const [bucket, data] of foldRollups(this.minutes.range(id, start, target), marks.ms)) {
-        this.rollups.put(name, id, bucket, data);
-        buckets++;
-      }
-    });
-    this.db.transaction(() => marks.advance(span, target, true))();
-    return buckets;
+    return { name, marks, span, target: Math.min(due, bucketOf(span.start + COARSE_SPAN_PER_PASS, marks.ms)) };
+  }
+
+  /** The closed windows packed into blocks this pass: rows before `until` (at most `before`, a window boundary), the first at `first`; null: none. */
+  private packSpan(before: number): { first: number; until: number } | null {
+    const first = this.telemetry.recentRows.firstPackable(before);
+    if (first === null) return null;
+    return { first, until: Math.min(before, bucketOf(first, BLOCK_MS) + PACK_WINDOWS_PER_PASS * BLOCK_MS) };
   }
 
   private async pruneLoop(del: () => number): Promise<number> {
@@ -234,21 +237,49 @@ export class Maintenance {
     }
   }
 
-  /** One full pass: roll up what is due, then prune what retention lets go. */
+  /**
+   * One full pass: roll up what is due, then prune what retention lets go. The hour rows, the
+   * coarse levels, the minutes about to lose their raw rows and (when retention drops none of
+   * their rows) the packed windows are done node by node in one go: each node's raw rows and
+   * minutes are read once for all of them (`MinuteRollups.memoized`).
+   */
   async run(now: number): Promise<MaintenanceReport> {
     const minuteBuckets = await this.rollMinutes(now);
-    await this.packMinuteHours();
-    const quarterBuckets = await this.rollCoarse("quarter");
-    const hourBuckets = await this.rollCoarse("hour");
     const { retention, rowsPerChunk } = this.opts;
     // Never prune raw rows that are not rolled up yet; those of minutes not stored yet are stored first.
     const rolled = this.marks.minute.next() ?? 0;
     const rawCutoff = Math.min(now - retention.rawMs, rolled);
-    await this.materializeMinutes(rawCutoff);
+    const hours = this.hoursToPack();
+    const materialize = this.minutesToMaterialize(hours?.last ?? this.minutes.stored(), rawCutoff);
+    const coarse = (Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.coarseSpan(l)).filter((c): c is CoarseSpan => c !== null);
+    // Packing before pruning changes nothing when retention drops none of the rows packed.
+    const before = bucketOf(Math.min(rolled, now), BLOCK_MS);
+    const early = this.packSpan(before);
+    const packUntil = early !== null && early.first >= rawCutoff ? early.until : null;
+    const buckets = { quarter: 0, hour: 0 };
+    const packed: number[] = [];
+    await this.forEachNode((id) =>
+      this.minutes.memoized(id, () => {
+        for (const h of hours?.hours ?? []) this.minutes.packHour(id, h);
+        for (const c of coarse) {
+          for (const [bucket, data] of foldRollups(this.minutes.range(id, c.span.start, c.target), c.marks.ms)) {
+            this.rollups.put(c.name, id, bucket, data);
+            buckets[c.name]++;
+          }
+        }
+        if (materialize) this.minutes.materialize(id, materialize.from, materialize.to);
+        if (packUntil !== null) packed.push(...this.telemetry.packWindows(id, packUntil));
+      }),
+    );
+    this.db.transaction(() => {
+      if (hours && this.minutes.stored() < hours.last) this.minutes.setStored(hours.last);
+      for (const c of coarse) c.marks.advance(c.span, c.target, true);
+      if (materialize) this.minutes.setStored(materialize.to);
+    })();
     // The latest row of every node is kept whatever its age: it is the node's current state.
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
-    const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));
+    const packedRows = packUntil !== null ? await this.dropPacked(packed) : await this.pack(before);
     // Nor minutes that a coarser level has not folded yet.
     const folded = Math.min(...(Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.marks[l].next() ?? 0));
     const minuteCutoff = Math.min(bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), folded);
@@ -256,24 +287,31 @@ export class Maintenance {
     await this.pruneLoop(() => this.db.transaction(() => this.minutes.dropRetired(rowsPerChunk))());
     const prunedQuarter = await this.pruneLoop(() => this.rollups.prune("quarter", now - retention.quarterMs, rowsPerChunk));
     const prunedHour = await this.pruneLoop(() => this.rollups.prune("hour", now - retention.hourMs, rowsPerChunk));
-    return { minuteBuckets, quarterBuckets, hourBuckets, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedQuarter, prunedHour };
+    return { minuteBuckets, quarterBuckets: buckets.quarter, hourBuckets: buckets.hour, prunedRaw, prunedBlocks, packedRows, prunedMinute, prunedQuarter, prunedHour };
   }
 
   /**
    * Closed windows that are rolled up are compressed into blocks (what retention keeps
    * stays readable): every node's rows are copied into its blocks, then the recent copies
-   * are deleted: a slot that holds mostly copied rows at once (`clearSlot`), the others
-   * window by window in chunks, so that their pages are freed, not rewritten.
+   * are deleted (`dropPacked`).
    */
   private async pack(before: number): Promise<number> {
-    const first = this.telemetry.recentRows.firstPackable(before);
-    if (first === null) return 0;
-    const until = Math.min(before, bucketOf(first, BLOCK_MS) + PACK_WINDOWS_PER_PASS * BLOCK_MS);
+    const span = this.packSpan(before);
+    if (span === null) return 0;
     const ids: number[] = [];
     await this.forEachNode((id) => {
-      ids.push(...this.telemetry.packWindows(id, until));
+      ids.push(...this.telemetry.packWindows(id, span.until));
     });
-    // A slot holding mostly packed rows is emptied whole; the rest go row by row.
+    return this.dropPacked(ids);
+  }
+
+  /**
+   * Deletes the recent copies of packed rows: a slot that holds mostly copied rows at once
+   * (`clearSlot`), the others window by window in chunks, so that their pages are freed, not
+   * rewritten. Returns how many.
+   */
+  private async dropPacked(ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
     const packed = new Set(ids);
     const recent = this.telemetry.recentRows;
     let cleared = 0;

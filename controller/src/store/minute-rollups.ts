@@ -36,6 +36,8 @@ const byBucket = (a: { bucket: number }, b: { bucket: number }): number => a.buc
  * Readers see one minute row per node and minute with data, as when every minute was a row.
  */
 export class MinuteRollups {
+  /** The minutes folded from raw rows of the node maintenance works on (`memoized`); null: none of that minute. */
+  private memo: { node: string; minutes: Map<number, AggMap | null> } | null = null;
   private readonly s: Record<"getHour" | "putHour" | "hours" | "hoursIn" | "dropHours" | "dropSingles" | "countSingles" | "firstSingle" | "firstHour" | "firstBlock" | "nodeIds", Statement>;
 
   constructor(
@@ -80,7 +82,7 @@ export class MinuteRollups {
       for (const h of this.hourRows(node, from, mid)) rows.push(...decodeMinuteHour(h.hour, h.data).filter((r) => r.bucket >= from && r.bucket < mid));
       yield* rows.sort(byBucket);
     }
-    if (mid < to) for (const [bucket, data] of foldSnapshots(this.telemetry.range(node, mid, to), MINUTE_MS)) yield { bucket, data };
+    if (mid < to) for (const [bucket, data] of this.foldRaw(node, mid, to)) yield { bucket, data };
   }
 
   /** Like `range`, but only the series whose id starts with `prefix`; minutes without one may be left out. */
@@ -101,6 +103,40 @@ export class MinuteRollups {
         if (series.length > 0) yield { bucket, series };
       }
     }
+  }
+
+  /**
+   * Runs `fn` (maintenance's work on one node) with the node's minutes folded from raw rows
+   * remembered, and its raw rows decoded once (`RawRecentRepository.memoized`): the levels and
+   * the hour row read the same minutes in one pass. Callers must not change what they get.
+   */
+  memoized<T>(node: string, fn: () => T): T {
+    const outer = this.memo;
+    this.memo = { node, minutes: new Map() };
+    try {
+      return this.telemetry.recentRows.memoized(fn);
+    } finally {
+      this.memo = outer;
+    }
+  }
+
+  /** The node's minutes of [from, to) (whole minutes) folded from its raw rows, by bucket, ascending. */
+  private foldRaw(node: string, from: number, to: number): Map<number, AggMap> {
+    const memo = this.memo?.node === node ? this.memo.minutes : null;
+    if (memo === null || from % MINUTE_MS !== 0 || to % MINUTE_MS !== 0) return foldSnapshots(this.telemetry.range(node, from, to), MINUTE_MS);
+    let known = true;
+    for (let m = from; known && m < to; m += MINUTE_MS) known = memo.has(m);
+    if (!known) {
+      const folded = foldSnapshots(this.telemetry.range(node, from, to), MINUTE_MS);
+      for (let m = from; m < to; m += MINUTE_MS) memo.set(m, folded.get(m) ?? null);
+      return folded;
+    }
+    const out = new Map<number, AggMap>();
+    for (let m = from; m < to; m += MINUTE_MS) {
+      const data = memo.get(m);
+      if (data) out.set(m, data);
+    }
+    return out;
   }
 
   private hourRows(node: string, from: number, to: number): { hour: number; data: Buffer }[] {
@@ -128,7 +164,7 @@ export class MinuteRollups {
     const row = this.s.getHour.get(node, hour) as Buffer | undefined;
     const minutes = new Map<number, AggMap>(row === undefined ? [] : decodeMinuteHour(hour, row).map((r) => [r.bucket, r.data]));
     for (const r of this.rollups.range("minute", node, hour, end)) minutes.set(r.bucket, r.data);
-    for (const [bucket, data] of foldSnapshots(this.telemetry.range(node, Math.max(hour, this.stored()), end), MINUTE_MS)) minutes.set(bucket, data);
+    for (const [bucket, data] of this.foldRaw(node, Math.max(hour, this.stored()), end)) minutes.set(bucket, data);
     if (minutes.size === 0) return false;
     this.writeHour(node, hour, minutes);
     this.s.dropSingles.run(node, hour, end);
@@ -143,7 +179,7 @@ export class MinuteRollups {
   /** Stores the node's minutes in [from, to) (at or after `stored`) as single rows: their raw rows are about to be pruned. */
   materialize(node: string, from: number, to: number): number {
     let n = 0;
-    for (const [bucket, data] of foldSnapshots(this.telemetry.range(node, from, to), MINUTE_MS)) {
+    for (const [bucket, data] of this.foldRaw(node, from, to)) {
       this.rollups.put("minute", node, bucket, data);
       n++;
     }
