@@ -19,6 +19,9 @@ import { WireEncoder, type EncodedSnapshot } from "@meshfleet/agent";
  */
 export type Wire = "json" | "delta";
 export const WIRES: readonly Wire[] = ["json", "delta"];
+/** When nodes send their keyframes (delta wire): spread over the keyframe period, or all in the same rounds. */
+export type Keyframes = "staggered" | "together";
+export const KEYFRAME_TIMINGS: readonly Keyframes[] = ["staggered", "together"];
 
 export interface PublisherArgs {
   url: string;
@@ -28,6 +31,8 @@ export interface PublisherArgs {
   durationMs: number;
   nodes: number;
   boot: string;
+  /** Delta wire: when nodes send their keyframes (default staggered). */
+  keyframes?: Keyframes;
   /** Nodes (by index) whose publish times are reported, for the visibility latency. */
   probes?: number[];
 }
@@ -73,49 +78,69 @@ function jsonMessages(snapshot: SnapshotOf, nodes: number, rounds: number): Mess
 
 /**
  * What agents send by default, through the agent's encoder. A round's delta is the same bytes
- * for every node (snapshots differ in the node's name only, which deltas do not carry): one
- * encoder computes the deltas, each node's own encoder its keyframes, and node 1's encoder,
- * run over every round, must agree byte for byte.
+ * for every node of a keyframe phase (snapshots differ in the node's name only, which deltas
+ * do not carry): one encoder per phase computes the deltas, each node's own encoder its
+ * keyframes, and node 1's encoder, run over every round, must agree byte for byte.
+ *
+ * `staggered` (a fleet in steady state: agents booted at different times): node i's keyframes
+ * come at rounds 0 and those where (round + i) % 30 == 0, so each round carries 1/30 of the
+ * nodes' keyframes. `together` (every agent just reconnected): all keyframes in the same rounds.
  */
-function deltaMessages(snapshot: SnapshotOf, nodes: number, rounds: number): Messages {
+function deltaMessages(snapshot: SnapshotOf, nodes: number, rounds: number, keyframes: Keyframes): Messages {
+  const phases = keyframes === "staggered" ? Math.min(KEYFRAME_EVERY, nodes) : 1;
+  const phaseOf = (i: number) => i % phases;
   const encode = (w: WireEncoder, i: number, r: number) => {
+    // A phase's keyframe round: the encoder forgets its keyframe, as after a reconnect.
+    if (r > 0 && (r + phaseOf(i)) % KEYFRAME_EVERY === 0 && phases > 1) w.reset();
     const s = snapshot(nodeName(i), r);
     const e = w.encode(s, enc.encode(JSON.stringify(s)));
     // Acknowledged at once (its stream sequence is only known when published: see Mf-Base below).
     w.acknowledged(e, { seq: 1, duplicate: false });
     return e;
   };
-  const model = new WireEncoder("delta", { keyframeEvery: KEYFRAME_EVERY });
+  const models = Array.from({ length: phases }, () => new WireEncoder("delta", { keyframeEvery: KEYFRAME_EVERY }));
   const check = new WireEncoder("delta", { keyframeEvery: KEYFRAME_EVERY });
   const own = Array.from({ length: nodes }, () => new WireEncoder("delta", { keyframeEvery: KEYFRAME_EVERY }));
-  const byRound: (EncodedSnapshot | EncodedSnapshot[])[] = [];
+  /** By round, by phase: the phase's shared delta, or its nodes' own keyframes (by node index). */
+  const byRound: (EncodedSnapshot | Map<number, EncodedSnapshot>)[][] = [];
   for (let r = 0; r < rounds; r++) {
-    const m = encode(model, 0, r);
     byRound.push(
-      m.keyframe
-        ? own.map((w, i) => {
-            w.reset();
-            return encode(w, i, r);
-          })
-        : m,
+      models.map((model, p) => {
+        const m = encode(model, p, r);
+        if (!m.keyframe) {
+          // Each node's own encoder moves on with its phase's model (its delta is the model's).
+          return m;
+        }
+        const mine = new Map<number, EncodedSnapshot>();
+        for (let i = p; i < nodes; i += phases) {
+          own[i]!.reset();
+          mine.set(i, encode(own[i]!, i, r));
+        }
+        return mine;
+      }),
     );
     const c = encode(check, 1, r);
-    const mine = byRound[r]!;
-    if (Buffer.compare(c.data, (Array.isArray(mine) ? mine[1]! : mine).data) !== 0) throw new Error(`round ${r}: node 1's own encoder disagrees with the shared delta`);
+    const e = byRound[r]![phaseOf(1)]!;
+    if (Buffer.compare(c.data, (e instanceof Map ? e.get(1)! : e).data) !== 0) throw new Error(`round ${r}: node 1's own encoder disagrees with its phase's delta`);
   }
   return (i, round) => {
-    const e = byRound[round % rounds]!;
-    return Array.isArray(e) ? e[i]! : e;
+    const e = byRound[round % rounds]![phaseOf(i)]!;
+    return e instanceof Map ? e.get(i)! : e;
   };
 }
 
 export async function runPublisher(a: PublisherArgs): Promise<void> {
   const nc = await connect({ servers: a.url.split(","), name: "bench-publisher" });
   const js = jetstream(nc);
-  // On JetStream every message is new (seq increases): all rounds; on core NATS one keyframe period, repeated.
-  const rounds = a.mode === "js" ? Math.ceil(((a.durationMs / 1000) * a.rate) / a.nodes) + 1 : KEYFRAME_EVERY;
+  // On JetStream every message is new (seq increases): all rounds. On core NATS one keyframe
+  // period, repeated: the second one (in the first, every node starts with a keyframe).
+  const rounds = a.mode === "js" ? Math.ceil(((a.durationMs / 1000) * a.rate) / a.nodes) + 1 : 2 * KEYFRAME_EVERY;
+  const roundOf = (published: number) => {
+    const r = Math.floor(published / a.nodes);
+    return a.mode === "js" ? r : KEYFRAME_EVERY + (r % KEYFRAME_EVERY);
+  };
   const snapshot = fleet(a.boot, (a.nodes / a.rate) * 1000);
-  const messages = a.wire === "json" ? jsonMessages(snapshot, a.nodes, rounds) : deltaMessages(snapshot, Math.max(2, a.nodes), rounds);
+  const messages = a.wire === "json" ? jsonMessages(snapshot, a.nodes, rounds) : deltaMessages(snapshot, Math.max(2, a.nodes), rounds, a.keyframes ?? "staggered");
   const names = Array.from({ length: a.nodes }, (_, i) => subjects.telemetry(nodeName(i)));
   /** Per node, the stream sequence of its last keyframe (once acknowledged). */
   const keyframeSeq: Promise<number>[] = Array.from({ length: a.nodes }, () => Promise.resolve(0));
@@ -144,7 +169,7 @@ export async function runPublisher(a: PublisherArgs): Promise<void> {
     let burst = 0;
     while (published < due && inflight < maxInflight && burst++ < 1000) {
       const i = published % a.nodes;
-      const round = Math.floor(published / a.nodes);
+      const round = roundOf(published);
       const m = messages(i, round);
       if (probes.has(i)) sent.push([i, round + 1, Date.now()]);
       published++;

@@ -4,12 +4,13 @@ import { cpus } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, StorageType, DiscardPolicy } from "@nats-io/jetstream";
 import { startNatsServer } from "@meshfleet/testkit";
 import { inflateText, MAX_MESSAGE_BYTES, TELEMETRY_STREAM, TELEMETRY_STREAM_SUBJECTS, subjectWildcards, WIRE_HEADERS } from "@meshfleet/shared";
 import { Controller, openStore, silentLogger, systemClock } from "@meshfleet/controller";
-import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } from "./ingest-publisher";
+import { KEYFRAME_TIMINGS, runPublisher, WIRES, type Keyframes, type PublisherArgs, type PubReport, type Wire } from "./ingest-publisher";
 
 /**
  * Ingest benchmark: bench-profile snapshots (20 stations, 10 mesh paths, 20 routes,
@@ -19,13 +20,15 @@ import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } fr
  *
  *   npm run bench -- ingest [--duration 60] [--rate 6000] [--nodes 2000] [--ceiling 15]
  *                          [--latency-duration 30] [--latency-rate 1000] [--commit-window 0] [--durable-every 0]
- *                          [--wire delta|json]
+ *                          [--wire delta|json] [--keyframes staggered|together] [--latency-probes 20]
  *
  * --wire: what the publisher sends. `delta` (the default, what agents send by default): the
  * agent's WireEncoder in delta mode, deflated keyframes every 30 snapshots and deflated
  * deltas against them, with the Mf-Enc / Mf-Key / Mf-Base headers; `json`: plain JSON (what
  * version-1 agents send). Either way the messages are prepared before the publisher's clock
- * starts (ingest-publisher.ts).
+ * starts (ingest-publisher.ts). --keyframes: `staggered` (the default: a fleet in steady
+ * state, each round carries the keyframes of 1/30 of the nodes) or `together` (every node's
+ * keyframe in the same round, every 30 rounds, as right after all agents reconnected).
  *
  * The ceiling: the same messages (same wire) published on core NATS by the same publisher
  * process, received by a core subscription in this process, and for each one what any
@@ -34,7 +37,10 @@ import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } fr
  * nothing is validated, no keyframe is looked up or stored); `json`, JSON.parse.
  *
  * Visibility latency: from the publisher's publish call of a probe node's message (its
- * reported time) to the poller seeing that seq at GET /api/nodes/:id.
+ * reported time) to the poller seeing that seq at GET /api/nodes/:id. `--latency-probes`
+ * nodes are probed (a message each per round: 20 probes over 20 s at 2,000/s and 2,000 nodes
+ * give ~400 observations, so the p99 is not simply the slowest one), with the controller's
+ * event-loop delay over the same time (what holds a committed snapshot back from the API).
  *
  * --commit-window MS: the ingest's group commit (0, the library's default: none; `serve`
  * uses 15000 unless told), to see what the window costs the API latency at a rate.
@@ -46,7 +52,7 @@ import { runPublisher, WIRES, type PublisherArgs, type PubReport, type Wire } fr
 export function publisher(a: PublisherArgs, onReport: (r: PubReport) => void): Promise<PubReport> {
   const args = ["--import", "tsx", join(import.meta.dirname, "run.ts"), "ingest", "--role", "publisher", "--url", a.url, "--mode", a.mode, "--wire", a.wire, "--rate", String(a.rate)];
   if (a.probes) args.push("--probes", a.probes.join(","));
-  args.push("--duration", String(a.durationMs / 1000), "--nodes", String(a.nodes), "--boot", a.boot);
+  args.push("--duration", String(a.durationMs / 1000), "--nodes", String(a.nodes), "--boot", a.boot, "--keyframes", a.keyframes ?? "staggered");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let last: PubReport = { published: 0, acked: 0, errors: 0, elapsedMs: 0, done: false, sent: [] };
   let buf = "";
@@ -78,7 +84,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** The same-run ceiling: core NATS publish -> subscribe -> (inflate when Mf-Enc is set) JSON.parse of the same messages (msg/s). */
-export async function coreCeiling(nc: NatsConnection, url: string, wire: Wire, nodes: number, durationMs: number): Promise<{ ceiling: number; published: number; elapsedMs: number; parsed: number }> {
+export async function coreCeiling(nc: NatsConnection, url: string, wire: Wire, nodes: number, durationMs: number, keyframes: Keyframes = "staggered"): Promise<{ ceiling: number; published: number; elapsedMs: number; parsed: number }> {
   let parsed = 0;
   let firstAt = 0;
   let lastAt = 0;
@@ -89,7 +95,7 @@ export async function coreCeiling(nc: NatsConnection, url: string, wire: Wire, n
       lastAt = performance.now();
     },
   });
-  const cp = await publisher({ url, mode: "core", wire, rate: 50_000, durationMs, nodes, boot: "ceiling-run" }, () => {});
+  const cp = await publisher({ url, mode: "core", wire, rate: 50_000, durationMs, nodes, boot: "ceiling-run", keyframes }, () => {});
   await sleep(1000);
   sub.unsubscribe();
   return { ceiling: parsed / ((lastAt - firstAt) / 1000), published: cp.published, elapsedMs: cp.elapsedMs, parsed };
@@ -112,6 +118,8 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       "commit-window": { type: "string", default: "0" },
       "durable-every": { type: "string", default: "0" },
       wire: { type: "string", default: "delta" },
+      keyframes: { type: "string", default: "staggered" },
+      "latency-probes": { type: "string", default: "20" },
       probes: { type: "string" },
     },
   });
@@ -125,9 +133,11 @@ export default async function ingestBench(argv: string[]): Promise<void> {
   }
   const wire = f.wire as Wire;
   if (!WIRES.includes(wire)) throw new Error("--wire: delta or json");
+  const keyframes = f.keyframes as Keyframes;
+  if (!KEYFRAME_TIMINGS.includes(keyframes)) throw new Error("--keyframes: staggered or together");
   if (f.role === "publisher") {
     const probes = f.probes ? f.probes.split(",").map(Number) : undefined;
-    return runPublisher({ url: f.url!, mode: f.mode as "js" | "core", wire, ...(probes ? { probes } : {}), rate: Number(f.rate), durationMs: Number(f.duration) * 1000, nodes: Number(f.nodes), boot: f.boot! });
+    return runPublisher({ url: f.url!, mode: f.mode as "js" | "core", wire, ...(probes ? { probes } : {}), rate: Number(f.rate), durationMs: Number(f.duration) * 1000, nodes: Number(f.nodes), boot: f.boot!, keyframes });
   }
   const durationMs = Number(f.duration) * 1000;
   const rate = Number(f.rate);
@@ -136,10 +146,10 @@ export default async function ingestBench(argv: string[]): Promise<void> {
   const srv = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(dir, "js")}", max_memory_store: 256MB, max_file_store: 40GB }` });
   const nc = await connect({ servers: srv.url });
   try {
-    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, ${wire} on the wire (${wire === "delta" ? "agents' default: deflated keyframe every 30, deltas between" : "plain JSON"}), commit window ${f["commit-window"]} ms, durable every ${f["durable-every"]} ms, node ${process.version}`);
+    console.log(`ingest benchmark: profile 20 stations / 10 mesh paths / 20 routes / 10 counters, ${nodes} nodes, ${wire} on the wire (${wire === "delta" ? `agents' default: deflated keyframe every 30, deltas between; keyframes ${keyframes}` : "plain JSON"}), commit window ${f["commit-window"]} ms, durable every ${f["durable-every"]} ms, node ${process.version}`);
 
     // 1. Ceiling: core NATS publish -> subscribe -> (inflate) JSON.parse, same messages, same machine.
-    const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, wire, nodes, Number(f.ceiling) * 1000);
+    const { ceiling, published, elapsedMs, parsed } = await coreCeiling(nc, srv.url, wire, nodes, Number(f.ceiling) * 1000, keyframes);
     const decoded = wire === "delta" ? "inflated+parsed" : "parsed";
     console.log(`ceiling (core NATS publish -> subscribe -> ${wire === "delta" ? "inflate + " : ""}JSON.parse, same messages): published ${published} in ${(elapsedMs / 1000).toFixed(1)} s, received+${decoded} ${parsed} -> ${ceiling.toFixed(0)} msg/s`);
 
@@ -179,7 +189,7 @@ export default async function ingestBench(argv: string[]): Promise<void> {
       machPrev = machineCpu();
       sampler = setInterval(sample, 5000);
     };
-    const run = publisher({ url: srv.url, mode: "js", wire, rate, durationMs, nodes, boot: "sustained-run" }, (r) => {
+    const run = publisher({ url: srv.url, mode: "js", wire, rate, durationMs, nodes, boot: "sustained-run", keyframes }, (r) => {
       if (!pub) started();
       pub = r;
     });
@@ -228,36 +238,45 @@ export default async function ingestBench(argv: string[]): Promise<void> {
     const latRate = Number(f["latency-rate"]);
     const latNodes = Math.min(nodes, latRate);
     const base = `http://127.0.0.1:${controller.address!.port}`;
-    const probeIds = Array.from({ length: 5 }, (_, i) => i * Math.floor(latNodes / 5));
+    const nProbes = Math.min(latNodes, Number(f["latency-probes"]));
+    const probeIds = Array.from({ length: nProbes }, (_, i) => i * Math.floor(latNodes / nProbes));
     const probes = probeIds.map((i) => `bench-${i}`);
     const lastSeq = new Map<string, number>();
     /** Seen at the API: `node:seq` -> Date.now(); published: the same key -> the publisher's Date.now() at publish. */
     const seen = new Map<string, number>();
     const publishedAt = new Map<string, number>();
     let polling = true;
+    const poll = async (p: string) => {
+      const r = await fetch(`${base}/api/nodes/${p}`).catch(() => null);
+      if (r?.status !== 200) return;
+      const b = (await r.json()) as { latest: { seq: number; ts: number; boot: string } | null };
+      if (b.latest && b.latest.boot === "latency-run" && b.latest.seq !== lastSeq.get(p)) {
+        if (lastSeq.has(p)) seen.set(`${p}:${b.latest.seq}`, Date.now());
+        lastSeq.set(p, b.latest.seq);
+      }
+    };
+    // The probes are asked at once (a round's answers do not wait for each other), then again 50 ms later.
     const poller = (async () => {
       while (polling) {
-        for (const p of probes) {
-          const r = await fetch(`${base}/api/nodes/${p}`).catch(() => null);
-          if (r?.status !== 200) continue;
-          const b = (await r.json()) as { latest: { seq: number; ts: number; boot: string } | null };
-          if (b.latest && b.latest.boot === "latency-run" && b.latest.seq !== lastSeq.get(p)) {
-            if (lastSeq.has(p)) seen.set(`${p}:${b.latest.seq}`, Date.now());
-            lastSeq.set(p, b.latest.seq);
-          }
-        }
+        await Promise.all(probes.map(poll));
         await sleep(50);
       }
     })();
-    const latArgs: PublisherArgs = { url: srv.url, mode: "js", wire, rate: latRate, durationMs: Number(f["latency-duration"]) * 1000, nodes: latNodes, boot: "latency-run", probes: probeIds };
+    // How long the controller's event loop was blocked (a batch, a maintenance pass, GC): what holds a snapshot back from the API.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const latArgs: PublisherArgs = { url: srv.url, mode: "js", wire, rate: latRate, durationMs: Number(f["latency-duration"]) * 1000, nodes: latNodes, boot: "latency-run", probes: probeIds, keyframes };
     const lp = await publisher(latArgs, (r) => r.sent.forEach(([i, seq, at]) => publishedAt.set(`bench-${i}:${seq}`, at)));
     polling = false;
     await poller;
+    loop.disable();
     const lat = [...seen].flatMap(([k, at]) => (publishedAt.has(k) ? [at - publishedAt.get(k)!] : []));
     if (lat.length === 0) console.log("no latency observation; last answer:", JSON.stringify(((await (await fetch(`${base}/api/nodes/${probes[0]}`)).json()) as { latest: { boot: string; seq: number; ts: number } }).latest).slice(0, 200), Date.now());
     console.log(
-      `API visibility latency at ${latRate}/s (${lp.acked} published, ${lat.length} observations, ${wire}, publisher's publish call -> seq seen at GET /api/nodes/:id, 5 probes polled every 50 ms): p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${Math.max(...lat)} ms`,
+      `API visibility latency at ${latRate}/s (${lp.acked} published, ${lat.length} observations, ${wire}, publisher's publish call -> seq seen at GET /api/nodes/:id, ${nProbes} probes polled together every 50 ms): p50 ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms, max ${Math.max(...lat)} ms`,
     );
+    const ms = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
+    console.log(`  controller event loop delay meanwhile: p50 ${ms(loop.percentile(50))}, p99 ${ms(loop.percentile(99))}, max ${ms(loop.max)}`);
     await controller.stop();
     store.close();
   } finally {

@@ -83,6 +83,27 @@ describe("ingest commit window (real nats-server, real SQLite)", () => {
     expect(sizes).toEqual([3, 3]);
   });
 
+  it("the window ends once commitWindowMessages wait (batchMax is larger): those commit, the next ones wait for their own window", async () => {
+    const ingest = new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 60_000, ackWaitMs: 120_000, commitWindowMessages: 3 });
+    const sizes: number[] = [];
+    ingest.onCommitted((items) => void sizes.push(items.length));
+    await ingest.start();
+    const js = jetstream(nc);
+    const publish = (seq: number) => js.publish(subjects.telemetry("ap-5"), JSON.stringify(buildSnapshot({ node: "ap-5", seq, ts: seq * 10_000 })));
+    for (let seq = 1; seq <= 2; seq++) await publish(seq);
+    await waitFor(() => ingest.waiting === 2, { what: "two snapshots held" });
+    expect(sizes).toEqual([]);
+    await publish(3);
+    await waitFor(() => sizes.length === 1, { what: "the third one ended the window" });
+    expect((await store.telemetry.stateOf("ap-5"))?.seq).toBe(3);
+    for (let seq = 4; seq <= 5; seq++) await publish(seq);
+    await waitFor(() => ingest.waiting === 2, { what: "seq 4 and 5 held for their own window" });
+    expect(sizes).toEqual([3]);
+    await ingest.stop();
+    expect(sizes).toEqual([3, 2]);
+    expect((await store.telemetry.stateOf("ap-5"))?.seq).toBe(5);
+  });
+
   it("a hello ends the window: it commits at once, with the snapshots waiting", async () => {
     const ingest = new Ingest({ nc, store, clock: store.clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 60_000, ackWaitMs: 120_000 });
     const sizes: number[] = [];

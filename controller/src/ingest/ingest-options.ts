@@ -33,6 +33,14 @@ export interface IngestOptions {
    */
   commitWindowMs?: number;
   /**
+   * The commit window also ends as soon as this many messages wait (at most `batchMax`).
+   * A fleet that fills a commit this fast gains little from a longer wait (the pages a commit
+   * writes are shared by this many snapshots already), while each message would wait longer
+   * and each commit would hold the event loop longer (API answers wait for it). A home mesh
+   * (a few snapshots per window) never reaches it. Default 100.
+   */
+  commitWindowMessages?: number;
+  /**
    * Durable every (ms): a batch of snapshots may join the transaction the store holds open
    * (SQLite, `StoreApi.transaction` with `hold`) until it is this old; this connection's
    * reads (the API, detection) see each batch at once, and its messages are acknowledged

@@ -58,6 +58,7 @@ export class Ingest {
       durable: DEFAULT_DURABLE,
       batchMax: 500,
       commitWindowMs: 0,
+      commitWindowMessages: 100,
       durableEveryMs: 0,
       maxAckPending: 20_000,
       streamMaxAgeMs: DEFAULT_STREAM_LIMITS.maxAgeMs,
@@ -190,13 +191,14 @@ export class Ingest {
   }
 
   /**
-   * A message arrived: write now, or when the commit window of the oldest waiting one ends.
+   * A message arrived: write now, or when the commit window of the oldest waiting one ends
+   * (its time is up, or `commitWindowMessages` wait).
    * Only snapshots wait: a hello or a job status (rare, and someone may be waiting for it:
    * a job's progress, a node that just connected) commits at once, with what waits.
    */
   private schedule(m: JsMsg): void {
     if (this.scheduled || this.stopped) return;
-    if (this.o.commitWindowMs > 0 && this.buf.length < this.o.batchMax && parseSubject(m.subject)?.kind === "telemetry") {
+    if (this.o.commitWindowMs > 0 && this.buf.length < Math.min(this.o.batchMax, this.o.commitWindowMessages) && parseSubject(m.subject)?.kind === "telemetry") {
       this.windowTimer ??= setTimeout(() => this.flush(), this.o.commitWindowMs);
       return;
     }
@@ -221,7 +223,7 @@ export class Ingest {
       await this.processBatch(this.buf.splice(0, this.o.batchMax));
       await new Promise<void>((r) => setImmediate(r));
       // Messages that arrived during that batch wait for their own window (its timer is set).
-      if (this.windowTimer && this.buf.length < this.o.batchMax) return;
+      if (this.windowTimer && this.buf.length < Math.min(this.o.batchMax, this.o.commitWindowMessages)) return;
     }
   }
 

@@ -69,6 +69,16 @@ describe("json delta", () => {
     expect(Object.getPrototypeOf((out as { x: object }).x)).toBe(Object.prototype);
   });
 
+  it("removes keys (x) the way a base copy does: kept keys in the base's order, then new ones; removal wins over a patch of a base key", () => {
+    const base = JSON.parse('{"a":1,"b":{"c":2},"__proto__":3,"d":4}') as Json;
+    const apply = (d: unknown) => JSON.stringify(applyDelta(base, JSON.parse(JSON.stringify(d)) as never));
+    expect(apply({ o: { d: { "+": 1 }, e: { "=": 5 } }, x: ["a"] })).toBe('{"b":{"c":2},"__proto__":3,"d":5,"e":5}');
+    expect(apply({ o: { b: { o: { c: { "+": 1 } } } }, x: ["b", "__proto__"] })).toBe('{"a":1,"d":4}');
+    // A removed key the base lacks changes nothing; a new key listed as removed stays (it was never the base's).
+    expect(apply({ o: { e: { "=": 5 } }, x: ["z", "e", 1] })).toBe('{"a":1,"b":{"c":2},"__proto__":3,"d":4,"e":5}');
+    expect(JSON.stringify(base)).toBe('{"a":1,"b":{"c":2},"__proto__":3,"d":4}');
+  });
+
   it("refuses a delta that does not fit its base", () => {
     const bad = (base: Json, d: unknown) => () => expandDelta(base, { b: 1, d: d as never });
     expect(bad([1], { a: [3] })).toThrow(WireEncodingError);

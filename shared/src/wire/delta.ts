@@ -120,21 +120,14 @@ export function applyDelta(base: Json, delta: Delta | undefined): Json {
     if (!isObj(base) || !isObj(delta.o)) throw new DeltaError("an object patch needs an object base");
     const drop = delta.x ?? [];
     if (!Array.isArray(drop)) throw new DeltaError("removed keys must be a list");
-    if (drop.length === 0) {
-      // A copy of the base (its keys, in its order) with the patched keys replaced: V8 keeps it
-      // a fast object. Adding each key by a store at this one site, which sees every kind of
-      // object, turns one of more than ~16 keys (a station has 21) into a slow dictionary, and
-      // validating such a snapshot took several times as long as a parsed one.
-      const out: Record<string, Json> = { ...base };
-      for (const k of Object.keys(delta.o)) put(out, k, applyDelta(Object.hasOwn(base, k) ? base[k]! : null, delta.o[k]));
-      return out;
-    }
-    const out: Record<string, Json> = {};
-    for (const k of Object.keys(base)) {
-      if (drop.includes(k)) continue;
-      put(out, k, Object.hasOwn(delta.o, k) ? applyDelta(base[k]!, delta.o[k]) : base[k]!);
-    }
-    for (const k of Object.keys(delta.o)) if (!Object.hasOwn(base, k)) put(out, k, applyDelta(null, delta.o[k]));
+    // A copy of the base (its keys, in its order) with the patched keys replaced, new keys
+    // added at the end and removed keys deleted: V8 keeps it a fast object. Adding each key
+    // by a store at this one site, which sees every kind of object, turns one of more than
+    // ~16 keys (a station has 21) into a slow dictionary, and validating such a snapshot took
+    // several times as long as a parsed one. (Deleting does that too, but keys are rarely removed.)
+    const out: Record<string, Json> = { ...base };
+    for (const k of Object.keys(delta.o)) put(out, k, applyDelta(Object.hasOwn(base, k) ? base[k]! : null, delta.o[k]));
+    for (const k of drop) if (typeof k === "string" && Object.hasOwn(base, k)) delete out[k];
     return out;
   }
   if ("a" in delta) {
