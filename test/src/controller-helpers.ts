@@ -28,11 +28,15 @@ export function createTokenViaCli(db: string, role: "viewer" | "operator" | "adm
   return m[1] as string;
 }
 
-/** Spawns the built `meshfleet-controller serve ...` and waits for its API (a 1 s commit window: tests wait for what they publish). */
+/**
+ * Spawns the built `meshfleet-controller serve ...` and waits for its API (a 1 s commit
+ * window and a held transaction committed every 2 s: tests wait for what they publish, and
+ * read the database file through other connections).
+ */
 export async function spawnController(db: string, nats: string, port: number, extraArgs: readonly string[] = []): Promise<ControllerProcess> {
   let out = "";
   const token = createTokenViaCli(db, "admin");
-  const child = spawn(process.execPath, [...controllerCli, "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s", "--commit-window", "1s", ...extraArgs], {
+  const child = spawn(process.execPath, [...controllerCli, "serve", "--db", db, "--nats", nats, "--listen", `127.0.0.1:${port}`, "--log-level", "warn", "--ack-wait", "3s", "--commit-window", "1s", "--durable-every", "2s", ...extraArgs], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,6 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { StoreApi } from "../store/index";
 import { settleMsg as settle } from "./ingest-options";
+import type { WriteResult } from "./writer";
 
 export interface HeldAcksOptions {
   store: StoreApi;
@@ -10,12 +11,14 @@ export interface HeldAcksOptions {
   /** Most messages held at once (a quarter of max_ack_pending: the consumer keeps delivering meanwhile). */
   maxHeld: number;
   retryDelayMs: number;
+  /** The held transaction a batch was written into rolled back (a failed commit): its messages were handed back. */
+  rolledBack: (error: string) => void;
 }
 
 /** One batch's messages, settled when the transaction holding their writes ends. */
 export interface HeldBatch {
-  /** For `writeBatch`: acknowledges (committed) or hands back (rolled back) the messages. */
-  settled: (committed: boolean) => void;
+  /** For `writeBatch`: acknowledges and counts (committed) or hands back (rolled back) the messages. */
+  settled: (committed: boolean, results: readonly WriteResult[], error?: Error) => void;
   /** The batch's transaction returned: until `settled`, its messages are held. */
   written: () => void;
   /** `settled` ran. */
@@ -48,19 +51,28 @@ export class HeldAcks {
     return this.o.everyMs > 0 && onlySnapshots && (this.since === null || now - this.since < this.o.everyMs) && this.held.size + n <= this.o.maxHeld;
   }
 
-  /** Tracks a batch's messages (written at `now`). */
-  batch(msgs: readonly JsMsg[], now: number): HeldBatch {
+  /**
+   * Tracks a batch's messages (written at `now`, ingest clock; begun at `t0`, performance
+   * clock): `committed(results, seconds)` once durable, with the seconds from `t0` to the
+   * end of its own transaction (a held batch's time in the held transaction left out).
+   */
+  batch(msgs: readonly JsMsg[], now: number, t0: number, committed: (results: readonly WriteResult[], seconds: number) => void): HeldBatch {
     let done = false;
+    let writtenAt: number | null = null;
     return {
-      settled: (committed) => {
+      settled: (ok, results, error) => {
         done = true;
+        if (ok) committed(results, ((writtenAt ?? performance.now()) - t0) / 1000);
+        // A batch still in its own transaction fails with it (`writeBatch` rejects); a held one fails here.
+        else if (writtenAt !== null) this.o.rolledBack(error?.message ?? "the held transaction was rolled back");
         for (const m of msgs) {
           this.held.delete(m);
-          settle(m, committed ? "ack" : "nak", committed ? undefined : this.o.retryDelayMs);
+          settle(m, ok ? "ack" : "nak", ok ? undefined : this.o.retryDelayMs);
         }
         if (this.held.size === 0) this.clear();
       },
       written: () => {
+        writtenAt = performance.now();
         if (done) return;
         for (const m of msgs) this.held.add(m);
         this.since ??= now;

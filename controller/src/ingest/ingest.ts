@@ -9,7 +9,7 @@ import type { IngestItem, RejectReason } from "./decode";
 import { WireDecoder } from "./wire";
 import { writeBatch, type TransactionWriter } from "./writer";
 import { HeldAcks } from "./held-acks";
-import { recordCommittedBatch, type IngestStats } from "./metrics";
+import { recordCommittedBatch, recordStoreError, type IngestStats } from "./metrics";
 import { ClockSkewTracker } from "./clock-skew-tracker";
 import { cpuMs, DEFAULT_DURABLE, settleMsg as settle, storedAtMs, type ClockSkewListener, type CommittedListener, type FloodListener, type IngestOptions } from "./ingest-options";
 import type { ClockSkewEvent } from "./clock-skew";
@@ -85,7 +85,7 @@ export class Ingest {
     this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.skewListeners.emit(e)) : null;
     this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
     const { store, durableEveryMs: everyMs, ackWaitMs, retryDelayMs } = this.o;
-    this.heldAcks = new HeldAcks({ store, everyMs, ackWaitMs, retryDelayMs, maxHeld: Math.floor(this.o.maxAckPending / 4) });
+    this.heldAcks = new HeldAcks({ store, everyMs, ackWaitMs, retryDelayMs, maxHeld: Math.floor(this.o.maxAckPending / 4), rolledBack: (error) => (this.lastStoreError = recordStoreError(this.o, this.stats, error)) });
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
       maxBytes: this.o.maxMessageBytes,
@@ -113,7 +113,7 @@ export class Ingest {
     return this.clocks?.skews() ?? new Map<string, number>();
   }
 
-  /** After each committed batch: the accepted items, in stream order (duplicates and rejects left out). */
+  /** After each written batch (committed, or in the held transaction: `durableEveryMs`): the accepted items, in stream order (duplicates and rejects left out). */
   onCommitted(listener: CommittedListener): () => void {
     this.listeners.push(listener);
     return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
@@ -280,25 +280,24 @@ export class Ingest {
     const now = this.o.clock.now();
     // Marked keyframes go into the batch's transaction (not commits of their own).
     const writers = this.wire.hasUnsavedKeyframes ? [() => this.wire.storeKeyframes(), ...this.writers] : this.writers;
-    // A batch of snapshots may stay in the store's open transaction (acknowledged when it commits).
-    const held = this.heldAcks.batch(kept, now);
+    // A batch of snapshots may stay in the store's open transaction: acknowledged and counted when it commits.
+    const held = this.heldAcks.batch(kept, now, t0, (res, secs) => {
+      recordCommittedBatch(this.o.metrics, this.stats, items, res, now, secs);
+      this.lastStoreError = null;
+    });
     const hold = this.heldAcks.mayHold(now, kept.length, items.every((it) => it.kind === "snapshot"));
     let results;
     try {
       results = await writeBatch(this.o.store, items, now, writers, { hold, settled: held.settled });
     } catch (err) {
       this.stats.stageCpuMs.store += cpuMs() - c1;
-      this.stats.storeErrors++;
-      this.o.metrics.storeErrors.inc();
-      this.lastStoreError = (err as Error).message;
-      this.o.log.error({ error: this.lastStoreError, messages: kept.length }, "the store could not commit a batch; it will be redelivered");
+      this.lastStoreError = recordStoreError(this.o, this.stats, (err as Error).message, kept.length);
       if (!held.done) for (const m of kept) settle(m, "nak", this.o.retryDelayMs);
       return;
     }
     this.stats.stageCpuMs.store += cpuMs() - c1;
-    this.lastStoreError = null;
     held.written();
-    const accepted = recordCommittedBatch(this.o.metrics, this.stats, items, results, now, (performance.now() - t0) / 1000);
+    const accepted = items.filter((_, i) => results[i] === "accepted");
     const c2 = cpuMs();
     for (const l of this.listeners) {
       try {

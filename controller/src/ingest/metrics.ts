@@ -1,4 +1,5 @@
 import type { Registry } from "../metrics/registry";
+import type { Logger } from "../log";
 import type { IngestItem, RejectReason } from "./decode";
 import type { WriteResult } from "./writer";
 
@@ -42,16 +43,14 @@ export interface IngestStats {
   stageCpuMs: { decode: number; store: number; notify: number };
 }
 
-/** Counts a committed batch (stats and metrics) and returns its accepted items, in order (duplicates left out). */
-export function recordCommittedBatch(metrics: IngestMetrics, stats: IngestStats, items: readonly IngestItem[], results: readonly WriteResult[], now: number, batchSeconds: number): IngestItem[] {
-  const accepted: IngestItem[] = [];
+/** Counts a committed batch (stats and metrics). */
+export function recordCommittedBatch(metrics: IngestMetrics, stats: IngestStats, items: readonly IngestItem[], results: readonly WriteResult[], now: number, batchSeconds: number): void {
   let lastSnapshotTs: number | null = null;
   results.forEach((r, i) => {
     const it = items[i]!;
     metrics.messages.inc({ kind: it.kind, result: r });
     if (r === "accepted") {
       stats.accepted++;
-      accepted.push(it);
       if (it.kind === "snapshot") {
         lastSnapshotTs = it.msg.ts;
         metrics.publishToStore.observe(Math.max(0, now - it.msg.ts) / 1000);
@@ -65,5 +64,12 @@ export function recordCommittedBatch(metrics: IngestMetrics, stats: IngestStats,
   if (lastSnapshotTs !== null) metrics.delay.set((now - lastSnapshotTs) / 1000);
   metrics.batchSeconds.inc(batchSeconds);
   metrics.batchDuration.observe(batchSeconds);
-  return accepted;
+}
+
+/** Counts and logs a batch the store could not commit (its messages are redelivered); returns `error` (the ingest's `lastStoreError`). */
+export function recordStoreError(o: { metrics: IngestMetrics; log: Logger }, stats: IngestStats, error: string, messages?: number): string {
+  stats.storeErrors++;
+  o.metrics.storeErrors.inc();
+  o.log.error({ error, messages }, "the store could not commit a batch; it will be redelivered");
+  return error;
 }

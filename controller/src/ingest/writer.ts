@@ -7,10 +7,10 @@ export type WriteResult = "accepted" | "duplicate";
 /** Runs inside the batch transaction (e.g. jobs persisting job statuses atomically with the batch). */
 export type TransactionWriter = (items: readonly IngestItem[]) => void | Promise<void>;
 
-/** How a batch's transaction ends: `hold` (`StoreApi.transaction`); `settled(committed)` once it is durable or rolled back. */
+/** How a batch's transaction ends: `hold` (`StoreApi.transaction`); `settled(committed, results)` once it is durable or rolled back. */
 export interface BatchCommit {
   hold?: boolean;
-  settled?: (committed: boolean) => void;
+  settled?: (committed: boolean, results: readonly WriteResult[], error?: Error) => void;
 }
 
 /**
@@ -53,7 +53,8 @@ export function writeBatch(store: StoreApi, items: readonly IngestItem[], receiv
     await flush();
     const accepted = items.filter((_, i) => results[i] === "accepted");
     for (const w of writers) await w(accepted);
-    if (commit.settled) store.afterCommit(commit.settled);
+    const { settled } = commit;
+    if (settled) store.afterCommit((ok, error) => settled(ok, results, error));
     return results;
   }, { hold: commit.hold });
 }

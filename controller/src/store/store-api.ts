@@ -34,8 +34,8 @@ export interface StoreApi {
    * PostgreSQL commits it); `afterCommit` says when it is durable.
    */
   transaction<T>(fn: () => Promise<T>, opts?: TransactionOptions): Promise<T>;
-  /** Inside a transaction: `cb(true)` once what it wrote is committed, `cb(false)` if it is rolled back; outside: `cb(true)` now. */
-  afterCommit(cb: (committed: boolean) => void): void;
+  /** Inside a transaction: `cb(true)` once what it wrote is committed, `cb(false, error)` if it is rolled back (`error`: a failed COMMIT's); outside: `cb(true)` now. */
+  afterCommit(cb: (committed: boolean, error?: Error) => void): void;
   /** Commits a transaction left open by `hold`, if any. */
   commitHeld(): Promise<void>;
   history(q: HistoryQuery): Promise<HistoryResult>;

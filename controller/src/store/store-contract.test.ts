@@ -53,6 +53,23 @@ describe.each(backends)("store contract: $backend.name", ({ backend, skip }) => 
     expect(await store.nodes.get("r2")).toMatchObject({ firstSeen: T0 + 25_000, lastSeen: T0 + 25_000, lastHelloAt: T0 + 25_000 });
   });
 
+  it.skipIf(skip)("afterCommit: true once a batch committed (with hold too, once committed by commitHeld), false when it rolled back, at once outside a transaction", async () => {
+    const ends: string[] = [];
+    await writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "r1", seq: 1, ts: T0 }) }], T0 + 5, [], { settled: (ok, res) => ends.push(`1:${ok}:${res.join()}`) });
+    await writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "r1", seq: 2, ts: T0 + 10_000 }) }], T0 + 10_005, [], { hold: true, settled: (ok) => ends.push(`2:${ok}`) });
+    await store.commitHeld();
+    const failing = writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "r1", seq: 3, ts: T0 + 20_000 }) }], T0 + 20_005, [() => Promise.reject(new Error("boom"))], { settled: (ok) => ends.push(`3:${ok}`) });
+    await expect(failing).rejects.toThrow("boom");
+    await store.transaction(async () => {
+      await store.nodes.touch("r1", T0 + 30_000, null);
+      store.afterCommit((ok) => ends.push(`4:${ok}`));
+      throw new Error("no");
+    }).catch(() => undefined);
+    store.afterCommit((ok) => ends.push(`5:${ok}`));
+    expect(ends).toEqual(["1:true:accepted", "2:true", "4:false", "5:true"]);
+    expect((await store.telemetry.stateOf("r1"))?.seq).toBe(2);
+  });
+
   it.skipIf(skip)("records hellos: node identity, MAC and address maps, in id order", async () => {
     await store.transaction(async () => {
       await store.nodes.applyHello(buildHello({ node: "ap-2", ts: 5, macs: ["02:AA:00:00:00:01", "02:aa:00:00:00:02"], linkLocal: ["fe80::a1"] }), 1000);

@@ -104,7 +104,7 @@ export class Store implements StoreApi {
   /** A transaction left open by `transaction` with `hold`. */
   private held = false;
   /** `afterCommit` callbacks of the open transaction. */
-  private readonly ending: ((committed: boolean) => void)[] = [];
+  private readonly ending: ((committed: boolean, error?: Error) => void)[] = [];
   private readonly changes: Database.Statement;
 
   constructor(opts: StoreOptions) {
@@ -202,7 +202,7 @@ export class Store implements StoreApi {
   }
 
   /** Inside a transaction: `cb(true)` once what it wrote is durable (committed), `cb(false)` if it is rolled back; outside: `cb(true)` now. */
-  afterCommit(cb: (committed: boolean) => void): void {
+  afterCommit(cb: (committed: boolean, error?: Error) => void): void {
     if (this.sqlite.inTransaction) this.ending.push(cb);
     else cb(true);
   }
@@ -218,17 +218,17 @@ export class Store implements StoreApi {
   /** Commits (or, with false or when the COMMIT fails, rolls back) the open transaction, then tells `afterCommit`'s callers; throws what the COMMIT threw. */
   private end(commit: boolean): void {
     this.held = false;
-    let error: unknown = null;
+    let error: Error | undefined;
     if (commit) {
       try {
         this.sqlite.exec("COMMIT");
       } catch (err) {
-        error = err;
+        error = err as Error;
       }
     }
     if ((!commit || error) && this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
-    for (const cb of this.ending.splice(0)) cb(commit && !error);
-    if (error) throw error as Error;
+    for (const cb of this.ending.splice(0)) cb(commit && !error, error);
+    if (error) throw error;
   }
 
   /** A write outside every transaction of the queue (a feature repository's, `transactionSync`) commits the held transaction it joined. */

@@ -38,7 +38,7 @@ export class PgStore implements StoreApi {
   readonly sql: SqlDb;
   private readonly rollups: PgRollups;
   /** `afterCommit` callbacks of the open transaction (transactions run one at a time). */
-  private readonly ending: ((committed: boolean) => void)[] = [];
+  private readonly ending: ((committed: boolean, error?: Error) => void)[] = [];
 
   private constructor(
     private readonly db: PgDb,
@@ -76,7 +76,7 @@ export class PgStore implements StoreApi {
     });
   }
 
-  afterCommit(cb: (committed: boolean) => void): void {
+  afterCommit(cb: (committed: boolean, error?: Error) => void): void {
     if (this.db.inTransaction) this.ending.push(cb);
     else cb(true);
   }
