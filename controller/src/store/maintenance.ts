@@ -153,13 +153,15 @@ export class Maintenance {
     const target = Math.min(end, from + 10 * MINUTE_MS);
     if (start >= target) return 0;
     const stored = Math.max(from, Math.min(target, this.minutes.stored()));
+    // The minutes computed from raw rows are only counted: all nodes' in one scan of the index.
+    const counted = this.minutes.rawMinutes(stored, target);
     let buckets = 0;
     await this.forEachNode((id) => {
       for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, from, stored), MINUTE_MS)) {
         this.minutes.put(id, bucket, data);
         buckets++;
       }
-      buckets += this.minutes.rawMinutes(id, stored, target);
+      buckets += counted.get(id) ?? 0;
     });
     this.db.transaction(() => {
       this.marks.minute.advance(span, target, false);

@@ -215,21 +215,29 @@ export class MinuteRollups {
       }
     }
     const end = Math.min(to, rolled);
-    if (mid < end) for (const id of this.s.nodeIds.all() as string[]) n += this.rawMinutes(id, mid, end);
+    if (mid < end) {
+      const counted = this.rawMinutes(mid, end);
+      for (const id of this.s.nodeIds.all() as string[]) n += counted.get(id) ?? 0;
+    }
     return n;
   }
 
   /**
-   * The minutes of [from, to) in which the node has raw rows. Counted from the recent rows'
-   * index when no block overlaps the span (blocks end at the minute watermark, so only a redo
-   * reaches into one); otherwise the rows are read.
+   * The minutes of [from, to) in which each node has raw rows (nodes without any left out).
+   * Counted from the recent rows' index, all nodes in one scan, when no block overlaps the span
+   * (blocks end at the minute watermark, so only a redo reaches into one); otherwise every
+   * node's rows are read.
    */
-  rawMinutes(node: string, from: number, to: number): number {
+  rawMinutes(from: number, to: number): Map<string, number> {
     const block = this.s.firstBlock.get(from - BLOCK_MS) as number | null;
-    if (block === null || block >= to) return this.telemetry.recentRows.minutes(node, from, to);
-    const minutes = new Set<number>();
-    for (const r of this.telemetry.range(node, from, to)) minutes.add(bucketOf(r.ts, MINUTE_MS));
-    return minutes.size;
+    if (block === null || block >= to) return this.telemetry.recentRows.minutes(from, to);
+    const out = new Map<string, number>();
+    for (const id of this.s.nodeIds.all() as string[]) {
+      const minutes = new Set<number>();
+      for (const r of this.telemetry.range(id, from, to)) minutes.add(bucketOf(r.ts, MINUTE_MS));
+      if (minutes.size > 0) out.set(id, minutes.size);
+    }
+    return out;
   }
 
   /**

@@ -255,9 +255,9 @@ export class RawRecentRepository {
     return this.slots.slot.reduce((n, s) => n + (s.count.get() as number), 0);
   }
 
-  /** How many minutes of [from, to) hold the node's rows (read from the index, no row decoded). */
-  minutes(node: string, from: number, to: number): number {
-    return this.slots.minutes.get({ node, from, to }) as number;
+  /** How many minutes of [from, to) hold each node's rows (read from the index in one scan, no row decoded); nodes without any are left out. */
+  minutes(from: number, to: number): Map<string, number> {
+    return new Map(this.slots.minutes.all({ from, to }) as [string, number][]);
   }
 
   /** The smallest ts stored (with `from`: at or after it), or null. */

@@ -68,9 +68,10 @@ export class RawRecentSlots {
   /** `(id, ts, node, boot, seq)` is stored as a full row: the very row remembered as a base (an id of a deleted row may be given again). */
   readonly isBase: Statement;
   /**
-   * How many minutes of `[@from, @to)` hold rows of `@node`, over every slot in one statement
-   * (a moved row shares its minute with rows of another slot); the `(ts, node_id)` indexes
-   * answer it without reading a row. Timestamps are positive: the division is a floor.
+   * `(node, n)`: how many minutes of `[@from, @to)` hold rows of each node, over every slot in
+   * one statement (a moved row shares its minute with rows of another slot) and one scan of the
+   * span for all nodes; the `(ts, node_id)` indexes answer it without reading a row.
+   * Timestamps are positive: the division is a floor.
    */
   readonly minutes: Statement;
   /**
@@ -86,8 +87,8 @@ export class RawRecentSlots {
     this.exists = inAnySlot(db, "ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq");
     this.isBase = inAnySlot(db, "id = @id AND ts = @ts AND node_id = @node AND boot = @boot AND seq = @seq AND base_id IS NULL");
     this.minutes = db
-      .prepare(`SELECT count(DISTINCT ts / ${MINUTE_MS}) FROM (${RAW_RECENT_SLOTS.map((t) => `SELECT ts FROM ${t} WHERE ts >= @from AND ts < @to AND node_id = @node`).join(" UNION ALL ")})`)
-      .pluck();
+      .prepare(`SELECT node_id AS node, count(DISTINCT ts / ${MINUTE_MS}) AS n FROM (${RAW_RECENT_SLOTS.map((t) => `SELECT node_id, ts FROM ${t} WHERE ts >= @from AND ts < @to`).join(" UNION ALL ")}) GROUP BY node_id`)
+      .raw();
     this.kept = RAW_RECENT_SLOTS.flatMap((r) =>
       RAW_RECENT_SLOTS.map((b) =>
         db
