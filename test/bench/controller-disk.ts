@@ -35,7 +35,7 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * WAL_AUTOCHECKPOINT_PAGES otherwise, a few times a day). The clock is simulated: maintenance passes run every 30 s of
  * it, not of wall time.
  *
- * --durable-every S (serve's default, 60): the ingest's transaction stays open, joined by the
+ * --durable-every S (serve's default, 120): the ingest's transaction stays open, joined by the
  * next batches, until it is S simulated seconds old (`IngestOptions.durableEveryMs`; 0: every
  * batch commits, as before it existed).
  *
@@ -54,7 +54,7 @@ import { bareTableCeiling, type BareRow } from "./controller-disk-ceiling";
  * or index, and what checkpoints at wal_autocheckpoint 1000 / 10000 would add (write_bytes
  * then counts no checkpoint).
  *
- *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N] [--size-every 30] [--quarter-hours 2160] [--hour-hours 8760] [--durable-every 60]
+ *   npm run bench -- controller-disk [--nodes 7] [--minutes 20] [--per-commit 1] [--wire delta|json] [--raw-hours 48] [--minute-hours 720] [--warmup 0] [--profile] [--wal-pages N] [--size-every 30] [--quarter-hours 2160] [--hour-hours 8760] [--durable-every 120]
  */
 const writeBytesOf = (pid: number | "self") => Number(/write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
 
@@ -74,7 +74,7 @@ export default async function controllerDisk(argv: string[]): Promise<void> {
       "size-every": { type: "string", default: "30" },
       "quarter-hours": { type: "string", default: "2160" },
       "hour-hours": { type: "string", default: "8760" },
-      "durable-every": { type: "string", default: "60" },
+      "durable-every": { type: "string", default: "120" },
     },
   });
   if (f.wire !== "delta" && f.wire !== "json") throw new Error("--wire: delta or json");

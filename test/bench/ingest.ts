@@ -45,7 +45,7 @@ import { KEYFRAME_TIMINGS, runPublisher, WIRES, type Keyframes, type PublisherAr
  * --commit-window MS: the ingest's group commit (0, the library's default: none; `serve`
  * uses 15000 unless told), to see what the window costs the API latency at a rate.
  * --durable-every MS: batches share one held SQLite transaction up to this long (0, the
- * library's default: a commit per batch; `serve` uses 60000).
+ * library's default: a commit per batch; `serve` uses 120000).
  */
 
 /** The load generator as its own process (this benchmark's publisher role); reports as it goes. */

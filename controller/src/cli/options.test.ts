@@ -41,7 +41,7 @@ describe("serve options", () => {
       ackWait: 30_000,
       batch: 500,
       commitWindow: 15_000,
-      durableEvery: 60_000,
+      durableEvery: 120_000,
       logLevel: "info",
       synchronous: "NORMAL",
       streamReplicas: "auto",

@@ -37,7 +37,7 @@ export function createProgram(actions: ProgramActions): Command {
     .option("--ack-wait <duration>", "redeliver a message not acknowledged within this time (when the consumer is created)", "30s")
     .option("--batch <n>", "most messages per transaction", "500")
     .option("--commit-window <duration>", "a message waits up to this long for others to share its transaction (fewer, larger commits: far fewer bytes written, the API and alerts see snapshots up to this much later; hellos and job statuses commit at once, and so do --batch messages waiting); 0: none; auto: 15s, or half the ack wait when shorter", "auto")
-    .option("--durable-every <duration>", "on SQLite, batches of snapshots share one open transaction, committed this often (the API sees each batch at once; its messages are acknowledged at the commit, a crash hands them back after the ack wait): about a third fewer bytes written for a home mesh than a commit per window; 0: commit every batch", "60s")
+    .option("--durable-every <duration>", "on SQLite, batches of snapshots share one open transaction, committed this often (the API sees each batch at once; its messages are acknowledged at the commit, a crash hands them back after the ack wait): half the bytes written for a home mesh of a commit per window; 0: commit every batch", "120s")
     .option("--log-level <level>", "log level", "info")
     .option("--synchronous <mode>", "SQLite synchronous: NORMAL survives a killed process, FULL also a power cut", "NORMAL")
     .option("--nkey-seed <file>", "the controller's NATS nkey seed file (see meshfleet-controller nats-config)")

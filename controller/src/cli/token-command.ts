@@ -7,7 +7,7 @@ const tokens = () => import("../auth/tokens");
 
 async function withStore<T>(db: string, fn: (store: StoreApi) => Promise<T>): Promise<T> {
   const { openAnyStore, systemClock } = await import("../store/index");
-  // A running controller commits its held ingest transaction within --durable-every (60 s by default): wait for it.
+  // A running controller commits its held ingest transaction within --durable-every (120 s by default): wait for it.
   const store = await openAnyStore(db, { clock: systemClock, busyTimeoutMs: 150_000 });
   try {
     return await fn(store);

@@ -53,7 +53,7 @@ export interface StoreOptions {
   walAutocheckpointPages?: number;
   /**
    * How long a write waits for another process's transaction (default 5 s). A running
-   * controller holds its ingest transaction open for up to `--durable-every` (60 s): a
+   * controller holds its ingest transaction open for up to `--durable-every` (120 s): a
    * command that writes beside it (`token create`) waits longer.
    */
   busyTimeoutMs?: number;
