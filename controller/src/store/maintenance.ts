@@ -222,13 +222,6 @@ export class Maintenance {
     return { name, marks, span, target: Math.min(due, bucketOf(span.start + COARSE_SPAN_PER_PASS, marks.ms)) };
   }
 
-  /** The closed windows packed into blocks this pass: rows before `until` (at most `before`, a window boundary), the first at `first`; null: none. */
-  private packSpan(before: number): { first: number; until: number } | null {
-    const first = this.telemetry.recentRows.firstPackable(before);
-    if (first === null) return null;
-    return { first, until: Math.min(before, bucketOf(first, BLOCK_MS) + PACK_WINDOWS_PER_PASS * BLOCK_MS) };
-  }
-
   private async pruneLoop(del: () => number): Promise<number> {
     let total = 0;
     for (;;) {
@@ -240,10 +233,12 @@ export class Maintenance {
   }
 
   /**
-   * One full pass: roll up what is due, then prune what retention lets go. The hour rows, the
-   * coarse levels, the minutes about to lose their raw rows and (when retention drops none of
-   * their rows) the packed windows are done node by node in one go: each node's raw rows and
-   * minutes are read once for all of them (`MinuteRollups.memoized`).
+   * One full pass: roll up what is due, then prune what retention lets go, then pack. The hour
+   * rows, the coarse levels and the minutes about to lose their raw rows are done node by node
+   * in one go: each node's raw rows and minutes are read once for all of them
+   * (`MinuteRollups.memoized`). Packing comes after pruning: packed in the same go (the rows
+   * decoded once more), the blocks took pages before pruning freed theirs, +0.7 % bytes
+   * written a day (controller-disk bench).
    */
   async run(now: number): Promise<MaintenanceReport> {
     const minuteBuckets = await this.rollMinutes(now);
@@ -254,12 +249,7 @@ export class Maintenance {
     const hours = this.hoursToPack();
     const materialize = this.minutesToMaterialize(hours?.last ?? this.minutes.stored(), rawCutoff);
     const coarse = (Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.coarseSpan(l)).filter((c): c is CoarseSpan => c !== null);
-    // Packing before pruning changes nothing when retention drops none of the rows packed.
-    const before = bucketOf(Math.min(rolled, now), BLOCK_MS);
-    const early = this.packSpan(before);
-    const packUntil = early !== null && early.first >= rawCutoff ? early.until : null;
     const buckets = { quarter: 0, hour: 0 };
-    const packed: number[] = [];
     await this.forEachNode((id) =>
       this.minutes.memoized(id, () => {
         for (const h of hours?.hours ?? []) this.minutes.packHour(id, h);
@@ -270,7 +260,6 @@ export class Maintenance {
           }
         }
         if (materialize) this.minutes.materialize(id, materialize.from, materialize.to);
-        if (packUntil !== null) packed.push(...this.telemetry.packWindows(id, packUntil));
       }),
     );
     this.db.transaction(() => {
@@ -281,7 +270,7 @@ export class Maintenance {
     // The latest row of every node is kept whatever its age: it is the node's current state.
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
-    const packedRows = packUntil !== null ? await this.dropPacked(packed) : await this.pack(before);
+    const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));
     // Nor minutes that a coarser level has not folded yet.
     const folded = Math.min(...(Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.marks[l].next() ?? 0));
     const minuteCutoff = Math.min(bucketOf(now - retention.minuteMs, this.opts.rollupEveryMs), folded);
@@ -295,25 +284,18 @@ export class Maintenance {
   /**
    * Closed windows that are rolled up are compressed into blocks (what retention keeps
    * stays readable): every node's rows are copied into its blocks, then the recent copies
-   * are deleted (`dropPacked`).
+   * are deleted: a slot that holds mostly copied rows at once (`clearSlot`), the others
+   * window by window in chunks, so that their pages are freed, not rewritten.
    */
   private async pack(before: number): Promise<number> {
-    const span = this.packSpan(before);
-    if (span === null) return 0;
+    const first = this.telemetry.recentRows.firstPackable(before);
+    if (first === null) return 0;
+    const until = Math.min(before, bucketOf(first, BLOCK_MS) + PACK_WINDOWS_PER_PASS * BLOCK_MS);
     const ids: number[] = [];
     await this.forEachNode((id) => {
-      ids.push(...this.telemetry.packWindows(id, span.until));
+      ids.push(...this.telemetry.packWindows(id, until));
     });
-    return this.dropPacked(ids);
-  }
-
-  /**
-   * Deletes the recent copies of packed rows: a slot that holds mostly copied rows at once
-   * (`clearSlot`), the others window by window in chunks, so that their pages are freed, not
-   * rewritten. Returns how many.
-   */
-  private async dropPacked(ids: readonly number[]): Promise<number> {
-    if (ids.length === 0) return 0;
+    // A slot holding mostly packed rows is emptied whole; the rest go row by row.
     const packed = new Set(ids);
     const recent = this.telemetry.recentRows;
     let cleared = 0;

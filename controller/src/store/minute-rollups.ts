@@ -107,14 +107,14 @@ export class MinuteRollups {
 
   /**
    * Runs `fn` (maintenance's work on one node) with the node's minutes folded from raw rows
-   * remembered, and its raw rows decoded once (`RawRecentRepository.memoized`): the levels and
-   * the hour row read the same minutes in one pass. Callers must not change what they get.
+   * remembered: the hour row and the levels read the same minutes in one pass, and the raw
+   * rows are decoded once for all of them. Callers must not change what they get.
    */
   memoized<T>(node: string, fn: () => T): T {
     const outer = this.memo;
     this.memo = { node, minutes: new Map() };
     try {
-      return this.telemetry.recentRows.memoized(fn);
+      return fn();
     } finally {
       this.memo = outer;
     }

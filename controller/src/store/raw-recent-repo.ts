@@ -65,7 +65,6 @@ export class RawRecentRepository {
   private readonly slots: RawRecentSlots;
   private readonly bases = new Map<string, Base>();
   private readonly pending = new Map<string, Base>();
-  private memo: { data: Map<number, PackedSnapshot>; dicts: Map<number, Buffer> } | null = null;
 
   /** `deltas` false writes every row full (as before deltas): the differential tests' reference. */
   constructor(
@@ -103,25 +102,11 @@ export class RawRecentRepository {
     this.slots.settle();
   }
 
-  /**
-   * Runs `fn` with every row decoded in it remembered by id (a row's data never changes under
-   * its id while it is stored): maintenance reads a node's recent rows for several rollup
-   * levels and for packing in one go, and decodes each once. Callers must not change the data.
-   */
-  memoized<T>(fn: () => T): T {
-    const outer = this.memo;
-    this.memo ??= { data: new Map(), dicts: new Map() };
-    try {
-      return fn();
-    } finally {
-      this.memo = outer;
-    }
-  }
-
   /** Decodes rows, reading (once) the bases they need. */
   private decode(rows: readonly RecentDbRow[]): RawRow[] {
-    const { data: full, dicts } = this.memo ?? { data: new Map<number, PackedSnapshot>(), dicts: new Map<number, Buffer>() };
-    for (const r of rows) if (r.baseId === null && !full.has(r.id)) full.set(r.id, jsonOf(r) as PackedSnapshot);
+    const full = new Map<number, PackedSnapshot>();
+    const dicts = new Map<number, Buffer>();
+    for (const r of rows) if (r.baseId === null) full.set(r.id, jsonOf(r) as PackedSnapshot);
     return rows.map((r) => {
       let data = full.get(r.id);
       if (!data) {
@@ -140,7 +125,6 @@ export class RawRecentRepository {
         };
         // applyDiff never returns parts of `base`, so one base serves many rows.
         data = applyDiff(base, jsonOf(r, dict)) as PackedSnapshot;
-        if (this.memo) full.set(r.id, data);
       }
       return { id: r.id, nodeId: r.nodeId, boot: r.boot, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt, data };
     });
