@@ -16,8 +16,13 @@ export const KEYS = {
   quarterRedo: "rollup.quarter.redo",
   hourNext: "rollup.hour.next",
   hourRedo: "rollup.hour.redo",
-  /** Raw rows taken before it were pruned (a whole minute): a redo of a minute before it adds its late rows to the stored minute. */
+  /**
+   * Raw rows taken before the floor (a whole minute) were pruned but those of ids up to
+   * `rawFloorId` (stored before the floor moved) that were kept: a redo of a minute before it
+   * adds the rows of higher ids there (late ones) to the stored minute.
+   */
   rawFloor: "raw.floor",
+  rawFloorId: "raw.floor.id",
 } as const;
 
 /**
@@ -175,14 +180,14 @@ export class Maintenance {
 
   /**
    * The node's minutes of [from, to) folded from its raw rows. Before the raw floor, retention
-   * pruned the rows the stored minute was folded from: the recent rows there are late ones
-   * (but the node's current row, kept whatever its age, which is folded already), added to it.
+   * pruned the rows the stored minute was folded from: the recent rows there written after
+   * the floor moved (late ones; the rows it kept, the nodes' current ones, are folded already) are added to it.
    */
   private *redoneMinutes(id: string, from: number, to: number): Generator<[number, AggMap]> {
     const floor = Math.max(from, Math.min(to, this.rollups.getNumber(KEYS.rawFloor) ?? 0));
     if (from < floor) {
-      const current = this.telemetry.latest(id)?.raw?.id;
-      const late = this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id !== current);
+      const kept = this.rollups.getNumber(KEYS.rawFloorId) ?? 0;
+      const late = this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > kept);
       for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
         const stored = [...this.minutes.range(id, bucket, bucket + MINUTE_MS)];
         yield [bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!];
@@ -288,7 +293,12 @@ export class Maintenance {
       if (materialize) this.minutes.setStored(materialize.to);
     })();
     // The latest row of every node is kept whatever its age: it is the node's current state.
-    if (rawCutoff > (this.rollups.getNumber(KEYS.rawFloor) ?? 0)) this.db.transaction(() => this.rollups.setNumber(KEYS.rawFloor, rawCutoff))();
+    if (rawCutoff > (this.rollups.getNumber(KEYS.rawFloor) ?? 0)) {
+      this.db.transaction(() => {
+        this.rollups.setNumber(KEYS.rawFloorId, this.telemetry.recentRows.maxId());
+        this.rollups.setNumber(KEYS.rawFloor, rawCutoff);
+      })();
+    }
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
     const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));

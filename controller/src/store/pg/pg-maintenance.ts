@@ -109,8 +109,8 @@ export class PgMaintenance implements MaintenanceStore {
     const floor = Math.max(from, Math.min(to, (await this.rollups.getNumber(KEYS.rawFloor)) ?? 0));
     const out: [number, AggMap][] = [];
     if (from < floor) {
-      const current = (await this.telemetry.latest(id))?.raw?.id;
-      const late = (await this.telemetry.range(id, from, floor)).filter((r) => r.id !== current);
+      const kept = (await this.rollups.getNumber(KEYS.rawFloorId)) ?? 0;
+      const late = (await this.telemetry.range(id, from, floor)).filter((r) => r.id > kept);
       for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
         const stored = await this.rollups.range("minute", id, bucket, bucket + MINUTE_MS);
         out.push([bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!]);
@@ -167,7 +167,13 @@ export class PgMaintenance implements MaintenanceStore {
     // Never prune raw rows that are not rolled up yet; the latest row of every node stays (its current state).
     const rolled = (await this.rollups.getNumber(KEYS.minuteNext)) ?? 0;
     const rawCutoff = bucketOf(Math.min(now - retention.rawMs, rolled), MINUTE_MS);
-    if (rawCutoff > ((await this.rollups.getNumber(KEYS.rawFloor)) ?? 0)) await this.rollups.setNumber(KEYS.rawFloor, rawCutoff);
+    if (rawCutoff > ((await this.rollups.getNumber(KEYS.rawFloor)) ?? 0)) {
+      const [max] = await this.db.query<{ id: number | null }>("SELECT max(id) AS id FROM raw_snapshots");
+      await this.db.transaction(async () => {
+        await this.rollups.setNumber(KEYS.rawFloorId, Number(max?.id ?? 0));
+        await this.rollups.setNumber(KEYS.rawFloor, rawCutoff);
+      });
+    }
     const prunedRaw = await this.pruneLoop(() =>
       this.db.run(
         `DELETE FROM raw_snapshots WHERE id IN (SELECT id FROM raw_snapshots WHERE ts < $1
