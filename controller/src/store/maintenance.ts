@@ -17,9 +17,8 @@ export const KEYS = {
   hourNext: "rollup.hour.next",
   hourRedo: "rollup.hour.redo",
   /**
-   * Raw rows taken before the floor (a whole minute) were pruned but those of ids up to
-   * `rawFloorId` (stored before the floor moved) that were kept: a redo of a minute before it
-   * adds the rows of higher ids there (late ones) to the stored minute.
+   * Raw rows before the floor (a whole minute) were pruned but the kept ones, of ids up to `rawFloorId`:
+   * a redo of a minute before it adds the rows of higher ids there (late ones) to the stored minute.
    */
   rawFloor: "raw.floor",
   rawFloorId: "raw.floor.id",
