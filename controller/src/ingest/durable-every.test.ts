@@ -32,7 +32,7 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
     return { clock, file, store, committedSeq };
   };
   const ingestOf = (c: NatsConnection, store: Store, clock: FakeClock, o: Partial<IngestOptions> = {}) =>
-    new Ingest({ nc: c, store, clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, durableEveryMs: 60_000, ackWaitMs: 2000, ...o });
+    new Ingest({ nc: c, store, clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 1000, durableEveryMs: 60_000, ackWaitMs: 2000, ...o });
   const ackPending = async () => (await (await jetstreamManager(nc)).consumers.info(TELEMETRY_STREAM, DURABLE)).num_ack_pending;
   const publish = (node: string, seq: number) => jetstream(nc).publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq, ts: T0 + seq * 10_000 })));
 

@@ -8,7 +8,7 @@ export interface HeldAcksOptions {
   /** How long the store's transaction may stay open (`IngestOptions.durableEveryMs`; 0: never). */
   everyMs: number;
   ackWaitMs: number;
-  /** Most messages held at once (a quarter of max_ack_pending: the consumer keeps delivering meanwhile). */
+  /** Most messages held at once (1,000, at most a quarter of max_ack_pending: the consumer keeps delivering meanwhile, and a larger commit holds the event loop longer). */
   maxHeld: number;
   retryDelayMs: number;
   /** The held transaction a batch was written into rolled back (a failed commit): its messages were handed back. */
@@ -46,9 +46,13 @@ export class HeldAcks {
     return this.held.size;
   }
 
-  /** Whether a batch of `n` messages written at `now` may leave the store's transaction open. */
-  mayHold(now: number, n: number, onlySnapshots: boolean): boolean {
-    return this.o.everyMs > 0 && onlySnapshots && (this.since === null || now - this.since < this.o.everyMs) && this.held.size + n <= this.o.maxHeld;
+  /**
+   * Whether a batch of `n` messages written at `now` may leave the store's transaction open:
+   * `small` (only snapshots, and fewer than fill a commit: a quiet fleet, whose commits are
+   * what wears its disk; a busy one's batches fill their commits and commit as before).
+   */
+  mayHold(now: number, n: number, small: boolean): boolean {
+    return this.o.everyMs > 0 && small && (this.since === null || now - this.since < this.o.everyMs) && this.held.size + n <= this.o.maxHeld;
   }
 
   /**

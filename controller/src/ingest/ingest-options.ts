@@ -41,8 +41,9 @@ export interface IngestOptions {
    */
   commitWindowMessages?: number;
   /**
-   * Durable every (ms): a batch of snapshots may join the transaction the store holds open
-   * (SQLite, `StoreApi.transaction` with `hold`) until it is this old; this connection's
+   * Durable every (ms): a batch of snapshots that its commit window's time ended (with a
+   * window, fewer than `commitWindowMessages`: a quiet fleet) may join the transaction the
+   * store holds open (SQLite, `StoreApi.transaction` with `hold`) until it is this old; this connection's
    * reads (the API, detection) see each batch at once, and its messages are acknowledged
    * when that transaction commits (a crash loses it; its messages come back after the ack
    * wait). A batch with a hello or a job status commits it at once. Held messages get an

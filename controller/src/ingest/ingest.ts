@@ -85,7 +85,7 @@ export class Ingest {
     this.clocks = this.o.clockSkew ? new ClockSkewTracker(this.o.clockSkew, (e) => this.skewListeners.emit(e)) : null;
     this.limiter = this.o.nodeRate ? new NodeRateLimiter(this.o.nodeRate) : null;
     const { store, durableEveryMs: everyMs, ackWaitMs, retryDelayMs } = this.o;
-    this.heldAcks = new HeldAcks({ store, everyMs, ackWaitMs, retryDelayMs, maxHeld: Math.floor(this.o.maxAckPending / 4), rolledBack: (error) => (this.lastStoreError = recordStoreError(this.o, this.stats, error)) });
+    this.heldAcks = new HeldAcks({ store, everyMs, ackWaitMs, retryDelayMs, maxHeld: Math.min(1000, Math.floor(this.o.maxAckPending / 4)), rolledBack: (error) => (this.lastStoreError = recordStoreError(this.o, this.stats, error)) });
     let jsm: Awaited<ReturnType<typeof jetstreamManager>> | null = null;
     this.wire = new WireDecoder({
       maxBytes: this.o.maxMessageBytes,
@@ -285,7 +285,7 @@ export class Ingest {
       recordCommittedBatch(this.o.metrics, this.stats, items, res, now, secs);
       this.lastStoreError = null;
     });
-    const hold = this.heldAcks.mayHold(now, kept.length, items.every((it) => it.kind === "snapshot"));
+    const hold = this.heldAcks.mayHold(now, kept.length, items.every((it) => it.kind === "snapshot") && this.o.commitWindowMs > 0 && kept.length < this.o.commitWindowMessages);
     let results;
     try {
       results = await writeBatch(this.o.store, items, now, writers, { hold, settled: held.settled });
