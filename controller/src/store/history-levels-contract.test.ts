@@ -119,6 +119,35 @@ describe.each(backends)("history levels contract: $backend.name", ({ backend, sk
     expect((await history(T0, T0 + HOUR_MS, HOUR_MS)).points).toEqual([{ ts: T0, min: -100, avg: -55.246, max: -40, count: 61 }]);
   });
 
+  it.skipIf(skip)("adds a late snapshot to a minute whose raw rows retention pruned, and re-folds its quarter and hour", async () => {
+    await store.close();
+    store = await backend.open(clock, { rawMs: HOUR_MS });
+    // Minute 5 holds 7 samples: -45 (twoHours) and -46 .. -51.
+    for (let k = 1; k <= 6; k++) await put(T0 + 5 * MINUTE_MS + 5_000 + k * 8_000, -45 - k);
+    // n2's only snapshot, in minute 6: its current row, kept by retention, folded once.
+    await writeBatch(store, [{ kind: "snapshot", msg: buildSnapshot({ node: "n2", seq: 1, ts: T0 + 6 * MINUTE_MS, signal: -60, profile: { stations: 1 } }) }], T0 + 6 * MINUTE_MS);
+    await twoHours();
+    expect((await store.rowCounts()).raw_snapshots).toBeLessThan(70);
+    const minute5 = { ts: T0 + 5 * MINUTE_MS, min: -51, avg: -48, max: -45, count: 7 };
+    expect((await history(T0 + 5 * MINUTE_MS, T0 + 6 * MINUTE_MS, MINUTE_MS)).points).toEqual([minute5]);
+    // The highest seq of its boot: n1's current row from now on, kept by retention.
+    const late = buildSnapshot({ node: "n1", seq: ++seq, ts: T0 + 5 * MINUTE_MS + 59_000, signal: -100, profile: { stations: 1 } });
+    await writeBatch(store, [{ kind: "snapshot", msg: late }], T0 + 2 * HOUR_MS + 3 * MINUTE_MS);
+    await store.maintenance.run(T0 + 2 * HOUR_MS + 4 * MINUTE_MS);
+    expect((await history(T0 + 5 * MINUTE_MS, T0 + 6 * MINUTE_MS, MINUTE_MS)).points).toEqual([{ ...minute5, min: -100, avg: -54.5, count: 8 }]);
+    expect((await history(T0 + 4 * MINUTE_MS, T0 + 5 * MINUTE_MS, MINUTE_MS)).points).toEqual([{ ts: T0 + 4 * MINUTE_MS, min: -44, avg: -44, max: -44, count: 1 }]);
+    expect((await history(T0, T0 + QUARTER_MS, QUARTER_MS)).points).toEqual([{ ts: T0, min: -100, avg: -49.818, max: -40, count: 22 }]);
+    expect((await history(T0, T0 + HOUR_MS, HOUR_MS)).points).toEqual([{ ts: T0, min: -100, avg: -54.642, max: -40, count: 67 }]);
+    const n2 = { ts: T0 + 6 * MINUTE_MS, min: -60, avg: -60, max: -60, count: 1 };
+    const n2Minute6 = () => store.history({ node: "n2", metric: "signal", key: PEER, from: T0 + 6 * MINUTE_MS, to: T0 + 7 * MINUTE_MS, step: MINUTE_MS });
+    expect((await n2Minute6()).points).toEqual([n2]);
+    // A later redo over the same minutes folds neither kept row again.
+    await put(T0 + 5 * MINUTE_MS + 1_000, -30);
+    await store.maintenance.run(T0 + 2 * HOUR_MS + 6 * MINUTE_MS);
+    expect((await history(T0 + 5 * MINUTE_MS, T0 + 6 * MINUTE_MS, MINUTE_MS)).points).toEqual([{ ...minute5, min: -100, max: -30, avg: -51.778, count: 9 }]);
+    expect((await n2Minute6()).points).toEqual([n2]);
+  });
+
   it.skipIf(skip)("fills the quarters of a database rolled up before they existed, from its oldest minute", async () => {
     await twoHours();
     await store.sql.run("DELETE FROM rollups_quarter");

@@ -1,6 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { HOUR_MS, MINUTE_MS, QUARTER_MS, type RetentionConfig } from "./types";
-import { bucketOf, foldRollups, foldSnapshots } from "./rollup-fold";
+import { bucketOf, foldRollups, foldSnapshots, type AggMap } from "./rollup-fold";
 import { BLOCK_MS } from "./raw-block";
 import { MINUTE_KEYS, type MinuteRollups } from "./minute-rollups";
 import { LevelMarks, type LevelSpan } from "./rollup-marks";
@@ -16,6 +16,12 @@ export const KEYS = {
   quarterRedo: "rollup.quarter.redo",
   hourNext: "rollup.hour.next",
   hourRedo: "rollup.hour.redo",
+  /**
+   * Raw rows before the floor (a whole minute) were pruned but the kept ones, of ids up to `rawFloorId`:
+   * a redo of a minute before it adds the rows of higher ids there (late ones) to the stored minute.
+   */
+  rawFloor: "raw.floor",
+  rawFloorId: "raw.floor.id",
 } as const;
 
 /**
@@ -157,7 +163,7 @@ export class Maintenance {
     const counted = this.minutes.rawMinutes(stored, target);
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of foldSnapshots(this.telemetry.range(id, from, stored), MINUTE_MS)) {
+      for (const [bucket, data] of this.redoneMinutes(id, from, stored)) {
         this.minutes.put(id, bucket, data);
         buckets++;
       }
@@ -169,6 +175,24 @@ export class Maintenance {
     })();
     this.minuteNextCache = Math.max(span.base, target);
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
+  }
+
+  /**
+   * The node's minutes of [from, to) folded from its raw rows. Before the raw floor, retention
+   * pruned the rows the stored minute was folded from: the recent rows there written after
+   * the floor moved (late ones; the rows it kept, the nodes' current ones, are folded already) are added to it.
+   */
+  private *redoneMinutes(id: string, from: number, to: number): Generator<[number, AggMap]> {
+    const floor = Math.max(from, Math.min(to, this.rollups.getNumber(KEYS.rawFloor) ?? 0));
+    if (from < floor) {
+      const kept = this.rollups.getNumber(KEYS.rawFloorId) ?? 0;
+      const late = this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > kept);
+      for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
+        const stored = [...this.minutes.range(id, bucket, bucket + MINUTE_MS)];
+        yield [bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!];
+      }
+    }
+    yield* foldSnapshots(this.telemetry.range(id, floor, to), MINUTE_MS);
   }
 
   /**
@@ -245,7 +269,7 @@ export class Maintenance {
     const { retention, rowsPerChunk } = this.opts;
     // Never prune raw rows that are not rolled up yet; those of minutes not stored yet are stored first.
     const rolled = this.marks.minute.next() ?? 0;
-    const rawCutoff = Math.min(now - retention.rawMs, rolled);
+    const rawCutoff = bucketOf(Math.min(now - retention.rawMs, rolled), MINUTE_MS);
     const hours = this.hoursToPack();
     const materialize = this.minutesToMaterialize(hours?.last ?? this.minutes.stored(), rawCutoff);
     const coarse = (Object.keys(COARSE_LEVELS) as CoarseLevel[]).map((l) => this.coarseSpan(l)).filter((c): c is CoarseSpan => c !== null);
@@ -268,6 +292,12 @@ export class Maintenance {
       if (materialize) this.minutes.setStored(materialize.to);
     })();
     // The latest row of every node is kept whatever its age: it is the node's current state.
+    if (rawCutoff > (this.rollups.getNumber(KEYS.rawFloor) ?? 0)) {
+      this.db.transaction(() => {
+        this.rollups.setNumber(KEYS.rawFloorId, this.telemetry.recentRows.maxId());
+        this.rollups.setNumber(KEYS.rawFloor, rawCutoff);
+      })();
+    }
     const prunedRaw = await this.pruneLoop(() => this.db.transaction(() => this.telemetry.pruneRecent(rawCutoff, rowsPerChunk))());
     const prunedBlocks = await this.pruneLoop(() => this.telemetry.pruneBlocks(rawCutoff, rowsPerChunk));
     const packedRows = await this.pack(bucketOf(Math.min(rolled, now), BLOCK_MS));

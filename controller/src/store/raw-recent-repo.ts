@@ -244,6 +244,11 @@ export class RawRecentRepository {
     return new Map(this.slots.minutes.all({ from, to }) as [string, number][]);
   }
 
+  /** The highest id stored (0: none). */
+  maxId(): number {
+    return this.slots.max("maxId");
+  }
+
   /** The smallest ts stored (with `from`: at or after it), or null. */
   minTs(from?: number): number | null {
     return from === undefined ? this.slots.min("minTs") : this.slots.min("nextTs", from);

@@ -1,5 +1,5 @@
 import { MINUTE_MS, type RetentionConfig } from "../types";
-import { bucketOf, foldRollups, foldSnapshots } from "../rollup-fold";
+import { bucketOf, foldRollups, foldSnapshots, type AggMap } from "../rollup-fold";
 import { COARSE_LEVELS, COARSE_SPAN_PER_PASS, KEYS, type CoarseLevel, type MaintenanceReport } from "../maintenance";
 import type { MaintenanceStore } from "../store-api";
 import type { Watermarks } from "../series";
@@ -83,7 +83,7 @@ export class PgMaintenance implements MaintenanceStore {
     if (start >= target) return 0;
     let buckets = 0;
     await this.forEachNode(async (id) => {
-      for (const [bucket, data] of foldSnapshots(await this.telemetry.range(id, from, target), MINUTE_MS)) {
+      for (const [bucket, data] of await this.redoneMinutes(id, from, target)) {
         await this.rollups.put("minute", id, bucket, data);
         buckets++;
       }
@@ -102,6 +102,21 @@ export class PgMaintenance implements MaintenanceStore {
     });
     this.minuteNextCache = newNext;
     return buckets + (target < end ? await this.rollMinutes(now) : 0);
+  }
+
+  /** The node's minutes of [from, to) from its raw rows; before the raw floor, its late rows added to the stored minute (SQLite's `redoneMinutes`). */
+  private async redoneMinutes(id: string, from: number, to: number): Promise<[number, AggMap][]> {
+    const floor = Math.max(from, Math.min(to, (await this.rollups.getNumber(KEYS.rawFloor)) ?? 0));
+    const out: [number, AggMap][] = [];
+    if (from < floor) {
+      const kept = (await this.rollups.getNumber(KEYS.rawFloorId)) ?? 0;
+      const late = (await this.telemetry.range(id, from, floor)).filter((r) => r.id > kept);
+      for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
+        const stored = await this.rollups.range("minute", id, bucket, bucket + MINUTE_MS);
+        out.push([bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!]);
+      }
+    }
+    return out.concat([...foldSnapshots(await this.telemetry.range(id, floor, to), MINUTE_MS)]);
   }
 
   /** Folds the rolled-up minutes into `level`'s buckets (the rules of SQLite's `rollCoarse`). */
@@ -151,7 +166,14 @@ export class PgMaintenance implements MaintenanceStore {
     const { retention, rowsPerChunk } = this.opts;
     // Never prune raw rows that are not rolled up yet; the latest row of every node stays (its current state).
     const rolled = (await this.rollups.getNumber(KEYS.minuteNext)) ?? 0;
-    const rawCutoff = Math.min(now - retention.rawMs, rolled);
+    const rawCutoff = bucketOf(Math.min(now - retention.rawMs, rolled), MINUTE_MS);
+    if (rawCutoff > ((await this.rollups.getNumber(KEYS.rawFloor)) ?? 0)) {
+      const [max] = await this.db.query<{ id: number | null }>("SELECT max(id) AS id FROM raw_snapshots");
+      await this.db.transaction(async () => {
+        await this.rollups.setNumber(KEYS.rawFloorId, Number(max?.id ?? 0));
+        await this.rollups.setNumber(KEYS.rawFloor, rawCutoff);
+      });
+    }
     const prunedRaw = await this.pruneLoop(() =>
       this.db.run(
         `DELETE FROM raw_snapshots WHERE id IN (SELECT id FROM raw_snapshots WHERE ts < $1
