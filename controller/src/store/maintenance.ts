@@ -1,6 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { HOUR_MS, MINUTE_MS, QUARTER_MS, type RetentionConfig } from "./types";
-import { bucketOf, foldRollups, foldSnapshots, type AggMap } from "./rollup-fold";
+import { addLate, bucketOf, foldRollups, foldSnapshots, type AggMap } from "./rollup-fold";
 import { BLOCK_MS } from "./raw-block";
 import { MINUTE_KEYS, type MinuteRollups } from "./minute-rollups";
 import { LevelMarks, type LevelSpan } from "./rollup-marks";
@@ -186,11 +186,8 @@ export class Maintenance {
     const floor = Math.max(from, Math.min(to, this.rollups.getNumber(KEYS.rawFloor) ?? 0));
     if (from < floor) {
       const kept = this.rollups.getNumber(KEYS.rawFloorId) ?? 0;
-      const late = this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > kept);
-      for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
-        const stored = [...this.minutes.range(id, bucket, bucket + MINUTE_MS)];
-        yield [bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!];
-      }
+      const late = foldSnapshots(this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > kept), MINUTE_MS);
+      if (late.size > 0) yield* addLate(this.minutes.range(id, from, floor), late, MINUTE_MS);
     }
     yield* foldSnapshots(this.telemetry.range(id, floor, to), MINUTE_MS);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSnapshot } from "../../testing";
 import { counterBaseOf, forEachSample, pack, type CounterBase, type PackedSnapshot } from "./pack";
-import { foldSnapshots, type AggMap } from "./rollup-fold";
+import { addLate, foldSnapshots, type AggMap } from "./rollup-fold";
 import { MINUTE_MS } from "./types";
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -40,5 +40,21 @@ describe("foldSnapshots", () => {
       for (const [b, m] of expected) expect(JSON.stringify(folded.get(b))).toBe(JSON.stringify(m));
     }
     expect(foldSnapshots(rows, MINUTE_MS).size).toBe(7);
+  });
+});
+
+describe("addLate", () => {
+  it("adds late aggregates to what their buckets held, leaves other buckets out, keeps the held series first", () => {
+    const stored = [
+      { bucket: T0, data: { "rssi|a": [-60, -40, -150, 3] as [number, number, number, number] } },
+      { bucket: T0 + MINUTE_MS, data: { "rssi|a": [-50, -50, -50, 1] as [number, number, number, number] } },
+    ];
+    const late = new Map<number, AggMap>([[T0, { "rssi|b": [-70, -70, -70, 1], "rssi|a": [-90, -90, -90, 1] }]]);
+    const out = addLate(stored, late, MINUTE_MS);
+    expect([...out.keys()]).toEqual([T0]);
+    expect(out.get(T0)).toEqual({ "rssi|a": [-90, -40, -240, 4], "rssi|b": [-70, -70, -70, 1] });
+    expect(Object.keys(out.get(T0)!)).toEqual(["rssi|a", "rssi|b"]);
+    // A late bucket that held nothing is the late rows alone.
+    expect(addLate([], late, MINUTE_MS).get(T0)).toEqual({ "rssi|b": [-70, -70, -70, 1], "rssi|a": [-90, -90, -90, 1] });
   });
 });

@@ -64,6 +64,16 @@ export function foldSnapshots(rows: Iterable<{ ts: number; data: PackedSnapshot 
 }
 
 /** Folds finer rollup rows into coarser buckets (pure). */
+/**
+ * Buckets that late rows changed after the raw rows they had been folded from were pruned:
+ * the late rows' aggregates (`late`, by bucket) added to what those buckets held (`stored`,
+ * rows of the same size; those of other buckets are left out). Pure.
+ */
+export function addLate(stored: Iterable<{ bucket: number; data: AggMap }>, late: ReadonlyMap<number, AggMap>, sizeMs: number): Map<number, AggMap> {
+  const held = [...stored].filter((r) => late.has(r.bucket));
+  return foldRollups([...held, ...[...late].map(([bucket, data]) => ({ bucket, data }))], sizeMs);
+}
+
 export function foldRollups(rows: Iterable<{ bucket: number; data: AggMap }>, sizeMs: number): Map<number, AggMap> {
   const out = new Map<number, AggMap>();
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import { MINUTE_MS, type RetentionConfig } from "../types";
-import { bucketOf, foldRollups, foldSnapshots, type AggMap } from "../rollup-fold";
+import { addLate, bucketOf, foldRollups, foldSnapshots, type AggMap } from "../rollup-fold";
 import { COARSE_LEVELS, COARSE_SPAN_PER_PASS, KEYS, type CoarseLevel, type MaintenanceReport } from "../maintenance";
 import type { MaintenanceStore } from "../store-api";
 import type { Watermarks } from "../series";
@@ -110,11 +110,8 @@ export class PgMaintenance implements MaintenanceStore {
     const out: [number, AggMap][] = [];
     if (from < floor) {
       const kept = (await this.rollups.getNumber(KEYS.rawFloorId)) ?? 0;
-      const late = (await this.telemetry.range(id, from, floor)).filter((r) => r.id > kept);
-      for (const [bucket, data] of foldSnapshots(late, MINUTE_MS)) {
-        const stored = await this.rollups.range("minute", id, bucket, bucket + MINUTE_MS);
-        out.push([bucket, foldRollups([...stored, { bucket, data }], MINUTE_MS).get(bucket)!]);
-      }
+      const late = foldSnapshots((await this.telemetry.range(id, from, floor)).filter((r) => r.id > kept), MINUTE_MS);
+      if (late.size > 0) out.push(...addLate(await this.rollups.range("minute", id, from, floor), late, MINUTE_MS));
     }
     return out.concat([...foldSnapshots(await this.telemetry.range(id, floor, to), MINUTE_MS)]);
   }
