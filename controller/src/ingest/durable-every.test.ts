@@ -34,6 +34,15 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
   const ingestOf = (c: NatsConnection, store: Store, clock: FakeClock, o: Partial<IngestOptions> = {}) =>
     new Ingest({ nc: c, store, clock, log: silentLogger, metrics: ingestMetrics(new Registry()), durable: DURABLE, commitWindowMs: 1000, durableEveryMs: 60_000, ackWaitMs: 2000, ...o });
   const ackPending = async () => (await (await jetstreamManager(nc)).consumers.info(TELEMETRY_STREAM, DURABLE)).num_ack_pending;
+  /** A store with an ingest started on it. */
+  const running = async (durable: string) => {
+    const o = open(durable);
+    const ingest = ingestOf(nc, o.store, o.clock);
+    await ingest.start();
+    return { ...o, ingest };
+  };
+  /** Until this connection (the API's) reads the node's snapshot `seq`. */
+  const readable = (store: Store, node: string, seq: number, timeoutMs?: number) => waitFor(async () => (await store.telemetry.stateOf(node))?.seq === seq, { what: `${node} seq ${seq} readable`, timeoutMs });
   const publish = (node: string, seq: number) => jetstream(nc).publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq, ts: T0 + seq * 10_000 })));
 
   beforeAll(async () => {
@@ -52,12 +61,10 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
   });
 
   it("the API reads each batch at once; its messages stay unacknowledged until the transaction is a minute old and the next batch commits it", async () => {
-    const { clock, store, committedSeq } = open("mf-durable-1");
-    const ingest = ingestOf(nc, store, clock);
-    await ingest.start();
+    const { clock, store, committedSeq, ingest } = await running("mf-durable-1");
     for (let seq = 1; seq <= 3; seq++) {
       await publish("ap-1", seq);
-      await waitFor(async () => (await store.telemetry.stateOf("ap-1"))?.seq === seq, { what: `seq ${seq} readable` });
+      await readable(store, "ap-1", seq);
       clock.advance(10_000);
     }
     // Counted (stats, metrics) when committed.
@@ -74,11 +81,9 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
   });
 
   it("a hello commits at once, with the batches held before it", async () => {
-    const { clock, store, committedSeq } = open("mf-durable-2");
-    const ingest = ingestOf(nc, store, clock);
-    await ingest.start();
+    const { store, committedSeq, ingest } = await running("mf-durable-2");
     await publish("ap-2", 1);
-    await waitFor(async () => (await store.telemetry.stateOf("ap-2"))?.seq === 1, { what: "seq 1 readable" });
+    await readable(store, "ap-2", 1);
     expect(committedSeq("ap-2")).toBeNull();
     await jetstream(nc).publish(subjects.hello("ap-3"), JSON.stringify(buildHello({ node: "ap-3", ts: T0 })));
     await waitFor(async () => (await ackPending()) === 0, { what: "the snapshot and the hello acknowledged" });
@@ -87,11 +92,9 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
   });
 
   it("stop commits what is held and acknowledges it", async () => {
-    const { clock, store, committedSeq } = open("mf-durable-3");
-    const ingest = ingestOf(nc, store, clock);
-    await ingest.start();
+    const { store, committedSeq, ingest } = await running("mf-durable-3");
     await publish("ap-4", 1);
-    await waitFor(async () => (await store.telemetry.stateOf("ap-4"))?.seq === 1, { what: "seq 1 readable" });
+    await readable(store, "ap-4", 1);
     await ingest.stop();
     expect(committedSeq("ap-4")).toBe(1);
     await waitFor(async () => (await ackPending()) === 0, { what: "acknowledged at stop" });
@@ -103,7 +106,7 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
     const ingestA = ingestOf(ncA, a.store, a.clock);
     await ingestA.start();
     for (let seq = 1; seq <= 2; seq++) await publish("ap-5", seq);
-    await waitFor(async () => (await a.store.telemetry.stateOf("ap-5"))?.seq === 2, { what: "seq 2 readable" });
+    await readable(a.store, "ap-5", 2);
     // Dies: no commit, no acknowledgement (closing the connection rolls the open transaction back).
     await ncA.close();
     (a.store.db as unknown as { $client: Database.Database }).$client.close();
@@ -113,7 +116,7 @@ describe("ingest durable every (real nats-server, real SQLite)", () => {
     opened.push({ store, other: new Database(a.file, { readonly: true }) });
     const ingestB = ingestOf(nc, store, a.clock, { durableEveryMs: 0 });
     await ingestB.start();
-    await waitFor(async () => (await store.telemetry.stateOf("ap-5"))?.seq === 2, { what: "seq 1 and 2 redelivered and stored", timeoutMs: 15_000 });
+    await readable(store, "ap-5", 2, 15_000); // seq 1 and 2 redelivered and stored
     expect((await store.telemetry.range("ap-5", 0, Infinity)).map((r) => r.seq)).toEqual([1, 2]);
     await waitFor(async () => (await ackPending()) === 0, { what: "acknowledged once stored" });
     await ingestB.stop();
