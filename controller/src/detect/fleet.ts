@@ -87,7 +87,7 @@ const emptyNode = (): NodeDetectState => ({ routes: null, neighbors: null, meshP
 export function stepSnapshot(prev: FleetState, s: Snapshot, nowMs: number, resolve: Resolver, cfg: DetectConfig = DEFAULT_DETECT): Step<FleetState> {
   const events: DetectEvent[] = [];
   const { node, ts } = s;
-  const presence = stepNodeSeen(prev.presence, { node, boot: s.boot, ts, intervalMs: s.intervalMs, uptimeSec: s.system.data?.uptimeSec ?? null }, nowMs);
+  const presence = stepNodeSeen(prev.presence, { node, boot: s.boot, ts, seq: s.seq, intervalMs: s.intervalMs, uptimeSec: s.system.data?.uptimeSec ?? null }, nowMs);
   events.push(...presence.events);
   const n = { ...(prev.nodes[node] ?? emptyNode()) };
   const routing = s.routing.data;

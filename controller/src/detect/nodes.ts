@@ -10,6 +10,8 @@ export interface NodePresence {
   online: boolean;
   /** Online with the current boot since (snapshot time; absent in state saved by older versions). */
   upSince?: number;
+  /** The highest `seq` handled of the current boot (absent in state saved by older versions). */
+  lastSeq?: number;
 }
 
 /** Fleet-wide: presence per node id (updated in place: a step costs O(1), not O(fleet)). */
@@ -19,8 +21,20 @@ export interface NodeObservation {
   node: string;
   boot: string;
   ts: number;
+  seq: number;
   intervalMs: number;
   uptimeSec: number | null;
+}
+
+/**
+ * A snapshot of the node's current boot at or below the highest `seq` already handled: one
+ * redelivered after a failed batch (the batches after it went through first), or handed over
+ * by another controller. It says nothing new, and diffing it against newer state would report
+ * every change since then twice (there and back).
+ */
+export function isLateSnapshot(prev: NodesState, o: Pick<NodeObservation, "node" | "boot" | "seq">): boolean {
+  const p = prev[o.node];
+  return p !== undefined && p.boot === o.boot && p.lastSeq !== undefined && o.seq <= p.lastSeq;
 }
 
 /** A snapshot arrived: online again (or first seen) and rebooted when the boot id changed. */
@@ -36,7 +50,8 @@ export function stepNodeSeen(prev: NodesState, o: NodeObservation, nowMs: number
   }
   const lastTs = Math.max(before?.boot === o.boot ? before.lastTs : 0, o.ts);
   const upSince = before && before.online && before.boot === o.boot ? (before.upSince ?? before.lastTs) : o.ts;
-  prev[o.node] = { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true, upSince };
+  const lastSeq = Math.max(before?.boot === o.boot ? (before.lastSeq ?? 0) : 0, o.seq);
+  prev[o.node] = { boot: o.boot, lastTs, lastRecv: nowMs, intervalMs: o.intervalMs, online: true, upSince, lastSeq };
   return { state: prev, events };
 }
 

@@ -95,6 +95,29 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     expect(delivered.filter((a) => a.code === "route_flapping").map((a) => a.state)).toEqual(["open", "resolved"]);
   });
 
+  it("a snapshot redelivered after newer ones (a failed batch handed back) reports nothing: one move is one event and 1000 of churn, not three", async () => {
+    const svc = make();
+    await svc.load();
+    await store.transaction(async () => {
+      for (const x of ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
+    });
+    await svc.handle([hello("r1", "fe80::1"), hello("r2", "fe80::2"), hello("r4", "fe80::4")]);
+    const first = r1("fe80::2");
+    await svc.handle([first]);
+    clock.advance(10_000);
+    await svc.handle([r1("fe80::4")]);
+    // The first one again (seq 1 < 2), then a newer one on the new path.
+    clock.advance(1000);
+    await svc.handle([first]);
+    clock.advance(9000);
+    await svc.handle([r1("fe80::4")]);
+    const changes = await svc.repo.events({ node: "r1", code: "route_nexthop_changed" });
+    expect(changes.map((e) => [e.ts - T0, e.before?.viaNode, e.after?.viaNode])).toEqual([[10_000, "r2", "r4"]]);
+    // 1000 at +10 s, decayed over 10 s of a 60 s half-life.
+    expect(Math.round(svc.scores(clock.now()).subjects.find((x) => x.subject === "route:r1:::/0")!.score)).toBe(891);
+    expect(await svc.repo.events({ node: "r1", code: "neighbor_up" })).toHaveLength(1);
+  });
+
   it("a route flapping on several nodes is one alert named after its origin, even when a downstream node crosses the threshold first; it resolves when the prefix is calm everywhere", async () => {
     const svc = make();
     await svc.load();

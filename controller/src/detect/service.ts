@@ -8,6 +8,7 @@ import type { AlertSink } from "../alerts/types";
 import { actionsForChurn, actionsForEvent, actionsForIncident, lintInput, type AlertAction } from "./alert-rules";
 import { evaluateChurn, rollup, stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
 import { emptyConvergence, stepConvergence, tickConvergence, type ClosedIncident, type ConvergenceState } from "./convergence";
+import { isLateSnapshot } from "./nodes";
 import { detectConfig, emptyFleet, stepSnapshot, tickFleet, type DetectConfig, type FleetState, type NodeDetectState } from "./fleet";
 import { lintFleet, type LintNode } from "./lint";
 import { lintFromHello, lintFromSnapshot } from "./lint-input";
@@ -141,6 +142,7 @@ export class DetectionService {
         }
         if (it.kind !== "snapshot") continue;
         const s = it.msg;
+        if (isLateSnapshot(this.fleet.presence, s)) continue;
         const peersBefore = this.fleet.nodes[s.node]?.meshPeers;
         const r = stepSnapshot(this.fleet, s, now, this.resolver, this.cfg);
         this.fleet = r.state;

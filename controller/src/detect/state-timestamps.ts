@@ -73,17 +73,20 @@ export function timestampRows(presence: NodesState, stations: StationsState, per
 export interface LatestStored {
   boot: string;
   ts: number;
+  seq: number;
 }
 
 /**
- * On load: moves timestamps written up to a period ago forward to each node's latest
- * stored snapshot (same boot for presence; for stations, the ones the node listed and
+ * On load: moves timestamps (and the last `seq`) written up to a period ago forward to each
+ * node's latest stored snapshot (same boot for presence; for stations, the ones the node listed and
  * that are still its own). Mutates `presence` and `stations`.
  */
 export function catchUpTimestamps(presence: NodesState, stations: StationsState, latest: ReadonlyMap<string, LatestStored>): void {
   for (const [node, p] of Object.entries(presence)) {
     const l = latest.get(node);
-    if (l && l.boot === p.boot && l.ts > p.lastTs) p.lastTs = l.ts;
+    if (!l || l.boot !== p.boot) continue;
+    if (l.ts > p.lastTs) p.lastTs = l.ts;
+    if (p.lastSeq !== undefined && l.seq > p.lastSeq) p.lastSeq = l.seq;
   }
   for (const [node, macs] of Object.entries(stations.byNode)) {
     const l = latest.get(node);

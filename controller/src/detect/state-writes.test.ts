@@ -128,16 +128,17 @@ describe("detector state writes (real SQLite store, plain calls)", () => {
     }
   });
 
-  it("catchUpTimestamps moves presence (same boot) and the node's own stations to its latest stored snapshot", async () => {
-    const presence = { r1: { boot: "b1", lastTs: 10, lastRecv: 10, intervalMs: 10_000, online: true }, r2: { boot: "b1", lastTs: 10, lastRecv: 10, intervalMs: 10_000, online: true } };
+  it("catchUpTimestamps moves presence (its time and last seq, same boot) and the node's own stations to its latest stored snapshot", async () => {
+    const presence = { r1: { boot: "b1", lastTs: 10, lastRecv: 10, intervalMs: 10_000, online: true, lastSeq: 3 }, r2: { boot: "b1", lastTs: 10, lastRecv: 10, intervalMs: 10_000, online: true, lastSeq: 3 } };
     const stations = {
       byMac: { a: { node: "r1", iface: "wlan0", lastSeenTs: 10, goneAt: null }, b: { node: "r2", iface: "wlan0", lastSeenTs: 10, goneAt: null }, c: { node: "r1", iface: "wlan0", lastSeenTs: 10, goneAt: 5 } },
       byNode: { r1: ["a", "b", "c"] },
       gone: ["c"],
     };
     const before = [stablePresence(presence), JSON.stringify(splitStations(stations).row)];
-    catchUpTimestamps(presence, stations, new Map([["r1", { boot: "b1", ts: 50 }], ["r2", { boot: "b2", ts: 60 }]]));
+    catchUpTimestamps(presence, stations, new Map([["r1", { boot: "b1", ts: 50, seq: 7 }], ["r2", { boot: "b2", ts: 60, seq: 9 }]]));
     expect([presence.r1.lastTs, presence.r2.lastTs]).toEqual([50, 10]);
+    expect([presence.r1.lastSeq, presence.r2.lastSeq]).toEqual([7, 3]);
     expect([stations.byMac.a.lastSeenTs, stations.byMac.b.lastSeenTs, stations.byMac.c.lastSeenTs]).toEqual([50, 10, 10]);
     expect([stablePresence(presence), JSON.stringify(splitStations(stations).row)]).toEqual(before);
   });
