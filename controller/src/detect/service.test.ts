@@ -112,7 +112,8 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     clock.advance(9000);
     await svc.handle([r1("fe80::4")]);
     const changes = await svc.repo.events({ node: "r1", code: "route_nexthop_changed" });
-    expect(changes.map((e) => [e.ts - T0, e.before?.viaNode, e.after?.viaNode])).toEqual([[10_000, "r2", "r4"]]);
+    expect(changes.map((e) => [e.ts - T0, e.subject])).toEqual([[10_000, "route:r1:::/0"]]);
+    expect(changes[0]).toMatchObject({ before: { viaNode: "r2" }, after: { viaNode: "r4" } });
     // 1000 at +10 s, decayed over 10 s of a 60 s half-life.
     expect(Math.round(svc.scores(clock.now()).subjects.find((x) => x.subject === "route:r1:::/0")!.score)).toBe(891);
     expect(await svc.repo.events({ node: "r1", code: "neighbor_up" })).toHaveLength(1);
