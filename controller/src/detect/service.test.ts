@@ -19,6 +19,13 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
   let seq = 0;
   const make = () => new DetectionService({ store, clock, log: silentLogger, config: cfg, sinks: [{ name: "rec", deliver: (a) => Promise.resolve(void delivered.push(a)) }] });
   const hello = (node: string, ll: string): IngestItem => ({ kind: "hello", msg: { ...buildHello({ node, ts: T0 }), interfaces: [{ name: "eth0", mac: null, linkLocal: [ll], wireless: false }] } });
+  /** The nodes (`id:link-local`) as the ingest has them: hellos committed first (they map addresses to nodes), then handled. */
+  const greet = async (svc: DetectionService, nodes: readonly string[]) => {
+    await store.transaction(async () => {
+      for (const x of nodes) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
+    });
+    await svc.handle(nodes.map((x) => hello(x.split(":")[0]!, x.slice(3))));
+  };
   const r1 = (via: string, counters = [acceptRule(521)]): IngestItem => ({
     kind: "snapshot",
     msg: snap({ node: "r1", ts: clock.now(), seq: ++seq, routes: [route("::/0", via), route("2001:db8:1::/64", null, { protocol: "direct1" })], neighbors: [neighbor(via, "eth0")], counters }),
@@ -39,11 +46,7 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
   it("stores events, opens route_flapping with evidence, survives a restart with its scores, and resolves after the flapping stops", async () => {
     let svc = make();
     await svc.load();
-    // The ingest commits hellos first (they map addresses to nodes).
-    await store.transaction(async () => {
-      for (const x of ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
-    });
-    await svc.handle([hello("r1", "fe80::1"), hello("r2", "fe80::2"), hello("r4", "fe80::4")]);
+    await greet(svc, ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]);
     await svc.handle([r1("fe80::2")]);
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
@@ -98,10 +101,7 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
   it("a snapshot redelivered after newer ones (a failed batch handed back) reports nothing: one move is one event and 1000 of churn, not three", async () => {
     const svc = make();
     await svc.load();
-    await store.transaction(async () => {
-      for (const x of ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
-    });
-    await svc.handle([hello("r1", "fe80::1"), hello("r2", "fe80::2"), hello("r4", "fe80::4")]);
+    await greet(svc, ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]);
     const first = r1("fe80::2");
     await svc.handle([first]);
     clock.advance(10_000);
@@ -122,11 +122,7 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
   it("a route flapping on several nodes is one alert named after its origin, even when a downstream node crosses the threshold first; it resolves when the prefix is calm everywhere", async () => {
     const svc = make();
     await svc.load();
-    const nodes = ["r1:fe80::1", "r2:fe80::2", "r3:fe80::3", "r4:fe80::4", "r5:fe80::5"];
-    await store.transaction(async () => {
-      for (const x of nodes) await store.nodes.applyHello(hello(x.split(":")[0]!, x.slice(3)).msg as never, T0);
-    });
-    await svc.handle(nodes.map((x) => hello(x.split(":")[0]!, x.slice(3))));
+    await greet(svc, ["r1:fe80::1", "r2:fe80::2", "r3:fe80::3", "r4:fe80::4", "r5:fe80::5"]);
     // r1's default route flips between r2 and r4; r3 reaches ::/0 through r1 and falls back to r5 with every flip.
     // r3 polls just before r1 in each batch, so its score crosses 2000 first.
     const at = (node: string, via: string): IngestItem => ({ kind: "snapshot", msg: snap({ node, ts: clock.now(), seq: ++seq, routes: [route("::/0", via)], neighbors: [neighbor(via, "eth0")], counters: [acceptRule(521)] }) });
