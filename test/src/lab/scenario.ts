@@ -50,11 +50,7 @@ const LEAD_MS = 1500;
 const KERNEL_QUIET_MS = 3000;
 /** The checks read the API and compare timelines; on a machine at load 30 the in-process controller answers slowly. */
 const CHECK_TIMEOUT_MS = 120_000;
-/**
- * The most churn score meshfleet may carry from the daemons' start into the scenario: less
- * than the tenth the flapping check leaves for the agents' sampling (a route meshfleet names
- * must have churned 1,800 in the kernel from t0; it crossed 2,000).
- */
+/** Most churn meshfleet may carry into t0 from the daemons' start (babeld moving routes between equal paths), where the referee starts counting: under the tenth the flapping check leaves (1,800 vs 2,000). */
 const STARTUP_CHURN_MAX = 100;
 const FLAPS = 4;
 const FLAP_HALF_MS = 2 * INTERVAL_MS + 500;
@@ -157,12 +153,6 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       // The daemons' first convergence may still hold an incident open (babeld's route
       // selection settles seconds after the kernel): the cut must start its own.
       await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "meshfleet's incident of the daemons' start to close" });
-      // The daemons' start is churn too (babeld moves routes between equal paths while it
-      // settles), and meshfleet scores it. The referee counts the kernel's churn from t0 on, so
-      // the scenario starts once that score has decayed below STARTUP_CHURN_MAX on every
-      // subject: otherwise one cut on top of it crosses the threshold (a CI run raised
-      // route_flapping for r1's route to r3 at the cut, its one move on top of ~1,500 left from
-      // the start).
       await waitFor(async () => (Math.max(0, ...stack!.detection.service().scores().subjects.map((s) => s.score)) < STARTUP_CHURN_MAX ? true : null), { timeoutMs: 120_000, intervalMs: 500, what: `meshfleet's churn scores from the daemons' start to decay below ${STARTUP_CHURN_MAX}` });
       t0 = Date.now();
     }, 300_000);
@@ -310,12 +300,11 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
         const [, node, ...rest] = x.subject.split(":");
         // What the kernel did up to the end of the read that made meshfleet cross the threshold.
         const until = (eventWindow(observed(node!), x.ts)?.end ?? x.ts + INTERVAL_MS) + LAG_MS + SLACK_MS;
-        // meshfleet's own scores on the alert, relative to t0 (printed when the check fails).
-        const scores = all.find((a) => a.id === x.alert)!.evidence.scores.slice(0, 8).map((s) => `${s.ts - t0}:${Math.round(s.score)}`).join(" ");
+        const scores = all.find((a) => a.id === x.alert)!.evidence.scores.slice(0, 8).map((s) => `${s.ts - t0}:${Math.round(s.score)}`).join(" "); // meshfleet's, from t0
         return { subject: x.subject, phase: phaseAt(x.ts), churnPeak: churnPeak(churnOf(node!, rest.join(":"), until), halfLife), scores };
       });
       console.log(`[lab ${name}] route_flapping ${all.length}: ${all.map((a) => `${a.subject} names ${a.node} (${phaseAt(a.openedAt)})`).join("; ")}; named routes ${JSON.stringify(rows)}`);
-      expect(rows.filter((r) => r.churnPeak < 1800).map((r) => ({ subject: r.subject, phase: r.phase, churnPeak: r.churnPeak })), JSON.stringify(rows.filter((r) => r.churnPeak < 1800))).toEqual([]);
+      expect(rows.filter((r) => r.churnPeak < 1800)).toEqual([]);
       // A single cut, restore, withdrawal or return flaps nothing. (RIP counts to infinity
       // around the ring after a withdrawal: the route comes back with a growing metric before
       // it goes; meshfleet scores that as the one withdrawal it is, see count-to-infinity.ts.)
