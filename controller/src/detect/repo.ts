@@ -125,7 +125,7 @@ export class DetectRepository {
    * Writes detector states the store does not already hold, in one statement. With `lazy`,
    * a change that leaves its `stable` form alone (timestamps moving forward) is written at
    * most every `periodMs`: the caller corrects those timestamps from durable data on load.
-   * Keys are distinct. Call `forgetWritten()` when the surrounding transaction rolled back.
+   * Keys are distinct. After a rolled-back transaction, load again (`allState` forgets what was written).
    */
   async putStates(states: readonly { key: string; value: unknown; lazy?: { stable: string; periodMs: number } }[], now: number): Promise<void> {
     const due: { key: string; json: string; stable: string }[] = [];
@@ -145,11 +145,6 @@ export class DetectRepository {
   /** One state (see `putStates`). */
   putState(key: string, value: unknown, now: number, lazy?: { stable: string; periodMs: number }): Promise<void> {
     return this.putStates([{ key, value, ...(lazy ? { lazy } : {}) }], now);
-  }
-
-  /** After a rolled-back transaction: what the store holds is no longer known, the next save writes everything. */
-  forgetWritten(): void {
-    this.written.clear();
   }
 
   async insertIncident(c: ClosedIncident): Promise<StoredIncident> {

@@ -119,6 +119,29 @@ describe("DetectionService (real SQLite store, plain calls)", () => {
     expect(await svc.repo.events({ node: "r1", code: "neighbor_up" })).toHaveLength(1);
   });
 
+  it("after a failed commit of the held transaction a pass joined, the snapshots rolled back and redelivered are handled again: their event is stored once", async () => {
+    const svc = make();
+    await svc.load();
+    await greet(svc, ["r1:fe80::1", "r2:fe80::2", "r4:fe80::4"]);
+    await svc.handle([r1("fe80::2")]);
+    clock.advance(10_000);
+    const moved = r1("fe80::4");
+    // A commit that fails: a row breaking a deferred foreign key (SQLite checks it at COMMIT).
+    await store.sql.run("PRAGMA foreign_keys = ON");
+    await store.sql.run("CREATE TABLE commit_parent (id INTEGER PRIMARY KEY)");
+    await store.sql.run("CREATE TABLE commit_breaker (x INTEGER REFERENCES commit_parent (id) DEFERRABLE INITIALLY DEFERRED)");
+    await store.transaction(() => store.sql.run("INSERT INTO commit_breaker (x) VALUES (1)"), { hold: true });
+    await expect(svc.handle([moved])).rejects.toThrow(/FOREIGN KEY/);
+    expect(store.holding).toBe(false);
+    expect(await svc.repo.events({ node: "r1", code: "route_nexthop_changed" })).toEqual([]);
+    // Redelivered: the pass starts again from what the store kept.
+    await svc.handle([moved]);
+    const changes = await svc.repo.events({ node: "r1", code: "route_nexthop_changed" });
+    expect(changes.map((e) => [e.ts - T0, e.subject])).toEqual([[10_000, "route:r1:::/0"]]);
+    expect(changes[0]).toMatchObject({ before: { viaNode: "r2" }, after: { viaNode: "r4" } });
+    expect(svc.scores(clock.now()).subjects.find((x) => x.subject === "route:r1:::/0")!.score).toBe(1000);
+  });
+
   it("a route flapping on several nodes is one alert named after its origin, even when a downstream node crosses the threshold first; it resolves when the prefix is calm everywhere", async () => {
     const svc = make();
     await svc.load();

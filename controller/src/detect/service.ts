@@ -58,6 +58,8 @@ export class DetectionService {
   private conv: ConvergenceState = emptyConvergence;
   private lint = new Map<string, LintNode>();
   private lastPrune = 0;
+  /** A transaction that wrote detector state rolled back: reload before the next pass (`inTransaction`). */
+  private stale = false;
   /** When nodes came back from a reboot or an outage (folding window). */
   private readonly backAt = new Map<string, number>();
   private macs: Map<string, string> | null = null;
@@ -94,6 +96,7 @@ export class DetectionService {
 
   private async loadNow(): Promise<void> {
     const fleet = emptyFleet();
+    this.lint.clear();
     const state = await this.repo.allState();
     for (const [key, value] of state) {
       if (key.startsWith("node:")) fleet.nodes[key.slice(5)] = value as NodeDetectState;
@@ -314,16 +317,23 @@ export class DetectionService {
   }
 
   /**
-   * The store's transaction; after a rollback the repository writes every state again.
-   * Transactions run one after another, so no two passes over the detector state interleave.
+   * The store's transaction. Transactions run one after another, so no two passes over the
+   * detector state interleave. When one rolls back (its own, or the ingest's held transaction
+   * it joined, ended by a failed commit), memory is ahead of the store: the next one starts
+   * from what the store kept, and the snapshots rolled back, redelivered, are handled again in
+   * order (else they would be late, and their events lost with the rollback).
    */
-  async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await this.o.store.transaction(fn);
-    } catch (err) {
-      this.repo.forgetWritten();
-      throw err;
-    }
+  inTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.o.store.transaction(async () => {
+      if (this.stale) {
+        this.stale = false;
+        await this.loadNow();
+      }
+      this.o.store.afterCommit((committed) => {
+        if (!committed) this.stale = true;
+      });
+      return fn();
+    });
   }
 
   private setLint(node: string, next: LintNode, touched: Set<string>): void {
