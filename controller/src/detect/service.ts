@@ -9,6 +9,7 @@ import { actionsForChurn, actionsForEvent, actionsForIncident, lintInput, type A
 import { evaluateChurn, rollup, stepChurn, type ChurnState, type StoredEvent } from "./churn-score";
 import { emptyConvergence, stepConvergence, tickConvergence, type ClosedIncident, type ConvergenceState } from "./convergence";
 import { isLateSnapshot } from "./nodes";
+import { ReloadingTransactions } from "./reloading-transactions";
 import { detectConfig, emptyFleet, stepSnapshot, tickFleet, type DetectConfig, type FleetState, type NodeDetectState } from "./fleet";
 import { lintFleet, type LintNode } from "./lint";
 import { lintFromHello, lintFromSnapshot } from "./lint-input";
@@ -58,8 +59,7 @@ export class DetectionService {
   private conv: ConvergenceState = emptyConvergence;
   private lint = new Map<string, LintNode>();
   private lastPrune = 0;
-  /** A transaction that wrote detector state rolled back: reload before the next pass (`inTransaction`). */
-  private stale = false;
+  private readonly transactions: ReloadingTransactions;
   /** When nodes came back from a reboot or an outage (folding window). */
   private readonly backAt = new Map<string, number>();
   private macs: Map<string, string> | null = null;
@@ -73,6 +73,7 @@ export class DetectionService {
 
   constructor(private readonly o: DetectionServiceOptions) {
     this.cfg = detectConfig(o.config);
+    this.transactions = new ReloadingTransactions(o.store, () => this.loadNow());
     this.repo = new DetectRepository(o.store.sql);
     this.silences = new SilencesRepository(o.store.sql);
     this.jobs = new JobsRepository(o.store);
@@ -316,24 +317,9 @@ export class DetectionService {
     return true;
   }
 
-  /**
-   * The store's transaction. Transactions run one after another, so no two passes over the
-   * detector state interleave. When one rolls back (its own, or the ingest's held transaction
-   * it joined, ended by a failed commit), memory is ahead of the store: the next one starts
-   * from what the store kept, and the snapshots rolled back, redelivered, are handled again in
-   * order (else they would be late, and their events lost with the rollback).
-   */
+  /** The store's transaction for a pass; after one rolled back, the next reloads first (reloading-transactions.ts). */
   inTransaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.o.store.transaction(async () => {
-      if (this.stale) {
-        this.stale = false;
-        await this.loadNow();
-      }
-      this.o.store.afterCommit((committed) => {
-        if (!committed) this.stale = true;
-      });
-      return fn();
-    });
+    return this.transactions.run(fn);
   }
 
   private setLint(node: string, next: LintNode, touched: Set<string>): void {
