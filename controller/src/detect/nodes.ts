@@ -28,9 +28,9 @@ export interface NodeObservation {
 
 /**
  * A snapshot of the node's current boot at or below the highest `seq` already handled: one
- * redelivered after a failed batch (the batches after it went through first), or handed over
- * by another controller. It says nothing new, and diffing it against newer state would report
- * every change since then twice (there and back).
+ * whose batch failed to write and came back (nak) after the batches behind it went through.
+ * Diffing it against newer state would report every change since then twice (there and
+ * back); skipped, what only it saw is missed, as a change between two reads is.
  */
 export function isLateSnapshot(prev: NodesState, o: Pick<NodeObservation, "node" | "boot" | "seq">): boolean {
   const p = prev[o.node];
