@@ -161,9 +161,10 @@ export class Maintenance {
     const stored = Math.max(from, Math.min(target, this.minutes.stored()));
     // The minutes computed from raw rows are only counted: all nodes' in one scan of the index.
     const counted = this.minutes.rawMinutes(stored, target);
+    const raw = { floor: this.rollups.getNumber(KEYS.rawFloor) ?? 0, keptId: this.rollups.getNumber(KEYS.rawFloorId) ?? 0 };
     let buckets = 0;
     await this.forEachNode((id) => {
-      for (const [bucket, data] of this.redoneMinutes(id, from, stored)) {
+      for (const [bucket, data] of this.redoneMinutes(id, from, stored, raw)) {
         this.minutes.put(id, bucket, data);
         buckets++;
       }
@@ -182,11 +183,10 @@ export class Maintenance {
    * pruned the rows the stored minute was folded from: the recent rows there written after
    * the floor moved (late ones; the rows it kept, the nodes' current ones, are folded already) are added to it.
    */
-  private *redoneMinutes(id: string, from: number, to: number): Generator<[number, AggMap]> {
-    const floor = Math.max(from, Math.min(to, this.rollups.getNumber(KEYS.rawFloor) ?? 0));
+  private *redoneMinutes(id: string, from: number, to: number, raw: { floor: number; keptId: number }): Generator<[number, AggMap]> {
+    const floor = Math.max(from, Math.min(to, raw.floor));
     if (from < floor) {
-      const kept = this.rollups.getNumber(KEYS.rawFloorId) ?? 0;
-      const late = foldSnapshots(this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > kept), MINUTE_MS);
+      const late = foldSnapshots(this.telemetry.recentRows.range(id, from, floor).filter((r) => r.id > raw.keptId), MINUTE_MS);
       if (late.size > 0) yield* addLate(this.minutes.range(id, from, floor), late, MINUTE_MS);
     }
     yield* foldSnapshots(this.telemetry.range(id, floor, to), MINUTE_MS);

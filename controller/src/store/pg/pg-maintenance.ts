@@ -81,9 +81,10 @@ export class PgMaintenance implements MaintenanceStore {
     const from = Math.max(start, Math.min(firstRow === null ? end : bucketOf(firstRow, MINUTE_MS), end));
     const target = Math.min(end, from + 10 * MINUTE_MS);
     if (start >= target) return 0;
+    const raw = { floor: (await this.rollups.getNumber(KEYS.rawFloor)) ?? 0, keptId: (await this.rollups.getNumber(KEYS.rawFloorId)) ?? 0 };
     let buckets = 0;
     await this.forEachNode(async (id) => {
-      for (const [bucket, data] of await this.redoneMinutes(id, from, target)) {
+      for (const [bucket, data] of await this.redoneMinutes(id, from, target, raw)) {
         await this.rollups.put("minute", id, bucket, data);
         buckets++;
       }
@@ -105,12 +106,11 @@ export class PgMaintenance implements MaintenanceStore {
   }
 
   /** The node's minutes of [from, to) from its raw rows; before the raw floor, its late rows added to the stored minute (SQLite's `redoneMinutes`). */
-  private async redoneMinutes(id: string, from: number, to: number): Promise<[number, AggMap][]> {
-    const floor = Math.max(from, Math.min(to, (await this.rollups.getNumber(KEYS.rawFloor)) ?? 0));
+  private async redoneMinutes(id: string, from: number, to: number, raw: { floor: number; keptId: number }): Promise<[number, AggMap][]> {
+    const floor = Math.max(from, Math.min(to, raw.floor));
     const out: [number, AggMap][] = [];
     if (from < floor) {
-      const kept = (await this.rollups.getNumber(KEYS.rawFloorId)) ?? 0;
-      const late = foldSnapshots((await this.telemetry.range(id, from, floor)).filter((r) => r.id > kept), MINUTE_MS);
+      const late = foldSnapshots((await this.telemetry.range(id, from, floor)).filter((r) => r.id > raw.keptId), MINUTE_MS);
       if (late.size > 0) out.push(...addLate(await this.rollups.range("minute", id, from, floor), late, MINUTE_MS));
     }
     return out.concat([...foldSnapshots(await this.telemetry.range(id, floor, to), MINUTE_MS)]);
