@@ -10,6 +10,7 @@ import { listLabNamespaces, preClean } from "./netns";
 import { byNode, churnPeak, convergenceBounds, eventWindow, overlaps, referee, sampledChanges, seenOnlyUnsure, type RouteEv } from "./referee";
 import { RoutingLab, STUB_PREFIX, labPrerequisites } from "./routing-lab";
 import { startStack, type LabStack } from "./stack";
+import { CARRIED_CHURN_MAX, CHECK_TIMEOUT_MS, DETECTION, FLAPS, FLAP_HALF_MS, INTERVAL_MS, KERNEL_QUIET_MS, LAG_MS, LEAD_MS, SLACK_MS } from "./scenario-config";
 
 interface Ev extends RouteEv {
   subject: string;
@@ -35,39 +36,6 @@ interface Phase {
   kernelLast: number;
 }
 
-const INTERVAL_MS = 1000;
-/** The referee's slack: monitor lines and polls reach it a little after the kernel changed. */
-const SLACK_MS = 200;
-/** A daemon writes the kernel a little after its own table changed (one turn of its event loop; more when the machine is loaded). */
-const LAG_MS = 500;
-/**
- * How long after the kernel a daemon may drop a route: at a cut the kernel removes the routes
- * over the downed link at once, and BIRD 1.6 drops them from its table about a second later
- * (its reads in between still list them).
- */
-const LEAD_MS = 1500;
-/** The kernel is settled after this long without a change in any namespace. */
-const KERNEL_QUIET_MS = 3000;
-/** The checks read the API and compare timelines; on a machine at load 30 the in-process controller answers slowly. */
-const CHECK_TIMEOUT_MS = 120_000;
-/** Most churn meshfleet may carry into t0 from the daemons' start (babeld moving routes between equal paths), where the referee starts counting: under the tenth the flapping check leaves (1,800 vs 2,000). */
-const STARTUP_CHURN_MAX = 100;
-const FLAPS = 4;
-const FLAP_HALF_MS = 2 * INTERVAL_MS + 500;
-/** Short damping parameters for the lab: half-life 10 s (thresholds as in production). */
-const DETECTION = {
-  tickMs: 500,
-  natsAlerts: true,
-  config: {
-    // The lab judges routing, not liveness: at load 15-20 on 2 cores the agents' cycles
-    // stretch to 2-6 s and the in-process controller reads them late, which would fold the
-    // route churn into node outages.
-    offlineAfterIntervals: 20,
-    churn: { halfLifeMs: 10_000, openAbove: 2000, resolveBelow: 750 },
-    convergence: { quietMs: 3000, maxSilenceMs: 60_000, slowMs: 30_000 },
-  },
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map((x) => x.code))].sort().map((c) => [c, xs.filter((x) => x.code === c).length]));
 
@@ -75,7 +43,8 @@ const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map(
  * The routing lab scenario, the same for every daemon: a ring of 4 namespaces (r1..r4, r3
  * also originating a stub /64), the daemon, a real nats-server, the controller and one
  * agent per namespace; the kernel tables are the referee. Steps: cut r1-r2 and restore it,
- * withdraw the stub and re-add it, then flap the stub FLAPS times. meshfleet must report
+ * withdraw the stub and re-add it (each once the churn before it decayed), then flap the stub
+ * FLAPS times. meshfleet must report
  * withdrawals/additions where the kernel lost/regained a prefix and nothing where it did not,
  * converge within an agent interval of the kernel, and raise route_flapping only for the
  * flapping stub (one alert, the other nodes' churn folded in).
@@ -113,8 +82,11 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       // an empty pass queued now ends after the passes of those snapshots.
       await stack!.detection.service().handle([]);
     };
-    /** Acts, then waits until the kernel tables and meshfleet's convergence incident have settled. */
+    /** Waits until every churn score meshfleet holds has decayed below CARRIED_CHURN_MAX (a wait for a condition: it gives up after 120 s). */
+    const churnDecayed = (what: string) => waitFor(async () => (Math.max(0, ...stack!.detection.service().scores().subjects.map((s) => s.score)) < CARRIED_CHURN_MAX ? true : null), { timeoutMs: 120_000, intervalMs: 500, what: `meshfleet's churn scores from ${what} to decay below ${CARRIED_CHURN_MAX}` });
+    /** Acts once the previous churn decayed, then waits until the kernel tables and meshfleet's convergence incident have settled. */
     const step = async (name: string, act: () => Promise<void>, until?: () => Promise<boolean>) => {
+      if (phases.length > 0) await churnDecayed(phases.at(-1)!.name);
       const at = Date.now();
       await act();
       if (until) await waitFor(async () => ((await until()) ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: `the kernel after ${name}` });
@@ -153,7 +125,7 @@ export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[
       // The daemons' first convergence may still hold an incident open (babeld's route
       // selection settles seconds after the kernel): the cut must start its own.
       await waitFor(async () => (stack!.detection.service().openIncident() === null ? true : null), { timeoutMs: 60_000, intervalMs: 200, what: "meshfleet's incident of the daemons' start to close" });
-      await waitFor(async () => (Math.max(0, ...stack!.detection.service().scores().subjects.map((s) => s.score)) < STARTUP_CHURN_MAX ? true : null), { timeoutMs: 120_000, intervalMs: 500, what: `meshfleet's churn scores from the daemons' start to decay below ${STARTUP_CHURN_MAX}` });
+      await churnDecayed("the daemons' start");
       t0 = Date.now();
     }, 300_000);
 
