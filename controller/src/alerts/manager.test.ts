@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { alert as alertSchema, subjects, type Alert } from "@meshfleet/shared";
 import { startNatsServer, tempDir, waitFor, type RunningNatsServer } from "@meshfleet/testkit";
@@ -37,7 +38,7 @@ describe("AlertManager", () => {
   });
 
   it("keeps one open alert per (code, subject), merges evidence, resolves, and reopens as a new alert", async () => {
-    const m = new AlertManager({ repo, sinks: [recorder], log: silentLogger });
+    const m = new AlertManager({ repo, store, sinks: [recorder], log: silentLogger });
     expect((await m.raise(flap("route:r1:::/0", [1, 2, 3], [{ ts: 100, score: 2100 }]), 100))?.type).toBe("opened");
     expect(await m.raise(flap("route:r1:::/0", [3, 4], [{ ts: 130, score: 2900 }]), 130)).toBeNull();
     const open = m.get("route_flapping", "route:r1:::/0")!;
@@ -59,7 +60,7 @@ describe("AlertManager", () => {
   });
 
   it("reconciles conditions (opens new findings, resolves vanished ones, leaves others' subjects alone) and reloads after a restart", async () => {
-    const m = new AlertManager({ repo, log: silentLogger });
+    const m = new AlertManager({ repo, store, log: silentLogger });
     const lint = (subject: string, node: string | null): AlertInput => ({ code: "lint", subject, node, severity: "critical", summary: subject, evidence: { eventIds: [], scores: [] } });
     await m.reconcile("lint", [lint("lint:a", "r1"), lint("lint:b", null)], 10);
     await m.raise(flap("route:r2:::/0", [], []), 10);
@@ -68,7 +69,7 @@ describe("AlertManager", () => {
       ["resolved", "lint:a"],
       ["opened", "lint:c"],
     ]);
-    const again = new AlertManager({ repo, log: silentLogger });
+    const again = new AlertManager({ repo, store, log: silentLogger });
     await again.load();
     expect(again.openAlerts().map((a) => `${a.code}/${a.subject}`)).toEqual(["lint/lint:b", "route_flapping/route:r2:::/0", "lint/lint:c"]);
     expect(again.openCounts()).toEqual(new Map([["r1", 1], ["r2", 1]]));
@@ -76,7 +77,7 @@ describe("AlertManager", () => {
   });
 
   it("absorbs a symptom into its cause's open or resolved alert without opening or sending anything", async () => {
-    const m = new AlertManager({ repo, sinks: [recorder], log: silentLogger });
+    const m = new AlertManager({ repo, store, sinks: [recorder], log: silentLogger });
     const cause: AlertInput = { code: "node_offline", subject: "node:r5", node: "r5", severity: "critical", summary: "r5 offline", evidence: { eventIds: [1], scores: [] } };
     await m.raise(cause, 10);
     expect(await m.absorb({ code: "node_offline", subject: "node:r5" }, flap("route:r3:fd00:5::/64", [7, 8], []), 20)).toBe(true);
@@ -96,10 +97,43 @@ describe("AlertManager", () => {
 
   it("logs a sink that gives up without failing detection", async () => {
     const log = new RecordingLogger();
-    const m = new AlertManager({ repo, sinks: [{ name: "broken", deliver: () => Promise.reject(new Error("down")) }], log });
+    const m = new AlertManager({ repo, store, sinks: [{ name: "broken", deliver: () => Promise.reject(new Error("down")) }], log });
     await m.raise(flap("route:r1:::/0", [], []), 5);
     await m.flush();
     expect(log.entries.filter((e) => e.level === "warn").map((e) => [e.obj.sink, e.obj.error])).toEqual([["broken", "down"]]);
+  });
+  it("sends a change once its write is committed (held until the commit), and never one that was rolled back", async () => {
+    // The sink reads the alert through a second connection: what it is told about is durable.
+    const reader = new Database(`${dir.path}/c.sqlite`, { readonly: true });
+    const stored = (id: string) => (reader.prepare("SELECT state FROM alerts WHERE id = ?").get(Number(id)) as { state: string } | undefined)?.state ?? "none";
+    const sent: string[] = [];
+    const durable: AlertSink = { name: "durable", deliver: (a) => Promise.resolve(void sent.push(`${a.subject} ${a.state}, stored ${stored(a.id)}`)) };
+    const m = new AlertManager({ repo, store, sinks: [durable], log: silentLogger });
+    try {
+      // Rolled back (a failed COMMIT, a statement that failed after the raise): nothing is sent.
+      await expect(
+        store.transaction(async () => {
+          await m.raise(flap("route:r1:::/0", [1], []), 10);
+          throw new Error("disk I/O error");
+        }),
+      ).rejects.toThrow("disk I/O error");
+      await m.load(); // as detection does after a rollback
+      await m.flush();
+      expect(sent).toEqual([]);
+      // In a held transaction (the ingest's --durable-every): sent at its commit.
+      await store.transaction(() => m.raise(flap("route:r1:::/0", [1], []), 20), { hold: true });
+      await m.flush();
+      expect(sent).toEqual([]);
+      await store.commitHeld();
+      await m.flush();
+      expect(sent).toEqual(["route:r1:::/0 open, stored open"]);
+      // Outside a transaction the write commits at once.
+      await m.resolve("route_flapping", "route:r1:::/0", 30);
+      await m.flush();
+      expect(sent).toEqual(["route:r1:::/0 open, stored open", "route:r1:::/0 resolved, stored resolved"]);
+    } finally {
+      reader.close();
+    }
   });
 });
 
@@ -125,7 +159,7 @@ describe("NatsAlertSink", () => {
     const dir = tempDir("mf-alerts-");
     const store = openStore({ file: `${dir.path}/c.sqlite`, clock: new FakeClock(0) });
     try {
-      const m = new AlertManager({ repo: new AlertsRepository(store.sql), sinks: [new NatsAlertSink(nc)], log: silentLogger });
+      const m = new AlertManager({ repo: new AlertsRepository(store.sql), store, sinks: [new NatsAlertSink(nc)], log: silentLogger });
       await m.raise(flap("route:r1:::/0", [7], [{ ts: 1, score: 2500 }]), 1);
       await m.resolve("route_flapping", "route:r1:::/0", 2);
       await m.flush();

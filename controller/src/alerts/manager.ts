@@ -1,5 +1,6 @@
 import { alert as alertSchema, type Alert, type AlertCode } from "@meshfleet/shared";
 import type { Logger } from "../log";
+import type { StoreApi } from "../store/index";
 import type { AlertQuery, AlertsRepository } from "./repo";
 import { silences, type Silence, type SilencesRepository } from "./silences";
 import type { AlertInput, AlertSink } from "./types";
@@ -25,8 +26,10 @@ const mergeScores = (a: readonly ScorePoint[], b: readonly ScorePoint[]) => [...
 
 /**
  * Alert lifecycle: open -> resolved, at most one open alert per (code, subject). Every
- * change is written to the database first, then handed to the sinks (NATS, webhooks)
- * without blocking detection. Open alerts are reloaded from the database on start. The
+ * change is written to the database first and handed to the sinks (NATS, webhooks) once
+ * that write is committed, without blocking detection: a change rolled back (a failed
+ * COMMIT, a crash before the commit) is never sent, and raised again from the redelivered
+ * snapshots it is sent once. Open alerts are reloaded from the database on start. The
  * caller runs changes one at a time (inside `store.transaction`: the detection service
  * does), so two raises of one alert never interleave.
  */
@@ -38,7 +41,7 @@ export class AlertManager {
   /** Alerts acknowledged through this manager (resolved ones are not in `open`). */
   private readonly acked = new Set<string>();
 
-  constructor(private readonly o: { repo: AlertsRepository; sinks?: readonly AlertSink[]; log: Logger; silences?: SilencesRepository }) {}
+  constructor(private readonly o: { repo: AlertsRepository; store: Pick<StoreApi, "afterCommit">; sinks?: readonly AlertSink[]; log: Logger; silences?: SilencesRepository }) {}
 
   /** The silence covering an alert at `ts`, if any. */
   async silenceFor(a: Pick<Alert, "code" | "subject" | "node" | "evidence">, ts: number): Promise<Silence | null> {
@@ -195,7 +198,7 @@ export class AlertManager {
     return m;
   }
 
-  /** Waits until the sinks have delivered (or given up on) everything handed to them so far. */
+  /** Waits until the sinks have delivered (or given up on) every change committed so far. */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
@@ -206,9 +209,16 @@ export class AlertManager {
       this.o.log.error({ code: a.code, subject: a.subject, error: checked.error.message.slice(0, 300) }, "an alert does not match the alert schema; not sent to sinks");
       return;
     }
+    this.o.store.afterCommit((committed) => {
+      if (committed) this.deliver(checked.data);
+      else this.o.log.info({ alert: a.id, code: a.code, subject: a.subject, state: a.state }, "alert change rolled back: not sent");
+    });
+  }
+
+  private deliver(a: Alert): void {
     for (const sink of this.o.sinks ?? []) {
       const p: Promise<void> = sink
-        .deliver(checked.data)
+        .deliver(a)
         .catch((err: unknown) => this.o.log.warn({ sink: sink.name, alert: a.id, code: a.code, error: (err as Error).message }, "an alert sink gave up"))
         .finally(() => this.pending.delete(p));
       this.pending.add(p);

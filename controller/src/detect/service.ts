@@ -77,7 +77,7 @@ export class DetectionService {
     this.repo = new DetectRepository(o.store.sql);
     this.silences = new SilencesRepository(o.store.sql);
     this.jobs = new JobsRepository(o.store);
-    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.sql), sinks: o.sinks ?? [], log: o.log, silences: this.silences });
+    this.alerts = new AlertManager({ repo: new AlertsRepository(o.store.sql), store: o.store, sinks: o.sinks ?? [], log: o.log, silences: this.silences });
     // MAC/address -> node maps, read again after hellos (stored before the batch's detection runs), at load and at each tick.
     this.resolver = {
       mac: (m) => this.macs?.get(m.toLowerCase()) ?? null,

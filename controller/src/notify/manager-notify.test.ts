@@ -36,7 +36,7 @@ describe("alerts -> notifications: silenced and acknowledged alerts are recorded
       now: () => 1000,
       stillNotify: (a) => m!.stillNotify(a, 1000),
     });
-    m = new AlertManager({ repo, sinks: [sink], log: silentLogger, silences });
+    m = new AlertManager({ repo, store, sinks: [sink], log: silentLogger, silences });
     await silences.create({ kind: "silence", node: "node-2", code: null, subject: null, fromTs: 0, untilTs: 10_000, reason: "planned move", createdBy: "ops", createdAt: 0 });
     await m.raise(offline("node-1"), 100);
     await m.raise(offline("node-2"), 100);
