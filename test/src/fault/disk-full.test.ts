@@ -16,6 +16,10 @@ import { killHard, metricValue, spawnController, stopGracefully, type Controller
  * messages stay in the stream), report unhealthy, keep running, and once space is back
  * store every message exactly once without a restart.
  *
+ * One route of node-0 moves to another next hop in the first snapshot published on the full
+ * disk: its batches fail, or their COMMIT does after detection saw them (rolled back, handed
+ * back, handled again), and detection must still report the move exactly once.
+ *
  * A read-only remount is not part of it: the kernel refuses `mount -o remount,ro` while
  * the controller holds the database open for writing (EBUSY).
  */
@@ -75,7 +79,7 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
     dir.cleanup();
   }, 30_000);
 
-  it("stops acknowledging, reports unhealthy and keeps running while the disk is full; stores everything exactly once when space returns", async () => {
+  it("stops acknowledging, reports unhealthy and keeps running while the disk is full; stores everything exactly once when space returns, and a route move made meanwhile is reported once", async () => {
     mkdirSync(mnt);
     const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", mnt], { encoding: "utf8" });
     expect(m.status, m.stderr).toBe(0);
@@ -95,12 +99,19 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
     const jsm = await jetstreamManager(nc);
     const published: string[] = [];
     let seq = 0;
+    /** From this seq on, node-0's route to fd00:0::/64 goes through fe80::2 instead of fe80::1. */
+    let movedFrom = Infinity;
+    const snapshot = (node: string, at: number) => {
+      const s = buildSnapshot({ node, seq: at, ts: 1_800_000_000_000 + at * 10_000 });
+      if (node === "node-0" && at >= movedFrom) s.routing.data!.routes[0]!.nextHops = [{ via: "fe80::2", iface: "mesh0", weight: 1 }];
+      return s;
+    };
     const publishRound = async () => {
       seq += 1;
       await Promise.all(
         Array.from({ length: NODES }, async (_, i) => {
           const node = `node-${i}`;
-          await js.publish(subjects.telemetry(node), JSON.stringify(buildSnapshot({ node, seq, ts: 1_800_000_000_000 + seq * 10_000 })));
+          await js.publish(subjects.telemetry(node), JSON.stringify(snapshot(node, seq)));
           published.push(`${node}/${seq}`);
         }),
       );
@@ -116,6 +127,7 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
 
     const filled = fillUp(join(mnt, "filler"));
     expect(filled).toBeGreaterThan(16 << 20);
+    movedFrom = seq + 1;
     let publishing = true;
     const during = (async () => {
       while (publishing) {
@@ -174,6 +186,10 @@ describe.skipIf(noMount !== null)(`controller on a full disk${noMount ? ` (skipp
     }, { timeoutMs: 5000, what: "the job re-sent after the outage" });
     expect(job.status).toBe("running");
     expect(job.nodes.map((n) => [n.node, n.state])).toEqual([["node-0", "sent"]]);
+    // The route moved once, and detection says so once.
+    const events = ((await (await p.get("/api/events?limit=5000")).json()) as { events: { code: string; subject: string; before: { nextHop?: string } | null; after: { nextHop?: string } | null }[] }).events;
+    expect(events.filter((e) => e.code.startsWith("route_")).map((e) => `${e.code} ${e.subject} ${e.before?.nextHop} -> ${e.after?.nextHop}`)).toEqual(["route_nexthop_changed route:node-0:fd00:0::/64 fe80::1%mesh0 -> fe80::2%mesh0"]);
+    expect(((await (await p.get("/api/alerts?code=route_flapping")).json()) as { alerts: unknown[] }).alerts).toEqual([]);
     expect(await stopGracefully(p)).toBe(0);
     proc = null;
 
