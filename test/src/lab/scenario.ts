@@ -44,10 +44,9 @@ const count = (xs: { code: string }[]) => Object.fromEntries([...new Set(xs.map(
  * also originating a stub /64), the daemon, a real nats-server, the controller and one
  * agent per namespace; the kernel tables are the referee. Steps: cut r1-r2 and restore it,
  * withdraw the stub and re-add it (each once the churn before it decayed), then flap the stub
- * FLAPS times. meshfleet must report
- * withdrawals/additions where the kernel lost/regained a prefix and nothing where it did not,
- * converge within an agent interval of the kernel, and raise route_flapping only for the
- * flapping stub (one alert, the other nodes' churn folded in).
+ * FLAPS times. meshfleet must report withdrawals/additions where the kernel lost/regained a
+ * prefix and nothing where it did not, converge within an agent interval of the kernel, and
+ * raise route_flapping only for the flapping stub (one alert, the other nodes' churn folded in).
  */
 export function labScenario(name: LabDaemonName, opts: { withoutAccept?: string[] } = {}): void {
   const daemon = LAB_DAEMONS[name];
