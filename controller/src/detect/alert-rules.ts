@@ -59,7 +59,7 @@ export function actionsForEvent(e: StoredEvent): AlertAction[] {
     case "mesh_link_down":
       return [
         ...(e.before.wasDegraded ? [{ type: "resolve" as const, code: "link_degraded" as const, subject: e.subject, eventIds: [e.id], summary: "the link went down" }] : []),
-        { type: "raise", input: { code: "mesh_link_down", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.mesh_link_down, summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} is down since ${new Date(e.sinceTs).toISOString()} while both nodes are online`, evidence: { ...ev([e.id]), detail: { nodes: e.nodes, since: e.sinceTs, lastSeenTs: e.before.lastSeenTs, sides: e.before.sides } } } },
+        { type: "raise", input: { code: "mesh_link_down", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.mesh_link_down, summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} is down since ${humanUtc(e.sinceTs)} while both nodes are online`, evidence: { ...ev([e.id]), detail: { nodes: e.nodes, since: e.sinceTs, lastSeenTs: e.before.lastSeenTs, sides: e.before.sides } } } },
       ];
     case "mesh_link_up":
       return [{ type: "resolve", code: "mesh_link_down", subject: e.subject, eventIds: [e.id], summary: "the link is back" }];
@@ -69,7 +69,7 @@ export function actionsForEvent(e: StoredEvent): AlertAction[] {
       return [
         {
           type: "raise",
-          input: { code: "channel_congested", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.channel_congested, summary: `${e.node} ${e.iface}: channel ${e.channel ?? "?"} busy ${e.after.busyPct}% of the time (at or above ${e.after.thresholdPct}% since ${new Date(e.sinceTs).toISOString()})`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, busyPct: e.after.busyPct, channel: e.channel, freqMhz: e.freqMhz } } },
+          input: { code: "channel_congested", subject: e.subject, node: e.node, severity: ALERT_SEVERITY.channel_congested, summary: `${e.node} ${e.iface}: channel ${e.channel ?? "?"} busy ${e.after.busyPct}% of the time (at or above ${e.after.thresholdPct}% since ${humanUtc(e.sinceTs)})`, evidence: { ...ev([e.id]), detail: { since: e.sinceTs, busyPct: e.after.busyPct, channel: e.channel, freqMhz: e.freqMhz } } },
         },
       ];
     case "channel_congestion_cleared":
@@ -100,7 +100,7 @@ function linkDegradedInput(e: Extract<StoredEvent, { code: "link_degraded" }>): 
     subject: e.subject,
     node: e.node,
     severity: ALERT_SEVERITY.link_degraded,
-    summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} degraded since ${new Date(e.sinceTs).toISOString()}: ${REASON_TEXT[e.reason]} (${sides.join("; ")})`.slice(0, 1000),
+    summary: `mesh link ${e.nodes[0]} <-> ${e.nodes[1]} degraded since ${humanUtc(e.sinceTs)}: ${REASON_TEXT[e.reason]} (${sides.join("; ")})`.slice(0, 1000),
     evidence: { ...ev([e.id]), detail: { nodes: e.nodes, since: e.sinceTs, reason: e.reason, sides: e.after.sides } },
   };
 }

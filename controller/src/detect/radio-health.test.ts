@@ -92,7 +92,7 @@ it("alerts: raise with the numbers in the summary, resolve on the clearing event
   const e = { ...r.events[0]!.e, id: 7 };
   const [a] = actionsForEvent(e);
   expect(a).toMatchObject({ type: "raise", input: { code: "channel_congested", subject: "radio:ap-1:wlan0", node: "ap-1", severity: "warning" } });
-  expect(a?.type === "raise" && a.input.summary).toBe("ap-1 wlan0: channel 6 busy 88% of the time (at or above 70% since 1970-01-01T00:00:00.000Z)");
+  expect(a?.type === "raise" && a.input.summary).toBe("ap-1 wlan0: channel 6 busy 88% of the time (at or above 70% since 00:00:00 UTC on 1 Jan 1970)");
   const cleared = stepRadioHealth(r.state, [radio(10, -92)], "ap-1", 400_000).events[0]!;
   expect(actionsForEvent({ ...cleared, id: 8 })).toEqual([{ type: "resolve", code: "channel_congested", subject: "radio:ap-1:wlan0", eventIds: [8], summary: "below the clear threshold" }]);
   expect(DEFAULT_RADIO_HEALTH.congestedPct).toBe(70);
