@@ -111,9 +111,7 @@ export class Maintenance {
 
   /** Inside the ingest transaction: a snapshot older than the rolled-up minutes asks for a redo. */
   noteSnapshotTs(ts: number): void {
-    const next = this.minuteNextCache;
-    if (next === null || ts >= next) return;
-    this.marks.minute.ask(ts);
+    if (this.minuteNextCache !== null && ts < this.minuteNextCache) this.marks.minute.ask(ts);
   }
 
   /**
@@ -141,9 +139,11 @@ export class Maintenance {
   /**
    * Moves the minute watermark over the minutes that ended `graceMs` ago, in whole
    * `rollupEveryMs`. Minutes of the open hour are not written (readers fold them from the raw
-   * rows, `MinuteRollups`); a redo stores again the minutes already stored.
+   * rows, `MinuteRollups`); a redo stores again the minutes already stored. Rows written after
+   * `seenId` came during the pass (it pauses for the ingest), maybe after it did their node.
    */
   private async rollMinutes(now: number): Promise<number> {
+    const seenId = this.telemetry.recentRows.maxId();
     const span = this.marks.minute.span(() => {
       const first = this.telemetry.recentRows.minTs();
       return first === null ? null : bucketOf(first, MINUTE_MS);
@@ -172,6 +172,9 @@ export class Maintenance {
     });
     this.db.transaction(() => {
       this.marks.minute.advance(span, target, false);
+      // Such a row, if late, asked for a redo that `advance` may just have cleared: ask again.
+      const lateTs = this.telemetry.recentRows.minTsAbove(seenId);
+      if (lateTs !== null) this.marks.minute.ask(lateTs);
       for (const name of Object.keys(COARSE_LEVELS) as CoarseLevel[]) this.marks[name].ask(start);
     })();
     this.minuteNextCache = Math.max(span.base, target);

@@ -249,6 +249,11 @@ export class RawRecentRepository {
     return this.slots.max("maxId");
   }
 
+  /** The smallest ts of the rows stored after the row `id` (ids grow with each write), or null. */
+  minTsAbove(id: number): number | null {
+    return this.slots.min("minTsAbove", id);
+  }
+
   /** The smallest ts stored (with `from`: at or after it), or null. */
   minTs(from?: number): number | null {
     return from === undefined ? this.slots.min("minTs") : this.slots.min("nextTs", from);

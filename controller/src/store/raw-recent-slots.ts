@@ -40,6 +40,7 @@ function slotStatements(db: Database, t: string) {
     clear: db.prepare(`DELETE FROM ${t}`),
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
     maxId: db.prepare(`SELECT max(id) FROM ${t}`).pluck(),
+    minTsAbove: db.prepare(`SELECT min(ts) FROM ${t} WHERE id > ?`).pluck(),
     minTs: db.prepare(`SELECT min(ts) FROM ${t}`).pluck(),
     nextTs: db.prepare(`SELECT min(ts) FROM ${t} WHERE ts >= ?`).pluck(),
     firstPackable: db.prepare(`SELECT min(ts) FROM ${t} WHERE ts < ? AND id NOT IN (SELECT raw_id FROM node_state)`).pluck(),
